@@ -1,0 +1,34 @@
+/**
+ * The one seam between Thrds and SQL. Both adapters take `?` placeholders,
+ * so the event store, the projections and the read side share their SQL;
+ * only what truly differs between the dialects lives behind this interface.
+ */
+export type Dialect = 'mysql' | 'sqlite';
+
+export type Row = Record<string, unknown>;
+
+export interface Sql {
+  query<T = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  execute(sql: string, params?: readonly unknown[]): Promise<{ affectedRows: number }>;
+}
+
+export interface Database extends Sql {
+  readonly dialect: Dialect;
+  /** The URL with any password removed, for logs and errors. */
+  readonly displayUrl: string;
+  /** Appended to a SELECT that must lock its rows until commit ('' where a write transaction locks the whole file). */
+  readonly forUpdate: string;
+  /** Runs `fn` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+  /** Runs a multi-statement script (migrations). */
+  exec(script: string): Promise<void>;
+  /** Streams a large result row by row without holding it in memory. */
+  stream<T = Row>(sql: string, params?: readonly unknown[]): AsyncIterable<T>;
+  close(): Promise<void>;
+}
+
+/** True when `error` is a unique-key violation on either dialect. */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}

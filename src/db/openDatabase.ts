@@ -1,0 +1,20 @@
+/**
+ * DATABASE_URL → a Database. `sqlite:<path>` (the default,
+ * `sqlite:./data/thrds.db`) or `mysql://user:pass@host:3306/db`
+ * (`mariadb://` is accepted as a synonym).
+ */
+import type { Database } from './database.ts';
+import { openMysqlDatabase } from './mysqlDatabase.ts';
+import { openSqliteDatabase } from './sqliteDatabase.ts';
+
+export const DEFAULT_DATABASE_URL = 'sqlite:./data/thrds.db';
+
+export async function openDatabase(url: string = DEFAULT_DATABASE_URL): Promise<Database> {
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length).replace(/^\/\//, '');
+    if (!path) throw new Error('DATABASE_URL sqlite: needs a file path, e.g. sqlite:./data/thrds.db');
+    return openSqliteDatabase(path);
+  }
+  if (url.startsWith('mysql:') || url.startsWith('mariadb:')) return openMysqlDatabase(url);
+  throw new Error(`DATABASE_URL must start with sqlite: or mysql:// (got ${url.split(':')[0]}:)`);
+}

@@ -1,0 +1,64 @@
+/**
+ * The event store contract. One implementation (`SqlEventStore`) runs on
+ * both database adapters; the conformance suite in test/ holds them to it.
+ */
+import type { Sql } from '../db/database.ts';
+import type { EventMetadata, NewEvent, StoredEvent } from './types.ts';
+
+/** `number`: the stream must be at exactly this version (0: must not exist). */
+export type ExpectedVersion = number | 'any' | 'no_stream' | 'stream_exists';
+
+export interface AppendRequest {
+  readonly streamId: string;
+  readonly events: readonly NewEvent[];
+  readonly metadata: EventMetadata;
+  readonly expectedVersion?: ExpectedVersion;
+  /** A retry with the same key returns the original events and writes nothing. */
+  readonly idempotencyKey?: string;
+  /** Fingerprint of the request behind the key: a different request under a used key is a conflict. */
+  readonly requestHash?: string;
+  /** Extra writes that must commit or fail with these events (e.g. credentials). */
+  readonly withinTransaction?: (tx: Sql, events: readonly StoredEvent[]) => Promise<void>;
+}
+
+export interface AppendResult {
+  readonly events: readonly StoredEvent[];
+  readonly firstPosition: number;
+  readonly lastPosition: number;
+  /** The stream's version after the append. */
+  readonly streamVersion: number;
+  /** True when the idempotency key or event ids were already stored: nothing new was written. */
+  readonly duplicate: boolean;
+}
+
+export interface ReadAllOptions {
+  readonly after?: number;
+  /** Inclusive upper bound. */
+  readonly until?: number;
+  readonly limit?: number;
+  readonly streamId?: string;
+  readonly types?: readonly string[];
+}
+
+export interface LogHead {
+  readonly position: number;
+  readonly hash: string;
+}
+
+/** Runs inside every append transaction after the events are written (inline projections). */
+export type TransactionHook = (tx: Sql, events: readonly StoredEvent[], headBefore: LogHead) => Promise<void>;
+
+export interface EventStore {
+  append(request: AppendRequest): Promise<AppendResult>;
+  /** Events in position order. */
+  readAll(options?: ReadAllOptions): Promise<StoredEvent[]>;
+  /** Streams the log in position order without holding it in memory. */
+  streamAll(options?: Omit<ReadAllOptions, 'limit'>): AsyncIterable<StoredEvent>;
+  readStream(streamId: string, options?: { after?: number; limit?: number }): Promise<StoredEvent[]>;
+  head(): Promise<LogHead>;
+  /** Called after each commit, in commit order, with the committed events. */
+  onCommitted(listener: (events: readonly StoredEvent[]) => void): () => void;
+  /** Resolves when every append accepted so far has settled. */
+  drain(): Promise<void>;
+  readonly stats: { transactions: number; appends: number; events: number };
+}

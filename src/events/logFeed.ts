@@ -1,0 +1,204 @@
+/**
+ * One log reader per process. It follows the head of the log (told at once
+ * of local commits, polling for commits made by other processes), keeps the
+ * most recent events in memory, and serves every subscription from there:
+ * a subscription walks positions in order from where it starts, so it sees
+ * each event exactly once, with no gap, whether it starts in the past
+ * (replayed from the database in pages) or live.
+ */
+import type { EventStore } from './eventStore.ts';
+import type { StoredEvent } from './types.ts';
+
+export interface LogFeedOptions {
+  /** How many recent events stay in memory for subscribers. */
+  readonly bufferSize?: number;
+  /** How often to look for commits made by other processes, in ms. */
+  readonly pollMs?: number;
+  /** Page size when replaying from the database. */
+  readonly pageSize?: number;
+}
+
+export interface FeedFilter {
+  readonly streamId?: string;
+  readonly types?: readonly string[];
+}
+
+export class LogFeed {
+  private buffer: StoredEvent[] = [];
+  private headPosition = 0;
+  private advanced = deferred();
+  private catchingUp: Promise<void> | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly unsubscribe: () => void;
+  private readonly bufferSize: number;
+  private readonly pageSize: number;
+
+  private constructor(
+    private readonly store: EventStore,
+    private readonly options: LogFeedOptions,
+  ) {
+    this.bufferSize = options.bufferSize ?? 10_000;
+    this.pageSize = options.pageSize ?? 500;
+    this.unsubscribe = store.onCommitted((events) => this.receive(events));
+  }
+
+  static async start(store: EventStore, options: LogFeedOptions = {}): Promise<LogFeed> {
+    const feed = new LogFeed(store, options);
+    feed.headPosition = (await store.head()).position;
+    feed.schedulePoll();
+    return feed;
+  }
+
+  /** The last position this process has seen committed. */
+  get head(): number {
+    return this.headPosition;
+  }
+
+  /**
+   * Every event after `after` (default: the head now, i.e. live only) that
+   * matches the filter, in position order, then live, until the consumer
+   * calls `return()` (which ends a waiting subscription at once).
+   */
+  subscribe(after?: number, filter: FeedFilter = {}): AsyncIterableIterator<StoredEvent> {
+    return new Subscription(this, after ?? this.headPosition, filter);
+  }
+
+  /** Resolves when the head moves past `position` or the feed stops. */
+  waitBeyond(position: number, cancelled: Promise<void>): Promise<void> {
+    if (this.stopped || this.headPosition > position) return Promise.resolve();
+    return Promise.race([this.advanced.promise, cancelled]);
+  }
+
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  /** Asks for an immediate look at the database (e.g. when told of a remote commit). */
+  poke(): void {
+    void this.catchUp();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe();
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    await this.catchingUp;
+    this.advanced.resolve();
+  }
+
+  /** Events after `last` that match, and the position they cover up to. */
+  async readAfter(last: number, filter: FeedFilter): Promise<{ events: StoredEvent[]; upTo: number }> {
+    const head = this.headPosition;
+    if (last >= head) return { events: [], upTo: last };
+    const oldest = this.buffer[0]?.position;
+    if (oldest !== undefined && last + 1 >= oldest) {
+      const start = last + 1 - oldest;
+      const slice = this.buffer.slice(start, start + this.pageSize * 4);
+      const upTo = slice.at(-1)?.position ?? last;
+      return { events: slice.filter((e) => matches(e, filter)), upTo };
+    }
+    // Older than memory: replay a page from the database, never past what the feed has seen.
+    const scanned = await this.store.readAll({ ...filter, after: last, until: head, limit: this.pageSize });
+    const upTo = scanned.length < this.pageSize ? head : scanned.at(-1)!.position;
+    return { events: scanned, upTo };
+  }
+
+  private receive(events: readonly StoredEvent[]): void {
+    const first = events[0];
+    if (!first) return;
+    if (first.position === this.headPosition + 1 && !this.catchingUp) this.push(events);
+    else void this.catchUp();
+  }
+
+  private push(events: readonly StoredEvent[]): void {
+    const fresh = events.filter((e) => e.position > this.headPosition);
+    if (fresh.length === 0) return;
+    this.buffer.push(...fresh);
+    if (this.buffer.length > this.bufferSize * 1.5) this.buffer = this.buffer.slice(-this.bufferSize);
+    this.headPosition = fresh.at(-1)!.position;
+    const woken = this.advanced;
+    this.advanced = deferred();
+    woken.resolve();
+  }
+
+  private catchUp(): Promise<void> {
+    this.catchingUp ??= (async () => {
+      try {
+        for (;;) {
+          const events = await this.store.readAll({ after: this.headPosition, limit: this.pageSize });
+          if (events.length === 0) break;
+          this.push(events);
+        }
+      } catch (error) {
+        console.error('[thrds] the log feed could not read the log; will retry', error);
+      } finally {
+        this.catchingUp = undefined;
+      }
+    })();
+    return this.catchingUp;
+  }
+
+  private schedulePoll(): void {
+    if (this.stopped) return;
+    this.pollTimer = setTimeout(() => {
+      void this.catchUp().finally(() => this.schedulePoll());
+    }, this.options.pollMs ?? 250);
+    this.pollTimer.unref();
+  }
+}
+
+/** One subscriber's cursor over the feed. */
+class Subscription implements AsyncIterableIterator<StoredEvent> {
+  private pending: StoredEvent[] = [];
+  private done = false;
+  private readonly cancel = deferred();
+
+  constructor(
+    private readonly feed: LogFeed,
+    private last: number,
+    private readonly filter: FeedFilter,
+  ) {}
+
+  async next(): Promise<IteratorResult<StoredEvent>> {
+    while (!this.done) {
+      const event = this.pending.shift();
+      if (event) return { value: event, done: false };
+      if (this.feed.isStopped) break;
+      const page = await this.feed.readAfter(this.last, this.filter);
+      if (page.upTo > this.last) {
+        this.pending = page.events;
+        this.last = page.upTo;
+      } else {
+        await this.feed.waitBeyond(this.last, this.cancel.promise);
+      }
+    }
+    this.done = true;
+    return { value: undefined, done: true };
+  }
+
+  async return(): Promise<IteratorResult<StoredEvent>> {
+    this.done = true;
+    this.pending = [];
+    this.cancel.resolve();
+    return { value: undefined, done: true };
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<StoredEvent> {
+    return this;
+  }
+}
+
+function matches(event: StoredEvent, filter: FeedFilter): boolean {
+  if (filter.streamId !== undefined && event.streamId !== filter.streamId) return false;
+  if (filter.types !== undefined && !filter.types.includes(event.type)) return false;
+  return true;
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}

@@ -1,0 +1,147 @@
+/**
+ * Pure planning of a group of appends: given what the log holds now (head,
+ * stream versions, stored idempotency keys and event ids), decide for each
+ * request whether it appends, is a duplicate, or conflicts, and assign the
+ * positions, stream versions and chained hashes of everything it appends.
+ */
+import { ConcurrencyError, ValidationError } from '../errors.ts';
+import type { AppendRequest, LogHead } from './eventStore.ts';
+import { chainHash } from './hashChain.ts';
+import type { StoredEvent } from './types.ts';
+
+export interface StoredKey {
+  readonly requestHash: string;
+  readonly firstPosition: number;
+  readonly lastPosition: number;
+}
+
+export interface PlanInput {
+  readonly head: LogHead;
+  readonly requests: readonly AppendRequest[];
+  readonly streamVersions: ReadonlyMap<string, number>;
+  readonly storedKeys: ReadonlyMap<string, StoredKey>;
+  readonly storedEventIds: ReadonlyMap<string, number>;
+  readonly now: number;
+  readonly newEventId: () => string;
+}
+
+export type Outcome =
+  | { readonly kind: 'appended'; readonly events: readonly StoredEvent[]; readonly streamVersion: number }
+  | { readonly kind: 'duplicate'; readonly firstPosition: number; readonly lastPosition: number }
+  | { readonly kind: 'refused'; readonly error: Error };
+
+export interface NewKey extends StoredKey {
+  readonly key: string;
+}
+
+export interface Plan {
+  readonly outcomes: readonly Outcome[];
+  readonly events: readonly StoredEvent[];
+  readonly keys: readonly NewKey[];
+  readonly head: LogHead;
+}
+
+export function planAppends(input: PlanInput): Plan {
+  const versions = new Map(input.streamVersions);
+  const keys = new Map(input.storedKeys);
+  const eventIds = new Map(input.storedEventIds);
+  const events: StoredEvent[] = [];
+  const newKeys: NewKey[] = [];
+  let head = input.head;
+
+  const outcomes = input.requests.map((request): Outcome => {
+    const refusal = checkShape(request);
+    if (refusal) return { kind: 'refused', error: refusal };
+
+    if (request.idempotencyKey !== undefined) {
+      const stored = keys.get(request.idempotencyKey);
+      if (stored) {
+        if (request.requestHash !== undefined && stored.requestHash !== request.requestHash) {
+          return refused(new ConcurrencyError('This idempotencyKey was already used for a different request', { idempotencyKey: request.idempotencyKey }));
+        }
+        return { kind: 'duplicate', firstPosition: stored.firstPosition, lastPosition: stored.lastPosition };
+      }
+    }
+
+    const givenIds = request.events.map((e) => e.eventId).filter((id): id is string => id !== undefined);
+    const knownPositions = givenIds.map((id) => eventIds.get(id)).filter((p): p is number => p !== undefined);
+    if (knownPositions.length > 0) {
+      if (knownPositions.length === request.events.length && isConsecutive(knownPositions)) {
+        return { kind: 'duplicate', firstPosition: knownPositions[0]!, lastPosition: knownPositions.at(-1)! };
+      }
+      return refused(new ConcurrencyError('Some of these event ids are already stored', { eventIds: givenIds }));
+    }
+
+    const current = versions.get(request.streamId) ?? 0;
+    const conflict = checkExpectedVersion(request, current);
+    if (conflict) return refused(conflict);
+
+    const appended: StoredEvent[] = [];
+    let version = current;
+    for (const event of request.events) {
+      version += 1;
+      const unhashed = {
+        position: head.position + 1,
+        eventId: event.eventId ?? input.newEventId(),
+        streamId: request.streamId,
+        streamVersion: version,
+        type: event.type,
+        schemaVersion: event.schemaVersion ?? 1,
+        data: event.data,
+        metadata: request.metadata,
+        recordedAt: input.now,
+      };
+      const stored = { ...unhashed, hash: chainHash(head.hash, unhashed) };
+      appended.push(stored);
+      eventIds.set(stored.eventId, stored.position);
+      head = { position: stored.position, hash: stored.hash };
+    }
+    versions.set(request.streamId, version);
+    events.push(...appended);
+    if (request.idempotencyKey !== undefined) {
+      const key: NewKey = {
+        key: request.idempotencyKey,
+        requestHash: request.requestHash ?? '',
+        firstPosition: appended[0]!.position,
+        lastPosition: appended.at(-1)!.position,
+      };
+      keys.set(key.key, key);
+      newKeys.push(key);
+    }
+    return { kind: 'appended', events: appended, streamVersion: version };
+  });
+
+  return { outcomes, events, keys: newKeys, head };
+}
+
+function refused(error: Error): Outcome {
+  return { kind: 'refused', error };
+}
+
+function isConsecutive(positions: readonly number[]): boolean {
+  return positions.every((p, i) => i === 0 || p === positions[i - 1]! + 1);
+}
+
+function checkShape(request: AppendRequest): Error | undefined {
+  if (request.events.length === 0) return new ValidationError('An append needs at least one event');
+  if (!request.streamId || request.streamId.length > 128) return new ValidationError('streamId must be 1-128 characters');
+  if (request.idempotencyKey !== undefined && (request.idempotencyKey.length === 0 || request.idempotencyKey.length > 255)) {
+    return new ValidationError('idempotencyKey must be 1-255 characters');
+  }
+  return undefined;
+}
+
+function checkExpectedVersion(request: AppendRequest, current: number): Error | undefined {
+  const expected = request.expectedVersion ?? 'any';
+  const ok =
+    expected === 'any' ||
+    (expected === 'no_stream' && current === 0) ||
+    (expected === 'stream_exists' && current > 0) ||
+    expected === current;
+  if (ok) return undefined;
+  return new ConcurrencyError(`Stream ${request.streamId} is at version ${current}, expected ${String(expected)}`, {
+    streamId: request.streamId,
+    expectedVersion: expected,
+    actualVersion: current,
+  });
+}

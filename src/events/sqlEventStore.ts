@@ -1,0 +1,220 @@
+/**
+ * The event store over either database adapter. Every append goes through
+ * the group committer; one transaction per group:
+ *
+ *   lock log_head → read versions/keys → plan (pure) → insert events and
+ *   keys → run hooks (inline projections, credentials) → move log_head → commit
+ *
+ * Positions come from log_head, locked for the whole transaction, so a
+ * position is only ever handed out after every lower one has committed:
+ * a reader tailing `position > last` can never skip a late commit.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Database, Sql } from '../db/database.ts';
+import { isUniqueViolation } from '../db/database.ts';
+import { ConcurrencyError } from '../errors.ts';
+import type { AppendRequest, AppendResult, EventStore, LogHead, ReadAllOptions, TransactionHook } from './eventStore.ts';
+import { EVENT_COLUMNS, type EventRow, eventFromRow, rowValues } from './eventRows.ts';
+import { inList, valuesList } from '../db/sqlFragments.ts';
+import { GroupCommitter } from './groupCommit.ts';
+import { type Outcome, type StoredKey, planAppends } from './planAppends.ts';
+import type { StoredEvent } from './types.ts';
+
+export interface SqlEventStoreOptions {
+  readonly hooks?: readonly TransactionHook[];
+  readonly clock?: () => number;
+  readonly newEventId?: () => string;
+  readonly maxBatch?: number;
+}
+
+const INSERT_CHUNK = 500;
+
+export class SqlEventStore implements EventStore {
+  readonly stats = { transactions: 0, appends: 0, events: 0 };
+  private readonly listeners = new Set<(events: readonly StoredEvent[]) => void>();
+  private readonly committer: GroupCommitter<AppendRequest, AppendResult>;
+  private readonly hooks: TransactionHook[];
+  private readonly clock: () => number;
+  private readonly newEventId: () => string;
+
+  constructor(
+    readonly db: Database,
+    options: SqlEventStoreOptions = {},
+  ) {
+    this.hooks = [...(options.hooks ?? [])];
+    this.clock = options.clock ?? Date.now;
+    this.newEventId = options.newEventId ?? randomUUID;
+    this.committer = new GroupCommitter((batch) => this.commitGroup(batch), options.maxBatch ?? 500);
+  }
+
+  /** Adds a hook that runs inside every later append transaction. */
+  addHook(hook: TransactionHook): void {
+    this.hooks.push(hook);
+  }
+
+  append(request: AppendRequest): Promise<AppendResult> {
+    return this.committer.submit(request);
+  }
+
+  drain(): Promise<void> {
+    return this.committer.drain();
+  }
+
+  onCommitted(listener: (events: readonly StoredEvent[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async head(): Promise<LogHead> {
+    const [row] = await this.db.query<{ position: number; hash: string }>('SELECT position, hash FROM log_head WHERE id = 1');
+    return { position: Number(row?.position ?? 0), hash: String(row?.hash) };
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
+    const { sql, params } = selectEvents(options);
+    const rows = await this.db.query<EventRow>(`${sql} LIMIT ?`, [...params, Math.max(0, options.limit ?? 1000)]);
+    return rows.map(eventFromRow);
+  }
+
+  async *streamAll(options: Omit<ReadAllOptions, 'limit'> = {}): AsyncIterable<StoredEvent> {
+    const { sql, params } = selectEvents(options);
+    for await (const row of this.db.stream<EventRow>(sql, params)) yield eventFromRow(row);
+  }
+
+  async readStream(streamId: string, options: { after?: number; limit?: number } = {}): Promise<StoredEvent[]> {
+    return this.readAll({ streamId, after: options.after ?? 0, limit: options.limit ?? 10_000 });
+  }
+
+  private async commitGroup(batch: readonly AppendRequest[]): Promise<Array<AppendResult | Error>> {
+    const { outcomes, committed } = await this.db.transaction(async (tx) => {
+      const [headRow] = await tx.query<{ position: number; hash: string }>(
+        `SELECT position, hash FROM log_head WHERE id = 1${this.db.forUpdate}`,
+      );
+      if (!headRow) throw new Error('log_head is missing: run the migrations');
+      const headBefore: LogHead = { position: Number(headRow.position), hash: headRow.hash };
+
+      const plan = planAppends({
+        head: headBefore,
+        requests: batch,
+        streamVersions: await streamVersions(tx, batch),
+        storedKeys: await storedKeys(tx, batch),
+        storedEventIds: await storedEventIds(tx, batch),
+        now: this.clock(),
+        newEventId: this.newEventId,
+      });
+
+      for (let i = 0; i < plan.events.length; i += INSERT_CHUNK) {
+        const chunk = plan.events.slice(i, i + INSERT_CHUNK);
+        await tx.execute(`INSERT INTO events (${EVENT_COLUMNS}) VALUES ${valuesList(10, chunk.length)}`, chunk.flatMap(rowValues));
+      }
+      if (plan.keys.length > 0) {
+        await tx.execute(
+          `INSERT INTO idempotency_keys (idem_key, request_hash, first_position, last_position) VALUES ${valuesList(4, plan.keys.length)}`,
+          plan.keys.flatMap((k) => [k.key, k.requestHash, k.firstPosition, k.lastPosition]),
+        );
+      }
+      for (const [i, outcome] of plan.outcomes.entries()) {
+        const hook = batch[i]!.withinTransaction;
+        if (hook && outcome.kind === 'appended') await hook(tx, outcome.events);
+      }
+      if (plan.events.length > 0) {
+        for (const hook of this.hooks) await hook(tx, plan.events, headBefore);
+        await tx.execute('UPDATE log_head SET position = ?, hash = ? WHERE id = 1', [plan.head.position, plan.head.hash]);
+      }
+      return { outcomes: await this.results(tx, batch, plan.outcomes), committed: plan.events };
+    }).catch((error: unknown) => {
+      // A unique key broken by a lone request (e.g. a username taken by a concurrent registration).
+      if (batch.length === 1 && isUniqueViolation(error)) throw new ConcurrencyError('That already exists');
+      throw error;
+    });
+
+    this.stats.transactions += 1;
+    this.stats.appends += batch.length;
+    this.stats.events += committed.length;
+    if (committed.length > 0) for (const listener of this.listeners) listener(committed);
+    return outcomes;
+  }
+
+  private async results(tx: Sql, batch: readonly AppendRequest[], outcomes: readonly Outcome[]): Promise<Array<AppendResult | Error>> {
+    return Promise.all(
+      outcomes.map(async (outcome, i): Promise<AppendResult | Error> => {
+        if (outcome.kind === 'refused') return outcome.error;
+        if (outcome.kind === 'appended') {
+          return {
+            events: outcome.events,
+            firstPosition: outcome.events[0]!.position,
+            lastPosition: outcome.events.at(-1)!.position,
+            streamVersion: outcome.streamVersion,
+            duplicate: false,
+          };
+        }
+        const rows = await tx.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position BETWEEN ? AND ? ORDER BY position`, [
+          outcome.firstPosition,
+          outcome.lastPosition,
+        ]);
+        const events = rows.map(eventFromRow);
+        const streamId = batch[i]!.streamId;
+        return {
+          events,
+          firstPosition: outcome.firstPosition,
+          lastPosition: outcome.lastPosition,
+          streamVersion: Math.max(0, ...events.filter((e) => e.streamId === streamId).map((e) => e.streamVersion)),
+          duplicate: true,
+        };
+      }),
+    );
+  }
+}
+
+function selectEvents(options: Omit<ReadAllOptions, 'limit'>): { sql: string; params: unknown[] } {
+  const where = ['position > ?'];
+  const params: unknown[] = [options.after ?? 0];
+  if (options.until !== undefined) {
+    where.push('position <= ?');
+    params.push(options.until);
+  }
+  if (options.streamId !== undefined) {
+    where.push('stream_id = ?');
+    params.push(options.streamId);
+  }
+  if (options.types !== undefined) {
+    if (options.types.length === 0) where.push('1 = 0');
+    else where.push(`type IN (${options.types.map(() => '?').join(', ')})`);
+    params.push(...options.types);
+  }
+  return { sql: `SELECT ${EVENT_COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY position`, params };
+}
+
+async function streamVersions(tx: Sql, batch: readonly AppendRequest[]): Promise<Map<string, number>> {
+  const streams = [...new Set(batch.map((r) => r.streamId))];
+  const rows = await tx.query<{ stream_id: string; version: number }>(
+    `SELECT stream_id, MAX(stream_version) AS version FROM events WHERE stream_id IN (${inList(streams)}) GROUP BY stream_id`,
+    streams,
+  );
+  return new Map(rows.map((r) => [r.stream_id, Number(r.version)]));
+}
+
+async function storedKeys(tx: Sql, batch: readonly AppendRequest[]): Promise<Map<string, StoredKey>> {
+  const keys = [...new Set(batch.flatMap((r) => (r.idempotencyKey === undefined ? [] : [r.idempotencyKey])))];
+  if (keys.length === 0) return new Map();
+  const rows = await tx.query<{ idem_key: string; request_hash: string; first_position: number; last_position: number }>(
+    `SELECT idem_key, request_hash, first_position, last_position FROM idempotency_keys WHERE idem_key IN (${inList(keys)})`,
+    keys,
+  );
+  return new Map(
+    rows.map((r) => [
+      r.idem_key,
+      { requestHash: r.request_hash, firstPosition: Number(r.first_position), lastPosition: Number(r.last_position) },
+    ]),
+  );
+}
+
+async function storedEventIds(tx: Sql, batch: readonly AppendRequest[]): Promise<Map<string, number>> {
+  const ids = batch.flatMap((r) => r.events.flatMap((e) => (e.eventId === undefined ? [] : [e.eventId])));
+  if (ids.length === 0) return new Map();
+  const rows = await tx.query<{ event_id: string; position: number }>(
+    `SELECT event_id, position FROM events WHERE event_id IN (${inList(ids)})`,
+    ids,
+  );
+  return new Map(rows.map((r) => [r.event_id, Number(r.position)]));
+}

@@ -1,0 +1,52 @@
+/**
+ * Opens everything that sits on the log: the database (migrated), the event
+ * store with the inline projections, and the process's live log feed. The
+ * server and the `thrds` command both start here.
+ */
+import type { Database } from './db/database.ts';
+import { migrate, type Migration } from './db/migrate.ts';
+import { DEFAULT_DATABASE_URL, openDatabase } from './db/openDatabase.ts';
+import { LogFeed, type LogFeedOptions } from './events/logFeed.ts';
+import { SqlEventStore, type SqlEventStoreOptions } from './events/sqlEventStore.ts';
+import { ProjectionEngine } from './projections/projectionEngine.ts';
+
+export interface Thrds {
+  readonly db: Database;
+  readonly store: SqlEventStore;
+  readonly projections: ProjectionEngine;
+  readonly feed: LogFeed;
+  readonly migrationsApplied: readonly Migration[];
+  close(): Promise<void>;
+}
+
+export interface OpenThrdsOptions {
+  readonly databaseUrl?: string;
+  readonly store?: SqlEventStoreOptions;
+  readonly feed?: LogFeedOptions;
+}
+
+export async function openThrds(options: OpenThrdsOptions = {}): Promise<Thrds> {
+  const db = await openDatabase(options.databaseUrl ?? DEFAULT_DATABASE_URL);
+  try {
+    const migrationsApplied = await migrate(db);
+    const projections = new ProjectionEngine(db);
+    await projections.catchUp();
+    const store = new SqlEventStore(db, { ...options.store, hooks: [projections.inline, ...(options.store?.hooks ?? [])] });
+    const feed = await LogFeed.start(store, options.feed);
+    return {
+      db,
+      store,
+      projections,
+      feed,
+      migrationsApplied,
+      async close() {
+        await store.drain();
+        await feed.stop();
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}

@@ -1,0 +1,48 @@
+/** messages: one row per posted message. */
+import type { Sql } from '../db/database.ts';
+import type { StoredEvent } from '../events/types.ts';
+import { valuesList } from '../db/sqlFragments.ts';
+import { type Projection, tableName } from './projection.ts';
+
+export interface MessageRow {
+  readonly id: string;
+  readonly threadId: string;
+  readonly authorId: string;
+  readonly body: string;
+  readonly postedAt: number;
+  readonly position: number;
+  readonly replyToId: string | null;
+}
+
+export function evolveMessages(events: readonly StoredEvent[]): MessageRow[] {
+  return events.flatMap((event) => {
+    if (event.type !== 'MessagePosted') return [];
+    const data = event.data as { messageId: string; threadId: string; body: string; replyToId?: string | null };
+    return [
+      {
+        id: data.messageId,
+        threadId: data.threadId,
+        authorId: event.metadata.actorId ?? '',
+        body: data.body,
+        postedAt: event.recordedAt,
+        position: event.position,
+        replyToId: data.replyToId ?? null,
+      },
+    ];
+  });
+}
+
+export const messagesProjection: Projection = {
+  name: 'messages',
+  table: 'messages',
+  async apply(tx: Sql, events, table = 'messages') {
+    const rows = evolveMessages(events);
+    for (let i = 0; i < rows.length; i += 500) {
+      const chunk = rows.slice(i, i + 500);
+      await tx.execute(
+        `INSERT INTO ${tableName(table)} (id, thread_id, author_id, body, posted_at, position, reply_to_id) VALUES ${valuesList(7, chunk.length)}`,
+        chunk.flatMap((r) => [r.id, r.threadId, r.authorId, r.body, r.postedAt, r.position, r.replyToId]),
+      );
+    }
+  },
+};

@@ -1,0 +1,82 @@
+/** threads: one row per thread, with its message count and latest activity. */
+import type { Sql } from '../db/database.ts';
+import type { StoredEvent } from '../events/types.ts';
+import { valuesList } from '../db/sqlFragments.ts';
+import { type Projection, tableName } from './projection.ts';
+
+export interface ThreadRow {
+  readonly id: string;
+  readonly title: string;
+  readonly createdBy: string;
+  readonly createdAt: number;
+  readonly messageCount: number;
+  readonly lastActivityAt: number;
+  /** Position of the thread's latest event. */
+  readonly position: number;
+}
+
+export interface ThreadActivity {
+  readonly added: number;
+  readonly lastActivityAt: number;
+  readonly position: number;
+}
+
+export interface ThreadChanges {
+  /** Threads created by these events, with the activity that followed. */
+  readonly created: Map<string, ThreadRow>;
+  /** Activity on threads that existed before these events. */
+  readonly activity: Map<string, ThreadActivity>;
+}
+
+export function evolveThreads(events: readonly StoredEvent[]): ThreadChanges {
+  const created = new Map<string, ThreadRow>();
+  const activity = new Map<string, ThreadActivity>();
+  for (const event of events) {
+    if (event.type === 'ThreadCreated') {
+      const data = event.data as { threadId: string; title: string };
+      created.set(data.threadId, {
+        id: data.threadId,
+        title: data.title,
+        createdBy: event.metadata.actorId ?? '',
+        createdAt: event.recordedAt,
+        messageCount: 0,
+        lastActivityAt: event.recordedAt,
+        position: event.position,
+      });
+    } else if (event.type === 'MessagePosted') {
+      const { threadId } = event.data as { threadId: string };
+      const fresh = created.get(threadId);
+      if (fresh) {
+        created.set(threadId, { ...fresh, messageCount: fresh.messageCount + 1, lastActivityAt: event.recordedAt, position: event.position });
+      } else {
+        const seen = activity.get(threadId);
+        activity.set(threadId, { added: (seen?.added ?? 0) + 1, lastActivityAt: event.recordedAt, position: event.position });
+      }
+    }
+  }
+  return { created, activity };
+}
+
+export const threadsProjection: Projection = {
+  name: 'threads',
+  table: 'threads',
+  async apply(tx: Sql, events, table = 'threads') {
+    const { created, activity } = evolveThreads(events);
+    const t = tableName(table);
+    if (created.size > 0) {
+      const rows = [...created.values()];
+      await tx.execute(
+        `INSERT INTO ${t} (id, title, created_by, created_at, message_count, last_activity_at, position) VALUES ${valuesList(7, rows.length)}`,
+        rows.flatMap((r) => [r.id, r.title, r.createdBy, r.createdAt, r.messageCount, r.lastActivityAt, r.position]),
+      );
+    }
+    for (const [id, a] of activity) {
+      await tx.execute(`UPDATE ${t} SET message_count = message_count + ?, last_activity_at = ?, position = ? WHERE id = ?`, [
+        a.added,
+        a.lastActivityAt,
+        a.position,
+        id,
+      ]);
+    }
+  },
+};
