@@ -20,6 +20,9 @@ export interface ThreadCreated {
   readonly data: { readonly threadId: string; readonly title: string };
 }
 
+export type MessageFormat = 'plain' | 'markdown';
+
+/** v1 had no `format`; v2 added it (v1 events read as `plain`). */
 export interface MessagePosted {
   readonly type: 'MessagePosted';
   readonly data: {
@@ -27,6 +30,7 @@ export interface MessagePosted {
     readonly threadId: string;
     readonly body: string;
     readonly replyToId: string | null;
+    readonly format: MessageFormat;
   };
 }
 
@@ -37,7 +41,7 @@ export type ChatEventType = ChatEvent['type'];
 export const currentSchemaVersion: Readonly<Record<ChatEventType, number>> = {
   UserRegistered: 1,
   ThreadCreated: 1,
-  MessagePosted: 1,
+  MessagePosted: 2,
 };
 
 /** An event on its way into the log. */

@@ -8,7 +8,10 @@ import type { StoredEvent } from './types.ts';
 type Upcaster = (event: StoredEvent) => StoredEvent;
 
 /** Keyed by `${type}@${fromVersion}`; each step moves one version up. */
-const upcasters: ReadonlyMap<string, Upcaster> = new Map();
+const upcasters: ReadonlyMap<string, Upcaster> = new Map<string, Upcaster>([
+  // MessagePosted v2 added `format`; every v1 message was plain text.
+  ['MessagePosted@1', (event) => ({ ...event, schemaVersion: 2, data: { format: 'plain', ...event.data } })],
+]);
 
 export function upcast(event: StoredEvent): StoredEvent {
   let current = event;
