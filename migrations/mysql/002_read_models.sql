@@ -35,6 +35,7 @@ CREATE TABLE messages (
   posted_at BIGINT NOT NULL,
   position BIGINT UNSIGNED NOT NULL,
   reply_to_id CHAR(36) CHARACTER SET ascii NULL,
+  format VARCHAR(16) CHARACTER SET ascii NOT NULL,
   UNIQUE KEY messages_position (position),
   KEY messages_thread_position (thread_id, position)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

@@ -32,6 +32,7 @@ CREATE TABLE messages (
   body TEXT NOT NULL,
   posted_at INTEGER NOT NULL,
   position INTEGER NOT NULL UNIQUE,
-  reply_to_id TEXT
+  reply_to_id TEXT,
+  format TEXT NOT NULL
 );
 CREATE INDEX messages_thread_position ON messages (thread_id, position);

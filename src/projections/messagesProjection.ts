@@ -12,12 +12,13 @@ export interface MessageRow {
   readonly postedAt: number;
   readonly position: number;
   readonly replyToId: string | null;
+  readonly format: string;
 }
 
 export function evolveMessages(events: readonly StoredEvent[]): MessageRow[] {
   return events.flatMap((event) => {
     if (event.type !== 'MessagePosted') return [];
-    const data = event.data as { messageId: string; threadId: string; body: string; replyToId?: string | null };
+    const data = event.data as { messageId: string; threadId: string; body: string; replyToId?: string | null; format?: string };
     return [
       {
         id: data.messageId,
@@ -27,6 +28,7 @@ export function evolveMessages(events: readonly StoredEvent[]): MessageRow[] {
         postedAt: event.recordedAt,
         position: event.position,
         replyToId: data.replyToId ?? null,
+        format: data.format ?? 'plain',
       },
     ];
   });
@@ -40,8 +42,8 @@ export const messagesProjection: Projection = {
     for (let i = 0; i < rows.length; i += 500) {
       const chunk = rows.slice(i, i + 500);
       await tx.execute(
-        `INSERT INTO ${tableName(table)} (id, thread_id, author_id, body, posted_at, position, reply_to_id) VALUES ${valuesList(7, chunk.length)}`,
-        chunk.flatMap((r) => [r.id, r.threadId, r.authorId, r.body, r.postedAt, r.position, r.replyToId]),
+        `INSERT INTO ${tableName(table)} (id, thread_id, author_id, body, posted_at, position, reply_to_id, format) VALUES ${valuesList(8, chunk.length)}`,
+        chunk.flatMap((r) => [r.id, r.threadId, r.authorId, r.body, r.postedAt, r.position, r.replyToId, r.format]),
       );
     }
   },
