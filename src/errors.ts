@@ -13,6 +13,11 @@ export class ThrdsError extends Error {
     super(message);
     this.name = new.target.name;
   }
+
+  /** graphql-js copies an original error's `extensions` onto the GraphQLError it raises. */
+  get extensions(): Readonly<Record<string, unknown>> {
+    return { ...this.details, code: this.code };
+  }
 }
 
 export class ValidationError extends ThrdsError {

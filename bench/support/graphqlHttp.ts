@@ -1,0 +1,133 @@
+/**
+ * A lean GraphQL-over-HTTP client for load generation: node:http with a
+ * keep-alive agent (one socket per concurrent client), JSON in and out,
+ * GraphQL errors thrown with their codes.
+ */
+import http from 'node:http';
+
+export interface GraphqlHttpClient {
+  request<T>(query: string, variables?: Readonly<Record<string, unknown>>, token?: string): Promise<T>;
+  close(): void;
+}
+
+export class GraphqlRequestError extends Error {
+  constructor(
+    message: string,
+    readonly codes: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
+export function graphqlHttpClient(baseUrl: string, maxSockets = 64): GraphqlHttpClient {
+  const url = new URL('/graphql', baseUrl);
+  const agent = new http.Agent({ keepAlive: true, maxSockets });
+  return {
+    request<T>(query: string, variables: Readonly<Record<string, unknown>> = {}, token?: string): Promise<T> {
+      const body = JSON.stringify({ query, variables });
+      const headers: http.OutgoingHttpHeaders = {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json, application/json',
+        'content-length': Buffer.byteLength(body),
+      };
+      if (token) headers.authorization = `Bearer ${token}`;
+      return new Promise<T>((resolve, reject) => {
+        const req = http.request(url, { method: 'POST', agent, headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let parsed: { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
+            try {
+              parsed = JSON.parse(text) as typeof parsed;
+            } catch {
+              reject(new Error(`HTTP ${res.statusCode}: not JSON: ${text.slice(0, 200)}`));
+              return;
+            }
+            if (parsed.errors?.length) {
+              reject(
+                new GraphqlRequestError(
+                  parsed.errors.map((e) => e.message).join('; '),
+                  parsed.errors.map((e) => e.extensions?.code ?? 'UNKNOWN'),
+                ),
+              );
+            } else if (parsed.data === undefined) {
+              reject(new Error(`HTTP ${res.statusCode}: no data`));
+            } else {
+              resolve(parsed.data);
+            }
+          });
+          res.on('error', reject);
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    },
+    close() {
+      agent.destroy();
+    },
+  };
+}
+
+/** POSTs a raw body to a baseline server's publish endpoint. */
+export function httpPoster(baseUrl: string, path: string, maxSockets = 64): { post(body: string): Promise<void>; close(): void } {
+  const url = new URL(path, baseUrl);
+  const agent = new http.Agent({ keepAlive: true, maxSockets });
+  return {
+    post(body: string) {
+      return new Promise<void>((resolve, reject) => {
+        const req = http.request(
+          url,
+          { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+          (res) => {
+            res.resume();
+            res.on('end', () => (res.statusCode === 200 || res.statusCode === 204 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+    },
+    close() {
+      agent.destroy();
+    },
+  };
+}
+
+export const REGISTER = `mutation Register($u: String!, $p: String!, $d: String!) {
+  register(input: { username: $u, password: $p, displayName: $d }) { token user { id } }
+}`;
+
+export const CREATE_THREAD = `mutation CreateThread($title: String!, $key: String!) {
+  createThread(input: { title: $title, idempotencyKey: $key }) { thread { id } position }
+}`;
+
+export const POST_MESSAGE = `mutation Post($t: ID!, $b: String!, $k: String!) {
+  postMessage(input: { threadId: $t, body: $b, idempotencyKey: $k }) { message { id position } position }
+}`;
+
+export const THREAD_EVENTS = `subscription Events($t: ID!, $after: Position) {
+  threadEvents(threadId: $t, after: $after) { ... on MessagePosted { position message { id body } } }
+}`;
+
+export interface Registered {
+  register: { token: string; user: { id: string } };
+}
+export interface ThreadCreatedReply {
+  createThread: { thread: { id: string }; position: string };
+}
+export interface MessagePostedReply {
+  postMessage: { message: { id: string; position: string }; position: string };
+}
+
+/** Registers a fresh user and returns its bearer token. */
+export async function registerUser(client: GraphqlHttpClient, prefix: string): Promise<string> {
+  const username = `${prefix}${Math.random().toString(36).slice(2, 10)}`.slice(0, 32);
+  const reply = await client.request<Registered>(REGISTER, { u: username, p: 'bench-password-1234', d: username });
+  return reply.register.token;
+}
+
+export async function createThread(client: GraphqlHttpClient, token: string, title: string): Promise<string> {
+  const reply = await client.request<ThreadCreatedReply>(CREATE_THREAD, { title, key: `thread-${title}-${Math.random()}` }, token);
+  return reply.createThread.thread.id;
+}

@@ -1,0 +1,65 @@
+/**
+ * Runs the real Thrds server (`src/server.ts`, as `npm start` does) in its
+ * own process with the server probe loaded, so the bench can read its CPU
+ * time from /proc and ask it for memory after a GC.
+ */
+import { BenchChild, spawnBenchChild } from './childProcesses.ts';
+import { freePort, waitForHttp200 } from './freePort.ts';
+
+export interface ServerHandle {
+  readonly child: BenchChild;
+  readonly baseUrl: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+export interface ThrdsServerOptions {
+  readonly databaseUrl: string;
+  readonly openFiles?: number;
+  /** Write a V8 CPU profile into this directory when the server stops. */
+  readonly cpuProfileDir?: string;
+  readonly name?: string;
+}
+
+export async function startThrdsServer(options: ThrdsServerOptions): Promise<ServerHandle> {
+  const port = await freePort();
+  const nodeFlags = ['--expose-gc', '--import', './bench/support/serverProbe.ts'];
+  if (options.cpuProfileDir) nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`);
+  const child = spawnBenchChild('src/server.ts', {
+    name: options.name ?? 'thrds server',
+    nodeFlags,
+    env: { PORT: String(port), DATABASE_URL: options.databaseUrl, NODE_ENV: 'production', HOST: '127.0.0.1' },
+    ...(options.openFiles === undefined ? {} : { openFiles: options.openFiles }),
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHttp200(`${baseUrl}/healthz`, 60_000, () => child.running, 50);
+  } catch (error) {
+    child.kill();
+    throw new Error(`${String(error)}\n${child.stderr}`);
+  }
+  return { child, baseUrl, port, stop: () => child.stop() };
+}
+
+/** Starts one of the bench's own servers (baselines) and waits for its {type:'listening', port}. */
+export async function startBaselineServer(script: string, name: string, openFiles?: number, cpuProfileDir?: string): Promise<ServerHandle> {
+  const nodeFlags = ['--expose-gc'];
+  if (cpuProfileDir) nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`);
+  const child = spawnBenchChild(script, { name, nodeFlags, ...(openFiles === undefined ? {} : { openFiles }) });
+  const { port } = await child.next<{ type: 'listening'; port: number }>('listening', 30_000);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  return { child, baseUrl, port, stop: () => child.stop() };
+}
+
+export interface ServerMemory {
+  readonly rss: number;
+  readonly heapUsed: number;
+  readonly heapTotal: number;
+  readonly external: number;
+  readonly arrayBuffers: number;
+  readonly gcForced: boolean;
+}
+
+export async function serverMemory(server: ServerHandle): Promise<ServerMemory> {
+  return server.child.request<ServerMemory & { type: 'memory' }>({ type: 'memory' }, 'memory', 60_000);
+}

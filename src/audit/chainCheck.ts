@@ -1,0 +1,117 @@
+/**
+ * The incremental check behind `thrds verify` and `thrds import`: fed the
+ * events in position order, it walks the position sequence and the hash
+ * chain, holding only the previous event's position and hash.
+ *
+ * A hash that does not match its event is classified with one event of
+ * look-ahead. The chain links each event to the *stored* hash before it, so
+ * when only an event's body was edited the next event still links to the
+ * stored hash: that is `edited`. When the next event does not link either,
+ * the stored hash itself belongs elsewhere in the chain: the event was
+ * moved, `reordered`.
+ */
+import { chainHash, GENESIS_HASH } from '../events/hashChain.ts';
+import type { LogHead } from '../events/eventStore.ts';
+import type { StoredEvent } from '../events/types.ts';
+
+export type FindingKind = 'edited' | 'missing' | 'reordered' | 'head-mismatch';
+
+export interface Finding {
+  readonly kind: FindingKind;
+  /** The first position that is wrong. */
+  readonly position: number;
+  readonly detail: string;
+}
+
+interface Suspect {
+  readonly position: number;
+  readonly storedHash: string;
+}
+
+export class ChainCheck {
+  private lastPosition: number;
+  private lastHash: string;
+  private suspect: Suspect | undefined;
+  private checked = 0;
+
+  constructor(start: LogHead = { position: 0, hash: GENESIS_HASH }) {
+    this.lastPosition = start.position;
+    this.lastHash = start.hash;
+  }
+
+  /** Events that passed, and the position and hash the chain stands at. */
+  get count(): number {
+    return this.checked;
+  }
+
+  get head(): LogHead {
+    return { position: this.lastPosition, hash: this.lastHash };
+  }
+
+  /** Checks the next event; returns the first problem once it is known. */
+  push(event: StoredEvent): Finding | undefined {
+    const suspect = this.suspect;
+    if (suspect) return this.classify(suspect, event);
+    const expected = this.lastPosition + 1;
+    if (event.position !== expected) return this.misplaced(expected, event.position);
+    if (chainHash(this.lastHash, event) !== event.hash) {
+      this.suspect = { position: event.position, storedHash: event.hash };
+      return undefined;
+    }
+    this.lastPosition = event.position;
+    this.lastHash = event.hash;
+    this.checked += 1;
+    return undefined;
+  }
+
+  /** Ends the walk; `head` is the log_head row the log should end at, when there is one. */
+  end(head?: LogHead): Finding | undefined {
+    const suspect = this.suspect;
+    if (suspect) {
+      return {
+        kind: head && head.hash !== suspect.storedHash ? 'reordered' : 'edited',
+        position: suspect.position,
+        detail: `the last event's hash does not match its contents (it does not chain from position ${suspect.position - 1})`,
+      };
+    }
+    if (!head) return undefined;
+    if (this.lastPosition < head.position) {
+      const first = this.lastPosition + 1;
+      return {
+        kind: 'missing',
+        position: first,
+        detail: `the log ends at position ${this.lastPosition} but its head says ${head.position}: ${describeRange(first, head.position)} missing`,
+      };
+    }
+    if (this.lastHash !== head.hash) {
+      return { kind: 'head-mismatch', position: head.position, detail: `the chain ends in ${this.lastHash} but log_head records ${head.hash}` };
+    }
+    return undefined;
+  }
+
+  private classify(suspect: Suspect, next: StoredEvent): Finding {
+    if (next.position === suspect.position + 1 && chainHash(suspect.storedHash, next) === next.hash) {
+      return {
+        kind: 'edited',
+        position: suspect.position,
+        detail: 'the hash does not match the event: its contents were changed after it was written',
+      };
+    }
+    return {
+      kind: 'reordered',
+      position: suspect.position,
+      detail: `the event does not chain from position ${suspect.position - 1}, and position ${suspect.position + 1} does not chain from it: events were moved`,
+    };
+  }
+
+  private misplaced(expected: number, found: number): Finding {
+    if (found > expected) {
+      return { kind: 'missing', position: expected, detail: `${describeRange(expected, found - 1)} missing: the next event found is at ${found}` };
+    }
+    return { kind: 'reordered', position: found, detail: `position ${found} comes after position ${expected - 1}: events are out of order` };
+  }
+}
+
+function describeRange(from: number, to: number): string {
+  return from === to ? `position ${from} is` : `positions ${from}-${to} are`;
+}

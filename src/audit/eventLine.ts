@@ -1,0 +1,92 @@
+/**
+ * One event as one JSON line, in its stored form (never upcast), the format
+ * of `thrds export`, `thrds import` and `thrds events`. Keys keep the order
+ * of StoredEvent so a line reads the same way every time.
+ */
+import type { EventRow } from '../events/eventRows.ts';
+import type { EventMetadata, StoredEvent } from '../events/types.ts';
+
+/**
+ * Builds the line straight from a row: the stored JSON text of `data` and
+ * `metadata` goes out as it is (the columns only hold valid JSON), so export
+ * never parses and re-serializes the bodies.
+ */
+export function lineFromRow(row: EventRow): string {
+  return (
+    `{"position":${Number(row.position)},"eventId":${JSON.stringify(row.event_id)},"streamId":${JSON.stringify(row.stream_id)}` +
+    `,"streamVersion":${Number(row.stream_version)},"type":${JSON.stringify(row.type)},"schemaVersion":${Number(row.schema_version)}` +
+    `,"data":${jsonText(row.data)},"metadata":${jsonText(row.metadata)},"recordedAt":${Number(row.recorded_at)},"hash":${JSON.stringify(row.hash)}}`
+  );
+}
+
+export function lineFromEvent(event: StoredEvent): string {
+  return JSON.stringify({
+    position: event.position,
+    eventId: event.eventId,
+    streamId: event.streamId,
+    streamVersion: event.streamVersion,
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    data: event.data,
+    metadata: event.metadata,
+    recordedAt: event.recordedAt,
+    hash: event.hash,
+  });
+}
+
+/** Text that is one line of JSON whatever the driver returned (text, or a parsed JSON column). */
+function jsonText(value: string | object): string {
+  if (typeof value !== 'string') return JSON.stringify(value);
+  return value.includes('\n') || value.includes('\r') ? JSON.stringify(JSON.parse(value)) : value;
+}
+
+export class BadLineError extends Error {
+  override readonly name = 'BadLineError';
+  constructor(
+    readonly lineNumber: number,
+    message: string,
+  ) {
+    super(`line ${lineNumber}: ${message}`);
+  }
+}
+
+/** Parses and checks the shape of one exported line. */
+export function eventFromLine(text: string, lineNumber: number): StoredEvent {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new BadLineError(lineNumber, `not JSON (${(error as Error).message})`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new BadLineError(lineNumber, 'not a JSON object');
+  const v = value as Record<string, unknown>;
+  const int = (key: string, min: number): number => {
+    const n = v[key];
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < min) throw new BadLineError(lineNumber, `${key} must be an integer ≥ ${min}`);
+    return n;
+  };
+  const str = (key: string, max: number): string => {
+    const s = v[key];
+    if (typeof s !== 'string' || s.length === 0 || s.length > max) throw new BadLineError(lineNumber, `${key} must be a string of 1-${max} characters`);
+    return s;
+  };
+  const obj = (key: string): Record<string, unknown> => {
+    const o = v[key];
+    if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new BadLineError(lineNumber, `${key} must be an object`);
+    return o as Record<string, unknown>;
+  };
+  const hash = str('hash', 64);
+  if (!/^[0-9a-f]{64}$/.test(hash)) throw new BadLineError(lineNumber, 'hash must be 64 lowercase hex digits');
+  return {
+    position: int('position', 1),
+    eventId: str('eventId', 36),
+    streamId: str('streamId', 128),
+    streamVersion: int('streamVersion', 1),
+    type: str('type', 64),
+    schemaVersion: int('schemaVersion', 1),
+    data: obj('data'),
+    metadata: obj('metadata') as unknown as EventMetadata,
+    recordedAt: int('recordedAt', 0),
+    hash,
+  };
+}

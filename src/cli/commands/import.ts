@@ -1,0 +1,37 @@
+/**
+ * `thrds import < log.jsonl`: loads an exported log into an empty store,
+ * checking every hash as it goes, then brings the read models up to it.
+ */
+import { createInterface } from 'node:readline';
+import { importLog, ImportRefusedError } from '../../audit/importLog.ts';
+import { BadLineError } from '../../audit/eventLine.ts';
+import { ProjectionEngine } from '../../projections/projectionEngine.ts';
+import { CliError, type Command, commonFlags, openMigrated, progressFor, using } from '../command.ts';
+
+export const importCommand: Command = {
+  summary: 'load JSON lines from standard input into an empty store, checking every hash',
+  usage: '< log.jsonl',
+  flags: commonFlags,
+  async run(args) {
+    const { db } = await openMigrated(args);
+    return using(db, async () => {
+      const progress = progressFor(args, 'import');
+      const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+      let head;
+      try {
+        head = await importLog(db, lines, { onProgress: (done) => progress.update(done) });
+      } catch (error) {
+        if (error instanceof ImportRefusedError || error instanceof BadLineError) throw new CliError(`${error.message}; nothing was imported`);
+        throw error;
+      } finally {
+        lines.close();
+      }
+      progress.finish(head.position);
+      const projecting = progressFor(args, 'projections');
+      const applied = await new ProjectionEngine(db).catchUp(5000, (position, at) => projecting.update(position, at));
+      projecting.finish(applied);
+      console.log(`imported ${head.position} events; head position ${head.position}, hash ${head.hash}; read models caught up`);
+      return 0;
+    });
+  },
+};

@@ -1,0 +1,45 @@
+/**
+ * Buffered line output that respects back-pressure: lines are gathered into
+ * chunks, and a write that fills the stream's buffer waits for 'drain', so
+ * exporting a million events holds one chunk in memory, not the log.
+ */
+export class LineWriter {
+  private chunk: string[] = [];
+  private size = 0;
+
+  constructor(
+    private readonly stream: NodeJS.WritableStream = process.stdout,
+    private readonly chunkBytes = 64 * 1024,
+  ) {}
+
+  /** Queues one line (without its newline); resolves at once unless the stream is full. */
+  async line(text: string): Promise<void> {
+    this.chunk.push(text);
+    this.size += text.length + 1;
+    if (this.size >= this.chunkBytes) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.chunk.length === 0) return;
+    const data = `${this.chunk.join('\n')}\n`;
+    this.chunk = [];
+    this.size = 0;
+    if (!this.stream.write(data)) await waitForDrain(this.stream);
+  }
+}
+
+function waitForDrain(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (error?: unknown) => {
+      stream.off('drain', onDrain);
+      stream.off('error', done);
+      stream.off('close', onDrain);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onDrain = () => done();
+    stream.once('drain', onDrain);
+    stream.once('close', onDrain);
+    stream.once('error', done);
+  });
+}

@@ -1,0 +1,35 @@
+/** What command handlers need from the outside world, passed in so the rules stay testable. */
+import { createHash } from 'node:crypto';
+import type { Database } from '../db/database.ts';
+import { canonicalJson } from '../events/canonicalJson.ts';
+import type { EventStore } from '../events/eventStore.ts';
+import type { EventMetadata } from '../events/types.ts';
+
+export interface CommandDeps {
+  readonly store: EventStore;
+  readonly db: Database;
+  readonly clock: () => number;
+  readonly newId: () => string;
+}
+
+/** Who is acting and under which request. */
+export interface Actor {
+  readonly userId: string;
+  readonly correlationId: string;
+}
+
+export function metadataFor(actor: Actor | null, correlationId: string): EventMetadata {
+  return { actorId: actor?.userId ?? null, correlationId, causationId: null };
+}
+
+/**
+ * Idempotency keys are scoped to the user (one user cannot collide with
+ * another's key) and bound to the request they first carried.
+ */
+export function idempotency(actor: Actor, command: string, key: string | undefined, request: unknown): { idempotencyKey?: string; requestHash?: string } {
+  if (key === undefined) return {};
+  return {
+    idempotencyKey: `${actor.userId}:${key}`,
+    requestHash: createHash('sha256').update(canonicalJson({ command, request })).digest('hex'),
+  };
+}

@@ -1,0 +1,35 @@
+/** createThread: anyone signed in may open a thread with a title. */
+import { NotFoundError } from '../errors.ts';
+import type { AppendRequest } from '../events/eventStore.ts';
+import { currentSchemaVersion, streamOf, type ThreadCreated } from '../events/types.ts';
+import { threadsByIds } from '../projections/threadsQueries.ts';
+import type { ThreadRow } from '../projections/threadsProjection.ts';
+import { type Actor, type CommandDeps, idempotency, metadataFor } from './commandDeps.ts';
+import { validate } from './limits.ts';
+
+export interface CreateThreadInput {
+  readonly title: string;
+  readonly idempotencyKey?: string | null | undefined;
+}
+
+/** Pure: the append that creates the thread. */
+export function decideCreateThread(input: CreateThreadInput, actor: Actor, threadId: string): AppendRequest {
+  const title = validate.title(input.title);
+  const key = validate.idempotencyKey(input.idempotencyKey);
+  const event: ThreadCreated = { type: 'ThreadCreated', data: { threadId, title } };
+  return {
+    streamId: streamOf.thread(threadId),
+    events: [{ ...event, schemaVersion: currentSchemaVersion.ThreadCreated }],
+    metadata: metadataFor(actor, actor.correlationId),
+    expectedVersion: 'no_stream',
+    ...idempotency(actor, 'createThread', key, { title }),
+  };
+}
+
+export async function createThread(deps: CommandDeps, actor: Actor, input: CreateThreadInput): Promise<{ thread: ThreadRow; position: number }> {
+  const result = await deps.store.append(decideCreateThread(input, actor, deps.newId()));
+  const threadId = String(result.events[0]?.data.threadId);
+  const [thread] = await threadsByIds(deps.db, [threadId]);
+  if (!thread) throw new NotFoundError('The thread was created but is not readable yet');
+  return { thread, position: result.lastPosition };
+}

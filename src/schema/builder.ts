@@ -1,0 +1,14 @@
+/** The schema builder and nothing else: every type file registers on it. */
+import SchemaBuilder from '@pothos/core';
+import type { Context } from './context.ts';
+
+export interface PothosTypes {
+  Context: Context;
+  Scalars: {
+    DateTime: { Input: number; Output: number };
+    Position: { Input: number; Output: number };
+    JSON: { Input: unknown; Output: unknown };
+  };
+}
+
+export const builder = new SchemaBuilder<PothosTypes>({});

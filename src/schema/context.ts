@@ -1,0 +1,53 @@
+/** The GraphQL context: who is asking, and the services resolvers may use. */
+import type { CommandDeps } from '../commands/commandDeps.ts';
+import type { LogFeed } from '../events/logFeed.ts';
+import type { MessageRow } from '../projections/messagesProjection.ts';
+import type { ThreadRow } from '../projections/threadsProjection.ts';
+import type { UserRow } from '../projections/usersProjection.ts';
+import { userIdForToken } from '../accounts/sessions.ts';
+import { messagesByIds } from '../projections/messagesQueries.ts';
+import { threadsByIds } from '../projections/threadsQueries.ts';
+import { usersByIds } from '../projections/usersQueries.ts';
+import { createLoader, type Loader } from './loader.ts';
+
+export interface Services extends CommandDeps {
+  readonly feed: LogFeed;
+}
+
+export interface Context {
+  readonly services: Services;
+  /** The bearer token sent with the request, if any. */
+  readonly token: string | null;
+  /** The signed-in user (looked up once, on first use), or null. */
+  viewer(): Promise<UserRow | null>;
+  readonly correlationId: string;
+  readonly loaders: {
+    readonly users: Loader<UserRow>;
+    readonly threads: Loader<ThreadRow>;
+    readonly messages: Loader<MessageRow>;
+  };
+}
+
+/** A context for one request (HTTP) or one operation (WebSocket). */
+export function createContext(services: Services, token: string | null, correlationId: string): Context {
+  let viewer: Promise<UserRow | null> | undefined;
+  const loaders = {
+    users: createLoader((ids) => usersByIds(services.db, ids)),
+    threads: createLoader((ids) => threadsByIds(services.db, ids)),
+    messages: createLoader((ids) => messagesByIds(services.db, ids)),
+  };
+  return {
+    services,
+    token,
+    correlationId,
+    loaders,
+    viewer() {
+      viewer ??= (async () => {
+        if (!token) return null;
+        const userId = await userIdForToken(services.db, token, services.clock());
+        return userId ? loaders.users(userId) : null;
+      })();
+      return viewer;
+    },
+  };
+}

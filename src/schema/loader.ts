@@ -1,0 +1,38 @@
+/**
+ * Batches the by-id lookups of one tick into one query (the N+1 guard),
+ * and caches them for the life of the context.
+ */
+export type Loader<T> = (id: string) => Promise<T | null>;
+
+export function createLoader<T extends { id: string }>(fetch: (ids: readonly string[]) => Promise<T[]>): Loader<T> {
+  const cache = new Map<string, Promise<T | null>>();
+  let queue: Array<{ id: string; resolve: (row: T | null) => void; reject: (error: unknown) => void }> = [];
+
+  const flush = () => {
+    const batch = queue;
+    queue = [];
+    fetch([...new Set(batch.map((w) => w.id))]).then(
+      (rows) => {
+        const byId = new Map(rows.map((row) => [row.id, row]));
+        for (const waiting of batch) waiting.resolve(byId.get(waiting.id) ?? null);
+      },
+      (error: unknown) => {
+        for (const waiting of batch) {
+          cache.delete(waiting.id);
+          waiting.reject(error);
+        }
+      },
+    );
+  };
+
+  return (id) => {
+    const cached = cache.get(id);
+    if (cached) return cached;
+    const promise = new Promise<T | null>((resolve, reject) => {
+      if (queue.length === 0) queueMicrotask(flush);
+      queue.push({ id, resolve, reject });
+    });
+    cache.set(id, promise);
+    return promise;
+  };
+}

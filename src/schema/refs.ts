@@ -1,0 +1,19 @@
+/**
+ * The object types that refer to each other, declared once so the type
+ * files can implement them without importing one another in a circle.
+ */
+import { NotFoundError } from '../errors.ts';
+import type { MessageRow } from '../projections/messagesProjection.ts';
+import type { ThreadRow } from '../projections/threadsProjection.ts';
+import type { UserRow } from '../projections/usersProjection.ts';
+import { builder } from './builder.ts';
+
+export const User = builder.objectRef<UserRow>('User');
+export const Thread = builder.objectRef<ThreadRow>('Thread');
+export const Message = builder.objectRef<MessageRow>('Message');
+
+/** A row the read model must hold (it was referenced by one it does hold). */
+export function found<T>(row: T | null, kind: string, id: string): T {
+  if (row === null) throw new NotFoundError(`No ${kind} ${id}`);
+  return row;
+}

@@ -1,0 +1,105 @@
+/** Thread, its messages, the `threads`/`thread` queries and `createThread`. */
+import { createThread } from '../commands/createThread.ts';
+import { validate } from '../commands/limits.ts';
+import { messagesAfter, messagesBefore } from '../projections/messagesQueries.ts';
+import type { MessageRow } from '../projections/messagesProjection.ts';
+import { recentThreads } from '../projections/threadsQueries.ts';
+import type { ThreadRow } from '../projections/threadsProjection.ts';
+import { builder } from './builder.ts';
+import { connectionOf, decodeCursor, defineConnection, pageSize } from './connection.ts';
+import { found, Message, Thread, User } from './refs.ts';
+import { requireActor } from './viewer.ts';
+
+const MessageConnection = defineConnection<MessageRow>('Message', Message);
+const ThreadConnection = defineConnection<ThreadRow>('Thread', Thread);
+
+Thread.implement({
+  description: 'A conversation with a title.',
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'Stable id (a UUID).' }),
+    title: t.exposeString('title', { description: '1–200 characters.' }),
+    createdAt: t.field({ type: 'DateTime', description: 'When it was created.', resolve: (th) => th.createdAt }),
+    createdBy: t.field({
+      type: User,
+      description: 'Who created it.',
+      resolve: async (th, _args, ctx) => found(await ctx.loaders.users(th.createdBy), 'user', th.createdBy),
+    }),
+    messageCount: t.exposeInt('messageCount', { description: 'How many messages it holds.' }),
+    lastActivityAt: t.field({ type: 'DateTime', description: 'When it was created or last posted to.', resolve: (th) => th.lastActivityAt }),
+    position: t.field({
+      type: 'Position',
+      description: "Position of the thread's latest event: subscribe to threadEvents(after: position) to miss nothing.",
+      resolve: (th) => th.position,
+    }),
+    messages: t.field({
+      type: MessageConnection,
+      description: 'Messages in chronological order. `last: 50` is the latest 50; page older ones with `before`, newer with `after`.',
+      args: {
+        first: t.arg.int({ description: 'At most 500.' }),
+        after: t.arg.string(),
+        last: t.arg.int({ description: 'At most 500.' }),
+        before: t.arg.string(),
+      },
+      resolve: async (th, args, ctx) => {
+        const db = ctx.services.db;
+        const after = decodeCursor(args.after, 'after');
+        const before = decodeCursor(args.before, 'before');
+        if (args.last != null || (before !== undefined && args.first == null)) {
+          const n = pageSize(args.last, 'last', 50, 500);
+          const rows = await messagesBefore(db, th.id, before, n + 1);
+          const page = rows.length > n ? rows.slice(rows.length - n) : rows;
+          return connectionOf(page, { hasPreviousPage: rows.length > n, hasNextPage: before !== undefined });
+        }
+        const n = pageSize(args.first, 'first', 50, 500);
+        const rows = await messagesAfter(db, th.id, after ?? 0, n + 1);
+        const page = rows.slice(0, n).filter((m) => before === undefined || m.position < before);
+        return connectionOf(page, { hasNextPage: rows.length > n, hasPreviousPage: after !== undefined && after > 0 });
+      },
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  threads: t.field({
+    type: ThreadConnection,
+    description: 'Threads, most recent activity first.',
+    args: { first: t.arg.int({ description: 'At most 100; default 20.' }), after: t.arg.string() },
+    resolve: async (_root, args, ctx) => {
+      const n = pageSize(args.first, 'first', 20, 100);
+      const rows = await recentThreads(ctx.services.db, n + 1, decodeCursor(args.after, 'after'));
+      return connectionOf(rows.slice(0, n), { hasNextPage: rows.length > n, hasPreviousPage: args.after != null });
+    },
+  }),
+  thread: t.field({
+    type: Thread,
+    nullable: true,
+    description: 'One thread by id, or null.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, args, ctx) => ctx.loaders.threads(validate.uuid(String(args.id), 'id')),
+  }),
+}));
+
+const CreateThreadInput = builder.inputType('CreateThreadInput', {
+  description: 'A new thread.',
+  fields: (t) => ({
+    title: t.string({ required: true, description: '1–200 characters after trimming.' }),
+    idempotencyKey: t.string({ description: 'Retry with the same key and the thread is created once.' }),
+  }),
+});
+
+const CreateThreadPayload = builder.objectRef<{ thread: ThreadRow; position: number }>('CreateThreadPayload').implement({
+  description: 'The created thread.',
+  fields: (t) => ({
+    thread: t.field({ type: Thread, resolve: (p) => p.thread }),
+    position: t.field({ type: 'Position', description: 'Log position of the ThreadCreated event.', resolve: (p) => p.position }),
+  }),
+});
+
+builder.mutationField('createThread', (t) =>
+  t.field({
+    type: CreateThreadPayload,
+    description: 'Opens a thread. Needs a token.',
+    args: { input: t.arg({ type: CreateThreadInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => createThread(ctx.services, await requireActor(ctx), input),
+  }),
+);

@@ -1,0 +1,163 @@
+/**
+ * The Thrds server: one port for GraphQL over HTTP (GraphiQL in a browser),
+ * SSE and WebSocket (graphql-ws), `/healthz`, and the web app at `/`.
+ *
+ *   mutations → command handlers → event store (group commit; inline projections)
+ *   queries   → read models
+ *   subscriptions ← the process's log feed ← commits
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { createYoga } from 'graphql-yoga';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { bearerToken, userIdForToken } from './accounts/sessions.ts';
+import { configFromEnv, type ServerConfig } from './config.ts';
+import { openThrds } from './openThrds.ts';
+import { createContext, type Services } from './schema/context.ts';
+import { schema } from './schema/index.ts';
+import { maskError } from './schema/maskError.ts';
+
+export interface App {
+  start(): Promise<{ port: number }>;
+  stop(): Promise<void>;
+}
+
+interface InitialContext {
+  request?: Request;
+  connectionParams?: Readonly<Record<string, unknown>> | undefined;
+}
+
+export function buildApp(overrides: Partial<ServerConfig> = {}): App {
+  const config: ServerConfig = { ...configFromEnv(), ...overrides };
+  let stopping: Promise<void> | undefined;
+  let running: { stop(): Promise<void> } | undefined;
+
+  return {
+    async start() {
+      const thrds = await openThrds({ databaseUrl: config.databaseUrl, feed: { pollMs: config.pollMs } });
+      const services: Services = { store: thrds.store, db: thrds.db, feed: thrds.feed, clock: Date.now, newId: randomUUID };
+
+      const yoga = createYoga<InitialContext>({
+        schema,
+        graphqlEndpoint: '/graphql',
+        maskedErrors: { maskError },
+        landingPage: false,
+        logging: 'warn',
+        context: ({ request, connectionParams }) => {
+          const header = request?.headers.get('authorization') ?? stringParam(connectionParams, 'authorization');
+          const correlationId = request?.headers.get('x-request-id') ?? randomUUID();
+          return createContext(services, bearerToken(header), correlationId.slice(0, 64));
+        },
+      });
+
+      const http = createServer((req, res) => route(req, res));
+      const route = (req: IncomingMessage, res: ServerResponse) => {
+        if (req.url === '/healthz') {
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', position: String(thrds.feed.head) }));
+          return;
+        }
+        if (req.url?.startsWith('/graphql')) {
+          void yoga.requestListener(req, res);
+          return;
+        }
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+      };
+
+      const wss = new WebSocketServer({ server: http, path: '/graphql', maxPayload: 1024 * 1024 });
+      useServer(
+        {
+          // A token, when sent, must be valid: 4403 Forbidden otherwise. No token: read-only.
+          onConnect: async (ctx) => {
+            const header = stringParam(ctx.connectionParams, 'authorization');
+            if (header === undefined) return true;
+            const token = bearerToken(header);
+            return token !== null && (await userIdForToken(services.db, token, services.clock())) !== null;
+          },
+          onSubscribe: async (ctx, _id, params) => {
+            const { schema: enveloped, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+              connectionParams: ctx.connectionParams,
+              params,
+            });
+            const document = parse(params.query);
+            const errors = validate(enveloped, document);
+            if (errors.length > 0) return errors;
+            return {
+              schema: enveloped,
+              operationName: params.operationName ?? null,
+              document,
+              variableValues: params.variables ?? null,
+              contextValue: await contextFactory(),
+              rootValue: { execute, subscribe },
+            };
+          },
+          execute: (args) => (args.rootValue as { execute: typeof import('graphql').execute }).execute(args),
+          subscribe: (args) => (args.rootValue as { subscribe: typeof import('graphql').subscribe }).subscribe(args),
+        },
+        wss,
+      );
+
+      try {
+        await new Promise<void>((resolve, reject) => {
+          http.once('error', reject);
+          http.listen(config.port, config.host, () => resolve());
+        });
+      } catch (error) {
+        await thrds.close();
+        throw error;
+      }
+
+      running = {
+        async stop() {
+          // Stop accepting, let in-flight appends finish, then close sockets cleanly.
+          const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+          await thrds.store.drain();
+          for (const client of wss.clients) client.close(1001, 'server shutting down');
+          await new Promise<void>((resolve) => wss.close(() => resolve()));
+          http.closeIdleConnections();
+          setTimeout(() => http.closeAllConnections(), 2000).unref();
+          await closed;
+          await thrds.close();
+        },
+      };
+      return { port: (http.address() as AddressInfo).port };
+    },
+    stop() {
+      stopping ??= running ? running.stop() : Promise.resolve();
+      return stopping;
+    },
+  };
+}
+
+function stringParam(params: Readonly<Record<string, unknown>> | undefined | null, key: string): string | undefined {
+  const value = params?.[key] ?? params?.[key.charAt(0).toUpperCase() + key.slice(1)];
+  return typeof value === 'string' ? value : undefined;
+}
+
+async function main(): Promise<void> {
+  const config = configFromEnv();
+  const app = buildApp(config);
+  const { port } = await app.start();
+  console.log(`Thrds listening on http://localhost:${port}/ (GraphQL at /graphql) with ${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`);
+  const shutdown = (signal: string) => {
+    console.log(`${signal}: finishing in-flight work and closing`);
+    app.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((error: unknown) => {
+    console.error('Thrds failed to start:', error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

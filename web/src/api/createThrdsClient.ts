@@ -1,0 +1,144 @@
+/**
+ * One urql client per signed-in session: queries and mutations over HTTP,
+ * subscriptions over one graphql-ws socket that retries for ever and whose
+ * state drives the connection indicator.
+ */
+import { Client, fetchExchange, subscriptionExchange, type ExecutionResult } from '@urql/core';
+import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
+import { createConnectionStatus, type ConnectionStatus } from './connectionStatus.ts';
+import { withLiveAfter, type ResumeCursor } from './resumeCursor.ts';
+
+export interface ThrdsClient {
+  readonly client: Client;
+  readonly status: ConnectionStatus;
+  dispose(): void;
+}
+
+export interface ThrdsClientOptions {
+  readonly token: string | null;
+  /** The socket was refused for bad credentials (close code 4401/4403). */
+  readonly onUnauthorized?: () => void;
+}
+
+const graphqlPath = '/graphql';
+const pingEveryMs = 10_000;
+const pongWithinMs = 5_000;
+
+export function createThrdsClient({ token, onUnauthorized }: ThrdsClientOptions): ThrdsClient {
+  const status = createConnectionStatus(navigator.onLine ? 'connecting' : 'offline');
+  const wake = createWakeUp();
+  let pongTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const ws: WsClient = createWsClient({
+    url: () => `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${graphqlPath}`,
+    connectionParams: () => (token ? { authorization: `Bearer ${token}` } : {}),
+    lazy: false,
+    retryAttempts: Infinity,
+    shouldRetry: () => true,
+    retryWait: (retries) => wake.sleep(backoffMs(retries)),
+    keepAlive: pingEveryMs,
+    onNonLazyError: (error) => {
+      if (isCloseWithCode(error, 4401) || isCloseWithCode(error, 4403)) onUnauthorized?.();
+    },
+    on: {
+      connecting: (reconnecting) => status.set(navigator.onLine ? (reconnecting ? 'reconnecting' : 'connecting') : 'offline'),
+      connected: () => status.set('live'),
+      closed: () => {
+        clearTimeout(pongTimer);
+        status.set(navigator.onLine ? 'reconnecting' : 'offline');
+      },
+      // A socket can die without a close frame (sleep, network switch); no pong means it is gone.
+      ping: (received) => {
+        if (received) return;
+        pongTimer = setTimeout(() => ws.terminate(), pongWithinMs);
+      },
+      pong: (received) => {
+        if (received) clearTimeout(pongTimer);
+      },
+    },
+  });
+
+  const goneOffline = () => {
+    status.set('offline');
+    ws.terminate();
+  };
+  const backOnline = () => {
+    status.set('reconnecting');
+    wake.now();
+  };
+  window.addEventListener('offline', goneOffline);
+  window.addEventListener('online', backOnline);
+
+  const client = new Client({
+    url: graphqlPath,
+    preferGetMethod: false,
+    requestPolicy: 'network-only',
+    fetchOptions: () => (token ? { headers: { authorization: `Bearer ${token}` } } : {}),
+    exchanges: [
+      fetchExchange,
+      subscriptionExchange({
+        forwardSubscription(request, operation) {
+          const resume = operation.context['resume'] as ResumeCursor | undefined;
+          const payload = {
+            query: request.query ?? '',
+            variables: resume ? withLiveAfter(request.variables, resume) : (request.variables ?? {}),
+            ...(request.operationName ? { operationName: request.operationName } : {}),
+          };
+          return {
+            subscribe(sink) {
+              const unsubscribe = ws.subscribe(payload, {
+                next: (result) => sink.next(result as ExecutionResult),
+                error: (error) => sink.error(error),
+                complete: () => sink.complete(),
+              });
+              return { unsubscribe };
+            },
+          };
+        },
+      }),
+    ],
+  });
+
+  return {
+    client,
+    status,
+    dispose() {
+      window.removeEventListener('offline', goneOffline);
+      window.removeEventListener('online', backOnline);
+      clearTimeout(pongTimer);
+      wake.now();
+      void ws.dispose();
+    },
+  };
+}
+
+/** 0.5 s, 1 s, 2 s … capped at 15 s, with jitter so clients do not reconnect in lockstep. */
+function backoffMs(retries: number): number {
+  const base = Math.min(15_000, 500 * 2 ** retries);
+  return base / 2 + Math.random() * (base / 2);
+}
+
+function isCloseWithCode(value: unknown, code: number): boolean {
+  return typeof value === 'object' && value !== null && 'code' in value && value.code === code;
+}
+
+/** A sleep that the browser coming back online can cut short. */
+function createWakeUp() {
+  const waiting = new Set<() => void>();
+  return {
+    sleep(ms: number): Promise<void> {
+      return new Promise((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          waiting.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, ms);
+        waiting.add(done);
+      });
+    },
+    now() {
+      for (const done of [...waiting]) done();
+    },
+  };
+}

@@ -1,0 +1,104 @@
+/** Every GraphQL operation the web app sends, typed against the schema. */
+import { graphql, type ResultOf } from '../graphql.ts';
+import { MessageFields, ThreadSummaryFields, UserFields } from './fragments.ts';
+
+export const MeQuery = graphql(`query Me { me { ...UserFields } }`, [UserFields]);
+
+export const RegisterMutation = graphql(
+  `
+    mutation Register($input: RegisterInput!) {
+      register(input: $input) { token user { ...UserFields } }
+    }
+  `,
+  [UserFields],
+);
+
+export const LoginMutation = graphql(
+  `
+    mutation Login($input: LoginInput!) {
+      login(input: $input) { token user { ...UserFields } }
+    }
+  `,
+  [UserFields],
+);
+
+export const LogoutMutation = graphql(`mutation Logout { logout }`);
+
+export const ThreadsQuery = graphql(
+  `
+    query Threads($first: Int!, $after: String) {
+      threads(first: $first, after: $after) {
+        edges { cursor node { ...ThreadSummaryFields } }
+        pageInfo { hasNextPage endCursor }
+      }
+    }
+  `,
+  [ThreadSummaryFields],
+);
+
+export const CreateThreadMutation = graphql(
+  `
+    mutation CreateThread($input: CreateThreadInput!) {
+      createThread(input: $input) { position thread { ...ThreadSummaryFields } }
+    }
+  `,
+  [ThreadSummaryFields],
+);
+
+/** Feeds the thread list: new threads, and activity in threads already shown. */
+export const EventsSubscription = graphql(
+  `
+    subscription Events($after: Position) {
+      events(after: $after) {
+        __typename
+        position
+        ... on ThreadCreated { thread { ...ThreadSummaryFields } }
+        ... on MessagePosted { message { id thread { ...ThreadSummaryFields } } }
+      }
+    }
+  `,
+  [ThreadSummaryFields],
+);
+
+export const ThreadQuery = graphql(
+  `
+    query Thread($id: ID!, $last: Int!, $before: String) {
+      thread(id: $id) {
+        id
+        title
+        position
+        messages(last: $last, before: $before) {
+          edges { cursor node { ...MessageFields } }
+          pageInfo { hasPreviousPage startCursor }
+        }
+      }
+    }
+  `,
+  [MessageFields],
+);
+
+export const ThreadEventsSubscription = graphql(
+  `
+    subscription ThreadEvents($threadId: ID!, $after: Position) {
+      threadEvents(threadId: $threadId, after: $after) {
+        __typename
+        ... on MessagePosted { position message { ...MessageFields } }
+        ... on ThreadCreated { position }
+      }
+    }
+  `,
+  [MessageFields],
+);
+
+export const PostMessageMutation = graphql(
+  `
+    mutation PostMessage($input: PostMessageInput!) {
+      postMessage(input: $input) { position message { ...MessageFields } }
+    }
+  `,
+  [MessageFields],
+);
+
+export type User = ResultOf<typeof UserFields>;
+export type ThreadSummary = ResultOf<typeof ThreadSummaryFields>;
+export type Message = ResultOf<typeof MessageFields>;

@@ -1,0 +1,188 @@
+/**
+ * One open thread: its latest page of messages, older pages on demand, the
+ * live feed joined exactly where the page ends, and this client's sends with
+ * their pending, failed and retry states.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { CombinedError } from '@urql/core';
+import { errorCode, errorMessage } from '../api/errors.ts';
+import { newIdempotencyKey } from '../api/idempotencyKey.ts';
+import { PostMessageMutation, ThreadEventsSubscription, ThreadQuery, type Message } from '../api/operations.ts';
+import { comparePositions, type Position } from '../api/position.ts';
+import { useThrds } from '../api/ThrdsContext.tsx';
+import { useResumableSubscription } from '../api/useResumableSubscription.ts';
+import { addMessages, emptyMessageLog, type MessageLog } from './messageLog.ts';
+import { settleBy, type PendingSend } from './pendingSends.ts';
+
+const pageSize = 50;
+
+export type ThreadStatus = 'loading' | 'ready' | 'not-found' | 'error';
+
+export interface OpenThread {
+  readonly status: ThreadStatus;
+  readonly title: string;
+  readonly messages: readonly Message[];
+  readonly pending: readonly PendingSend[];
+  readonly hasOlder: boolean;
+  readonly loadingOlder: boolean;
+  readonly error: string | null;
+  loadOlder(): void;
+  send(body: string, replyTo: Message | null): void;
+  retry(key: string): void;
+  discard(key: string): void;
+}
+
+export function useThread(threadId: string, meId: string): OpenThread {
+  const { client } = useThrds();
+  const [status, setStatus] = useState<ThreadStatus>('loading');
+  const [title, setTitle] = useState('');
+  const [log, setLog] = useState<MessageLog>(emptyMessageLog);
+  const [olderCursor, setOlderCursor] = useState<string | null>(null);
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  const [from, setFrom] = useState<Position | null | undefined>(undefined);
+  const [pending, setPending] = useState<readonly PendingSend[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const settled = useRef(new Set<string>());
+
+  useEffect(() => {
+    let cancelled = false;
+    void client
+      .query(ThreadQuery, { id: threadId, last: pageSize, before: null })
+      .toPromise()
+      .then((result) => {
+        if (cancelled) return;
+        const thread = result.data?.thread;
+        if (!thread) {
+          setStatus(result.error ? 'error' : 'not-found');
+          if (result.error) setError(errorMessage(result.error));
+          return;
+        }
+        const page = thread.messages.edges.map((e) => e.node);
+        setTitle(thread.title);
+        setLog(addMessages(emptyMessageLog, page));
+        setOlderCursor(thread.messages.pageInfo.hasPreviousPage ? (thread.messages.pageInfo.startCursor ?? null) : null);
+        setFrom(joinPosition(thread.position, page));
+        setStatus('ready');
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [client, threadId]);
+
+  const accept = useCallback(
+    (message: Message) => {
+      setLog((l) => addMessages(l, [message]));
+      if (settled.current.has(message.id)) return;
+      settled.current.add(message.id);
+      setPending((p) => settleBy(p, message, meId));
+    },
+    [meId],
+  );
+
+  useResumableSubscription({
+    query: ThreadEventsSubscription,
+    variables: { threadId },
+    from,
+    positionOf: (data) => data.threadEvents.position ?? null,
+    onEvent: ({ threadEvents: event }) => {
+      if (event.__typename === 'MessagePosted') accept(event.message);
+    },
+    onError: (e: CombinedError) => setError(errorMessage(e)),
+  });
+
+  const loadOlder = useCallback(() => {
+    if (!olderCursor || loadingOlder) return;
+    setLoadingOlder(true);
+    void client
+      .query(ThreadQuery, { id: threadId, last: pageSize, before: olderCursor })
+      .toPromise()
+      .then((result) => {
+        setLoadingOlder(false);
+        const connection = result.data?.thread?.messages;
+        if (!connection) {
+          if (result.error) setError(errorMessage(result.error));
+          return;
+        }
+        setLog((l) => addMessages(l, connection.edges.map((e) => e.node)));
+        setOlderCursor(connection.pageInfo.hasPreviousPage ? (connection.pageInfo.startCursor ?? null) : null);
+      });
+  }, [client, threadId, olderCursor, loadingOlder]);
+
+  const attempt = useCallback(
+    (send: PendingSend) => {
+      void client
+        .mutation(PostMessageMutation, {
+          input: { threadId, body: send.body, replyToId: send.replyTo?.id ?? null, idempotencyKey: send.key },
+        })
+        .toPromise()
+        .then((result) => {
+          const message = result.data?.postMessage.message;
+          if (message) {
+            setLog((l) => addMessages(l, [message]));
+            settled.current.add(message.id);
+            setPending((p) => p.filter((x) => x.key !== send.key));
+            return;
+          }
+          const failure = result.error;
+          const code = failure ? errorCode(failure) : 'UNKNOWN';
+          const permanent = code === 'BAD_USER_INPUT' || code === 'FORBIDDEN' || code === 'NOT_FOUND';
+          setPending((p) =>
+            p.map((x) =>
+              x.key === send.key
+                ? { ...x, status: 'failed', error: failure ? errorMessage(failure) : 'Not sent.', permanent }
+                : x,
+            ),
+          );
+        });
+    },
+    [client, threadId],
+  );
+
+  const send = useCallback(
+    (body: string, replyTo: Message | null) => {
+      const item: PendingSend = { key: newIdempotencyKey(), body, replyTo, status: 'sending', error: null, permanent: false };
+      setPending((p) => [...p, item]);
+      attempt(item);
+    },
+    [attempt],
+  );
+
+  const retry = useCallback(
+    (key: string) => {
+      const item = pending.find((p) => p.key === key);
+      if (!item || item.status !== 'failed') return;
+      const again: PendingSend = { ...item, status: 'sending', error: null };
+      setPending((p) => p.map((x) => (x.key === key ? again : x)));
+      attempt(again);
+    },
+    [pending, attempt],
+  );
+
+  const discard = useCallback((key: string) => setPending((p) => p.filter((x) => x.key !== key)), []);
+
+  return {
+    status,
+    title,
+    messages: log.messages,
+    pending,
+    hasOlder: olderCursor !== null,
+    loadingOlder,
+    error,
+    loadOlder,
+    send,
+    retry,
+    discard,
+  };
+}
+
+/**
+ * Where the live feed takes over from the loaded page. The thread's position
+ * and its messages may be read at slightly different moments, so resume from
+ * the earlier of the two; anything replayed twice is dropped by id. With no
+ * message loaded, replay the thread from its start.
+ */
+function joinPosition(threadPosition: Position, page: readonly Message[]): Position | null {
+  const newest = page.at(-1)?.position;
+  if (newest === undefined) return null;
+  return comparePositions(newest, threadPosition) < 0 ? newest : threadPosition;
+}

@@ -1,0 +1,91 @@
+/**
+ * Loads the most recently active threads, then follows the global event feed
+ * from the newest position the page reflects, so threads created or posted to
+ * by anyone move to the top without a reload.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import type { CombinedError } from '@urql/core';
+import { EventsSubscription, ThreadsQuery, type ThreadSummary } from '../api/operations.ts';
+import { useThrds } from '../api/ThrdsContext.tsx';
+import { useResumableSubscription } from '../api/useResumableSubscription.ts';
+import { emptyThreadList, mergeThreads, type ThreadListState } from './threadListState.ts';
+
+const pageSize = 30;
+
+export interface ThreadList {
+  readonly threads: readonly ThreadSummary[];
+  readonly loading: boolean;
+  readonly error: CombinedError | null;
+  readonly hasMore: boolean;
+  loadMore(): void;
+  /** Shows a thread this client just created before the feed delivers it. */
+  add(thread: ThreadSummary): void;
+}
+
+export function useThreadList(): ThreadList {
+  const { client } = useThrds();
+  const [state, setState] = useState<ThreadListState>(emptyThreadList);
+  const [loaded, setLoaded] = useState(false);
+  const [from, setFrom] = useState<string | null | undefined>(undefined);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [error, setError] = useState<CombinedError | null>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    void client
+      .query(ThreadsQuery, { first: pageSize, after: null })
+      .toPromise()
+      .then((result) => {
+        if (cancelled) return;
+        if (result.error) setError(result.error);
+        const connection = result.data?.threads;
+        if (!connection) return;
+        const page = connection.edges.map((e) => e.node);
+        const next = mergeThreads({ ...emptyThreadList, nextCursor: connection.pageInfo.hasNextPage ? (connection.pageInfo.endCursor ?? null) : null }, page);
+        setState(next);
+        setLoaded(true);
+        setFrom(next.seen);
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [client]);
+
+  useResumableSubscription({
+    query: EventsSubscription,
+    variables: {},
+    from,
+    positionOf: (data) => data.events.position,
+    onEvent: ({ events: event }) => {
+      const thread =
+        event.__typename === 'ThreadCreated' ? event.thread : event.__typename === 'MessagePosted' ? event.message.thread : null;
+      if (thread) setState((s) => mergeThreads(s, [thread]));
+    },
+    onError: setError,
+  });
+
+  const loadMore = useCallback(() => {
+    const cursor = state.nextCursor;
+    if (!cursor || loadingMore) return;
+    setLoadingMore(true);
+    void client
+      .query(ThreadsQuery, { first: pageSize, after: cursor })
+      .toPromise()
+      .then((result) => {
+        setLoadingMore(false);
+        if (result.error) setError(result.error);
+        const connection = result.data?.threads;
+        if (!connection) return;
+        setState((s) =>
+          mergeThreads(
+            { ...s, nextCursor: connection.pageInfo.hasNextPage ? (connection.pageInfo.endCursor ?? null) : null },
+            connection.edges.map((e) => e.node),
+          ),
+        );
+      });
+  }, [client, state.nextCursor, loadingMore]);
+
+  const add = useCallback((thread: ThreadSummary) => setState((s) => mergeThreads(s, [thread])), []);
+
+  return { threads: state.threads, loading: !loaded && !error, error, hasMore: state.nextCursor !== null, loadMore, add };
+}
