@@ -30,7 +30,8 @@ interface PhaseStats {
   readonly expected: number;
   readonly histogram: Histogram;
   readonly seen: Uint8Array;
-  readonly lastSeq: Int32Array;
+  /** Last log position each subscriber received in this phase: positions must only grow. */
+  readonly lastPosition: Float64Array;
   received: number;
   duplicates: number;
   outOfOrder: number;
@@ -68,7 +69,7 @@ function note(error: string): void {
   if (errors.length < 20) errors.push(error);
 }
 
-function onDelivery(subscriber: number, body: string, receivedAt: number): void {
+function onDelivery(subscriber: number, position: string, body: string, receivedAt: number): void {
   const probe = parseProbeBody(body);
   if (!probe) return;
   everReceived.add(subscriber);
@@ -84,8 +85,9 @@ function onDelivery(subscriber: number, body: string, receivedAt: number): void 
     return;
   }
   phase.seen[slot] = 1;
-  if (probe.s < (phase.lastSeq[subscriber] ?? -1)) phase.outOfOrder++;
-  phase.lastSeq[subscriber] = probe.s;
+  const at = Number(position);
+  if (!(at > (phase.lastPosition[subscriber] ?? -1))) phase.outOfOrder++;
+  phase.lastPosition[subscriber] = at;
   phase.histogram.record(receivedAt - probe.t);
 }
 
@@ -121,8 +123,8 @@ function connectGraphqlWs(index: number, url: string, threadId: string, raw: boo
       switch (frame.type) {
         case 'next': {
           const payload = frame.payload as { data?: ThreadEventPayload; errors?: { message: string }[] };
-          const body = payload.data?.threadEvents?.message?.body;
-          if (body !== undefined) onDelivery(index, body, receivedAt);
+          const event = payload.data?.threadEvents;
+          if (event?.message) onDelivery(index, event.position, event.message.body, receivedAt);
           else if (payload.errors) note(`next with errors: ${JSON.stringify(payload.errors).slice(0, 300)}`);
           break;
         }
@@ -158,7 +160,8 @@ function connectSocketIo(index: number, url: string): Promise<void> {
     const socket: Socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: 20_000 });
     sockets.push({ close: () => socket.close() });
     socket.on('next', (message: { data: ThreadEventPayload }) => {
-      onDelivery(index, message.data.threadEvents.message.body, nowMs());
+      const event = message.data.threadEvents;
+      onDelivery(index, event.position, event.message.body, nowMs());
     });
     socket.on('connect', () => {
       socket.emit('join', 'thread', () => resolve());
@@ -204,7 +207,7 @@ serveParent({
       expected,
       histogram: new Histogram(),
       seen: new Uint8Array(subscriberCount * expected),
-      lastSeq: new Int32Array(subscriberCount).fill(-1),
+      lastPosition: new Float64Array(subscriberCount).fill(-1),
       received: 0,
       duplicates: 0,
       outOfOrder: 0,

@@ -3,6 +3,7 @@
  * keep-alive agent (one socket per concurrent client), JSON in and out,
  * GraphQL errors thrown with their codes.
  */
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 
 export interface GraphqlHttpClient {
@@ -128,6 +129,6 @@ export async function registerUser(client: GraphqlHttpClient, prefix: string): P
 }
 
 export async function createThread(client: GraphqlHttpClient, token: string, title: string): Promise<string> {
-  const reply = await client.request<ThreadCreatedReply>(CREATE_THREAD, { title, key: `thread-${title}-${Math.random()}` }, token);
+  const reply = await client.request<ThreadCreatedReply>(CREATE_THREAD, { title, key: `thread-${randomUUID()}` }, token);
   return reply.createThread.thread.id;
 }

@@ -28,7 +28,7 @@ export async function startThrdsServer(options: ThrdsServerOptions): Promise<Ser
   const child = spawnBenchChild('src/server.ts', {
     name: options.name ?? 'thrds server',
     nodeFlags,
-    env: { PORT: String(port), DATABASE_URL: options.databaseUrl, NODE_ENV: 'production', HOST: '127.0.0.1' },
+    env: { PORT: String(port), DATABASE_URL: options.databaseUrl, HOST: '127.0.0.1', THRDS_SERVE_WEB: '0' },
     ...(options.openFiles === undefined ? {} : { openFiles: options.openFiles }),
   });
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -1,0 +1,221 @@
+/**
+ * Fan-out latency: one thread, N subscribers in their own processes, probe
+ * messages posted at 10/s and then as fast as 4 requests in flight allow.
+ * For each server (Thrds over graphql-ws, raw ws broadcast, socket.io
+ * room, and a stock graphql-ws server for reference): p50/p99/max from the
+ * start of the post to receipt, deliveries/s, lost/duplicated/out-of-order,
+ * server CPU per delivery (from /proc), and whether a client process
+ * saturated a core.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BenchModule, BenchRow } from './types.ts';
+import type { PhaseReport } from './clients/subscribers.ts';
+import { openRig, serverLabel, type Rig, type ServerKind } from './support/fanoutRig.ts';
+import { Histogram } from './support/histogram.ts';
+import { cpuTimeMs } from './support/procStat.ts';
+import { repoRoot } from './support/childProcesses.ts';
+import { fmt } from './support/table.ts';
+
+interface PhaseResult {
+  readonly server: ServerKind;
+  readonly subscribers: number;
+  readonly phase: 'rate10' | 'max';
+  readonly messages: number;
+  readonly posted: number;
+  readonly postFailures: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly deliveries: number;
+  readonly expected: number;
+  readonly lost: number;
+  readonly duplicates: number;
+  readonly outOfOrder: number;
+  readonly deliveriesPerSecond: number;
+  readonly serverCpuMs: number;
+  readonly serverCpuUsPerDelivery: number;
+  readonly wallMs: number;
+  readonly clientCpuShares: readonly number[];
+  readonly posterCpuShare: number;
+  readonly closed: number;
+  readonly drainedInTime: boolean;
+  readonly errors: readonly string[];
+}
+
+const SATURATED = 0.9;
+
+async function runPhase(
+  rig: Rig,
+  server: ServerKind,
+  subscribers: number,
+  phaseId: number,
+  phase: 'rate10' | 'max',
+  messages: number,
+  drainTimeoutMs: number,
+): Promise<PhaseResult> {
+  await Promise.all(rig.subscribers.map((child) => child.request({ type: 'phase', phase: phaseId, expected: messages }, 'armed', 30_000)));
+  const expected = subscribers * messages;
+  const cpuBefore = cpuTimeMs(rig.server.child.pid);
+  const started = performance.now();
+  const ran = await rig.poster.request<{ type: 'ran'; posted: number; failed: number; errors: string[]; cpuShare: number }>(
+    { type: 'run', phase: phaseId, messages, rate: phase === 'rate10' ? 10 : 0, inFlight: 4 },
+    'ran',
+    drainTimeoutMs + 120_000,
+  );
+  // Wait for every delivery, for the deadline, or for deliveries to stall.
+  const deadline = performance.now() + drainTimeoutMs;
+  let last = -1;
+  let lastChange = performance.now();
+  let drained = false;
+  for (;;) {
+    const p = await rig.progress(phaseId);
+    if (p.received >= subscribers * ran.posted) {
+      drained = true;
+      break;
+    }
+    if (p.received !== last) {
+      last = p.received;
+      lastChange = performance.now();
+    }
+    if (performance.now() > deadline || performance.now() - lastChange > 10_000) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const wallMs = performance.now() - started;
+  const serverCpuMs = cpuTimeMs(rig.server.child.pid) - cpuBefore;
+  const reports = await Promise.all(rig.subscribers.map((child) => child.request<PhaseReport>({ type: 'report', phase: phaseId }, 'report', 60_000)));
+  const histogram = Histogram.from(reports.map((r) => r.histogram));
+  const unique = reports.reduce((s, r) => s + r.unique, 0);
+  const deliveries = reports.reduce((s, r) => s + r.received, 0);
+  const receiveWallMs = Math.max(...reports.map((r) => r.wallMs));
+  return {
+    server,
+    subscribers,
+    phase,
+    messages,
+    posted: ran.posted,
+    postFailures: ran.failed,
+    p50: histogram.quantile(0.5),
+    p99: histogram.quantile(0.99),
+    max: histogram.max,
+    deliveries,
+    expected,
+    lost: expected - unique,
+    duplicates: reports.reduce((s, r) => s + r.duplicates, 0),
+    outOfOrder: reports.reduce((s, r) => s + r.outOfOrder, 0),
+    deliveriesPerSecond: receiveWallMs > 0 ? (deliveries / receiveWallMs) * 1000 : 0,
+    serverCpuMs,
+    serverCpuUsPerDelivery: deliveries > 0 ? (serverCpuMs * 1000) / deliveries : Number.NaN,
+    wallMs,
+    clientCpuShares: reports.map((r) => r.cpuShare),
+    posterCpuShare: ran.cpuShare,
+    closed: reports.reduce((s, r) => s + r.closed, 0),
+    drainedInTime: drained,
+    errors: [...ran.errors, ...reports.flatMap((r) => r.errors)].slice(0, 10),
+  };
+}
+
+function clientNote(result: PhaseResult): string {
+  const shares = result.clientCpuShares.map((s) => `${Math.round(s * 100)}%`).join('/');
+  const saturated = result.clientCpuShares.some((s) => s >= SATURATED);
+  return `subscriber procs CPU ${shares}${saturated ? ' (a client process SATURATED a core: client-bound)' : ''}`;
+}
+
+function integrityNote(result: PhaseResult): string {
+  const parts = [`lost ${result.lost}, dup ${result.duplicates}, out-of-order ${result.outOfOrder}`];
+  if (result.postFailures) parts.push(`${result.postFailures} posts FAILED`);
+  if (!result.drainedInTime) parts.push('NOT DRAINED by the deadline');
+  if (result.closed) parts.push(`${result.closed} sockets closed`);
+  return parts.join(', ');
+}
+
+export const run: BenchModule = async (options) => {
+  const quick = options.quick;
+  const sizes = quick ? [50] : [1000, 5000];
+  const rows: BenchRow[] = [];
+  const results: PhaseResult[] = [];
+  const profileDir = process.env.THRDS_BENCH_CPU_PROFILE ? join(repoRoot, 'bench/results/profiles') : undefined;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  let phaseId = 0;
+  for (const n of sizes) {
+    const only = process.env.THRDS_BENCH_FANOUT_SERVERS?.split(',') ?? [];
+    const kinds = (['ws', 'socket.io', ...(n <= 1000 ? (['graphql-ws'] as const) : []), 'thrds'] as ServerKind[]).filter(
+      (k) => only.length === 0 || only.includes(k),
+    );
+    const rate10Messages = quick ? 20 : 80;
+    const maxMessages = quick ? 100 : n <= 1000 ? 300 : 100;
+    for (const kind of kinds) {
+      const rig = await openRig({
+        kind,
+        subscribers: n,
+        subscriberProcesses: n >= 1000 ? 2 : 1,
+        store: { mysqlUrl: options.mysqlUrl },
+        padTo: 120,
+        ...(profileDir && kind === 'thrds' ? { cpuProfileDir: profileDir } : {}),
+      });
+      try {
+        await rig.warmUp(60_000);
+        results.push(await runPhase(rig, kind, n, ++phaseId, 'rate10', rate10Messages, quick ? 15_000 : 60_000));
+        results.push(await runPhase(rig, kind, n, ++phaseId, 'max', maxMessages, quick ? 15_000 : 60_000));
+        console.error(`[fanout] N=${n} ${serverLabel[kind]}: connect ${fmt(rig.connectMs)} ms, ` +
+          results.slice(-2).map((r) => `${r.phase} p99 ${fmt(r.p99)} ms, ${fmt(r.serverCpuUsPerDelivery)} µs/delivery, ${integrityNote(r)}`).join('; '));
+      } finally {
+        await rig.close();
+      }
+    }
+    const find = (kind: ServerKind, phase: PhaseResult['phase']) => results.find((r) => r.server === kind && r.subscribers === n && r.phase === phase);
+    for (const phase of ['rate10', 'max'] as const) {
+      const base = find('ws', phase);
+      const label = phase === 'rate10' ? '10 msg/s' : 'max rate';
+      for (const kind of kinds.filter((k) => k !== 'ws')) {
+        const r = find(kind, phase);
+        if (!r || !base) continue;
+        const target = kind === 'thrds' && phase === 'rate10' ? (n >= 5000 ? '; target ≤2× raw ws' : n >= 1000 ? '; target p99 < 100 ms' : '') : '';
+        rows.push({
+          name: `fan-out N=${n} ${label}: p99 latency, ${serverLabel[kind]}`,
+          value: r.p99,
+          unit: 'ms',
+          baseline: { name: `raw ws p99 (p50 ${fmt(base.p50)}, max ${fmt(base.max)})`, value: base.p99 },
+          ratio: r.p99 / base.p99,
+          note: `p50 ${fmt(r.p50)} ms, max ${fmt(r.max)} ms; ${integrityNote(r)}; ${clientNote(r)}${target}`,
+        });
+      }
+      if (phase === 'max') {
+        for (const kind of kinds.filter((k) => k !== 'ws')) {
+          const r = find(kind, phase);
+          if (!r || !base) continue;
+          rows.push({
+            name: `fan-out N=${n} max rate: deliveries/s, ${serverLabel[kind]}`,
+            value: r.deliveriesPerSecond,
+            unit: 'deliveries/s',
+            baseline: { name: 'raw ws', value: base.deliveriesPerSecond },
+            ratio: r.deliveriesPerSecond / base.deliveriesPerSecond,
+            note: clientNote(r),
+          });
+        }
+        for (const kind of kinds.filter((k) => k !== 'ws')) {
+          const r = find(kind, phase);
+          if (!r || !base) continue;
+          rows.push({
+            name: `fan-out N=${n} max rate: server CPU per delivery, ${serverLabel[kind]}`,
+            value: r.serverCpuUsPerDelivery,
+            unit: 'µs/delivery',
+            baseline: { name: 'raw ws', value: base.serverCpuUsPerDelivery },
+            ratio: r.serverCpuUsPerDelivery / base.serverCpuUsPerDelivery,
+            note: `${fmt(r.serverCpuMs)} ms CPU for ${r.deliveries} deliveries${kind === 'thrds' ? '; target ≤1.5× raw ws' : ''}`,
+          });
+        }
+      }
+    }
+    const thrds = results.filter((r) => r.server === 'thrds' && r.subscribers === n);
+    rows.push({
+      name: `fan-out N=${n}: lost + duplicated + out-of-order, Thrds`,
+      value: thrds.reduce((s, r) => s + r.lost + r.duplicates + r.outOfOrder, 0),
+      unit: 'deliveries',
+      note: `must be 0; over ${thrds.reduce((s, r) => s + r.expected, 0)} expected deliveries`,
+    });
+  }
+  mkdirSync(join(repoRoot, 'bench/results'), { recursive: true });
+  writeFileSync(join(repoRoot, 'bench/results', `fanout-details-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), JSON.stringify(results, null, 2));
+  return rows;
+};
