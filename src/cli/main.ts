@@ -78,6 +78,6 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 const code = await main(process.argv.slice(2));
-if (code !== 0 || process.argv[2] !== 'serve') {
-  process.exitCode = code;
-}
+// The server leaves timers and pools to the process's end; every other command closes what it opened.
+if (process.argv[2] === 'serve') process.exit(code);
+process.exitCode = code;

@@ -1,0 +1,170 @@
+/**
+ * Online rebuild of read models from the log, while the server keeps
+ * serving and appending:
+ *
+ *  1. fill: empty shadow tables (`threads_rebuild`, …) are fed from the log
+ *     in large pages, each page in its own short transaction, chasing the
+ *     head until only a few events remain;
+ *  2. swap, in one step under the log_head lock (so appends wait): apply the
+ *     last events up to the locked head, put each shadow table in place of
+ *     its live table and set the checkpoints to that head.
+ *
+ * Readers see the old tables, fully maintained, until the swap commits, and
+ * the new tables, complete to the head, after it. The first append after the
+ * swap finds checkpoints equal to its starting head and projects inline into
+ * the new tables, so no event is lost or applied twice.
+ *
+ * SQLite swaps in a single write transaction (its DDL is transactional).
+ * MySQL's RENAME TABLE commits implicitly, so one connection holds the
+ * log_head row lock (and the uncommitted checkpoint update) while a second
+ * applies the last events and renames all pairs in one atomic RENAME; the
+ * first commits after it. The lock holder touches no read-model table, so the
+ * RENAME never waits for it.
+ */
+import type { Database, Sql } from '../db/database.ts';
+import { EVENT_COLUMNS, eventFromRow, type EventRow } from '../events/eventRows.ts';
+import { upcast } from '../events/upcast.ts';
+import type { StoredEvent } from '../events/types.ts';
+import type { Projection } from './projection.ts';
+import { allProjections } from './projectionEngine.ts';
+import { createTableLike, mysqlSwapStatement, retiredName, shadowName, swapSqliteTable } from './shadowTables.ts';
+
+export interface RebuildOptions {
+  /** Default: every projection. */
+  readonly projections?: readonly Projection[];
+  /** Events per fill transaction. */
+  readonly pageSize?: number;
+  /** Swap once the shadow tables are within this many events of the head. */
+  readonly swapWithin?: number;
+  readonly onProgress?: (position: number, head: number) => void;
+  /** Runs after the fill, just before the swap takes the lock (tests use it to append in the gap). */
+  readonly beforeSwap?: () => Promise<void>;
+}
+
+export interface RebuildResult {
+  readonly projections: readonly string[];
+  /** The head the new tables stood at when they went live. */
+  readonly position: number;
+  /** Events applied to the shadow tables in all. */
+  readonly events: number;
+}
+
+export function projectionsNamed(names: readonly string[]): Projection[] {
+  if (names.length === 0) return [...allProjections];
+  return names.map((name) => {
+    const projection = allProjections.find((p) => p.name === name);
+    if (!projection) throw new Error(`no projection named ${name} (known: ${allProjections.map((p) => p.name).join(', ')})`);
+    return projection;
+  });
+}
+
+export async function rebuildProjections(db: Database, options: RebuildOptions = {}): Promise<RebuildResult> {
+  const projections = options.projections ?? allProjections;
+  const pageSize = options.pageSize ?? 10_000;
+  const swapWithin = options.swapWithin ?? 2_000;
+  for (const p of projections) {
+    if (db.dialect === 'mysql') await db.execute(`DROP TABLE IF EXISTS ${retiredName(p.table)}`);
+    await createTableLike(db, p.table, shadowName(p.table));
+  }
+
+  const applyToShadow = async (tx: Sql, events: readonly StoredEvent[]) => {
+    const current = events.map(upcast);
+    for (const p of projections) await p.apply(tx, current, shadowName(p.table));
+  };
+
+  // Fill: chase the head; reading the next page overlaps writing this one.
+  let position = 0;
+  let applied = 0;
+  for (;;) {
+    const head = await headPosition(db);
+    if (head - position <= swapWithin) break;
+    let next = readPage(db, position, head, pageSize);
+    while (position < head) {
+      const page = await next;
+      if (page.length === 0) break;
+      const last = page.at(-1)!.position;
+      if (last < head) next = readPage(db, last, head, pageSize);
+      await db.transaction((tx) => applyToShadow(tx, page));
+      position = last;
+      applied += page.length;
+      options.onProgress?.(position, head);
+    }
+  }
+
+  await options.beforeSwap?.();
+  const swap = db.dialect === 'mysql' ? swapMysql : swapSqlite;
+  const last = await swap(db, projections, position, async (tx, from, to) => {
+    for (let after = from; after < to; ) {
+      const page = await readPage(tx, after, to, pageSize);
+      if (page.length === 0) throw new Error(`the log has no events after ${after} up to its head ${to}`);
+      await applyToShadow(tx, page);
+      applied += page.length;
+      after = page.at(-1)!.position;
+    }
+  });
+  if (db.dialect === 'mysql') await db.execute(`DROP TABLE IF EXISTS ${projections.map((p) => retiredName(p.table)).join(', ')}`);
+  options.onProgress?.(last, last);
+  return { projections: projections.map((p) => p.name), position: last, events: applied };
+}
+
+type ApplyRange = (tx: Sql, after: number, upTo: number) => Promise<void>;
+
+async function swapSqlite(db: Database, projections: readonly Projection[], position: number, applyRange: ApplyRange): Promise<number> {
+  // BEGIN IMMEDIATE takes the write lock: appends from any process wait for the commit.
+  return db.transaction(async (tx) => {
+    const head = await lockedHead(db, tx);
+    await applyRange(tx, position, head);
+    for (const p of projections) await swapSqliteTable(tx, p.table);
+    await setCheckpoints(tx, projections, head);
+    return head;
+  });
+}
+
+async function swapMysql(db: Database, projections: readonly Projection[], position: number, applyRange: ApplyRange): Promise<number> {
+  return db.transaction(async (lock) => {
+    const head = await lockedHead(db, lock);
+    // Uncommitted until after the RENAME: a failed swap leaves the checkpoints as they were.
+    await setCheckpoints(lock, projections, head);
+    await db.transaction(async (tx) => {
+      await applyRange(tx, position, head);
+    });
+    await db.transaction(async (ddl) => {
+      await ddl.execute('SET SESSION lock_wait_timeout = 30');
+      try {
+        await ddl.execute(mysqlSwapStatement(projections.map((p) => p.table)));
+      } finally {
+        await ddl.execute('SET SESSION lock_wait_timeout = DEFAULT');
+      }
+    });
+    return head;
+  });
+}
+
+async function lockedHead(db: Database, tx: Sql): Promise<number> {
+  const [row] = await tx.query<{ position: number | string }>(`SELECT position FROM log_head WHERE id = 1${db.forUpdate}`);
+  if (!row) throw new Error('log_head is missing: run the migrations');
+  return Number(row.position);
+}
+
+async function headPosition(db: Database): Promise<number> {
+  const [row] = await db.query<{ position: number | string }>('SELECT position FROM log_head WHERE id = 1');
+  return Number(row?.position ?? 0);
+}
+
+async function readPage(sql: Pick<Sql, 'query'>, after: number, upTo: number, limit: number): Promise<StoredEvent[]> {
+  const rows = await sql.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?`, [
+    after,
+    upTo,
+    limit,
+  ]);
+  return rows.map(eventFromRow);
+}
+
+async function setCheckpoints(tx: Sql, projections: readonly Projection[], position: number): Promise<void> {
+  for (const p of projections) {
+    const [found] = await tx.query('SELECT name FROM projection_checkpoints WHERE name = ?', [p.name]);
+    if (found) await tx.execute('UPDATE projection_checkpoints SET position = ? WHERE name = ?', [position, p.name]);
+    else await tx.execute('INSERT INTO projection_checkpoints (name, position) VALUES (?, ?)', [p.name, position]);
+  }
+}
+

@@ -1,0 +1,48 @@
+/**
+ * Fresh copies of read-model tables for an online rebuild: same columns,
+ * keys and indexes as the live table, empty. MySQL copies with
+ * `CREATE TABLE … LIKE`; SQLite replays the table's DDL from sqlite_master
+ * under the new name and re-creates the secondary indexes, under their
+ * original names, when the copy takes the live table's place.
+ */
+import type { Database, Sql } from '../db/database.ts';
+import { tableName } from './projection.ts';
+
+export const shadowName = (table: string): string => tableName(`${table}_rebuild`);
+export const retiredName = (table: string): string => tableName(`${table}_old`);
+
+/** Creates `copy` empty, shaped like `table`, dropping any older table of that name first. */
+export async function createTableLike(db: Database, table: string, copy: string): Promise<void> {
+  const live = tableName(table);
+  const target = tableName(copy);
+  await db.execute(`DROP TABLE IF EXISTS ${target}`);
+  if (db.dialect === 'mysql') {
+    await db.execute(`CREATE TABLE ${target} LIKE ${live}`);
+    return;
+  }
+  const ddl = await tableDdl(db, live);
+  await db.execute(ddl.replace(/^CREATE TABLE\s+(?:IF NOT EXISTS\s+)?(["`]?)(\w+)\1/i, `CREATE TABLE ${target}`));
+}
+
+async function tableDdl(db: Sql, table: string): Promise<string> {
+  const [row] = await db.query<{ sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table]);
+  if (!row) throw new Error(`no table ${table} to copy`);
+  return row.sql;
+}
+
+/**
+ * SQLite, inside the caller's write transaction: the live table goes, the
+ * copy takes its name, and the live table's own indexes are rebuilt on it.
+ */
+export async function swapSqliteTable(tx: Sql, table: string): Promise<void> {
+  const live = tableName(table);
+  const indexes = await tx.query<{ sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", [live]);
+  await tx.execute(`DROP TABLE ${live}`);
+  await tx.execute(`ALTER TABLE ${shadowName(table)} RENAME TO ${live}`);
+  for (const index of indexes) await tx.execute(index.sql);
+}
+
+/** MySQL: one atomic RENAME of every pair, so readers see all old tables or all new ones. */
+export function mysqlSwapStatement(tables: readonly string[]): string {
+  return `RENAME TABLE ${tables.map((t) => `${tableName(t)} TO ${retiredName(t)}, ${shadowName(t)} TO ${tableName(t)}`).join(', ')}`;
+}
