@@ -6,16 +6,21 @@
 import { GraphQLError } from 'graphql';
 import { ThrdsError } from '../errors.ts';
 
+/** By name, not instanceof: yoga and our code may hold different copies of graphql (ESM and CJS). */
+function isGraphQLError(error: unknown): error is GraphQLError {
+  return error instanceof Error && error.name === 'GraphQLError';
+}
+
 export function maskError(error: unknown, message: string): Error {
-  const original = error instanceof GraphQLError ? error.originalError : error;
+  const original = isGraphQLError(error) ? error.originalError : error;
   // A refusal: graphql-js already copied its code into the GraphQLError's extensions.
-  if (error instanceof GraphQLError && original instanceof ThrdsError) return error;
+  if (isGraphQLError(error) && original instanceof ThrdsError) return error;
   if (original instanceof ThrdsError) return new GraphQLError(original.message, { extensions: original.extensions });
   // Errors graphql-js raised itself (syntax, validation, variable coercion) are safe to show.
-  if (error instanceof GraphQLError && (original === undefined || original === null || original instanceof GraphQLError)) return error;
+  if (isGraphQLError(error) && (original === undefined || original === null || isGraphQLError(original))) return error;
   // A bug: yoga logs the original in full; the client sees only this.
   return new GraphQLError(message, {
-    ...(error instanceof GraphQLError && error.path ? { path: error.path } : {}),
+    ...(isGraphQLError(error) && error.path ? { path: error.path } : {}),
     extensions: { code: 'INTERNAL_SERVER_ERROR' },
   });
 }

@@ -1,0 +1,80 @@
+/** Read models are a pure function of the log: drop them, replay, get the same tables. */
+import { createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createThread } from '../../src/commands/createThread.ts';
+import { postMessage } from '../../src/commands/postMessage.ts';
+import { register } from '../../src/commands/accounts.ts';
+import type { CommandDeps } from '../../src/commands/commandDeps.ts';
+import type { Sql } from '../../src/db/database.ts';
+import { storeKinds } from '../support/databases.ts';
+import { openTestThrds, type TestThrds } from '../support/thrds.ts';
+
+const kinds = await storeKinds();
+
+async function checksum(db: Sql): Promise<string> {
+  const hash = createHash('sha256');
+  for (const [table, order] of [
+    ['users', 'id'],
+    ['threads', 'id'],
+    ['messages', 'id'],
+    ['projection_checkpoints', 'name'],
+  ] as const) {
+    const rows = await db.query(`SELECT * FROM ${table} ORDER BY ${order}`);
+    hash.update(table).update(JSON.stringify(rows.map((r) => Object.entries(r).map(([k, v]) => [k, String(v)]))));
+  }
+  return hash.digest('hex');
+}
+
+describe.each(kinds)('projections on %s', (kind) => {
+  let t: TestThrds;
+  let deps: CommandDeps;
+  beforeAll(async () => {
+    t = await openTestThrds(kind);
+    deps = { store: t.store, db: t.db, clock: Date.now, newId: randomUUID };
+    const users = await Promise.all(['ana', 'bob', 'cyd'].map((u) => register(deps, { username: u, password: 'password1', displayName: u.toUpperCase() }, 'c')));
+    const actors = users.map((u) => ({ userId: u.user.id, correlationId: 'c' }));
+    const threads = await Promise.all(actors.map((a, i) => createThread(deps, a, { title: `Thread ${i}` })));
+    let reply: string | null = null;
+    for (let round = 0; round < 20; round += 1) {
+      const posted = await Promise.all(
+        threads.map((th, i) => postMessage(deps, actors[(i + round) % 3]!, { threadId: th.thread.id, body: `m${round} ✓`, replyToId: i === 0 ? reply : null })),
+      );
+      reply = posted[0]!.message.id;
+    }
+  });
+  afterAll(async () => {
+    await t.dispose();
+  });
+
+  it('maintains threads with their message count, last activity and latest position', async () => {
+    const rows = await t.db.query<{ message_count: number; position: number }>('SELECT message_count, position FROM threads');
+    expect(rows.map((r) => Number(r.message_count))).toEqual([20, 20, 20]);
+    const head = (await t.store.head()).position;
+    expect(Math.max(...rows.map((r) => Number(r.position)))).toBe(head);
+  });
+
+  it('moves every checkpoint with its rows, to the head of the log', async () => {
+    const head = (await t.store.head()).position;
+    const rows = await t.db.query<{ position: number }>('SELECT position FROM projection_checkpoints');
+    expect(rows.map((r) => Number(r.position))).toEqual([head, head, head]);
+  });
+
+  it('rebuilds identical read models from the log after they are dropped', async () => {
+    const before = await checksum(t.db);
+    await t.projections.reset();
+    expect(await t.db.query('SELECT * FROM messages')).toEqual([]);
+    expect(await checksum(t.db)).not.toBe(before);
+    const applied = await t.projections.catchUp(7);
+    expect(applied).toBe((await t.store.head()).position);
+    expect(await checksum(t.db)).toBe(before);
+  });
+
+  it('catches a lagging projection up before appending on top of it', async () => {
+    await t.db.execute("UPDATE projection_checkpoints SET position = 0 WHERE name = 'messages'");
+    await t.db.execute('DELETE FROM messages');
+    const reopened = await t.another();
+    const [row] = await reopened.db.query<{ n: number }>('SELECT COUNT(*) AS n FROM messages');
+    expect(Number(row!.n)).toBe(60);
+  });
+});
