@@ -29,6 +29,8 @@ export interface RigOptions {
   readonly store: 'sqlite' | { readonly mysqlUrl: string };
   readonly cpuProfileDir?: string;
   readonly padTo: number;
+  /** Runs once the server is up (and Thrds has its user and thread), before any subscriber connects. */
+  readonly beforeConnect?: (server: ServerHandle) => Promise<void>;
 }
 
 export interface Rig {
@@ -110,6 +112,7 @@ export async function openRig(options: RigOptions): Promise<Rig> {
     };
     await poster.request(posterConfig, 'configured', 10_000);
 
+    await options.beforeConnect?.(server);
     const protocol = protocolOf[options.kind];
     const url =
       protocol === 'socket.io' ? server.baseUrl : `ws://127.0.0.1:${server.port}${options.kind === 'ws' ? '/' : '/graphql'}`;

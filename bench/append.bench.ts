@@ -1,0 +1,148 @@
+/**
+ * Append throughput: Thrds `postMessage` through the real HTTP GraphQL
+ * endpoint at 1/16/64 concurrent clients, on MariaDB (durable) and on the
+ * embedded SQLite store, against raw mysql2 single-row INSERTs (one per
+ * autocommit transaction) into a table of the events table's shape with the
+ * same concurrency, all in the same run. Afterwards the log is checked to
+ * be gap-free.
+ */
+import Sqlite from 'better-sqlite3';
+import mysql from 'mysql2/promise';
+import type { BenchModule, BenchRow } from './types.ts';
+import type { AppendResult, AppendRun } from './clients/appendLoad.ts';
+import { spawnBenchChild } from './support/childProcesses.ts';
+import { eventsTableDdl } from './support/eventsTableShape.ts';
+import { createThread, graphqlHttpClient, registerUser } from './support/graphqlHttp.ts';
+import { scratchMysqlDatabase, scratchSqliteDatabase, type ScratchDatabase } from './support/scratchDatabases.ts';
+import { startThrdsServer } from './support/thrdsServer.ts';
+import { fmt } from './support/table.ts';
+
+type Store = 'mariadb' | 'sqlite';
+const SATURATED = 0.9;
+
+interface LevelResult extends AppendResult {
+  readonly concurrency: number;
+}
+
+async function runLevels(levels: readonly number[], target: AppendRun['target'], warmupMs: number, durationMs: number): Promise<LevelResult[]> {
+  const load = spawnBenchChild('bench/clients/appendLoad.ts', { name: 'append load' });
+  try {
+    await load.next('started', 30_000);
+    const results: LevelResult[] = [];
+    for (const concurrency of levels) {
+      const request: AppendRun = { type: 'run', concurrency, warmupMs, durationMs, target };
+      const result = await load.request<AppendResult>(request, 'result', warmupMs + durationMs + 60_000);
+      if (result.appends === 0) throw new Error(`no append succeeded at ${concurrency} clients: ${result.errors.join('; ')}`);
+      results.push({ ...result, concurrency });
+    }
+    return results;
+  } finally {
+    await load.stop();
+  }
+}
+
+async function rawMysql(mysqlUrl: string, levels: readonly number[], warmupMs: number, durationMs: number): Promise<LevelResult[]> {
+  const database = scratchMysqlDatabase(mysqlUrl);
+  const admin = await mysql.createConnection({ uri: mysqlUrl });
+  try {
+    await admin.query(`CREATE DATABASE \`${database.name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    await admin.query(`USE \`${database.name}\``);
+    await admin.query(eventsTableDdl('bench_events'));
+    return await runLevels(levels, { kind: 'mysql', url: database.url, table: 'bench_events' }, warmupMs, durationMs);
+  } finally {
+    await admin.end();
+    await database.drop();
+  }
+}
+
+interface GapCheck {
+  readonly count: number;
+  readonly gapFree: boolean;
+}
+
+async function checkGapFree(store: Store, database: ScratchDatabase): Promise<GapCheck> {
+  const sql = 'SELECT COUNT(*) AS n, MIN(position) AS lo, MAX(position) AS hi FROM events';
+  let row: { n: number | string; lo: number | string | null; hi: number | string | null } | undefined;
+  if (store === 'sqlite') {
+    const db = new Sqlite(database.url.slice('sqlite:'.length), { readonly: true });
+    try {
+      row = db.prepare(sql).get() as typeof row;
+    } finally {
+      db.close();
+    }
+  } else {
+    const conn = await mysql.createConnection({ uri: database.url });
+    try {
+      const [rows] = await conn.query(sql);
+      row = (rows as NonNullable<typeof row>[])[0];
+    } finally {
+      await conn.end();
+    }
+  }
+  const count = Number(row?.n ?? 0);
+  return { count, gapFree: count > 0 && Number(row?.lo) === 1 && Number(row?.hi) === count };
+}
+
+async function thrds(store: Store, mysqlUrl: string, levels: readonly number[], warmupMs: number, durationMs: number): Promise<{ levels: LevelResult[]; gaps: GapCheck }> {
+  const database = store === 'sqlite' ? scratchSqliteDatabase() : scratchMysqlDatabase(mysqlUrl);
+  try {
+    const server = await startThrdsServer({ databaseUrl: database.url, name: `thrds server (${store})` });
+    let results: LevelResult[];
+    try {
+      const maxClients = Math.max(...levels);
+      const setup = graphqlHttpClient(server.baseUrl, 8);
+      const tokens = await Promise.all(Array.from({ length: Math.min(maxClients, 8) }, (_, i) => registerUser(setup, `append${i}_`)));
+      const threadIds: string[] = [];
+      for (let i = 0; i < maxClients; i++) threadIds.push(await createThread(setup, tokens[i % tokens.length] ?? '', `append ${i}`));
+      setup.close();
+      results = await runLevels(levels, { kind: 'thrds', baseUrl: server.baseUrl, tokens, threadIds }, warmupMs, durationMs);
+    } finally {
+      await server.stop();
+    }
+    return { levels: results, gaps: await checkGapFree(store, database) };
+  } finally {
+    await database.drop();
+  }
+}
+
+export const run: BenchModule = async (options) => {
+  const levels = options.quick ? [1, 4] : [1, 16, 64];
+  const warmupMs = options.quick ? 500 : 1000;
+  const durationMs = options.quick ? 2000 : 5000;
+  const raw = await rawMysql(options.mysqlUrl, levels, warmupMs, durationMs);
+  const stores: Record<Store, Awaited<ReturnType<typeof thrds>>> = {
+    mariadb: await thrds('mariadb', options.mysqlUrl, levels, warmupMs, durationMs),
+    sqlite: await thrds('sqlite', options.mysqlUrl, levels, warmupMs, durationMs),
+  };
+  const rows: BenchRow[] = [];
+  for (const concurrency of levels) {
+    const base = raw.find((r) => r.concurrency === concurrency);
+    if (!base) continue;
+    const baseName = `raw mysql2 1-row INSERT/txn, ${concurrency} conn`;
+    for (const store of ['mariadb', 'sqlite'] as const) {
+      const r = stores[store].levels.find((l) => l.concurrency === concurrency);
+      if (!r) continue;
+      const storeName = store === 'mariadb' ? 'MariaDB' : 'SQLite';
+      const gaps = stores[store].gaps;
+      const client = r.cpuShare >= SATURATED ? '; the client process SATURATED a core (client-bound)' : '';
+      const target = store === 'mariadb' && concurrency >= 16 ? '; target ≥1× raw' : store === 'sqlite' ? '; ratio vs MariaDB raw inserts' : '';
+      rows.push({
+        name: `append via GraphQL, ${storeName}, ${concurrency} client${concurrency === 1 ? '' : 's'}`,
+        value: r.perSecond,
+        unit: 'msg/s',
+        baseline: { name: baseName, value: base.perSecond },
+        ratio: r.perSecond / base.perSecond,
+        note: `p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms; client CPU ${Math.round(r.cpuShare * 100)}%${client}${r.failures ? `; ${r.failures} FAILED: ${r.errors[0] ?? ''}` : ''}; log ${gaps.gapFree ? `gap-free 1..${gaps.count}` : `HAS GAPS (${gaps.count} events)`}${target}`,
+      });
+      rows.push({
+        name: `append p99 latency, ${storeName}, ${concurrency} client${concurrency === 1 ? '' : 's'}`,
+        value: r.p99,
+        unit: 'ms',
+        baseline: { name: `${baseName} p99 (p50 ${fmt(base.p50)})`, value: base.p99 },
+        ratio: r.p99 / base.p99,
+        note: `p50 ${fmt(r.p50)} ms, max ${fmt(r.max)} ms`,
+      });
+    }
+  }
+  return rows;
+};

@@ -1,0 +1,126 @@
+/**
+ * Append load: `concurrency` closed-loop clients in this process, each
+ * appending one message after another for a fixed time, either through
+ * Thrds' `postMessage` over HTTP (each client its own thread and keep-alive
+ * socket) or as raw mysql2 single-row INSERTs, one transaction each, into a
+ * table of the events table's shape. Reports throughput, latency and this
+ * process's CPU share.
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import mysql from 'mysql2/promise';
+import { cpuShare, failToParent, serveParent, sendToParent } from '../support/childRuntime.ts';
+import type { IpcMessage } from '../support/childProcesses.ts';
+import { graphqlHttpClient, POST_MESSAGE } from '../support/graphqlHttp.ts';
+import { Histogram } from '../support/histogram.ts';
+
+export interface AppendRun extends IpcMessage {
+  readonly type: 'run';
+  readonly concurrency: number;
+  readonly warmupMs: number;
+  readonly durationMs: number;
+  readonly target:
+    | { readonly kind: 'thrds'; readonly baseUrl: string; readonly tokens: readonly string[]; readonly threadIds: readonly string[] }
+    | { readonly kind: 'mysql'; readonly url: string; readonly table: string };
+}
+
+export interface AppendResult extends IpcMessage {
+  readonly type: 'result';
+  readonly appends: number;
+  readonly failures: number;
+  readonly errors: readonly string[];
+  readonly perSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly cpuShare: number;
+}
+
+const BODY = 'The quick brown fox jumps over the lazy dog, then posts a benchmark message of ordinary chat length.';
+
+type AppendOnce = (client: number) => Promise<void>;
+
+async function prepare(run: AppendRun): Promise<{ append: AppendOnce; close(): Promise<void> }> {
+  const target = run.target;
+  if (target.kind === 'thrds') {
+    const http = graphqlHttpClient(target.baseUrl, run.concurrency);
+    return {
+      append: async (client) => {
+        const threadId = target.threadIds[client % target.threadIds.length] ?? '';
+        const token = target.tokens[client % target.tokens.length] ?? '';
+        await http.request(POST_MESSAGE, { t: threadId, b: BODY, k: randomUUID() }, token);
+      },
+      close: async () => http.close(),
+    };
+  }
+  const pool = mysql.createPool({ uri: target.url, connectionLimit: run.concurrency, maxIdle: run.concurrency, charset: 'utf8mb4_unicode_ci' });
+  // Open every connection before timing starts.
+  const conns = await Promise.all(Array.from({ length: run.concurrency }, () => pool.getConnection()));
+  for (const conn of conns) conn.release();
+  const versions = new Array<number>(run.concurrency).fill(0);
+  const streams = Array.from({ length: run.concurrency }, () => `thread-${randomUUID()}`);
+  const sql = `INSERT INTO \`${target.table}\` (event_id, stream_id, stream_version, type, schema_version, data, metadata, recorded_at, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  return {
+    append: async (client) => {
+      const version = (versions[client] = (versions[client] ?? 0) + 1);
+      const data = JSON.stringify({ messageId: randomUUID(), threadId: streams[client], body: BODY, replyToId: null, format: 'plain' });
+      const metadata = JSON.stringify({ actorId: randomUUID(), correlationId: randomUUID(), causationId: null });
+      const hash = createHash('sha256').update(data).update(randomBytes(8)).digest('hex');
+      await pool.query(sql, [randomUUID(), streams[client], version, 'MessagePosted', 2, data, metadata, Date.now(), hash]);
+    },
+    close: () => pool.end(),
+  };
+}
+
+async function run(message: IpcMessage): Promise<AppendResult> {
+  const request = message as AppendRun;
+  const { append, close } = await prepare(request);
+  const histogram = new Histogram();
+  const errors: string[] = [];
+  let appends = 0;
+  let failures = 0;
+  let measuring = false;
+  let stopped = false;
+  const client = async (index: number) => {
+    while (!stopped) {
+      const started = performance.now();
+      try {
+        await append(index);
+        if (measuring) {
+          appends++;
+          histogram.record(performance.now() - started);
+        }
+      } catch (error) {
+        failures++;
+        if (errors.length < 5) errors.push(String(error));
+        if (failures > 1000) stopped = true;
+      }
+    }
+  };
+  const clients = Array.from({ length: request.concurrency }, (_, i) => client(i));
+  await new Promise((resolve) => setTimeout(resolve, request.warmupMs));
+  measuring = true;
+  const startCpu = process.cpuUsage();
+  const startWall = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, request.durationMs));
+  measuring = false;
+  const elapsed = performance.now() - startWall;
+  const cpu = cpuShare(startCpu, startWall);
+  stopped = true;
+  await Promise.all(clients);
+  await close();
+  return {
+    type: 'result',
+    appends,
+    failures,
+    errors,
+    perSecond: (appends / elapsed) * 1000,
+    p50: histogram.quantile(0.5),
+    p99: histogram.quantile(0.99),
+    max: histogram.max,
+    cpuShare: cpu.share,
+  };
+}
+
+serveParent({ run, stop: () => process.exit(0) });
+process.on('uncaughtException', failToParent);
+sendToParent({ type: 'started' });
