@@ -19,6 +19,7 @@ import { openThrds } from './openThrds.ts';
 import { createContext, type Services } from './schema/context.ts';
 import { schema } from './schema/index.ts';
 import { maskError } from './schema/maskError.ts';
+import { createWebHandler, ensureWebBuild } from './http/webApp.ts';
 
 export interface App {
   start(): Promise<{ port: number }>;
@@ -37,6 +38,8 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
 
   return {
     async start() {
+      if (config.serveWeb) await ensureWebBuild();
+      const web = config.serveWeb ? createWebHandler() : undefined;
       const thrds = await openThrds({ databaseUrl: config.databaseUrl, feed: { pollMs: config.pollMs } });
       const services: Services = { store: thrds.store, db: thrds.db, feed: thrds.feed, clock: Date.now, newId: randomUUID };
 
@@ -63,6 +66,7 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
           void yoga.requestListener(req, res);
           return;
         }
+        if (web?.(req, res)) return;
         res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
       };
 

@@ -43,9 +43,11 @@ export function createThrdsClient({ token, onUnauthorized }: ThrdsClientOptions)
     on: {
       connecting: (reconnecting) => status.set(navigator.onLine ? (reconnecting ? 'reconnecting' : 'connecting') : 'offline'),
       connected: () => status.set('live'),
-      closed: () => {
+      closed: (event) => {
         clearTimeout(pongTimer);
         status.set(navigator.onLine ? 'reconnecting' : 'offline');
+        // The server refuses a revoked or expired token with 4403 (4401 before init): sign out rather than retry for ever.
+        if (isCloseWithCode(event, 4401) || isCloseWithCode(event, 4403)) onUnauthorized?.();
       },
       // A socket can die without a close frame (sleep, network switch); no pong means it is gone.
       ping: (received) => {

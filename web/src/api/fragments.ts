@@ -18,12 +18,8 @@ export const ThreadSummaryFields = graphql(
       messageCount
       lastActivityAt
       position
-      createdBy {
-        ...UserFields
-      }
     }
   `,
-  [UserFields],
 );
 
 export const MessageFields = graphql(

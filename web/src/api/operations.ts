@@ -1,5 +1,5 @@
 /** Every GraphQL operation the web app sends, typed against the schema. */
-import { graphql, type ResultOf } from '../graphql.ts';
+import { graphql } from '../graphql.ts';
 import { MessageFields, ThreadSummaryFields, UserFields } from './fragments.ts';
 
 export const MeQuery = graphql(`query Me { me { ...UserFields } }`, [UserFields]);
@@ -99,6 +99,4 @@ export const PostMessageMutation = graphql(
   [MessageFields],
 );
 
-export type User = ResultOf<typeof UserFields>;
-export type ThreadSummary = ResultOf<typeof ThreadSummaryFields>;
-export type Message = ResultOf<typeof MessageFields>;
+export type { Message, ThreadSummary, User } from './decode.ts';

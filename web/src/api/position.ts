@@ -4,6 +4,9 @@
  */
 export type Position = string;
 
+/** Before the first event: `after: logStart` replays the whole log. */
+export const logStart: Position = '0';
+
 export function comparePositions(a: Position, b: Position): number {
   const x = BigInt(a);
   const y = BigInt(b);

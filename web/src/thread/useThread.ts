@@ -8,7 +8,8 @@ import type { CombinedError } from '@urql/core';
 import { errorCode, errorMessage } from '../api/errors.ts';
 import { newIdempotencyKey } from '../api/idempotencyKey.ts';
 import { PostMessageMutation, ThreadEventsSubscription, ThreadQuery, type Message } from '../api/operations.ts';
-import { comparePositions, type Position } from '../api/position.ts';
+import { comparePositions, logStart, type Position } from '../api/position.ts';
+import { decodeMessage, decodeNodes } from '../api/decode.ts';
 import { useThrds } from '../api/ThrdsContext.tsx';
 import { useResumableSubscription } from '../api/useResumableSubscription.ts';
 import { addMessages, emptyMessageLog, type MessageLog } from './messageLog.ts';
@@ -57,10 +58,10 @@ export function useThread(threadId: string, meId: string): OpenThread {
           if (result.error) setError(errorMessage(result.error));
           return;
         }
-        const page = thread.messages.edges.map((e) => e.node);
-        setTitle(thread.title);
+        const page = decodeNodes(thread.messages?.edges, decodeMessage);
+        setTitle(thread.title ?? '');
         setLog(addMessages(emptyMessageLog, page));
-        setOlderCursor(thread.messages.pageInfo.hasPreviousPage ? (thread.messages.pageInfo.startCursor ?? null) : null);
+        setOlderCursor(previousCursorOf(thread.messages?.pageInfo ?? null));
         setFrom(joinPosition(thread.position, page));
         setStatus('ready');
       });
@@ -83,9 +84,10 @@ export function useThread(threadId: string, meId: string): OpenThread {
     query: ThreadEventsSubscription,
     variables: { threadId },
     from,
-    positionOf: (data) => data.threadEvents.position ?? null,
+    positionOf: (data) => data.threadEvents?.position ?? null,
     onEvent: ({ threadEvents: event }) => {
-      if (event.__typename === 'MessagePosted') accept(event.message);
+      const message = event?.__typename === 'MessagePosted' ? decodeMessage(event.message) : null;
+      if (message) accept(message);
     },
     onError: (e: CombinedError) => setError(errorMessage(e)),
   });
@@ -103,8 +105,8 @@ export function useThread(threadId: string, meId: string): OpenThread {
           if (result.error) setError(errorMessage(result.error));
           return;
         }
-        setLog((l) => addMessages(l, connection.edges.map((e) => e.node)));
-        setOlderCursor(connection.pageInfo.hasPreviousPage ? (connection.pageInfo.startCursor ?? null) : null);
+        setLog((l) => addMessages(l, decodeNodes(connection.edges, decodeMessage)));
+        setOlderCursor(previousCursorOf(connection.pageInfo));
       });
   }, [client, threadId, olderCursor, loadingOlder]);
 
@@ -116,7 +118,7 @@ export function useThread(threadId: string, meId: string): OpenThread {
         })
         .toPromise()
         .then((result) => {
-          const message = result.data?.postMessage.message;
+          const message = decodeMessage(result.data?.postMessage?.message);
           if (message) {
             setLog((l) => addMessages(l, [message]));
             settled.current.add(message.id);
@@ -181,8 +183,12 @@ export function useThread(threadId: string, meId: string): OpenThread {
  * the earlier of the two; anything replayed twice is dropped by id. With no
  * message loaded, replay the thread from its start.
  */
-function joinPosition(threadPosition: Position, page: readonly Message[]): Position | null {
+function joinPosition(threadPosition: Position | null, page: readonly Message[]): Position {
   const newest = page.at(-1)?.position;
-  if (newest === undefined) return null;
+  if (newest === undefined || threadPosition === null) return newest ?? logStart;
   return comparePositions(newest, threadPosition) < 0 ? newest : threadPosition;
+}
+
+function previousCursorOf(pageInfo: { hasPreviousPage: boolean | null; startCursor: string | null } | null): string | null {
+  return pageInfo?.hasPreviousPage ? (pageInfo.startCursor ?? null) : null;
 }

@@ -9,6 +9,8 @@ import { EventsSubscription, ThreadsQuery, type ThreadSummary } from '../api/ope
 import { useThrds } from '../api/ThrdsContext.tsx';
 import { useResumableSubscription } from '../api/useResumableSubscription.ts';
 import { emptyThreadList, mergeThreads, type ThreadListState } from './threadListState.ts';
+import { decodeNodes, decodeThread } from '../api/decode.ts';
+import { logStart } from '../api/position.ts';
 
 const pageSize = 30;
 
@@ -40,11 +42,12 @@ export function useThreadList(): ThreadList {
         if (result.error) setError(result.error);
         const connection = result.data?.threads;
         if (!connection) return;
-        const page = connection.edges.map((e) => e.node);
-        const next = mergeThreads({ ...emptyThreadList, nextCursor: connection.pageInfo.hasNextPage ? (connection.pageInfo.endCursor ?? null) : null }, page);
+        const next = mergeThreads({ ...emptyThreadList, nextCursor: nextCursorOf(connection.pageInfo) }, decodeNodes(connection.edges, decodeThread));
         setState(next);
         setLoaded(true);
-        setFrom(next.seen);
+        // The newest thread's latest event is the newest thread event of all:
+        // the feed continues after it. With no thread yet, from the log's start.
+        setFrom(next.seen ?? logStart);
       });
     return () => {
       cancelled = true;
@@ -55,10 +58,10 @@ export function useThreadList(): ThreadList {
     query: EventsSubscription,
     variables: {},
     from,
-    positionOf: (data) => data.events.position,
+    positionOf: (data) => data.events?.position ?? null,
     onEvent: ({ events: event }) => {
-      const thread =
-        event.__typename === 'ThreadCreated' ? event.thread : event.__typename === 'MessagePosted' ? event.message.thread : null;
+      const raw = event?.__typename === 'ThreadCreated' ? event.thread : event?.__typename === 'MessagePosted' ? event.message?.thread : null;
+      const thread = decodeThread(raw);
       if (thread) setState((s) => mergeThreads(s, [thread]));
     },
     onError: setError,
@@ -76,16 +79,15 @@ export function useThreadList(): ThreadList {
         if (result.error) setError(result.error);
         const connection = result.data?.threads;
         if (!connection) return;
-        setState((s) =>
-          mergeThreads(
-            { ...s, nextCursor: connection.pageInfo.hasNextPage ? (connection.pageInfo.endCursor ?? null) : null },
-            connection.edges.map((e) => e.node),
-          ),
-        );
+        setState((s) => mergeThreads({ ...s, nextCursor: nextCursorOf(connection.pageInfo) }, decodeNodes(connection.edges, decodeThread)));
       });
   }, [client, state.nextCursor, loadingMore]);
 
   const add = useCallback((thread: ThreadSummary) => setState((s) => mergeThreads(s, [thread])), []);
 
   return { threads: state.threads, loading: !loaded && !error, error, hasMore: state.nextCursor !== null, loadMore, add };
+}
+
+function nextCursorOf(pageInfo: { hasNextPage: boolean | null; endCursor: string | null } | null): string | null {
+  return pageInfo?.hasNextPage ? (pageInfo.endCursor ?? null) : null;
 }

@@ -1,0 +1,225 @@
+/**
+ * Serves the built web app (web/dist) from the Thrds server at `/`: files
+ * with their content types, fingerprinted assets cached for a year, every
+ * other page path answered with index.html so the client-side routes survive
+ * a reload. `ensureWebBuild()` builds web/dist first when it is missing or
+ * older than its sources, so `npm start` needs no separate build step.
+ */
+import { createReadStream, type Stats } from 'node:fs';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { dirname, extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const webRoot = fileURLToPath(new URL('../../web/', import.meta.url));
+export const defaultDistDir = join(webRoot, 'dist');
+
+/** Paths that belong to the server, never to the web app. */
+const serverPaths = ['/graphql', '/healthz', '/readyz', '/metrics'];
+
+const contentTypes: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
+};
+
+/**
+ * The page may talk only to its own origin (HTTP and WebSocket) and run only
+ * its own scripts: even if message text ever reached the DOM as markup, an
+ * injected script or inline handler would not run.
+ */
+const contentSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self' ws: wss:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'self'",
+].join('; ');
+
+export interface WebHandlerOptions {
+  /** Defaults to web/dist. */
+  readonly distDir?: string;
+}
+
+/**
+ * Returns a request handler that answers GET and HEAD for the web app and
+ * returns false, without touching the response, for anything else
+ * (`/graphql`, `/healthz`, other methods) so the server can route it.
+ */
+export function createWebHandler(options: WebHandlerOptions = {}): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const distDir = options.distDir ?? defaultDistDir;
+  return (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    const pathname = pathnameOf(req.url);
+    if (pathname === null || serverPaths.some((p) => pathname === p || pathname.startsWith(`${p}/`))) return false;
+    serve(distDir, pathname, req, res).catch((error: unknown) => {
+      console.error('web app: failed to serve', pathname, error);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('Internal error');
+    });
+    return true;
+  };
+}
+
+function pathnameOf(url: string | undefined): string | null {
+  try {
+    return decodeURIComponent(new URL(url ?? '/', 'http://localhost').pathname);
+  } catch {
+    return null; // malformed percent-encoding: not ours to answer
+  }
+}
+
+async function serve(distDir: string, pathname: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const file = normalize(join(distDir, pathname));
+  if (file !== distDir && !file.startsWith(distDir + sep)) return notFound(res);
+
+  const found = await statFile(file);
+  if (found) return sendFile(file, found, req, res, cacheControlFor(distDir, file));
+
+  // A missing file with an extension (a stale asset, a typo) is a 404, not the app shell.
+  if (extname(pathname) !== '') return notFound(res);
+  const index = join(distDir, 'index.html');
+  const indexStat = await statFile(index);
+  if (!indexStat) {
+    res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '5' });
+    res.end('The web app is not built yet. Run `npm run build:web`, or start the server with `npm start`.');
+    return;
+  }
+  return sendFile(index, indexStat, req, res, 'no-cache');
+}
+
+async function statFile(path: string): Promise<Stats | null> {
+  try {
+    const s = await stat(path);
+    return s.isFile() ? s : null;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return null;
+    throw error;
+  }
+}
+
+/** Vite fingerprints everything under assets/: its content never changes under that name. */
+function cacheControlFor(distDir: string, file: string): string {
+  return file.startsWith(join(distDir, 'assets') + sep) ? 'public, max-age=31536000, immutable' : 'no-cache';
+}
+
+function sendFile(file: string, stats: Stats, req: IncomingMessage, res: ServerResponse, cacheControl: string): Promise<void> {
+  const etag = `W/"${stats.size.toString(16)}-${Math.floor(stats.mtimeMs).toString(16)}"`;
+  const type = contentTypes[extname(file).toLowerCase()] ?? 'application/octet-stream';
+  const headers: Record<string, string> = {
+    'content-type': type,
+    'cache-control': cacheControl,
+    etag,
+    'last-modified': stats.mtime.toUTCString(),
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  };
+  if (type.startsWith('text/html')) {
+    headers['content-security-policy'] = contentSecurityPolicy;
+    headers['x-frame-options'] = 'DENY';
+  }
+  if (req.headers['if-none-match'] === etag) {
+    res.writeHead(304, headers).end();
+    return Promise.resolve();
+  }
+  headers['content-length'] = String(stats.size);
+  res.writeHead(200, headers);
+  if (req.method === 'HEAD') {
+    res.end();
+    return Promise.resolve();
+  }
+  return new Promise((resolve, reject) => {
+    const stream = createReadStream(file);
+    stream.once('error', (error) => {
+      res.destroy(error);
+      reject(error);
+    });
+    res.once('close', () => resolve());
+    stream.pipe(res);
+  });
+}
+
+function notFound(res: ServerResponse): void {
+  res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' }).end('Not found');
+}
+
+let building: Promise<void> | undefined;
+
+/**
+ * Builds web/dist with Vite when it is missing or older than the web sources.
+ * Safe to call from several processes at once (test workers): each builds into
+ * its own directory and swaps it in by rename, so a reader never sees half a build.
+ */
+export function ensureWebBuild(options: { readonly distDir?: string; readonly force?: boolean } = {}): Promise<void> {
+  building ??= buildIfNeeded(options.distDir ?? defaultDistDir, options.force ?? false).finally(() => {
+    building = undefined;
+  });
+  return building;
+}
+
+async function buildIfNeeded(distDir: string, force: boolean): Promise<void> {
+  const built = await statFile(join(distDir, 'index.html'));
+  if (built && !force && (await newestSourceMtime()) <= built.mtimeMs) return;
+
+  const staging = `${distDir}.building-${process.pid}-${Date.now()}`;
+  await mkdir(dirname(staging), { recursive: true });
+  try {
+    const { build } = await import('vite');
+    await build({
+      configFile: join(webRoot, 'vite.config.ts'),
+      logLevel: 'warn',
+      build: { outDir: staging, emptyOutDir: true },
+    });
+    await swapIn(staging, distDir);
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+async function swapIn(staging: string, distDir: string): Promise<void> {
+  const retired = `${distDir}.old-${process.pid}-${Date.now()}`;
+  try {
+    await rename(distDir, retired);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  try {
+    await rename(staging, distDir);
+  } catch (error) {
+    // Another process swapped its build in between our two renames: theirs is as good as ours.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
+  }
+  await rm(retired, { recursive: true, force: true });
+}
+
+async function newestSourceMtime(): Promise<number> {
+  const roots = [join(webRoot, 'src'), join(webRoot, 'index.html'), join(webRoot, 'vite.config.ts')];
+  let newest = 0;
+  const visit = async (path: string): Promise<void> => {
+    const s = await stat(path).catch(() => null);
+    if (!s) return;
+    if (s.isDirectory()) {
+      for (const entry of await readdir(path)) await visit(join(path, entry));
+    } else {
+      newest = Math.max(newest, s.mtimeMs);
+    }
+  };
+  for (const root of roots) await visit(root);
+  return newest;
+}

@@ -1,0 +1,79 @@
+/** Who is using the app: nobody (sign in), someone being checked, or a signed-in user. */
+import { useCallback, useEffect, useState } from 'react';
+import { Client, fetchExchange } from '@urql/core';
+import { AuthScreen } from './auth/AuthScreen.tsx';
+import { loadToken, saveToken } from './auth/storedToken.ts';
+import { ChatApp } from './ChatApp.tsx';
+import { errorCode } from './api/errors.ts';
+import { MeQuery, type User } from './api/operations.ts';
+import { decodeUser } from './api/decode.ts';
+
+type Session =
+  | { readonly state: 'signed-out' }
+  | { readonly state: 'checking'; readonly token: string }
+  | { readonly state: 'signed-in'; readonly token: string; readonly me: User }
+  | { readonly state: 'unreachable'; readonly token: string };
+
+export function App() {
+  const [session, setSession] = useState<Session>(() => {
+    const token = loadToken();
+    return token ? { state: 'checking', token } : { state: 'signed-out' };
+  });
+
+  const signOut = useCallback(() => {
+    saveToken(null);
+    setSession({ state: 'signed-out' });
+  }, []);
+
+  const signedIn = useCallback((token: string, me: User) => {
+    saveToken(token);
+    setSession({ state: 'signed-in', token, me });
+  }, []);
+
+  const token = session.state === 'checking' ? session.token : null;
+  useEffect(() => {
+    if (!token) return;
+    let cancelled = false;
+    const client = new Client({
+      url: '/graphql',
+      exchanges: [fetchExchange],
+      requestPolicy: 'network-only',
+      fetchOptions: { headers: { authorization: `Bearer ${token}` } },
+    });
+    void client
+      .query(MeQuery, {})
+      .toPromise()
+      .then((result) => {
+        if (cancelled) return;
+        const me = decodeUser(result.data?.me);
+        if (me) setSession({ state: 'signed-in', token, me });
+        else if (result.error && errorCode(result.error) !== 'UNAUTHENTICATED') setSession({ state: 'unreachable', token });
+        else signOut();
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [token, signOut]);
+
+  switch (session.state) {
+    case 'signed-out':
+      return <AuthScreen onSignedIn={signedIn} />;
+    case 'checking':
+      return (
+        <main className="splash" aria-busy="true">
+          <p>Loading…</p>
+        </main>
+      );
+    case 'unreachable':
+      return (
+        <main className="splash">
+          <p role="alert">Thrds cannot be reached right now.</p>
+          <button type="button" className="button primary" onClick={() => setSession({ state: 'checking', token: session.token })}>
+            Try again
+          </button>
+        </main>
+      );
+    case 'signed-in':
+      return <ChatApp token={session.token} me={session.me} onSignOut={signOut} />;
+  }
+}

@@ -1,0 +1,91 @@
+/** The signed-in app: one live client for the session, the thread list beside the open thread. */
+import { useCallback, useEffect, useState } from 'react';
+import { createThrdsClient, type ThrdsClient } from './api/createThrdsClient.ts';
+import { ThrdsProvider, useThrds } from './api/ThrdsContext.tsx';
+import { LogoutMutation, type ThreadSummary, type User } from './api/operations.ts';
+import { NewThreadForm } from './threads/NewThreadForm.tsx';
+import { ThreadList } from './threads/ThreadList.tsx';
+import { useThreadList } from './threads/useThreadList.ts';
+import { ThreadView } from './thread/ThreadView.tsx';
+import { ConnectionIndicator } from './ui/ConnectionIndicator.tsx';
+import { followLink, navigate, parseRoute, threadPath, usePathname } from './ui/router.ts';
+
+export interface ChatAppProps {
+  readonly token: string;
+  readonly me: User;
+  readonly onSignOut: () => void;
+}
+
+export function ChatApp({ token, me, onSignOut }: ChatAppProps) {
+  const [thrds, setThrds] = useState<ThrdsClient | null>(null);
+
+  useEffect(() => {
+    const created = createThrdsClient({ token, onUnauthorized: onSignOut });
+    setThrds(created);
+    return () => created.dispose();
+  }, [token, onSignOut]);
+
+  if (!thrds) return null;
+  return (
+    <ThrdsProvider value={thrds}>
+      <ChatLayout me={me} onSignOut={onSignOut} />
+    </ThrdsProvider>
+  );
+}
+
+function ChatLayout({ me, onSignOut }: { me: User; onSignOut: () => void }) {
+  const route = parseRoute(usePathname());
+  const list = useThreadList();
+  const currentId = route.name === 'thread' ? route.threadId : null;
+  const [signingOut, setSigningOut] = useState(false);
+  const thrds = useThrds();
+
+  const created = useCallback(
+    (thread: ThreadSummary) => {
+      list.add(thread);
+      navigate(threadPath(thread.id));
+    },
+    [list],
+  );
+
+  const signOut = async () => {
+    setSigningOut(true);
+    // Best effort: the token is forgotten here whatever the server says.
+    await thrds.client.mutation(LogoutMutation, {}).toPromise();
+    onSignOut();
+  };
+
+  return (
+    <div className={`chat${currentId ? ' has-thread' : ''}`}>
+      <header className="topbar">
+        <h1 className="brand">
+          <a href="/" onClick={followLink}>
+            Thrds
+          </a>
+        </h1>
+        <ConnectionIndicator />
+        <div className="whoami">
+          <span className="whoami-name" title={`@${me.username}`}>
+            {me.displayName}
+          </span>
+          <button type="button" className="button quiet small" onClick={signOut} disabled={signingOut}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <nav className="sidebar" aria-label="Threads">
+        <NewThreadForm onCreated={created} />
+        <ThreadList list={list} currentId={currentId} />
+      </nav>
+      <main className="main">
+        {currentId ? (
+          <ThreadView key={currentId} threadId={currentId} meId={me.id} />
+        ) : (
+          <div className="placeholder">
+            <p>Pick a thread, or start a new one.</p>
+          </div>
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,112 @@
+/**
+ * The scrolling message log. It stays pinned to the bottom while the reader
+ * is there; when they have scrolled up, new messages wait behind a marker
+ * instead of yanking the view. Near the top it asks for older messages and
+ * keeps the reader's place when they are inserted above.
+ */
+import { useCallback, useLayoutEffect, useRef, useState } from 'react';
+import type { Message } from '../api/operations.ts';
+import { MessageItem } from './MessageItem.tsx';
+import { PendingItem } from './PendingItem.tsx';
+import type { PendingSend } from './pendingSends.ts';
+
+export interface MessageListProps {
+  readonly messages: readonly Message[];
+  readonly pending: readonly PendingSend[];
+  readonly meId: string;
+  readonly hasOlder: boolean;
+  readonly loadingOlder: boolean;
+  readonly onLoadOlder: () => void;
+  readonly onReply: (message: Message) => void;
+  readonly onRetry: (key: string) => void;
+  readonly onDiscard: (key: string) => void;
+}
+
+const nearBottomPx = 48;
+const nearTopPx = 400;
+
+export function MessageList(props: MessageListProps) {
+  const { messages, pending, meId, hasOlder, loadingOlder, onLoadOlder } = props;
+  const scroller = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+  const before = useRef<{ first: string | undefined; last: string | undefined; height: number; pending: number } | null>(null);
+  const [unseen, setUnseen] = useState(0);
+
+  const scrollToBottom = useCallback(() => {
+    const el = scroller.current;
+    if (!el) return;
+    el.scrollTop = el.scrollHeight;
+    atBottom.current = true;
+    setUnseen(0);
+  }, []);
+
+  // Runs before paint, so an insertion above never shows as a jump.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const prev = before.current;
+    const first = messages[0]?.id;
+    const last = messages.at(-1)?.id;
+    if (!prev) {
+      el.scrollTop = el.scrollHeight;
+    } else if (prev.first !== first && prev.last === last) {
+      el.scrollTop += el.scrollHeight - prev.height;
+    } else if (prev.last !== last || pending.length > prev.pending) {
+      const grew = messages.length - messages.findIndex((m) => m.id === prev.last) - 1;
+      const ownSend = pending.length > prev.pending || messages.at(-1)?.author.id === meId;
+      if (atBottom.current || ownSend) scrollToBottom();
+      else setUnseen((n) => n + Math.max(1, grew));
+    }
+    before.current = { first, last, height: el.scrollHeight, pending: pending.length };
+  }, [messages, pending, meId, scrollToBottom]);
+
+  // A short first page leaves nothing to scroll; keep loading until there is.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el && hasOlder && !loadingOlder && el.scrollHeight <= el.clientHeight + nearTopPx) onLoadOlder();
+  }, [messages, hasOlder, loadingOlder, onLoadOlder]);
+
+  const onScroll = () => {
+    const el = scroller.current;
+    if (!el) return;
+    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < nearBottomPx;
+    if (atBottom.current && unseen) setUnseen(0);
+    if (el.scrollTop < nearTopPx && hasOlder && !loadingOlder) onLoadOlder();
+  };
+
+  return (
+    <div className="message-scroller" ref={scroller} onScroll={onScroll}>
+      {hasOlder ? (
+        <p className="history-edge" aria-live="polite">
+          {loadingOlder ? 'Loading older messages…' : (
+            <button type="button" className="link-button" onClick={onLoadOlder}>
+              Load older messages
+            </button>
+          )}
+        </p>
+      ) : (
+        messages.length > 0 && <p className="history-edge">This is the start of the thread.</p>
+      )}
+      <ol className="messages" role="log" aria-label="Messages" aria-live="polite" aria-relevant="additions">
+        {messages.map((message, i) => (
+          <MessageItem
+            key={message.id}
+            message={message}
+            mine={message.author.id === meId}
+            continued={messages[i - 1]?.author.id === message.author.id && !message.replyTo}
+            onReply={props.onReply}
+          />
+        ))}
+        {pending.map((send) => (
+          <PendingItem key={send.key} send={send} onRetry={props.onRetry} onDiscard={props.onDiscard} />
+        ))}
+      </ol>
+      {messages.length === 0 && pending.length === 0 && <p className="empty">No messages yet. Say hello.</p>}
+      {unseen > 0 && (
+        <button type="button" className="new-messages" onClick={scrollToBottom}>
+          {unseen === 1 ? '1 new message' : `${unseen} new messages`} ↓
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,45 @@
+/** The threads, most recent activity first, each a link; the open one marked current. */
+import type { ThreadList as ThreadListModel } from './useThreadList.ts';
+import { followLink, threadPath } from '../ui/router.ts';
+import { RelativeTime } from '../ui/RelativeTime.tsx';
+import { errorMessage } from '../api/errors.ts';
+
+export function ThreadList({ list, currentId }: { list: ThreadListModel; currentId: string | null }) {
+  if (list.loading) return <p className="list-note" aria-busy="true">Loading threads…</p>;
+  return (
+    <>
+      {list.error && list.threads.length === 0 && (
+        <p className="list-note error" role="alert">
+          {errorMessage(list.error)}
+        </p>
+      )}
+      {list.threads.length === 0 && !list.error && <p className="list-note">No threads yet. Start one above.</p>}
+      <ul className="thread-list" aria-label="Threads">
+        {list.threads.map((thread) => (
+          <li key={thread.id} data-thread-id={thread.id}>
+            <a
+              href={threadPath(thread.id)}
+              onClick={followLink}
+              className="thread-link"
+              aria-current={thread.id === currentId ? 'page' : undefined}
+            >
+              <span className="thread-title">{thread.title}</span>
+              <span className="thread-meta">
+                <span className="thread-count" data-count={thread.messageCount}>
+                  {thread.messageCount === 1 ? '1 message' : `${thread.messageCount} messages`}
+                </span>
+                <span aria-hidden="true"> · </span>
+                <RelativeTime iso={thread.lastActivityAt} />
+              </span>
+            </a>
+          </li>
+        ))}
+      </ul>
+      {list.hasMore && (
+        <button type="button" className="button quiet wide" onClick={list.loadMore}>
+          Show older threads
+        </button>
+      )}
+    </>
+  );
+}
