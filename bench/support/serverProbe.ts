@@ -1,10 +1,14 @@
 /**
  * Loaded into a server process with `--import`, so the bench can measure
  * any server (Thrds' own entry point included) from the inside: heap and
- * RSS after a full GC, CPU time, and a clean exit that lets --cpu-prof
- * write its profile.
+ * RSS after a full GC, CPU time, a CPU profile of one phase, and a clean
+ * exit that lets --cpu-prof write its profile.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { serveParent } from './childRuntime.ts';
+
+let session: Session | undefined;
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -22,6 +26,23 @@ serveParent({
   cpu: () => {
     const usage = process.cpuUsage();
     return { type: 'cpu', user: usage.user, system: usage.system };
+  },
+  /** Starts the V8 sampling profiler in this process (to profile one phase, not start-up). */
+  profileStart: async () => {
+    session ??= new Session();
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: 200 });
+    await session.post('Profiler.start');
+    return { type: 'profiling' };
+  },
+  /** Stops the profiler and writes the .cpuprofile to `file`. */
+  profileStop: async (message) => {
+    if (!session) throw new Error('profiler not started');
+    const { profile } = await session.post('Profiler.stop');
+    session.disconnect();
+    writeFileSync(String(message.file), JSON.stringify(profile));
+    return { type: 'profiled', file: message.file };
   },
   stop: () => {
     process.exit(0);
