@@ -23,6 +23,7 @@ export interface ThrdsClientOptions {
 const graphqlPath = '/graphql';
 const pingEveryMs = 10_000;
 const pongWithinMs = 5_000;
+const offlineRecheckMs = 30_000;
 
 export function createThrdsClient({ token, onUnauthorized }: ThrdsClientOptions): ThrdsClient {
   const status = createConnectionStatus(navigator.onLine ? 'connecting' : 'offline');
@@ -35,7 +36,8 @@ export function createThrdsClient({ token, onUnauthorized }: ThrdsClientOptions)
     lazy: false,
     retryAttempts: Infinity,
     shouldRetry: () => true,
-    retryWait: (retries) => wake.sleep(backoffMs(retries)),
+    // While the browser knows it is offline, trying is pointless: wait for `online` (or a long while, in case it never says).
+    retryWait: (retries) => wake.sleep(navigator.onLine ? backoffMs(retries) : offlineRecheckMs),
     keepAlive: pingEveryMs,
     onNonLazyError: (error) => {
       if (isCloseWithCode(error, 4401) || isCloseWithCode(error, 4403)) onUnauthorized?.();

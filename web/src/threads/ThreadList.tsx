@@ -26,7 +26,7 @@ export function ThreadList({ list, currentId }: { list: ThreadListModel; current
               <span className="thread-title">{thread.title}</span>
               <span className="thread-meta">
                 <span className="thread-count" data-count={thread.messageCount}>
-                  {thread.messageCount === 1 ? '1 message' : `${thread.messageCount} messages`}
+                  {thread.messageCount === 0 ? 'No messages yet' : thread.messageCount === 1 ? '1 message' : `${thread.messageCount} messages`}
                 </span>
                 <span aria-hidden="true"> · </span>
                 <RelativeTime iso={thread.lastActivityAt} />
