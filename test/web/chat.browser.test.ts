@@ -45,6 +45,19 @@ function threadEntry(page: Page, title: string) {
   return page.locator('.thread-list li', { hasText: title });
 }
 
+/** The `after` of every ThreadEvents subscription the page sends over its WebSockets, in order. */
+function recordThreadSubscriptions(page: Page): (string | null)[] {
+  const seen: (string | null)[] = [];
+  page.on('websocket', (socket) => {
+    socket.on('framesent', ({ payload }) => {
+      if (typeof payload !== 'string') return;
+      const message = JSON.parse(payload) as { type?: string; payload?: { operationName?: string; variables?: { after?: string | null } } };
+      if (message.type === 'subscribe' && message.payload?.operationName === 'ThreadEvents') seen.push(message.payload.variables?.after ?? null);
+    });
+  });
+  return seen;
+}
+
 /** A confirmed message by its own text (not by a reply quoting it). */
 function messageWith(page: Page, text: string) {
   return page.locator('.messages > li.message:not(.pending)').filter({ has: page.locator('.message-body', { hasText: text }) });
@@ -178,22 +191,32 @@ describe('web app', () => {
     const threadId = await createThread(server, ada, 'Offline catch-up');
     await postMessage(server, ada, threadId, 'before');
     const [a, b] = await Promise.all([pageAs(ada), pageAs(bob)]);
+    const subscribedAfter = recordThreadSubscriptions(b);
     await Promise.all([openThread(a, threadId), openThread(b, threadId)]);
     await messageWith(b, 'before').waitFor();
+    // One message arrives live, so B's newest position is past the one it joined at.
+    await send(a, 'live');
+    await messageWith(b, 'live').waitFor();
+    const livePosition = await messageWith(b, 'live').getAttribute('data-position');
 
     await b.context().setOffline(true);
     await b.locator('.connection[data-state="offline"]').waitFor();
 
     const posted = Array.from({ length: 10 }, (_, i) => `while you were away ${i + 1}`);
     for (const body of posted) await send(a, body);
-    await expect.poll(() => messageBodies(a), { timeout: 15_000 }).toEqual(['before', ...posted]);
+    await expect.poll(() => messageBodies(a), { timeout: 15_000 }).toEqual(['before', 'live', ...posted]);
     expect(await a.locator('.messages > li.pending').count()).toBe(0);
     // B really was cut off: nothing arrived while offline.
-    expect(await messageBodies(b)).toEqual(['before']);
+    expect(await messageBodies(b)).toEqual(['before', 'live']);
 
     await b.context().setOffline(false);
     await waitLive(b);
-    await expect.poll(() => messageBodies(b), { timeout: 15_000 }).toEqual(['before', ...posted]);
+    await expect.poll(() => messageBodies(b), { timeout: 15_000 }).toEqual(['before', 'live', ...posted]);
+
+    // The resubscription asked for what came after the newest message B had seen, not after where it first joined.
+    expect(subscribedAfter.length).toBeGreaterThanOrEqual(2);
+    expect(subscribedAfter.at(-1)).toBe(livePosition);
+    expect(subscribedAfter[0]).not.toBe(livePosition);
 
     const ids = await b.locator('.messages > li.message[data-message-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-message-id')));
     expect(new Set(ids).size).toBe(ids.length);

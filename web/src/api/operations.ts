@@ -53,7 +53,7 @@ export const EventsSubscription = graphql(
         __typename
         position
         ... on ThreadCreated { thread { ...ThreadSummaryFields } }
-        ... on MessagePosted { message { id thread { ...ThreadSummaryFields } } }
+        ... on MessagePosted { message { id postedAt thread { ...ThreadSummaryFields } } }
       }
     }
   `,

@@ -22,6 +22,11 @@ export function Composer({ replyTo, onCancelReply, onSend }: ComposerProps) {
     if (replyTo) input.current?.focus();
   }, [replyTo]);
 
+  // Ready to type on opening a thread, except on touch screens where focus would pop the keyboard over it.
+  useEffect(() => {
+    if (window.matchMedia('(pointer: fine)').matches) input.current?.focus();
+  }, []);
+
   // Grow with the text up to a few lines, then scroll.
   useEffect(() => {
     const el = input.current;

@@ -23,6 +23,17 @@ export interface MessageListProps {
 }
 
 const nearBottomPx = 48;
+const groupWithinMs = 5 * 60_000;
+
+/** Consecutive messages by one author, close in time, read as one block. */
+function continues(previous: Message | undefined, message: Message): boolean {
+  return (
+    previous !== undefined &&
+    previous.author.id === message.author.id &&
+    message.replyTo === null &&
+    Date.parse(message.postedAt) - Date.parse(previous.postedAt) < groupWithinMs
+  );
+}
 const nearTopPx = 400;
 
 export function MessageList(props: MessageListProps) {
@@ -93,7 +104,7 @@ export function MessageList(props: MessageListProps) {
             key={message.id}
             message={message}
             mine={message.author.id === meId}
-            continued={messages[i - 1]?.author.id === message.author.id && !message.replyTo}
+            continued={continues(messages[i - 1], message)}
             onReply={props.onReply}
           />
         ))}

@@ -26,3 +26,18 @@ export function mergeThreads(state: ThreadListState, incoming: readonly ThreadSu
   const threads = [...byId.values()].sort((a, b) => comparePositions(b.position, a.position));
   return { ...state, threads, seen };
 }
+
+/**
+ * A message was posted at `position`. The thread it names may be a snapshot
+ * older or newer than the event, so the event itself moves the thread on:
+ * one more message, active at `postedAt`, unless the list already reflects it.
+ */
+export function applyMessagePosted(
+  state: ThreadListState,
+  event: { readonly thread: ThreadSummary; readonly position: Position; readonly postedAt: string },
+): ThreadListState {
+  const known = state.threads.find((t) => t.id === event.thread.id);
+  const base = known && !isAfter(event.thread.position, known.position) ? known : event.thread;
+  if (!isAfter(event.position, base.position)) return mergeThreads(state, [base]);
+  return mergeThreads(state, [{ ...base, messageCount: base.messageCount + 1, lastActivityAt: event.postedAt, position: event.position }]);
+}

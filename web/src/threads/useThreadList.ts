@@ -8,7 +8,7 @@ import type { CombinedError } from '@urql/core';
 import { EventsSubscription, ThreadsQuery, type ThreadSummary } from '../api/operations.ts';
 import { useThrds } from '../api/ThrdsContext.tsx';
 import { useResumableSubscription } from '../api/useResumableSubscription.ts';
-import { emptyThreadList, mergeThreads, type ThreadListState } from './threadListState.ts';
+import { applyMessagePosted, emptyThreadList, mergeThreads, type ThreadListState } from './threadListState.ts';
 import { decodeNodes, decodeThread } from '../api/decode.ts';
 import { logStart } from '../api/position.ts';
 
@@ -60,9 +60,15 @@ export function useThreadList(): ThreadList {
     from,
     positionOf: (data) => data.events?.position ?? null,
     onEvent: ({ events: event }) => {
-      const raw = event?.__typename === 'ThreadCreated' ? event.thread : event?.__typename === 'MessagePosted' ? event.message?.thread : null;
-      const thread = decodeThread(raw);
-      if (thread) setState((s) => mergeThreads(s, [thread]));
+      if (event?.__typename === 'ThreadCreated') {
+        const thread = decodeThread(event.thread);
+        if (thread) setState((s) => mergeThreads(s, [thread]));
+      } else if (event?.__typename === 'MessagePosted') {
+        const thread = decodeThread(event.message?.thread);
+        const postedAt = event.message?.postedAt;
+        const position = event.position;
+        if (thread && postedAt && position) setState((s) => applyMessagePosted(s, { thread, position, postedAt }));
+      }
     },
     onError: setError,
   });
