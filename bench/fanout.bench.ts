@@ -41,6 +41,10 @@ interface PhaseResult {
   readonly wallMs: number;
   readonly clientCpuShares: readonly number[];
   readonly posterCpuShare: number;
+  readonly postingMs: number;
+  readonly postP50: number;
+  readonly postP99: number;
+  readonly postsPerSecond: number;
   readonly closed: number;
   readonly drainedInTime: boolean;
   readonly errors: readonly string[];
@@ -63,7 +67,7 @@ async function runPhase(
   if (profileDir) await rig.server.child.request({ type: 'profileStart' }, 'profiling', 30_000);
   const cpuBefore = cpuTimeMs(rig.server.child.pid);
   const started = performance.now();
-  const ran = await rig.poster.request<{ type: 'ran'; posted: number; failed: number; errors: string[]; cpuShare: number; durationMs: number }>(
+  const ran = await rig.poster.request<{ type: 'ran'; posted: number; failed: number; errors: string[]; cpuShare: number; durationMs: number; postP50: number; postP99: number }>(
     { type: 'run', phase: phaseId, messages, rate: phase === 'rate10' ? 10 : 0, inFlight: 4 },
     'ran',
     drainTimeoutMs + 120_000,
@@ -127,6 +131,10 @@ async function runPhase(
     wallMs,
     clientCpuShares: reports.map((r) => r.cpuShare),
     posterCpuShare: ran.cpuShare,
+    postingMs: ran.durationMs,
+    postP50: ran.postP50,
+    postP99: ran.postP99,
+    postsPerSecond: (ran.posted / ran.durationMs) * 1000,
     closed: reports.reduce((s, r) => s + r.closed, 0),
     drainedInTime: drained,
     errors: [...ran.errors, ...reports.flatMap((r) => r.errors)].slice(0, 10),
@@ -139,6 +147,10 @@ function clientNote(result: PhaseResult): string {
   return `subscriber procs CPU ${shares}${saturated ? ' (a client process SATURATED a core: client-bound)' : ''}`;
 }
 
+function postNote(result: PhaseResult): string {
+  return `posted ${fmt(result.postsPerSecond)} msg/s, post p50 ${fmt(result.postP50)} ms`;
+}
+
 function integrityNote(result: PhaseResult): string {
   const parts = [`lost ${result.lost}, dup ${result.duplicates}, out-of-order ${result.outOfOrder}`];
   if (result.postFailures) parts.push(`${result.postFailures} posts FAILED`);
@@ -149,7 +161,7 @@ function integrityNote(result: PhaseResult): string {
 
 export const run: BenchModule = async (options) => {
   const quick = options.quick;
-  const sizes = quick ? [50] : [1000, 5000];
+  const sizes = process.env.THRDS_BENCH_FANOUT_SIZES?.split(',').map(Number) ?? (quick ? [50] : [1000, 5000]);
   const rows: BenchRow[] = [];
   const results: PhaseResult[] = [];
   // THRDS_BENCH_CPU_PROFILE=1: profile every server during each phase (this perturbs the figures).
@@ -200,7 +212,7 @@ export const run: BenchModule = async (options) => {
           unit: 'ms',
           baseline: { name: `raw ws p99 (p50 ${fmt(base.p50)}, max ${fmt(base.max)})`, value: base.p99 },
           ratio: r.p99 / base.p99,
-          note: `p50 ${fmt(r.p50)} ms, max ${fmt(r.max)} ms; ${integrityNote(r)}; ${clientNote(r)}${target}`,
+          note: `p50 ${fmt(r.p50)} ms, max ${fmt(r.max)} ms; ${integrityNote(r)}; ${clientNote(r)}${phase === 'max' ? `; ${postNote(r)} (raw ws ${postNote(base)})` : ''}${target}`,
         });
       }
       if (phase === 'max') {
@@ -213,7 +225,7 @@ export const run: BenchModule = async (options) => {
             unit: 'deliveries/s',
             baseline: { name: 'raw ws', value: base.deliveriesPerSecond },
             ratio: r.deliveriesPerSecond / base.deliveriesPerSecond,
-            note: clientNote(r),
+            note: `${clientNote(r)}; ${postNote(r)} (raw ws ${postNote(base)})`,
           });
         }
         for (const kind of kinds.filter((k) => k !== 'ws')) {

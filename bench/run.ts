@@ -59,6 +59,7 @@ async function machine(mysqlUrl: string): Promise<Record<string, unknown>> {
     kernel: os.release(),
     node: process.version,
     mariadb,
+    loadAverageAtStart: os.loadavg().map((l) => Number(l.toFixed(2))),
   };
 }
 
@@ -104,9 +105,11 @@ async function main(): Promise<void> {
     }
   }
   const durationMs = Date.now() - startedAt.getTime();
+  env.loadAverageAtEnd = os.loadavg().map((l) => Number(l.toFixed(2)));
   const allRows = results.flatMap((r) => r.rows);
   console.log(`\nThrds benchmarks (${quick ? '--quick' : 'full'}), ${startedAt.toISOString()}, ${(durationMs / 1000).toFixed(0)} s`);
-  console.log(`machine: ${env.cpus} × ${String(env.cpuModel)}, ${String(env.memoryGiB)} GiB, Node ${process.version}, MariaDB ${String(env.mariadb)}\n`);
+  console.log(`machine: ${env.cpus} × ${String(env.cpuModel)}, ${String(env.memoryGiB)} GiB, Node ${process.version}, MariaDB ${String(env.mariadb)}`);
+  console.log(`load average (1/5/15 min) at start ${String(env.loadAverageAtStart)}, at end ${String(env.loadAverageAtEnd)}: other work on the machine skews absolute figures; compare ratios\n`);
   console.log(renderTable(allRows));
   const failed = results.filter((r) => r.error);
   for (const f of failed) console.log(`\nFAILED ${f.module}: ${f.error?.split('\n')[0] ?? ''}`);
