@@ -10,6 +10,8 @@ export interface ServerConfig {
   readonly serveWeb: boolean;
   /** How often to look for commits by other processes, in ms. */
   readonly pollMs: number;
+  /** A WebSocket client with more unsent bytes than this is dropped (1013) and resumes later. */
+  readonly wsSendBufferLimit: number;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -21,5 +23,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,
     serveWeb: env.THRDS_SERVE_WEB !== '0',
     pollMs: Number(env.THRDS_POLL_MS ?? 250),
+    wsSendBufferLimit: Number(env.THRDS_WS_SEND_BUFFER_LIMIT ?? 4 * 1024 * 1024),
   };
 }

@@ -11,24 +11,20 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { createYoga } from 'graphql-yoga';
-import { useServer } from 'graphql-ws/use/ws';
+import { handleProtocols } from 'graphql-ws';
 import { WebSocketServer } from 'ws';
-import { bearerToken, userIdForToken } from './accounts/sessions.ts';
+import { bearerToken } from './accounts/sessions.ts';
 import { configFromEnv, type ServerConfig } from './config.ts';
 import { openThrds } from './openThrds.ts';
 import { createContext, type Services } from './schema/context.ts';
 import { schema } from './schema/index.ts';
 import { maskError } from './schema/maskError.ts';
+import { attachGateway } from './realtime/wsGateway.ts';
 import { createWebHandler, ensureWebBuild } from './http/webApp.ts';
 
 export interface App {
   start(): Promise<{ port: number }>;
   stop(): Promise<void>;
-}
-
-interface InitialContext {
-  request?: Request;
-  connectionParams?: Readonly<Record<string, unknown>> | undefined;
 }
 
 export function buildApp(overrides: Partial<ServerConfig> = {}): App {
@@ -43,15 +39,16 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
       const thrds = await openThrds({ databaseUrl: config.databaseUrl, feed: { pollMs: config.pollMs } });
       const services: Services = { store: thrds.store, db: thrds.db, feed: thrds.feed, clock: Date.now, newId: randomUUID };
 
-      const yoga = createYoga<InitialContext>({
+      const yoga = createYoga({
         schema,
         graphqlEndpoint: '/graphql',
         maskedErrors: { maskError },
         landingPage: false,
         logging: 'warn',
-        context: ({ request, connectionParams }) => {
-          const header = request?.headers.get('authorization') ?? stringParam(connectionParams, 'authorization');
-          const correlationId = request?.headers.get('x-request-id') ?? randomUUID();
+        // HTTP and SSE only: WebSocket operations get their context in the gateway.
+        context: ({ request }) => {
+          const header = request.headers.get('authorization');
+          const correlationId = request.headers.get('x-request-id') ?? randomUUID();
           return createContext(services, bearerToken(header), correlationId.slice(0, 64));
         },
       });
@@ -59,7 +56,9 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
       const http = createServer((req, res) => route(req, res));
       const route = (req: IncomingMessage, res: ServerResponse) => {
         if (req.url === '/healthz') {
-          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', position: String(thrds.feed.head) }));
+          const { connections, subscriptions, executions } = gateway.stats;
+          const health = { status: 'ok', position: String(thrds.feed.head), connections, subscriptions, sharedExecutions: executions() };
+          res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(health));
           return;
         }
         if (req.url?.startsWith('/graphql')) {
@@ -70,38 +69,8 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
       };
 
-      const wss = new WebSocketServer({ server: http, path: '/graphql', maxPayload: 1024 * 1024 });
-      useServer(
-        {
-          // A token, when sent, must be valid: 4403 Forbidden otherwise. No token: read-only.
-          onConnect: async (ctx) => {
-            const header = stringParam(ctx.connectionParams, 'authorization');
-            if (header === undefined) return true;
-            const token = bearerToken(header);
-            return token !== null && (await userIdForToken(services.db, token, services.clock())) !== null;
-          },
-          onSubscribe: async (ctx, _id, params) => {
-            const { schema: enveloped, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-              connectionParams: ctx.connectionParams,
-              params,
-            });
-            const document = parse(params.query);
-            const errors = validate(enveloped, document);
-            if (errors.length > 0) return errors;
-            return {
-              schema: enveloped,
-              operationName: params.operationName ?? null,
-              document,
-              variableValues: params.variables ?? null,
-              contextValue: await contextFactory(),
-              rootValue: { execute, subscribe },
-            };
-          },
-          execute: (args) => (args.rootValue as { execute: typeof import('graphql').execute }).execute(args),
-          subscribe: (args) => (args.rootValue as { subscribe: typeof import('graphql').subscribe }).subscribe(args),
-        },
-        wss,
-      );
+      const wss = new WebSocketServer({ server: http, path: '/graphql', maxPayload: 1024 * 1024, handleProtocols });
+      const gateway = attachGateway(wss, schema, services, { sendBufferLimit: config.wsSendBufferLimit });
 
       try {
         await new Promise<void>((resolve, reject) => {
@@ -118,6 +87,7 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
           // Stop accepting, let in-flight appends finish, then close sockets cleanly.
           const closed = new Promise<void>((resolve) => http.close(() => resolve()));
           await thrds.store.drain();
+          gateway.close();
           for (const client of wss.clients) client.close(1001, 'server shutting down');
           await new Promise<void>((resolve) => wss.close(() => resolve()));
           http.closeIdleConnections();
@@ -133,11 +103,6 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
       return stopping;
     },
   };
-}
-
-function stringParam(params: Readonly<Record<string, unknown>> | undefined | null, key: string): string | undefined {
-  const value = params?.[key] ?? params?.[key.charAt(0).toUpperCase() + key.slice(1)];
-  return typeof value === 'string' ? value : undefined;
 }
 
 async function main(): Promise<void> {

@@ -1,6 +1,7 @@
 /** A real Thrds server on a free port, with an HTTP GraphQL client and graphql-ws clients. */
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import type { ServerConfig } from '../../src/config.ts';
 import { buildApp, type App } from '../../src/server.ts';
 import { createTestDatabase, type StoreKind, type TestDatabase } from './databases.ts';
 
@@ -13,6 +14,8 @@ export interface TestServer {
   readonly url: string;
   readonly wsUrl: string;
   readonly database: TestDatabase;
+  /** What /healthz reports. */
+  health(): Promise<{ position: string; connections: number; subscriptions: number; sharedExecutions: number }>;
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
   /** gql that fails the test on errors. */
   ok<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<T>;
@@ -21,9 +24,10 @@ export interface TestServer {
   dispose(): Promise<void>;
 }
 
-export async function startTestServer(kind: StoreKind, database?: TestDatabase): Promise<TestServer> {
+export async function startTestServer(kind: StoreKind, database?: TestDatabase, overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
   const db = database ?? (await createTestDatabase(kind));
-  let app: App = buildApp({ port: 0, host: '127.0.0.1', databaseUrl: db.url, serveWeb: false, pollMs: 100 });
+  const config = { host: '127.0.0.1', databaseUrl: db.url, serveWeb: false, pollMs: 100, ...overrides };
+  let app: App = buildApp({ ...config, port: 0 });
   let { port } = await app.start();
   const clients: Client[] = [];
   const server: TestServer = {
@@ -34,6 +38,9 @@ export async function startTestServer(kind: StoreKind, database?: TestDatabase):
       return `ws://127.0.0.1:${port}/graphql`;
     },
     database: db,
+    async health() {
+      return (await (await fetch(server.url.replace('/graphql', '/healthz'))).json()) as Awaited<ReturnType<TestServer['health']>>;
+    },
     async gql(query, variables = {}, token) {
       const response = await fetch(server.url, {
         method: 'POST',
@@ -60,7 +67,7 @@ export async function startTestServer(kind: StoreKind, database?: TestDatabase):
     },
     async restart() {
       await app.stop();
-      app = buildApp({ port, host: '127.0.0.1', databaseUrl: db.url, serveWeb: false, pollMs: 100 });
+      app = buildApp({ ...config, port });
       ({ port } = await app.start());
     },
     async dispose() {
