@@ -9,7 +9,10 @@ import type { UserRow } from '../projections/usersProjection.ts';
 import { builder } from './builder.ts';
 
 export const User = builder.objectRef<UserRow>('User');
-export const Thread = builder.objectRef<ThreadRow>('Thread');
+/** A thread from the read model, or folded from the log as of a position (then with its messages). */
+export type ThreadModel = ThreadRow & { readonly history?: readonly MessageRow[] };
+
+export const Thread = builder.objectRef<ThreadModel>('Thread');
 export const Message = builder.objectRef<MessageRow>('Message');
 
 /** A row the read model must hold (it was referenced by one it does hold). */

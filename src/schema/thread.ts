@@ -5,6 +5,8 @@ import { messagesAfter, messagesBefore } from '../projections/messagesQueries.ts
 import type { MessageRow } from '../projections/messagesProjection.ts';
 import { recentThreads } from '../projections/threadsQueries.ts';
 import type { ThreadRow } from '../projections/threadsProjection.ts';
+import { threadAsOf } from '../projections/timeTravel.ts';
+import type { Sql } from '../db/database.ts';
 import { builder } from './builder.ts';
 import { connectionOf, decodeCursor, defineConnection, pageSize } from './connection.ts';
 import { found, Message, Thread, User } from './refs.ts';
@@ -41,17 +43,17 @@ Thread.implement({
         before: t.arg.string(),
       },
       resolve: async (th, args, ctx) => {
-        const db = ctx.services.db;
+        const source = th.history ? historySource(th.history) : readModelSource(ctx.services.db, th.id);
         const after = decodeCursor(args.after, 'after');
         const before = decodeCursor(args.before, 'before');
         if (args.last != null || (before !== undefined && args.first == null)) {
           const n = pageSize(args.last, 'last', 50, 500);
-          const rows = await messagesBefore(db, th.id, before, n + 1);
+          const rows = await source.newestBefore(before, n + 1);
           const page = rows.length > n ? rows.slice(rows.length - n) : rows;
           return connectionOf(page, { hasPreviousPage: rows.length > n, hasNextPage: before !== undefined });
         }
         const n = pageSize(args.first, 'first', 50, 500);
-        const rows = await messagesAfter(db, th.id, after ?? 0, n + 1);
+        const rows = await source.oldestAfter(after ?? 0, n + 1);
         const page = rows.slice(0, n).filter((m) => before === undefined || m.position < before);
         return connectionOf(page, { hasNextPage: rows.length > n, hasPreviousPage: after !== undefined && after > 0 });
       },
@@ -73,11 +75,44 @@ builder.queryFields((t) => ({
   thread: t.field({
     type: Thread,
     nullable: true,
-    description: 'One thread by id, or null.',
-    args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, ctx) => ctx.loaders.threads(validate.uuid(String(args.id), 'id')),
+    description: 'One thread by id, or null. With `asOf`, as it was at that log position (null if it did not exist yet).',
+    args: {
+      id: t.arg.id({ required: true }),
+      asOf: t.arg({ type: 'Position', description: 'The thread and its messages as they were when the log stood at this position, folded from the events.' }),
+    },
+    resolve: async (_root, args, ctx) => {
+      const id = validate.uuid(String(args.id), 'id');
+      if (args.asOf == null) return ctx.loaders.threads(id);
+      const folded = await threadAsOf(ctx.services.store, id, args.asOf);
+      return folded ? { ...folded.thread, history: folded.messages } : null;
+    },
   }),
 }));
+
+/** Where a thread's messages come from: the read model, or a history folded from the log. */
+interface MessageSource {
+  /** The newest `limit` messages before `before` (all when undefined), oldest first. */
+  newestBefore(before: number | undefined, limit: number): Promise<readonly MessageRow[]>;
+  /** The oldest `limit` messages after `after`, oldest first. */
+  oldestAfter(after: number, limit: number): Promise<readonly MessageRow[]>;
+}
+
+function readModelSource(db: Sql, threadId: string): MessageSource {
+  return {
+    newestBefore: (before, limit) => messagesBefore(db, threadId, before, limit),
+    oldestAfter: (after, limit) => messagesAfter(db, threadId, after, limit),
+  };
+}
+
+function historySource(messages: readonly MessageRow[]): MessageSource {
+  return {
+    newestBefore: async (before, limit) => {
+      const older = before === undefined ? messages : messages.filter((m) => m.position < before);
+      return older.slice(Math.max(0, older.length - limit));
+    },
+    oldestAfter: async (after, limit) => messages.filter((m) => m.position > after).slice(0, limit),
+  };
+}
 
 const CreateThreadInput = builder.inputType('CreateThreadInput', {
   description: 'A new thread.',
