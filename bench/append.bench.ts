@@ -3,11 +3,12 @@
  * endpoint at 1/16/64 concurrent clients, on MariaDB (durable) and on the
  * embedded SQLite store, against raw mysql2 single-row INSERTs (one per
  * autocommit transaction) into a table of the events table's shape with the
- * same concurrency, all in the same run. Afterwards the log is checked to
- * be gap-free.
+ * same concurrency, all in the same run. Afterwards `thrds verify` checks
+ * the log: gap-free positions, each hash chained to the previous event.
  */
-import Sqlite from 'better-sqlite3';
 import mysql from 'mysql2/promise';
+import { verifyLog } from '../src/audit/verifyLog.ts';
+import { openDatabase } from '../src/db/openDatabase.ts';
 import type { BenchModule, BenchRow } from './types.ts';
 import type { AppendResult, AppendRun } from './clients/appendLoad.ts';
 import { spawnBenchChild } from './support/childProcesses.ts';
@@ -58,29 +59,19 @@ async function rawMysql(mysqlUrl: string, levels: readonly number[], warmupMs: n
 interface GapCheck {
   readonly count: number;
   readonly gapFree: boolean;
+  readonly finding?: string;
 }
 
-async function checkGapFree(store: Store, database: ScratchDatabase): Promise<GapCheck> {
-  const sql = 'SELECT COUNT(*) AS n, MIN(position) AS lo, MAX(position) AS hi FROM events';
-  let row: { n: number | string; lo: number | string | null; hi: number | string | null } | undefined;
-  if (store === 'sqlite') {
-    const db = new Sqlite(database.url.slice('sqlite:'.length), { readonly: true });
-    try {
-      row = db.prepare(sql).get() as typeof row;
-    } finally {
-      db.close();
-    }
-  } else {
-    const conn = await mysql.createConnection({ uri: database.url });
-    try {
-      const [rows] = await conn.query(sql);
-      row = (rows as NonNullable<typeof row>[])[0];
-    } finally {
-      await conn.end();
-    }
+/** `thrds verify` on the log the run wrote: every position from 1 to the head, each hash chained to the one before. */
+async function checkGapFree(database: ScratchDatabase): Promise<GapCheck> {
+  const db = await openDatabase(database.url);
+  try {
+    const result = await verifyLog(db);
+    const finding = result.finding ? `${result.finding.kind} at position ${result.finding.position}: ${result.finding.detail}` : undefined;
+    return { count: result.count, gapFree: finding === undefined && result.count === result.head.position, ...(finding ? { finding } : {}) };
+  } finally {
+    await db.close();
   }
-  const count = Number(row?.n ?? 0);
-  return { count, gapFree: count > 0 && Number(row?.lo) === 1 && Number(row?.hi) === count };
 }
 
 async function thrds(store: Store, mysqlUrl: string, levels: readonly number[], warmupMs: number, durationMs: number): Promise<{ levels: LevelResult[]; gaps: GapCheck }> {
@@ -99,7 +90,7 @@ async function thrds(store: Store, mysqlUrl: string, levels: readonly number[], 
     } finally {
       await server.stop();
     }
-    return { levels: results, gaps: await checkGapFree(store, database) };
+    return { levels: results, gaps: await checkGapFree(database) };
   } finally {
     await database.drop();
   }
@@ -132,7 +123,7 @@ export const run: BenchModule = async (options) => {
         unit: 'msg/s',
         baseline: { name: baseName, value: base.perSecond },
         ratio: r.perSecond / base.perSecond,
-        note: `p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms; client CPU ${Math.round(r.cpuShare * 100)}%${client}${r.failures ? `; ${r.failures} FAILED: ${r.errors[0] ?? ''}` : ''}; log ${gaps.gapFree ? `gap-free 1..${gaps.count}` : `HAS GAPS (${gaps.count} events)`}${target}`,
+        note: `p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms; client CPU ${Math.round(r.cpuShare * 100)}%${client}${r.failures ? `; ${r.failures} FAILED: ${r.errors[0] ?? ''}` : ''}; log ${gaps.gapFree ? `verified gap-free and hash-chained 1..${gaps.count}` : `FAILED verification: ${gaps.finding ?? `${gaps.count} events`}`}${target}`,
       });
       rows.push({
         name: `append p99 latency, ${storeName}, ${concurrency} client${concurrency === 1 ? '' : 's'}`,
