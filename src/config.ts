@@ -12,6 +12,8 @@ export interface ServerConfig {
   readonly pollMs: number;
   /** A WebSocket client with more unsent bytes than this is dropped (1013) and resumes later. */
   readonly wsSendBufferLimit: number;
+  /** Redis for instant fan-out across server instances (optional: without it they poll the log). */
+  readonly redisUrl: string | undefined;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -24,5 +26,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     serveWeb: env.THRDS_SERVE_WEB !== '0',
     pollMs: Number(env.THRDS_POLL_MS ?? 250),
     wsSendBufferLimit: Number(env.THRDS_WS_SEND_BUFFER_LIMIT ?? 4 * 1024 * 1024),
+    redisUrl: env.REDIS_URL || undefined,
   };
 }

@@ -19,6 +19,7 @@ import { openThrds } from './openThrds.ts';
 import { createContext, type Services } from './schema/context.ts';
 import { schema } from './schema/index.ts';
 import { maskError } from './schema/maskError.ts';
+import { channelFor, startRedisNotifier } from './realtime/redisNotifier.ts';
 import { attachGateway } from './realtime/wsGateway.ts';
 import { createWebHandler, ensureWebBuild } from './http/webApp.ts';
 
@@ -38,6 +39,7 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
       const web = config.serveWeb ? createWebHandler() : undefined;
       const thrds = await openThrds({ databaseUrl: config.databaseUrl, feed: { pollMs: config.pollMs } });
       const services: Services = { store: thrds.store, db: thrds.db, feed: thrds.feed, clock: Date.now, newId: randomUUID };
+      const notifier = config.redisUrl ? await startRedisNotifier(config.redisUrl, channelFor(thrds.db.displayUrl), thrds.store, thrds.feed).catch(redisUnavailable) : undefined;
 
       const yoga = createYoga({
         schema,
@@ -78,6 +80,7 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
           http.listen(config.port, config.host, () => resolve());
         });
       } catch (error) {
+        await notifier?.close();
         await thrds.close();
         throw error;
       }
@@ -93,6 +96,7 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
           http.closeIdleConnections();
           setTimeout(() => http.closeAllConnections(), 2000).unref();
           await closed;
+          await notifier?.close();
           await thrds.close();
         },
       };
@@ -103,6 +107,12 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
       return stopping;
     },
   };
+}
+
+/** Redis only speeds up fan-out across instances; without it they still find each other's events by polling. */
+function redisUnavailable(error: unknown): undefined {
+  console.warn(`[thrds] Redis unavailable (${error instanceof Error ? error.message : String(error)}): instances will find each other's events by polling the log`);
+  return undefined;
 }
 
 async function main(): Promise<void> {

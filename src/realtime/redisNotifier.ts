@@ -1,0 +1,49 @@
+/**
+ * Fan-out across server instances. Each instance already finds commits made
+ * by others by polling the log; with Redis, an instance that commits
+ * publishes the new head position and every other instance looks at once.
+ * Redis carries only "look now": the events themselves are always read from
+ * the log, so a lost or late notification delays delivery, never loses it.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { EventStore } from '../events/eventStore.ts';
+import type { LogFeed } from '../events/logFeed.ts';
+
+export interface RedisNotifier {
+  close(): Promise<void>;
+}
+
+/** One channel per log: instances of the same database share it, other deployments do not. */
+export function channelFor(databaseUrl: string): string {
+  return `thrds:log:${createHash('sha256').update(databaseUrl).digest('hex').slice(0, 16)}`;
+}
+
+export async function startRedisNotifier(redisUrl: string, channel: string, store: EventStore, feed: LogFeed): Promise<RedisNotifier> {
+  const instance = randomUUID();
+  const options = { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: false };
+  const publisher = new Redis(redisUrl, options);
+  const subscriber = new Redis(redisUrl, options);
+  const warn = (error: Error) => console.warn(`[thrds] redis (${redisUrl}): ${error.message}; falling back to polling the log`);
+  publisher.on('error', warn);
+  subscriber.on('error', warn);
+  await Promise.all([publisher.connect(), subscriber.connect()]);
+
+  subscriber.on('message', (_channel: string, message: string) => {
+    if (!message.startsWith(`${instance}:`)) feed.poke();
+  });
+  await subscriber.subscribe(channel);
+
+  const unsubscribe = store.onCommitted((events) => {
+    const last = events.at(-1);
+    if (last) publisher.publish(channel, `${instance}:${last.position}`).catch(warn);
+  });
+
+  return {
+    async close() {
+      unsubscribe();
+      subscriber.disconnect();
+      await publisher.quit().catch(() => publisher.disconnect());
+    },
+  };
+}
