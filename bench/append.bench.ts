@@ -6,12 +6,15 @@
  * same concurrency, all in the same run. Afterwards `thrds verify` checks
  * the log: gap-free positions, each hash chained to the previous event.
  */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { verifyLog } from '../src/audit/verifyLog.ts';
 import { openDatabase } from '../src/db/openDatabase.ts';
 import type { BenchModule, BenchRow } from './types.ts';
 import type { AppendResult, AppendRun } from './clients/appendLoad.ts';
-import { spawnBenchChild } from './support/childProcesses.ts';
+import { repoRoot, spawnBenchChild, type BenchChild } from './support/childProcesses.ts';
+import { summarize } from './support/cpuProfileSummary.ts';
 import { eventsTableDdl } from './support/eventsTableShape.ts';
 import { createThread, graphqlHttpClient, registerUser } from './support/graphqlHttp.ts';
 import { scratchMysqlDatabase, scratchSqliteDatabase, type ScratchDatabase } from './support/scratchDatabases.ts';
@@ -25,14 +28,32 @@ interface LevelResult extends AppendResult {
   readonly concurrency: number;
 }
 
-async function runLevels(levels: readonly number[], target: AppendRun['target'], warmupMs: number, durationMs: number): Promise<LevelResult[]> {
+/** THRDS_BENCH_CPU_PROFILE=1: profile the server during each level (this perturbs the figures). */
+const profileDir = process.env.THRDS_BENCH_CPU_PROFILE ? join(repoRoot, 'bench/results/profiles') : undefined;
+
+async function runLevels(
+  levels: readonly number[],
+  target: AppendRun['target'],
+  warmupMs: number,
+  durationMs: number,
+  profiled?: { readonly server: BenchChild; readonly label: string },
+): Promise<LevelResult[]> {
   const load = spawnBenchChild('bench/clients/appendLoad.ts', { name: 'append load' });
   try {
     await load.next('started', 30_000);
     const results: LevelResult[] = [];
     for (const concurrency of levels) {
       const request: AppendRun = { type: 'run', concurrency, warmupMs, durationMs, target };
+      if (profileDir && profiled) await profiled.server.request({ type: 'profileStart' }, 'profiling', 30_000);
       const result = await load.request<AppendResult>(request, 'result', warmupMs + durationMs + 60_000);
+      if (profileDir && profiled) {
+        mkdirSync(profileDir, { recursive: true });
+        const file = join(profileDir, `thrds-append-${profiled.label}-c${concurrency}.cpuprofile`);
+        await profiled.server.request({ type: 'profileStop', file }, 'profiled', 120_000);
+        const summary = summarize(JSON.parse(readFileSync(file, 'utf8')) as Parameters<typeof summarize>[0], 30);
+        writeFileSync(file.replace(/\.cpuprofile$/, '.txt'), summary);
+        console.error(`[append] CPU profile of Thrds (${profiled.label}), ${concurrency} clients: ${file}`);
+      }
       if (result.appends === 0) throw new Error(`no append succeeded at ${concurrency} clients: ${result.errors.join('; ')}`);
       results.push({ ...result, concurrency });
     }
@@ -86,7 +107,7 @@ async function thrds(store: Store, mysqlUrl: string, levels: readonly number[], 
       const threadIds: string[] = [];
       for (let i = 0; i < maxClients; i++) threadIds.push(await createThread(setup, tokens[i % tokens.length] ?? '', `append ${i}`));
       setup.close();
-      results = await runLevels(levels, { kind: 'thrds', baseUrl: server.baseUrl, tokens, threadIds }, warmupMs, durationMs);
+      results = await runLevels(levels, { kind: 'thrds', baseUrl: server.baseUrl, tokens, threadIds }, warmupMs, durationMs, { server: server.child, label: store });
     } finally {
       await server.stop();
     }
