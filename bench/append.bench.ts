@@ -3,7 +3,8 @@
  * endpoint at 1/16/64 concurrent clients, on MariaDB (durable) and on the
  * embedded SQLite store, against raw mysql2 single-row INSERTs (one per
  * autocommit transaction) into a table of the events table's shape with the
- * same concurrency, all in the same run. Afterwards `thrds verify` checks
+ * same concurrency, all in the same run, with two reference points: 100 rows
+ * per transaction, and a counter row locked per event. Afterwards `thrds verify` checks
  * the log: gap-free positions, each hash chained to the previous event.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ import mysql from 'mysql2/promise';
 import { verifyLog } from '../src/audit/verifyLog.ts';
 import { openDatabase } from '../src/db/openDatabase.ts';
 import type { BenchModule, BenchRow } from './types.ts';
-import type { AppendResult, AppendRun } from './clients/appendLoad.ts';
+import type { AppendResult, AppendRun, MysqlMode } from './clients/appendLoad.ts';
 import { repoRoot, spawnBenchChild, type BenchChild } from './support/childProcesses.ts';
 import { summarize } from './support/cpuProfileSummary.ts';
 import { eventsTableDdl } from './support/eventsTableShape.ts';
@@ -63,14 +64,29 @@ async function runLevels(
   }
 }
 
-async function rawMysql(mysqlUrl: string, levels: readonly number[], warmupMs: number, durationMs: number): Promise<LevelResult[]> {
+interface RawResults {
+  readonly single: LevelResult[];
+  /** Reference points at one concurrency: 100 rows per transaction, and a counter row locked per message. */
+  readonly batch100: LevelResult;
+  readonly counter: LevelResult;
+}
+
+async function rawMysql(mysqlUrl: string, levels: readonly number[], referenceLevel: number, warmupMs: number, durationMs: number): Promise<RawResults> {
   const database = scratchMysqlDatabase(mysqlUrl);
   const admin = await mysql.createConnection({ uri: mysqlUrl });
   try {
     await admin.query(`CREATE DATABASE \`${database.name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
     await admin.query(`USE \`${database.name}\``);
     await admin.query(eventsTableDdl('bench_events'));
-    return await runLevels(levels, { kind: 'mysql', url: database.url, table: 'bench_events' }, warmupMs, durationMs);
+    await admin.query(eventsTableDdl('bench_counted'));
+    await admin.query('CREATE TABLE bench_counted_head (id TINYINT UNSIGNED NOT NULL PRIMARY KEY, position BIGINT UNSIGNED NOT NULL) ENGINE=InnoDB');
+    await admin.query('INSERT INTO bench_counted_head (id, position) VALUES (1, 0)');
+    const target = (table: string, mode: MysqlMode) => ({ kind: 'mysql' as const, url: database.url, table, mode });
+    const single = await runLevels(levels, target('bench_events', 'single'), warmupMs, durationMs);
+    const [batch100] = await runLevels([referenceLevel], target('bench_events', 'batch100'), warmupMs, durationMs);
+    const [counter] = await runLevels([referenceLevel], target('bench_counted', 'counter'), warmupMs, durationMs);
+    if (!batch100 || !counter) throw new Error('reference runs returned nothing');
+    return { single, batch100, counter };
   } finally {
     await admin.end();
     await database.drop();
@@ -121,14 +137,15 @@ export const run: BenchModule = async (options) => {
   const levels = options.quick ? [1, 4] : [1, 16, 64];
   const warmupMs = options.quick ? 500 : 1000;
   const durationMs = options.quick ? 2000 : 5000;
-  const raw = await rawMysql(options.mysqlUrl, levels, warmupMs, durationMs);
+  const referenceLevel = options.quick ? 4 : 16;
+  const raw = await rawMysql(options.mysqlUrl, levels, referenceLevel, warmupMs, durationMs);
   const stores: Record<Store, Awaited<ReturnType<typeof thrds>>> = {
     mariadb: await thrds('mariadb', options.mysqlUrl, levels, warmupMs, durationMs),
     sqlite: await thrds('sqlite', options.mysqlUrl, levels, warmupMs, durationMs),
   };
   const rows: BenchRow[] = [];
   for (const concurrency of levels) {
-    const base = raw.find((r) => r.concurrency === concurrency);
+    const base = raw.single.find((r) => r.concurrency === concurrency);
     if (!base) continue;
     const baseName = `raw mysql2 1-row INSERT/txn, ${concurrency} conn`;
     for (const store of ['mariadb', 'sqlite'] as const) {
@@ -155,6 +172,26 @@ export const run: BenchModule = async (options) => {
         note: `p50 ${fmt(r.p50)} ms, max ${fmt(r.max)} ms`,
       });
     }
+  }
+  const base = raw.single.find((r) => r.concurrency === referenceLevel);
+  if (base) {
+    const baseline = { name: `raw mysql2 1-row INSERT/txn, ${referenceLevel} conn`, value: base.perSecond };
+    rows.push({
+      name: `reference: raw mysql2 100-row INSERT/txn, ${referenceLevel} conn`,
+      value: raw.batch100.perSecond,
+      unit: 'events/s',
+      baseline,
+      ratio: raw.batch100.perSecond / base.perSecond,
+      note: `the ceiling when appends share a transaction; p50 ${fmt(raw.batch100.p50)} ms per transaction`,
+    });
+    rows.push({
+      name: `reference: raw mysql2 counter row FOR UPDATE per event, ${referenceLevel} conn`,
+      value: raw.counter.perSecond,
+      unit: 'events/s',
+      baseline,
+      ratio: raw.counter.perSecond / base.perSecond,
+      note: `gap-free positions taken one message at a time (4 round trips under the lock): the floor; p50 ${fmt(raw.counter.p50)} ms, p99 ${fmt(raw.counter.p99)} ms`,
+    });
   }
   return rows;
 };

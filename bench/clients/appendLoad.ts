@@ -13,6 +13,14 @@ import type { IpcMessage } from '../support/childProcesses.ts';
 import { graphqlHttpClient, POST_MESSAGE } from '../support/graphqlHttp.ts';
 import { Histogram } from '../support/histogram.ts';
 
+/**
+ * single: one INSERT per autocommit transaction (the baseline);
+ * batch100: 100 rows per INSERT and transaction (the ceiling grouping can reach);
+ * counter: a gap-free position taken from a counter row with SELECT … FOR UPDATE,
+ * then INSERT, UPDATE, COMMIT: four round trips under the lock (the floor).
+ */
+export type MysqlMode = 'single' | 'batch100' | 'counter';
+
 export interface AppendRun extends IpcMessage {
   readonly type: 'run';
   readonly concurrency: number;
@@ -20,7 +28,7 @@ export interface AppendRun extends IpcMessage {
   readonly durationMs: number;
   readonly target:
     | { readonly kind: 'thrds'; readonly baseUrl: string; readonly tokens: readonly string[]; readonly threadIds: readonly string[] }
-    | { readonly kind: 'mysql'; readonly url: string; readonly table: string };
+    | { readonly kind: 'mysql'; readonly url: string; readonly table: string; readonly mode: MysqlMode };
 }
 
 export interface AppendResult extends IpcMessage {
@@ -39,11 +47,12 @@ const BODY = 'The quick brown fox jumps over the lazy dog, then posts a benchmar
 
 type AppendOnce = (client: number) => Promise<void>;
 
-async function prepare(run: AppendRun): Promise<{ append: AppendOnce; close(): Promise<void> }> {
+async function prepare(run: AppendRun): Promise<{ append: AppendOnce; batchSize: number; close(): Promise<void> }> {
   const target = run.target;
   if (target.kind === 'thrds') {
     const http = graphqlHttpClient(target.baseUrl, run.concurrency);
     return {
+      batchSize: 1,
       append: async (client) => {
         const threadId = target.threadIds[client % target.threadIds.length] ?? '';
         const token = target.tokens[client % target.tokens.length] ?? '';
@@ -58,14 +67,43 @@ async function prepare(run: AppendRun): Promise<{ append: AppendOnce; close(): P
   for (const conn of conns) conn.release();
   const versions = new Array<number>(run.concurrency).fill(0);
   const streams = Array.from({ length: run.concurrency }, () => `thread-${randomUUID()}`);
-  const sql = `INSERT INTO \`${target.table}\` (event_id, stream_id, stream_version, type, schema_version, data, metadata, recorded_at, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  const columns = 'event_id, stream_id, stream_version, type, schema_version, data, metadata, recorded_at, hash';
+  const row = (client: number): unknown[] => {
+    const version = (versions[client] = (versions[client] ?? 0) + 1);
+    const data = JSON.stringify({ messageId: randomUUID(), threadId: streams[client], body: BODY, replyToId: null, format: 'plain' });
+    const metadata = JSON.stringify({ actorId: randomUUID(), correlationId: randomUUID(), causationId: null });
+    const hash = createHash('sha256').update(data).update(randomBytes(8)).digest('hex');
+    return [randomUUID(), streams[client], version, 'MessagePosted', 2, data, metadata, Date.now(), hash];
+  };
+  const table = `\`${target.table}\``;
+  const single = `INSERT INTO ${table} (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  const batch = `INSERT INTO ${table} (${columns}) VALUES ${Array.from({ length: 100 }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`;
+  const counted = `INSERT INTO ${table} (position, ${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
   return {
+    batchSize: target.mode === 'batch100' ? 100 : 1,
     append: async (client) => {
-      const version = (versions[client] = (versions[client] ?? 0) + 1);
-      const data = JSON.stringify({ messageId: randomUUID(), threadId: streams[client], body: BODY, replyToId: null, format: 'plain' });
-      const metadata = JSON.stringify({ actorId: randomUUID(), correlationId: randomUUID(), causationId: null });
-      const hash = createHash('sha256').update(data).update(randomBytes(8)).digest('hex');
-      await pool.query(sql, [randomUUID(), streams[client], version, 'MessagePosted', 2, data, metadata, Date.now(), hash]);
+      if (target.mode === 'single') {
+        await pool.query(single, row(client));
+        return;
+      }
+      const conn = await pool.getConnection();
+      try {
+        await conn.query('BEGIN');
+        if (target.mode === 'batch100') {
+          await conn.query(batch, Array.from({ length: 100 }, () => row(client)).flat());
+        } else {
+          const [rows] = await conn.query(`SELECT position FROM \`${target.table}_head\` WHERE id = 1 FOR UPDATE`);
+          const position = Number((rows as { position: number }[])[0]?.position ?? 0) + 1;
+          await conn.query(counted, [position, ...row(client)]);
+          await conn.query(`UPDATE \`${target.table}_head\` SET position = ? WHERE id = 1`, [position]);
+        }
+        await conn.query('COMMIT');
+      } catch (error) {
+        await conn.query('ROLLBACK');
+        throw error;
+      } finally {
+        conn.release();
+      }
     },
     close: () => pool.end(),
   };
@@ -73,7 +111,7 @@ async function prepare(run: AppendRun): Promise<{ append: AppendOnce; close(): P
 
 async function run(message: IpcMessage): Promise<AppendResult> {
   const request = message as AppendRun;
-  const { append, close } = await prepare(request);
+  const { append, batchSize, close } = await prepare(request);
   const histogram = new Histogram();
   const errors: string[] = [];
   let appends = 0;
@@ -86,7 +124,7 @@ async function run(message: IpcMessage): Promise<AppendResult> {
       try {
         await append(index);
         if (measuring) {
-          appends++;
+          appends += batchSize;
           histogram.record(performance.now() - started);
         }
       } catch (error) {
