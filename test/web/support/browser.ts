@@ -2,7 +2,7 @@
  * Debian's chromium driven by playwright-core: headless, no sandbox (root in
  * CI), nothing phoning home, a fresh profile per launch.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { Account } from './webServer.ts';
@@ -10,8 +10,12 @@ import type { Account } from './webServer.ts';
 export const screenshotDir = join(process.cwd(), 'test-artifacts', 'screenshots');
 
 export function launchChromium(): Promise<Browser> {
+  const executablePath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+  if (!existsSync(executablePath)) {
+    throw new Error(`No chromium at ${executablePath}: install it with \`apt-get install -y chromium\` (.ci/run does) or set CHROMIUM_PATH`);
+  }
   return chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+    executablePath,
     headless: true,
     args: [
       '--no-sandbox',

@@ -20,7 +20,6 @@ export const MessageItem = memo(function MessageItem({ message, mine, continued,
       className={`message${mine ? ' mine' : ''}${continued ? ' continued' : ''}`}
       data-message-id={message.id}
       data-position={message.position}
-      aria-label={`${author}:`}
     >
       <div className="message-meta">
         <span className="message-author" title={`@${message.author.username}`}>

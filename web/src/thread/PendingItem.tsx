@@ -12,7 +12,7 @@ export interface PendingItemProps {
 export function PendingItem({ send, onRetry, onDiscard }: PendingItemProps) {
   const failed = send.status === 'failed';
   return (
-    <li className={`message mine pending${failed ? ' failed' : ''}`} data-status={send.status} aria-label="You:">
+    <li className={`message mine pending${failed ? ' failed' : ''}`} data-status={send.status}>
       <div className="message-meta">
         <span className="message-author">You</span>
         <span className="message-time" role={failed ? 'alert' : undefined}>
