@@ -20,6 +20,7 @@ import { eventsTableDdl } from './support/eventsTableShape.ts';
 import { createThread, graphqlHttpClient, registerUser } from './support/graphqlHttp.ts';
 import { scratchMysqlDatabase, scratchSqliteDatabase, type ScratchDatabase } from './support/scratchDatabases.ts';
 import { startThrdsServer } from './support/thrdsServer.ts';
+import { cpuTimeMs } from './support/procStat.ts';
 import { fmt } from './support/table.ts';
 
 type Store = 'mariadb' | 'sqlite';
@@ -27,6 +28,10 @@ const SATURATED = 0.9;
 
 interface LevelResult extends AppendResult {
   readonly concurrency: number;
+  /** Server CPU time per append (Thrds only), µs. */
+  readonly serverCpuUsPerAppend?: number;
+  /** Server CPU time ÷ wall time over the level (1 = one core busy). */
+  readonly serverCpuShare?: number;
 }
 
 /** THRDS_BENCH_CPU_PROFILE=1: profile the server during each level (this perturbs the figures). */
@@ -46,7 +51,11 @@ async function runLevels(
     for (const concurrency of levels) {
       const request: AppendRun = { type: 'run', concurrency, warmupMs, durationMs, target };
       if (profileDir && profiled) await profiled.server.request({ type: 'profileStart' }, 'profiling', 30_000);
+      const cpuBefore = profiled ? cpuTimeMs(profiled.server.pid) : 0;
+      const wallBefore = performance.now();
       const result = await load.request<AppendResult>(request, 'result', warmupMs + durationMs + 60_000);
+      const serverCpuMs = profiled ? cpuTimeMs(profiled.server.pid) - cpuBefore : 0;
+      const wallMs = performance.now() - wallBefore;
       if (profileDir && profiled) {
         mkdirSync(profileDir, { recursive: true });
         const file = join(profileDir, `thrds-append-${profiled.label}-c${concurrency}.cpuprofile`);
@@ -56,7 +65,13 @@ async function runLevels(
         console.error(`[append] CPU profile of Thrds (${profiled.label}), ${concurrency} clients: ${file}`);
       }
       if (result.appends === 0) throw new Error(`no append succeeded at ${concurrency} clients: ${result.errors.join('; ')}`);
-      results.push({ ...result, concurrency });
+      results.push({
+        ...result,
+        concurrency,
+        ...(profiled && result.allAppends > 0
+          ? { serverCpuUsPerAppend: (serverCpuMs * 1000) / result.allAppends, serverCpuShare: serverCpuMs / wallMs }
+          : {}),
+      });
     }
     return results;
   } finally {
@@ -161,7 +176,7 @@ export const run: BenchModule = async (options) => {
         unit: 'msg/s',
         baseline: { name: baseName, value: base.perSecond },
         ratio: r.perSecond / base.perSecond,
-        note: `p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms; client CPU ${Math.round(r.cpuShare * 100)}%${client}${r.failures ? `; ${r.failures} FAILED: ${r.errors[0] ?? ''}` : ''}; log ${gaps.gapFree ? `verified gap-free and hash-chained 1..${gaps.count}` : `FAILED verification: ${gaps.finding ?? `${gaps.count} events`}`}${target}`,
+        note: `p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms; server CPU ${fmt(r.serverCpuUsPerAppend ?? Number.NaN)} µs/append (${Math.round((r.serverCpuShare ?? 0) * 100)}% of a core); client CPU ${Math.round(r.cpuShare * 100)}%${client}${r.failures ? `; ${r.failures} FAILED: ${r.errors[0] ?? ''}` : ''}; log ${gaps.gapFree ? `verified gap-free and hash-chained 1..${gaps.count}` : `FAILED verification: ${gaps.finding ?? `${gaps.count} events`}`}${target}`,
       });
       rows.push({
         name: `append p99 latency, ${storeName}, ${concurrency} client${concurrency === 1 ? '' : 's'}`,

@@ -34,6 +34,8 @@ export interface AppendRun extends IpcMessage {
 export interface AppendResult extends IpcMessage {
   readonly type: 'result';
   readonly appends: number;
+  /** Including the warm-up, to divide the server's CPU time over the whole run by. */
+  readonly allAppends: number;
   readonly failures: number;
   readonly errors: readonly string[];
   readonly perSecond: number;
@@ -115,6 +117,7 @@ async function run(message: IpcMessage): Promise<AppendResult> {
   const histogram = new Histogram();
   const errors: string[] = [];
   let appends = 0;
+  let allAppends = 0;
   let failures = 0;
   let measuring = false;
   let stopped = false;
@@ -123,6 +126,7 @@ async function run(message: IpcMessage): Promise<AppendResult> {
       const started = performance.now();
       try {
         await append(index);
+        allAppends += batchSize;
         if (measuring) {
           appends += batchSize;
           histogram.record(performance.now() - started);
@@ -149,6 +153,7 @@ async function run(message: IpcMessage): Promise<AppendResult> {
   return {
     type: 'result',
     appends,
+    allAppends,
     failures,
     errors,
     perSecond: (appends / elapsed) * 1000,
