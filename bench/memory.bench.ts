@@ -5,7 +5,11 @@
  * divided by N. Thrds against raw ws, with socket.io and a stock graphql-ws
  * server for reference.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { BenchModule, BenchRow } from './types.ts';
+import { repoRoot } from './support/childProcesses.ts';
+import { summarizeHeap, type SamplingHeapNode } from './support/heapProfileSummary.ts';
 import { openRig, serverLabel, type ServerKind } from './support/fanoutRig.ts';
 import { serverMemory, type ServerMemory } from './support/thrdsServer.ts';
 import { fmt } from './support/table.ts';
@@ -20,9 +24,13 @@ interface MemoryResult {
 
 const KIB = 1024;
 
+/** THRDS_BENCH_HEAP_PROFILE=1: sample the heap while the connections open and report what they keep alive. */
+const heapProfile = Boolean(process.env.THRDS_BENCH_HEAP_PROFILE);
+
 export const run: BenchModule = async (options) => {
   const n = options.quick ? 50 : 5000;
-  const kinds: ServerKind[] = ['ws', 'socket.io', 'graphql-ws', 'thrds'];
+  const only = process.env.THRDS_BENCH_FANOUT_SERVERS?.split(',') ?? [];
+  const kinds = (['ws', 'socket.io', 'graphql-ws', 'thrds'] as ServerKind[]).filter((k) => only.length === 0 || only.includes(k));
   const results: MemoryResult[] = [];
   for (const kind of kinds) {
     let before: ServerMemory | undefined;
@@ -34,6 +42,7 @@ export const run: BenchModule = async (options) => {
       padTo: 120,
       beforeConnect: async (server) => {
         before = await serverMemory(server);
+        if (heapProfile) await server.child.request({ type: 'heapSampleStart' }, 'heapSampling', 30_000);
       },
     });
     try {
@@ -41,6 +50,14 @@ export const run: BenchModule = async (options) => {
       // Let the warm-up's transient buffers go before measuring.
       await new Promise((resolve) => setTimeout(resolve, 500));
       const after = await serverMemory(rig.server);
+      if (heapProfile) {
+        const { head } = await rig.server.child.request<{ type: 'heapSampled'; head: SamplingHeapNode }>({ type: 'heapSampleStop' }, 'heapSampled', 120_000);
+        const summary = summarizeHeap(head, n);
+        const dir = join(repoRoot, 'bench/results/profiles');
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, `heap-${kind}-N${n}.txt`), summary);
+        console.error(`[memory] live allocations per connection, ${serverLabel[kind]}:\n${summary}`);
+      }
       if (!before) throw new Error('no memory reading before connecting');
       results.push({
         kind,

@@ -6,7 +6,8 @@
  */
 import type { BenchChild } from './childProcesses.ts';
 import { spawnBenchChild } from './childProcesses.ts';
-import { createThread, graphqlHttpClient, registerUser } from './graphqlHttp.ts';
+import { randomUUID } from 'node:crypto';
+import { createThread, graphqlHttpClient, POST_MESSAGE, registerUser } from './graphqlHttp.ts';
 import { scratchMysqlDatabase, scratchSqliteDatabase, type ScratchDatabase } from './scratchDatabases.ts';
 import { startBaselineServer, startThrdsServer, type ServerHandle } from './thrdsServer.ts';
 import type { ConnectRequest, SubscriberProtocol } from '../clients/subscribers.ts';
@@ -78,10 +79,14 @@ export async function openRig(options: RigOptions): Promise<Rig> {
         openFiles: serverFiles,
         ...(options.cpuProfileDir ? { cpuProfileDir: options.cpuProfileDir } : {}),
       });
-      const client = graphqlHttpClient(server.baseUrl, 2);
+      const client = graphqlHttpClient(server.baseUrl, 32);
       try {
         token = await registerUser(client, 'fanout');
         threadId = await createThread(client, token, 'fan-out bench');
+        // Concurrent posts open the server's whole database pool now, so that memory
+        // measured from here on is the subscribers' and not the pool's.
+        const t = threadId;
+        await Promise.all(Array.from({ length: 32 }, (_, i) => client.request(POST_MESSAGE, { t, b: `pool warm-up ${i}`, k: randomUUID() }, token)));
       } finally {
         client.close();
       }

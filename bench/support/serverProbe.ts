@@ -44,6 +44,22 @@ serveParent({
     writeFileSync(String(message.file), JSON.stringify(profile));
     return { type: 'profiled', file: message.file };
   },
+  /** Samples heap allocations from now on (to see what new connections keep alive). */
+  heapSampleStart: async () => {
+    session ??= new Session();
+    session.connect();
+    await session.post('HeapProfiler.enable');
+    await session.post('HeapProfiler.startSampling', { samplingInterval: 512 });
+    return { type: 'heapSampling' };
+  },
+  /** After a full GC, returns the sampled allocations that are still alive. */
+  heapSampleStop: async () => {
+    if (!session) throw new Error('heap sampling not started');
+    gc?.();
+    const { profile } = await session.post('HeapProfiler.stopSampling');
+    session.disconnect();
+    return { type: 'heapSampled', head: profile.head };
+  },
   stop: () => {
     process.exit(0);
   },
