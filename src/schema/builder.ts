@@ -4,6 +4,8 @@ import type { Context } from './context.ts';
 
 export interface PothosTypes {
   Context: Context;
+  /** Fields are non-null unless they say `nullable: true`, as the public contract is written. */
+  DefaultFieldNullability: false;
   Scalars: {
     DateTime: { Input: number; Output: number };
     Position: { Input: number; Output: number };
@@ -11,4 +13,4 @@ export interface PothosTypes {
   };
 }
 
-export const builder = new SchemaBuilder<PothosTypes>({});
+export const builder = new SchemaBuilder<PothosTypes>({ defaultFieldNullability: false });

@@ -1,6 +1,8 @@
 /**
- * Batches the by-id lookups of one tick into one query (the N+1 guard),
- * and caches them for the life of the context.
+ * Batches the by-id lookups of one tick into one query (the N+1 guard).
+ * Nothing is kept once a batch has answered: a subscription's context lives
+ * as long as the subscription, and a thread's row changes with every message,
+ * so a long-lived cache would serve stale rows.
  */
 export type Loader<T> = (id: string) => Promise<T | null>;
 
@@ -14,7 +16,10 @@ export function createLoader<T extends { id: string }>(fetch: (ids: readonly str
     fetch([...new Set(batch.map((w) => w.id))]).then(
       (rows) => {
         const byId = new Map(rows.map((row) => [row.id, row]));
-        for (const waiting of batch) waiting.resolve(byId.get(waiting.id) ?? null);
+        for (const waiting of batch) {
+          cache.delete(waiting.id);
+          waiting.resolve(byId.get(waiting.id) ?? null);
+        }
       },
       (error: unknown) => {
         for (const waiting of batch) {
