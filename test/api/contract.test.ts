@@ -1,0 +1,98 @@
+/**
+ * The public GraphQL contract, field by field, as the issue that defined it
+ * wrote it. Outside clients depend on these exact names and types; adding is
+ * fine, changing one of these is a breaking change.
+ */
+import { isInterfaceType, isObjectType, isUnionType, type GraphQLField } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { schema } from '../../src/schema/index.ts';
+
+const CONTRACT: Record<string, Record<string, string>> = {
+  Query: {
+    me: 'User',
+    'threads(first: Int, after: String)': 'ThreadConnection!',
+    'thread(id: ID!)': 'Thread',
+    'events(after: Position, first: Int)': '[Event!]!',
+  },
+  Thread: {
+    id: 'ID!',
+    title: 'String!',
+    createdAt: 'DateTime!',
+    createdBy: 'User!',
+    messageCount: 'Int!',
+    lastActivityAt: 'DateTime!',
+    position: 'Position!',
+    'messages(first: Int, after: String, last: Int, before: String)': 'MessageConnection!',
+  },
+  Message: { id: 'ID!', thread: 'Thread!', author: 'User!', body: 'String!', postedAt: 'DateTime!', position: 'Position!', replyTo: 'Message' },
+  User: { id: 'ID!', username: 'String!', displayName: 'String!' },
+  Mutation: {
+    'register(input: RegisterInput!)': 'AuthPayload!',
+    'login(input: LoginInput!)': 'AuthPayload!',
+    'createThread(input: CreateThreadInput!)': 'CreateThreadPayload!',
+    'postMessage(input: PostMessageInput!)': 'PostMessagePayload!',
+  },
+  AuthPayload: { token: 'String!', user: 'User!' },
+  CreateThreadPayload: { thread: 'Thread!', position: 'Position!' },
+  PostMessagePayload: { message: 'Message!', position: 'Position!' },
+  Subscription: {
+    'threadEvents(threadId: ID!, after: Position)': 'ThreadEvent!',
+    'events(after: Position)': 'Event!',
+  },
+  Event: { position: 'Position!', eventId: 'ID!', type: 'String!', streamId: 'ID!', streamVersion: 'Int!', recordedAt: 'DateTime!', actor: 'User', data: 'JSON!' },
+  ThreadCreated: { thread: 'Thread!' },
+  MessagePosted: { message: 'Message!' },
+  UserRegistered: { user: 'User!' },
+  ThreadConnection: { edges: '[ThreadEdge!]!', pageInfo: 'PageInfo!' },
+  ThreadEdge: { cursor: 'String!', node: 'Thread!' },
+  MessageConnection: { edges: '[MessageEdge!]!', pageInfo: 'PageInfo!' },
+  MessageEdge: { cursor: 'String!', node: 'Message!' },
+};
+
+const INPUTS: Record<string, Record<string, string>> = {
+  RegisterInput: { username: 'String!', password: 'String!', displayName: 'String!' },
+  LoginInput: { username: 'String!', password: 'String!' },
+  CreateThreadInput: { title: 'String!', idempotencyKey: 'String' },
+  PostMessageInput: { threadId: 'ID!', body: 'String!', replyToId: 'ID', idempotencyKey: 'String' },
+};
+
+function fieldOf(typeName: string, name: string): GraphQLField<unknown, unknown> | undefined {
+  const type = schema.getType(typeName);
+  if (!isObjectType(type) && !isInterfaceType(type)) return undefined;
+  return type.getFields()[name];
+}
+
+describe('the GraphQL contract', () => {
+  for (const [typeName, fields] of Object.entries(CONTRACT)) {
+    for (const [signature, expected] of Object.entries(fields)) {
+      it(`${typeName}.${signature}: ${expected}`, () => {
+        const [name, argList] = signature.replace(')', '').split('(') as [string, string | undefined];
+        const field = fieldOf(typeName, name);
+        expect(field, `${typeName}.${name} exists`).toBeDefined();
+        expect(String(field!.type)).toBe(expected);
+        for (const arg of argList?.split(', ') ?? []) {
+          const [argName, argType] = arg.split(': ') as [string, string];
+          expect(String(field!.args.find((a) => a.name === argName)?.type), `${typeName}.${name}(${argName})`).toBe(argType);
+        }
+      });
+    }
+  }
+
+  it('has the input types as written', () => {
+    for (const [typeName, fields] of Object.entries(INPUTS)) {
+      const type = schema.getType(typeName);
+      const actual = type && 'getFields' in type ? type.getFields() : {};
+      for (const [name, expected] of Object.entries(fields)) expect(String((actual as Record<string, { type: unknown }>)[name]?.type), `${typeName}.${name}`).toBe(expected);
+    }
+  });
+
+  it('makes ThreadCreated, MessagePosted and UserRegistered Events, and ThreadEvent their thread union', () => {
+    const event = schema.getType('Event');
+    expect(isInterfaceType(event)).toBe(true);
+    const implementations = schema.getPossibleTypes(event as never).map((t) => t.name);
+    expect(implementations).toEqual(expect.arrayContaining(['ThreadCreated', 'MessagePosted', 'UserRegistered']));
+    const union = schema.getType('ThreadEvent');
+    expect(isUnionType(union) && union.getTypes().map((t) => t.name).sort()).toEqual(['MessagePosted', 'ThreadCreated']);
+    for (const scalar of ['DateTime', 'Position', 'JSON']) expect(schema.getType(scalar)?.astNode ?? schema.getType(scalar)).toBeDefined();
+  });
+});
