@@ -15,7 +15,7 @@ import { pathToFileURL } from 'node:url';
 import mysql from 'mysql2/promise';
 import type { BenchModule, BenchOptions, BenchRow } from './types.ts';
 import { killAllBenchChildren, repoRoot, stopAllBenchChildren } from './support/childProcesses.ts';
-import { assertMysqlReachable } from './support/scratchDatabases.ts';
+import { assertMysqlReachable, dropAllScratchDatabases } from './support/scratchDatabases.ts';
 import { renderTable } from './support/table.ts';
 
 interface ModuleResult {
@@ -123,10 +123,16 @@ async function main(): Promise<void> {
   if (failed.length) process.exitCode = 1;
 }
 
-process.on('SIGINT', () => {
-  killAllBenchChildren();
-  process.exit(130);
-});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    killAllBenchChildren();
+    const timer = setTimeout(() => process.exit(130), 5000);
+    void dropAllScratchDatabases().finally(() => {
+      clearTimeout(timer);
+      process.exit(130);
+    });
+  });
+}
 
 main()
   .catch((error: unknown) => {

@@ -52,6 +52,10 @@ export class BenchChild {
       this.inbox.push(message);
       if (this.inbox.length > 1000) this.inbox.shift();
     });
+    // A send racing the child's exit fails with EPIPE; the exit handler reports the exit.
+    process.on('error', (error) => {
+      this.stderrTail = `${this.stderrTail}\n[bench] ${String(error)}`.slice(-4000);
+    });
     process.stderr?.on('data', (chunk: Buffer) => {
       this.stderrTail = (this.stderrTail + chunk.toString()).slice(-4000);
     });
@@ -83,7 +87,7 @@ export class BenchChild {
   }
 
   send(message: IpcMessage): void {
-    if (this.running && this.process.connected) this.process.send(message);
+    if (this.running && this.process.connected) this.process.send(message, (error) => void error);
   }
 
   /** The next message of `type` (already received or yet to come). */

@@ -17,6 +17,26 @@ export interface ScratchDatabase {
   drop(): Promise<void>;
 }
 
+const live = new Set<ScratchDatabase>();
+
+/** Drops every scratch database not dropped yet (for an interrupted run). */
+export async function dropAllScratchDatabases(): Promise<void> {
+  await Promise.allSettled([...live].map((db) => db.drop()));
+}
+
+function tracked(db: ScratchDatabase): ScratchDatabase {
+  const entry: ScratchDatabase = {
+    url: db.url,
+    name: db.name,
+    async drop() {
+      live.delete(entry);
+      await db.drop();
+    },
+  };
+  live.add(entry);
+  return entry;
+}
+
 export function scratchName(): string {
   return `thrds_bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
 }
@@ -25,7 +45,7 @@ export function scratchName(): string {
 export function scratchMysqlDatabase(serverUrl: string): ScratchDatabase {
   const name = scratchName();
   const url = `${serverUrl.replace(/\/+$/, '')}/${name}`;
-  return {
+  return tracked({
     url,
     name,
     async drop() {
@@ -36,18 +56,18 @@ export function scratchMysqlDatabase(serverUrl: string): ScratchDatabase {
         await conn.end();
       }
     },
-  };
+  });
 }
 
 export function scratchSqliteDatabase(): ScratchDatabase {
   const dir = mkdtempSync(join(tmpdir(), 'thrds-bench-'));
-  return {
+  return tracked({
     url: `sqlite:${join(dir, 'thrds.db')}`,
     name: '',
     async drop() {
       rmSync(dir, { recursive: true, force: true });
     },
-  };
+  });
 }
 
 /** Fails fast with a clear message when MariaDB is not reachable. */
