@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { BenchModule, BenchRow } from './types.ts';
 import type { PhaseReport } from './clients/subscribers.ts';
 import { openRig, serverLabel, type Rig, type ServerKind } from './support/fanoutRig.ts';
+import { serverCpuUs } from './support/thrdsServer.ts';
 import { Histogram } from './support/histogram.ts';
 import { summarize } from './support/cpuProfileSummary.ts';
 import { cpuTimeMs } from './support/procStat.ts';
@@ -48,6 +49,52 @@ interface PhaseResult {
   readonly closed: number;
   readonly drainedInTime: boolean;
   readonly errors: readonly string[];
+  /** p99 of each repetition, when the phase ran more than once (the reported p99 is their median). */
+  readonly p99Runs?: readonly number[];
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN;
+}
+
+/** Repetitions of one phase as one result: medians for latencies and rates, sums for counts. */
+function combineRuns(runs: readonly PhaseResult[]): PhaseResult {
+  const first = runs[0];
+  if (!first) throw new Error('no runs to combine');
+  if (runs.length === 1) return first;
+  const sum = (pick: (r: PhaseResult) => number) => runs.reduce((s, r) => s + pick(r), 0);
+  const serverCpuMs = sum((r) => r.serverCpuMs);
+  const deliveries = sum((r) => r.deliveries);
+  return {
+    ...first,
+    messages: sum((r) => r.messages),
+    posted: sum((r) => r.posted),
+    postFailures: sum((r) => r.postFailures),
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
+    max: Math.max(...runs.map((r) => r.max)),
+    deliveries,
+    expected: sum((r) => r.expected),
+    lost: sum((r) => r.lost),
+    outstanding: sum((r) => r.outstanding),
+    duplicates: sum((r) => r.duplicates),
+    outOfOrder: sum((r) => r.outOfOrder),
+    deliveriesPerSecond: median(runs.map((r) => r.deliveriesPerSecond)),
+    serverCpuMs,
+    serverCpuUsPerDelivery: deliveries > 0 ? (serverCpuMs * 1000) / deliveries : Number.NaN,
+    wallMs: sum((r) => r.wallMs),
+    clientCpuShares: first.clientCpuShares.map((_, i) => Math.max(...runs.map((r) => r.clientCpuShares[i] ?? 0))),
+    posterCpuShare: Math.max(...runs.map((r) => r.posterCpuShare)),
+    postingMs: sum((r) => r.postingMs),
+    postsPerSecond: median(runs.map((r) => r.postsPerSecond)),
+    postP50: median(runs.map((r) => r.postP50)),
+    postP99: median(runs.map((r) => r.postP99)),
+    closed: Math.max(...runs.map((r) => r.closed)),
+    drainedInTime: runs.every((r) => r.drainedInTime),
+    errors: runs.flatMap((r) => r.errors).slice(0, 10),
+    p99Runs: runs.map((r) => r.p99),
+  };
 }
 
 const SATURATED = 0.9;
@@ -169,6 +216,7 @@ export const run: BenchModule = async (options) => {
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   let phaseId = 0;
   const skipped: string[] = [];
+  const postCpuUs = new Map<string, number>();
   for (const n of sizes) {
     const only = process.env.THRDS_BENCH_FANOUT_SERVERS?.split(',') ?? [];
     const kinds = (['ws', 'socket.io', ...(n <= 1000 ? (['graphql-ws'] as const) : []), 'thrds'] as ServerKind[]).filter(
@@ -178,6 +226,7 @@ export const run: BenchModule = async (options) => {
     const rate10Messages = quick ? 20 : 50;
     const maxMessages = quick ? 100 : Math.round(200_000 / n);
     const drainMs = quick ? 15_000 : 30_000;
+    const repeats = quick ? 1 : 3;
     for (const kind of kinds) {
       const rig = await openRig({
         kind,
@@ -185,10 +234,26 @@ export const run: BenchModule = async (options) => {
         subscriberProcesses: n >= 1000 ? 2 : 1,
         store: { mysqlUrl: options.mysqlUrl },
         padTo: 120,
+        beforeConnect: async (server, poster) => {
+          // The server's CPU per post with nobody subscribed: the share of "CPU per delivery"
+          // that is the append (or publish) itself rather than the fan-out.
+          const posts = quick ? 20 : 100;
+          const before = await serverCpuUs(server);
+          await poster.request({ type: 'run', phase: 0, messages: posts, rate: 0, inFlight: 4 }, 'ran', 120_000);
+          postCpuUs.set(`${kind}/${n}`, ((await serverCpuUs(server)) - before) / posts);
+        },
       });
       try {
         await rig.warmUp(60_000);
-        const rate10 = await runPhase(rig, kind, n, ++phaseId, 'rate10', rate10Messages, drainMs, profileDir);
+        // 10 msg/s runs `repeats` times and reports the median p99: one burst of other work on
+        // this shared machine should not decide the figure.
+        const rate10Runs: PhaseResult[] = [];
+        for (let i = 0; i < repeats; i++) {
+          const r = await runPhase(rig, kind, n, ++phaseId, 'rate10', rate10Messages, drainMs, profileDir);
+          rate10Runs.push(r);
+          if (!r.drainedInTime) break;
+        }
+        const rate10 = combineRuns(rate10Runs);
         results.push(rate10);
         if (rate10.drainedInTime) results.push(await runPhase(rig, kind, n, ++phaseId, 'max', maxMessages, drainMs, profileDir));
         else skipped.push(`${serverLabel[kind]} N=${n} max rate: skipped, the 10 msg/s phase had not drained`);
@@ -212,7 +277,7 @@ export const run: BenchModule = async (options) => {
           unit: 'ms',
           baseline: { name: `raw ws p99 (p50 ${fmt(base.p50)}, max ${fmt(base.max)})`, value: base.p99 },
           ratio: r.p99 / base.p99,
-          note: `p50 ${fmt(r.p50)} ms, max ${fmt(r.max)} ms; ${integrityNote(r)}; ${clientNote(r)}${phase === 'max' ? `; ${postNote(r)} (raw ws ${postNote(base)})` : ''}${target}`,
+          note: `p50 ${fmt(r.p50)} ms, max ${fmt(r.max)} ms${r.p99Runs ? `; median of ${r.p99Runs.length} runs, p99s ${r.p99Runs.map(fmt).join('/')} (raw ws ${base.p99Runs?.map(fmt).join('/') ?? fmt(base.p99)})` : ''}; ${integrityNote(r)}; ${clientNote(r)}${phase === 'max' ? `; ${postNote(r)} (raw ws ${postNote(base)})` : ''}${target}`,
         });
       }
       if (phase === 'max') {
@@ -237,7 +302,7 @@ export const run: BenchModule = async (options) => {
             unit: 'µs/delivery',
             baseline: { name: 'raw ws', value: base.serverCpuUsPerDelivery },
             ratio: r.serverCpuUsPerDelivery / base.serverCpuUsPerDelivery,
-            note: `${fmt(r.serverCpuMs)} ms CPU for ${r.deliveries} deliveries${kind === 'thrds' ? '; target ≤1.5× raw ws' : ''}`,
+            note: `${fmt(r.serverCpuMs)} ms CPU for ${r.deliveries} deliveries, of which the posts ~${fmt((postCpuUs.get(`${kind}/${n}`) ?? Number.NaN) / n)} µs/delivery (${fmt(postCpuUs.get(`${kind}/${n}`) ?? Number.NaN)} µs CPU per post with no subscriber; raw ws ${fmt(postCpuUs.get(`ws/${n}`) ?? Number.NaN)} µs)${kind === 'thrds' ? '; target ≤1.5× raw ws' : ''}`,
           });
         }
       }

@@ -31,7 +31,7 @@ export interface RigOptions {
   readonly cpuProfileDir?: string;
   readonly padTo: number;
   /** Runs once the server is up (and Thrds has its user and thread), before any subscriber connects. */
-  readonly beforeConnect?: (server: ServerHandle) => Promise<void>;
+  readonly beforeConnect?: (server: ServerHandle, poster: BenchChild) => Promise<void>;
 }
 
 export interface Rig {
@@ -117,7 +117,7 @@ export async function openRig(options: RigOptions): Promise<Rig> {
     };
     await poster.request(posterConfig, 'configured', 10_000);
 
-    await options.beforeConnect?.(server);
+    await options.beforeConnect?.(server, poster);
     const protocol = protocolOf[options.kind];
     const url =
       protocol === 'socket.io' ? server.baseUrl : `ws://127.0.0.1:${server.port}${options.kind === 'ws' ? '/' : '/graphql'}`;

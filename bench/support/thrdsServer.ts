@@ -63,3 +63,9 @@ export interface ServerMemory {
 export async function serverMemory(server: ServerHandle): Promise<ServerMemory> {
   return server.child.request<ServerMemory & { type: 'memory' }>({ type: 'memory' }, 'memory', 60_000);
 }
+
+/** The server's own CPU time in µs (process.cpuUsage over IPC: finer than /proc's 10 ms ticks, but needs an idle event loop). */
+export async function serverCpuUs(server: ServerHandle): Promise<number> {
+  const usage = await server.child.request<{ type: 'cpu'; user: number; system: number }>({ type: 'cpu' }, 'cpu', 30_000);
+  return usage.user + usage.system;
+}
