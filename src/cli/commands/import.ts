@@ -2,10 +2,10 @@
  * `thrds import < log.jsonl`: loads an exported log into an empty store,
  * checking every hash as it goes, then brings the read models up to it.
  */
-import { createInterface } from 'node:readline';
 import { importLog, ImportRefusedError } from '../../audit/importLog.ts';
 import { BadLineError } from '../../audit/eventLine.ts';
 import { ProjectionEngine } from '../../projections/projectionEngine.ts';
+import { readLines } from '../readLines.ts';
 import { CliError, type Command, commonFlags, openMigrated, progressFor, using } from '../command.ts';
 
 export const importCommand: Command = {
@@ -16,15 +16,12 @@ export const importCommand: Command = {
     const { db } = await openMigrated(args);
     return using(db, async () => {
       const progress = progressFor(args, 'import');
-      const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
       let head;
       try {
-        head = await importLog(db, lines, { onProgress: (done) => progress.update(done) });
+        head = await importLog(db, readLines(process.stdin), { onProgress: (done) => progress.update(done) });
       } catch (error) {
         if (error instanceof ImportRefusedError || error instanceof BadLineError) throw new CliError(`${error.message}; nothing was imported`);
         throw error;
-      } finally {
-        lines.close();
       }
       progress.finish(head.position);
       const projecting = progressFor(args, 'projections');
