@@ -13,7 +13,8 @@ import { pathToFileURL } from 'node:url';
 import { createYoga } from 'graphql-yoga';
 import { handleProtocols } from 'graphql-ws';
 import { WebSocketServer } from 'ws';
-import { bearerToken } from './accounts/sessions.ts';
+import { bearerToken, SessionCache } from './accounts/sessions.ts';
+import { ReadCache } from './projections/readCache.ts';
 import { configFromEnv, type ServerConfig } from './config.ts';
 import { openThrds } from './openThrds.ts';
 import { createContext, type Services } from './schema/context.ts';
@@ -38,7 +39,15 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
       if (config.serveWeb) await ensureWebBuild();
       const web = config.serveWeb ? createWebHandler() : undefined;
       const thrds = await openThrds({ databaseUrl: config.databaseUrl, feed: { pollMs: config.pollMs } });
-      const services: Services = { store: thrds.store, db: thrds.db, feed: thrds.feed, clock: Date.now, newId: randomUUID };
+      const services: Services = {
+        store: thrds.store,
+        db: thrds.db,
+        feed: thrds.feed,
+        clock: Date.now,
+        newId: randomUUID,
+        readCache: new ReadCache(thrds.db),
+        sessions: new SessionCache(thrds.db),
+      };
       const notifier = config.redisUrl ? await startRedisNotifier(config.redisUrl, channelFor(thrds.db.displayUrl), thrds.store, thrds.feed).catch(redisUnavailable) : undefined;
 
       const yoga = createYoga({

@@ -32,6 +32,36 @@ export async function userIdForToken(db: Database, token: string, now: number): 
   return row.user_id;
 }
 
+/**
+ * Remembers live tokens for a few seconds, so a client posting many messages
+ * is not looked up once per request. Revocation on this instance is at once;
+ * another instance may honour a revoked token for at most `ttlMs`.
+ */
+export class SessionCache {
+  private readonly entries = new Map<string, { userId: string; until: number }>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly ttlMs = 5000,
+    private readonly max = 10_000,
+  ) {}
+
+  async userIdFor(token: string, now: number): Promise<string | null> {
+    const hit = this.entries.get(token);
+    if (hit && hit.until > now) return hit.userId;
+    const userId = await userIdForToken(this.db, token, now);
+    if (userId) {
+      if (this.entries.size >= this.max) this.entries.clear();
+      this.entries.set(token, { userId, until: now + this.ttlMs });
+    } else this.entries.delete(token);
+    return userId;
+  }
+
+  forget(token: string): void {
+    this.entries.delete(token);
+  }
+}
+
 export async function revokeSession(db: Database, token: string): Promise<boolean> {
   const { affectedRows } = await db.execute('DELETE FROM sessions WHERE token_hash = ?', [tokenHash(token)]);
   return affectedRows > 0;

@@ -3,13 +3,13 @@
  * credentials in the same transaction: a user never exists without a
  * password, nor a password without its user.
  */
-import { createSession, revokeSession } from '../accounts/sessions.ts';
+import { createSession, revokeSession, type SessionCache } from '../accounts/sessions.ts';
 import { hashPassword, verifyPassword } from '../accounts/passwords.ts';
 import { isUniqueViolation } from '../db/database.ts';
 import { ConcurrencyError, NotFoundError, ThrdsError, UnauthenticatedError } from '../errors.ts';
 import { currentSchemaVersion, streamOf, type UserRegistered } from '../events/types.ts';
 import type { UserRow } from '../projections/usersProjection.ts';
-import { userByUsername, usersByIds } from '../projections/usersQueries.ts';
+import { userByUsername } from '../projections/usersQueries.ts';
 import { type CommandDeps, metadataFor } from './commandDeps.ts';
 import { validate } from './limits.ts';
 
@@ -68,12 +68,13 @@ export async function login(deps: CommandDeps, input: { username: string; passwo
   return session(deps, row.user_id);
 }
 
-export function logout(deps: CommandDeps, token: string): Promise<boolean> {
+export function logout(deps: CommandDeps & { sessions: SessionCache }, token: string): Promise<boolean> {
+  deps.sessions.forget(token);
   return revokeSession(deps.db, token);
 }
 
 async function session(deps: CommandDeps, userId: string): Promise<Session> {
-  const [user] = await usersByIds(deps.db, [userId]);
+  const [user] = await deps.readCache.usersByIds([userId]);
   if (!user) throw new NotFoundError('The account exists but is not readable yet');
   return { token: await createSession(deps.db, userId, deps.clock()), user };
 }

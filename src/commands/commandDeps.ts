@@ -4,12 +4,14 @@ import type { Database } from '../db/database.ts';
 import { canonicalJson } from '../events/canonicalJson.ts';
 import type { EventStore } from '../events/eventStore.ts';
 import type { EventMetadata } from '../events/types.ts';
+import type { ReadCache } from '../projections/readCache.ts';
 
 export interface CommandDeps {
   readonly store: EventStore;
   readonly db: Database;
   readonly clock: () => number;
   readonly newId: () => string;
+  readonly readCache: ReadCache;
 }
 
 /** Who is acting and under which request. */

@@ -3,7 +3,7 @@ import { NotFoundError } from '../errors.ts';
 import type { AppendRequest } from '../events/eventStore.ts';
 import { currentSchemaVersion, streamOf, type ThreadCreated } from '../events/types.ts';
 import { threadsByIds } from '../projections/threadsQueries.ts';
-import type { ThreadRow } from '../projections/threadsProjection.ts';
+import { evolveThreads, type ThreadRow } from '../projections/threadsProjection.ts';
 import { type Actor, type CommandDeps, idempotency, metadataFor } from './commandDeps.ts';
 import { validate } from './limits.ts';
 
@@ -29,7 +29,8 @@ export function decideCreateThread(input: CreateThreadInput, actor: Actor, threa
 export async function createThread(deps: CommandDeps, actor: Actor, input: CreateThreadInput): Promise<{ thread: ThreadRow; position: number }> {
   const result = await deps.store.append(decideCreateThread(input, actor, deps.newId()));
   const threadId = String(result.events[0]?.data.threadId);
-  const [thread] = await threadsByIds(deps.db, [threadId]);
-  if (!thread) throw new NotFoundError('The thread was created but is not readable yet');
+  // A retry returns the thread as it is now; a first append, the row its event folds to.
+  const [thread] = result.duplicate ? await threadsByIds(deps.db, [threadId]) : [evolveThreads(result.events).created.get(threadId)];
+  if (!thread) throw new NotFoundError(`No thread ${threadId}`);
   return { thread, position: result.lastPosition };
 }

@@ -2,9 +2,9 @@
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { AppendRequest } from '../events/eventStore.ts';
 import { currentSchemaVersion, type MessagePosted, streamOf } from '../events/types.ts';
-import type { MessageRow } from '../projections/messagesProjection.ts';
+import { upcast } from '../events/upcast.ts';
+import { evolveMessages, type MessageRow } from '../projections/messagesProjection.ts';
 import { messagesByIds } from '../projections/messagesQueries.ts';
-import { threadExists } from '../projections/threadsQueries.ts';
 import { type Actor, type CommandDeps, idempotency, metadataFor } from './commandDeps.ts';
 import { validate } from './limits.ts';
 
@@ -47,13 +47,13 @@ export async function postMessage(deps: CommandDeps, actor: Actor, input: PostMe
   const threadId = validate.uuid(input.threadId, 'threadId');
   const replyToId = input.replyToId == null ? null : validate.uuid(input.replyToId, 'replyToId');
   const [exists, replied] = await Promise.all([
-    threadExists(deps.db, threadId),
+    deps.readCache.threadExists(threadId),
     replyToId === null ? Promise.resolve([]) : messagesByIds(deps.db, [replyToId]),
   ]);
   const facts = { threadExists: exists, replyToThreadId: replied[0]?.threadId ?? null };
   const result = await deps.store.append(decidePostMessage(input, facts, actor, deps.newId()));
-  const messageId = String(result.events[0]?.data.messageId);
-  const [message] = await messagesByIds(deps.db, [messageId]);
-  if (!message) throw new NotFoundError('The message was posted but is not readable yet');
+  // The row the projection wrote in the same transaction, folded from the same event: no read needed.
+  const [message] = evolveMessages(result.events.map(upcast));
+  if (!message) throw new NotFoundError('The append stored no message');
   return { message, position: result.lastPosition };
 }

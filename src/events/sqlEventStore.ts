@@ -36,6 +36,11 @@ export class SqlEventStore implements EventStore {
   private readonly hooks: TransactionHook[];
   private readonly clock: () => number;
   private readonly newEventId: () => string;
+  /**
+   * Stream versions as of our own last commit. While log_head still stands
+   * where that commit left it, nobody else has written, so they are exact.
+   */
+  private known: { head: number; versions: Map<string, number> } | undefined;
 
   constructor(
     readonly db: Database,
@@ -86,7 +91,7 @@ export class SqlEventStore implements EventStore {
   }
 
   private async commitGroup(batch: readonly AppendRequest[]): Promise<Array<AppendResult | Error>> {
-    const { outcomes, committed } = await this.db.transaction(async (tx) => {
+    const { outcomes, committed, head, knownBefore } = await this.db.transaction(async (tx) => {
       const [headRow] = await tx.query<{ position: number; hash: string }>(
         `SELECT position, hash FROM log_head WHERE id = 1${this.db.forUpdate}`,
       );
@@ -96,7 +101,7 @@ export class SqlEventStore implements EventStore {
       const plan = planAppends({
         head: headBefore,
         requests: batch,
-        streamVersions: await streamVersions(tx, batch),
+        streamVersions: await streamVersions(tx, batch, this.known?.head === headBefore.position ? this.known.versions : undefined),
         storedKeys: await storedKeys(tx, batch),
         storedEventIds: await storedEventIds(tx, batch),
         now: this.clock(),
@@ -121,18 +126,30 @@ export class SqlEventStore implements EventStore {
         for (const hook of this.hooks) await hook(tx, plan.events, headBefore);
         await tx.execute('UPDATE log_head SET position = ?, hash = ? WHERE id = 1', [plan.head.position, plan.head.hash]);
       }
-      return { outcomes: await this.results(tx, batch, plan.outcomes), committed: plan.events };
+      return { outcomes: await this.results(tx, batch, plan.outcomes), committed: plan.events, head: plan.head, knownBefore: headBefore };
     }).catch((error: unknown) => {
+      this.known = undefined;
       // A unique key broken by a lone request (e.g. a username taken by a concurrent registration).
       if (batch.length === 1 && isUniqueViolation(error)) throw new ConcurrencyError('That already exists');
       throw error;
     });
 
+    this.remember(knownBefore, head, committed);
     this.stats.transactions += 1;
     this.stats.appends += batch.length;
     this.stats.events += committed.length;
     if (committed.length > 0) for (const listener of this.listeners) listener(committed);
     return outcomes;
+  }
+
+  private remember(before: LogHead, after: LogHead, committed: readonly StoredEvent[]): void {
+    const versions = this.known?.head === before.position ? this.known.versions : new Map<string, number>();
+    for (const event of committed) {
+      versions.delete(event.streamId);
+      versions.set(event.streamId, event.streamVersion);
+    }
+    while (versions.size > 100_000) versions.delete(versions.keys().next().value as string);
+    this.known = { head: after.position, versions };
   }
 
   private async results(tx: Sql, batch: readonly AppendRequest[], outcomes: readonly Outcome[]): Promise<Array<AppendResult | Error>> {
@@ -185,13 +202,20 @@ function selectEvents(options: Omit<ReadAllOptions, 'limit'>): { sql: string; pa
   return { sql: `SELECT ${EVENT_COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY position`, params };
 }
 
-async function streamVersions(tx: Sql, batch: readonly AppendRequest[]): Promise<Map<string, number>> {
-  const streams = [...new Set(batch.map((r) => r.streamId))];
+async function streamVersions(tx: Sql, batch: readonly AppendRequest[], known: ReadonlyMap<string, number> | undefined): Promise<Map<string, number>> {
+  const versions = new Map<string, number>();
+  const streams = [...new Set(batch.map((r) => r.streamId))].filter((id) => {
+    const version = known?.get(id);
+    if (version !== undefined) versions.set(id, version);
+    return version === undefined;
+  });
+  if (streams.length === 0) return versions;
   const rows = await tx.query<{ stream_id: string; version: number }>(
     `SELECT stream_id, MAX(stream_version) AS version FROM events WHERE stream_id IN (${inList(streams)}) GROUP BY stream_id`,
     streams,
   );
-  return new Map(rows.map((r) => [r.stream_id, Number(r.version)]));
+  for (const row of rows) versions.set(row.stream_id, Number(row.version));
+  return versions;
 }
 
 async function storedKeys(tx: Sql, batch: readonly AppendRequest[]): Promise<Map<string, StoredKey>> {

@@ -22,6 +22,8 @@ export const allProjections: readonly Projection[] = [usersProjection, threadsPr
 
 export class ProjectionEngine {
   private behind = false;
+  /** The head at which every projection was last seen live; saves reading checkpoints per append. */
+  private liveAt: number | undefined;
 
   constructor(
     private readonly db: Database,
@@ -30,16 +32,25 @@ export class ProjectionEngine {
 
   /** The hook the event store runs inside each append transaction. */
   readonly inline: TransactionHook = async (tx, events, headBefore) => {
-    const checkpoints = await readCheckpoints(tx, this.projections);
-    const live = this.projections.filter((p) => checkpoints.get(p.name) === headBefore.position);
+    const last = events.at(-1)!.position;
+    let live = this.projections;
+    if (this.liveAt !== headBefore.position) {
+      const checkpoints = await readCheckpoints(tx, this.projections);
+      live = this.projections.filter((p) => checkpoints.get(p.name) === headBefore.position);
+    }
+    this.liveAt = undefined;
     if (live.length < this.projections.length) this.behind = true;
     if (live.length === 0) return;
     const current = events.map(upcast);
     for (const projection of live) await projection.apply(tx, current);
-    await tx.execute(`UPDATE projection_checkpoints SET position = ? WHERE name IN (${inList(live)})`, [
-      events.at(-1)!.position,
+    // The guard on the old position makes a stale `liveAt` fail loudly instead of skipping events.
+    const { affectedRows } = await tx.execute(`UPDATE projection_checkpoints SET position = ? WHERE position = ? AND name IN (${inList(live)})`, [
+      last,
+      headBefore.position,
       ...live.map((p) => p.name),
     ]);
+    if (affectedRows !== live.length) throw new Error('projection checkpoints moved under an append; retrying after re-reading them');
+    if (live.length === this.projections.length) this.liveAt = last;
   };
 
   /** True when some projection missed an inline append and needs `catchUp()`. */
@@ -53,6 +64,7 @@ export class ProjectionEngine {
    * Returns how many events were applied.
    */
   async catchUp(pageSize = 2000, onProgress?: (position: number, head: number) => void): Promise<number> {
+    this.liveAt = undefined;
     let applied = 0;
     for (;;) {
       const step = await this.db.transaction(async (tx) => {
@@ -83,6 +95,7 @@ export class ProjectionEngine {
 
   /** Empties every read model and sets its checkpoint to 0 (then call `catchUp`). */
   async reset(): Promise<void> {
+    this.liveAt = undefined;
     await this.db.transaction(async (tx) => {
       for (const projection of this.projections) {
         await tx.execute(`DELETE FROM ${projection.table}`);

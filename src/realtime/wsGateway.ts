@@ -21,7 +21,7 @@ import {
 } from 'graphql';
 import { CloseCode, GRAPHQL_TRANSPORT_WS_PROTOCOL, type Message, MessageType, parseMessage, stringifyMessage } from 'graphql-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
-import { bearerToken, userIdForToken } from '../accounts/sessions.ts';
+import { bearerToken } from '../accounts/sessions.ts';
 import type { StoredEvent } from '../events/types.ts';
 import { createContext, type Services } from '../schema/context.ts';
 import { maskError } from '../schema/maskError.ts';
@@ -187,7 +187,7 @@ export function attachGateway(wss: WebSocketServer, schema: GraphQLSchema, servi
           const header = authorizationOf(message.payload);
           if (header !== undefined) {
             token = bearerToken(header);
-            const userId = token ? await userIdForToken(services.db, token, services.clock()) : null;
+            const userId = token ? await services.sessions.userIdFor(token, services.clock()) : null;
             if (!userId) {
               socket.close(CloseCode.Forbidden, 'Forbidden');
               return;

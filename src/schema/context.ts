@@ -4,14 +4,14 @@ import type { LogFeed } from '../events/logFeed.ts';
 import type { MessageRow } from '../projections/messagesProjection.ts';
 import type { ThreadRow } from '../projections/threadsProjection.ts';
 import type { UserRow } from '../projections/usersProjection.ts';
-import { userIdForToken } from '../accounts/sessions.ts';
+import type { SessionCache } from '../accounts/sessions.ts';
 import { messagesByIds } from '../projections/messagesQueries.ts';
 import { threadsByIds } from '../projections/threadsQueries.ts';
-import { usersByIds } from '../projections/usersQueries.ts';
 import { createLoader, type Loader } from './loader.ts';
 
 export interface Services extends CommandDeps {
   readonly feed: LogFeed;
+  readonly sessions: SessionCache;
 }
 
 export interface Context {
@@ -32,7 +32,7 @@ export interface Context {
 export function createContext(services: Services, token: string | null, correlationId: string): Context {
   let viewer: Promise<UserRow | null> | undefined;
   const loaders = {
-    users: createLoader((ids) => usersByIds(services.db, ids)),
+    users: createLoader((ids) => services.readCache.usersByIds(ids)),
     threads: createLoader((ids) => threadsByIds(services.db, ids)),
     messages: createLoader((ids) => messagesByIds(services.db, ids)),
   };
@@ -44,7 +44,7 @@ export function createContext(services: Services, token: string | null, correlat
     viewer() {
       viewer ??= (async () => {
         if (!token) return null;
-        const userId = await userIdForToken(services.db, token, services.clock());
+        const userId = await services.sessions.userIdFor(token, services.clock());
         return userId ? loaders.users(userId) : null;
       })();
       return viewer;
