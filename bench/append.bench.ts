@@ -20,7 +20,7 @@ import { eventsTableDdl } from './support/eventsTableShape.ts';
 import { createThread, graphqlHttpClient, registerUser } from './support/graphqlHttp.ts';
 import { scratchMysqlDatabase, scratchSqliteDatabase, type ScratchDatabase } from './support/scratchDatabases.ts';
 import { startThrdsServer } from './support/thrdsServer.ts';
-import { cpuTimeMs } from './support/procStat.ts';
+import { cpuTimeMs, machineBusySince, machineCpuTicks } from './support/procStat.ts';
 import { fmt } from './support/table.ts';
 
 type Store = 'mariadb' | 'sqlite';
@@ -32,6 +32,8 @@ interface LevelResult extends AppendResult {
   readonly serverCpuUsPerAppend?: number;
   /** Server CPU time ÷ wall time over the level (1 = one core busy). */
   readonly serverCpuShare?: number;
+  /** Share of all the machine's CPUs busy during the level (every process). */
+  readonly machineBusy: number;
 }
 
 /** THRDS_BENCH_CPU_PROFILE=1: profile the server during each level (this perturbs the figures). */
@@ -53,9 +55,11 @@ async function runLevels(
       if (profileDir && profiled) await profiled.server.request({ type: 'profileStart' }, 'profiling', 30_000);
       const cpuBefore = profiled ? cpuTimeMs(profiled.server.pid) : 0;
       const wallBefore = performance.now();
+      const machineBefore = machineCpuTicks();
       const result = await load.request<AppendResult>(request, 'result', warmupMs + durationMs + 60_000);
       const serverCpuMs = profiled ? cpuTimeMs(profiled.server.pid) - cpuBefore : 0;
       const wallMs = performance.now() - wallBefore;
+      const machineBusy = machineBusySince(machineBefore);
       if (profileDir && profiled) {
         mkdirSync(profileDir, { recursive: true });
         const file = join(profileDir, `thrds-append-${profiled.label}-c${concurrency}.cpuprofile`);
@@ -68,6 +72,7 @@ async function runLevels(
       results.push({
         ...result,
         concurrency,
+        machineBusy,
         ...(profiled && result.allAppends > 0
           ? { serverCpuUsPerAppend: (serverCpuMs * 1000) / result.allAppends, serverCpuShare: serverCpuMs / wallMs }
           : {}),
@@ -176,7 +181,7 @@ export const run: BenchModule = async (options) => {
         unit: 'msg/s',
         baseline: { name: baseName, value: base.perSecond },
         ratio: r.perSecond / base.perSecond,
-        note: `p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms; server CPU ${fmt(r.serverCpuUsPerAppend ?? Number.NaN)} µs/append (${Math.round((r.serverCpuShare ?? 0) * 100)}% of a core); client CPU ${Math.round(r.cpuShare * 100)}%${client}${r.failures ? `; ${r.failures} FAILED: ${r.errors[0] ?? ''}` : ''}; log ${gaps.gapFree ? `verified gap-free and hash-chained 1..${gaps.count}` : `FAILED verification: ${gaps.finding ?? `${gaps.count} events`}`}${target}`,
+        note: `p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms; server CPU ${fmt(r.serverCpuUsPerAppend ?? Number.NaN)} µs/append (${Math.round((r.serverCpuShare ?? 0) * 100)}% of a core); client CPU ${Math.round(r.cpuShare * 100)}%${client}; machine ${Math.round(r.machineBusy * 100)}% busy${r.failures ? `; ${r.failures} FAILED: ${r.errors[0] ?? ''}` : ''}; log ${gaps.gapFree ? `verified gap-free and hash-chained 1..${gaps.count}` : `FAILED verification: ${gaps.finding ?? `${gaps.count} events`}`}${target}`,
       });
       rows.push({
         name: `append p99 latency, ${storeName}, ${concurrency} client${concurrency === 1 ? '' : 's'}`,

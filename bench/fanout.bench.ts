@@ -15,7 +15,7 @@ import { openRig, serverLabel, type Rig, type ServerKind } from './support/fanou
 import { serverCpuUs } from './support/thrdsServer.ts';
 import { Histogram } from './support/histogram.ts';
 import { summarize } from './support/cpuProfileSummary.ts';
-import { cpuTimeMs } from './support/procStat.ts';
+import { cpuTimeMs, machineBusySince, machineCpuTicks } from './support/procStat.ts';
 import { repoRoot } from './support/childProcesses.ts';
 import { fmt } from './support/table.ts';
 
@@ -42,6 +42,8 @@ interface PhaseResult {
   readonly wallMs: number;
   readonly clientCpuShares: readonly number[];
   readonly posterCpuShare: number;
+  /** Share of all the machine's CPUs busy during the phase (every process, not only ours). */
+  readonly machineBusy: number;
   readonly postingMs: number;
   readonly postP50: number;
   readonly postP99: number;
@@ -86,6 +88,7 @@ function combineRuns(runs: readonly PhaseResult[]): PhaseResult {
     wallMs: sum((r) => r.wallMs),
     clientCpuShares: first.clientCpuShares.map((_, i) => Math.max(...runs.map((r) => r.clientCpuShares[i] ?? 0))),
     posterCpuShare: Math.max(...runs.map((r) => r.posterCpuShare)),
+    machineBusy: Math.max(...runs.map((r) => r.machineBusy)),
     postingMs: sum((r) => r.postingMs),
     postsPerSecond: median(runs.map((r) => r.postsPerSecond)),
     postP50: median(runs.map((r) => r.postP50)),
@@ -113,6 +116,7 @@ async function runPhase(
   const expected = subscribers * messages;
   if (profileDir) await rig.server.child.request({ type: 'profileStart' }, 'profiling', 30_000);
   const cpuBefore = cpuTimeMs(rig.server.child.pid);
+  const machineBefore = machineCpuTicks();
   const started = performance.now();
   const ran = await rig.poster.request<{ type: 'ran'; posted: number; failed: number; errors: string[]; cpuShare: number; durationMs: number; postP50: number; postP99: number }>(
     { type: 'run', phase: phaseId, messages, rate: phase === 'rate10' ? 10 : 0, inFlight: 4 },
@@ -139,6 +143,7 @@ async function runPhase(
   }
   const wallMs = performance.now() - started;
   const serverCpuMs = cpuTimeMs(rig.server.child.pid) - cpuBefore;
+  const machineBusy = machineBusySince(machineBefore);
   if (profileDir) {
     const file = join(profileDir, `${server}-N${subscribers}-${phase}.cpuprofile`);
     await rig.server.child.request({ type: 'profileStop', file }, 'profiled', 120_000);
@@ -178,6 +183,7 @@ async function runPhase(
     wallMs,
     clientCpuShares: reports.map((r) => r.cpuShare),
     posterCpuShare: ran.cpuShare,
+    machineBusy,
     postingMs: ran.durationMs,
     postP50: ran.postP50,
     postP99: ran.postP99,
@@ -191,7 +197,8 @@ async function runPhase(
 function clientNote(result: PhaseResult): string {
   const shares = result.clientCpuShares.map((s) => `${Math.round(s * 100)}%`).join('/');
   const saturated = result.clientCpuShares.some((s) => s >= SATURATED);
-  return `subscriber procs CPU ${shares}${saturated ? ' (a client process SATURATED a core: client-bound)' : ''}`;
+  const machine = result.machineBusy >= SATURATED ? ` (the machine was FULL: ${Math.round(result.machineBusy * 100)}% of all cores busy)` : `; machine ${Math.round(result.machineBusy * 100)}% busy`;
+  return `subscriber procs CPU ${shares}${saturated ? ' (a client process SATURATED a core: client-bound)' : ''}${machine}`;
 }
 
 function postNote(result: PhaseResult): string {

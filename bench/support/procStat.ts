@@ -25,3 +25,19 @@ function statFields(pid: number): string[] {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 }
+
+/** Busy and total jiffies of all CPUs together (from /proc/stat), to tell when the machine itself was full. */
+export function machineCpuTicks(): { busy: number; total: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const values = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = values.reduce((sum, v) => sum + v, 0);
+  const idle = (values[3] ?? 0) + (values[4] ?? 0);
+  return { busy: total - idle, total };
+}
+
+/** Share (0..1) of all the machine's CPUs that were busy since `since`. */
+export function machineBusySince(since: { busy: number; total: number }): number {
+  const now = machineCpuTicks();
+  const total = now.total - since.total;
+  return total > 0 ? (now.busy - since.busy) / total : 0;
+}
