@@ -31,6 +31,7 @@ export class LogFeed {
   private pollTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly unsubscribe: () => void;
+  private readonly advanceListeners = new Set<(events: readonly StoredEvent[]) => void>();
   private readonly bufferSize: number;
   private readonly pageSize: number;
 
@@ -60,8 +61,18 @@ export class LogFeed {
    * matches the filter, in position order, then live, until the consumer
    * calls `return()` (which ends a waiting subscription at once).
    */
-  subscribe(after?: number, filter: FeedFilter = {}): AsyncIterableIterator<StoredEvent> {
-    return new Subscription(this, after ?? this.headPosition, filter);
+  subscribe(after?: number, filter: FeedFilter = {}): FeedSubscription {
+    return new FeedSubscription(this, after ?? this.headPosition, filter);
+  }
+
+  /**
+   * Pushes each run of new events, in order, the moment the feed has them:
+   * for consumers that serve many subscribers at once and must not pay a
+   * pull per subscriber per event.
+   */
+  onAdvance(listener: (events: readonly StoredEvent[]) => void): () => void {
+    this.advanceListeners.add(listener);
+    return () => this.advanceListeners.delete(listener);
   }
 
   /** Resolves when the head moves past `position` or the feed stops. */
@@ -96,7 +107,7 @@ export class LogFeed {
       const start = last + 1 - oldest;
       const slice = this.buffer.slice(start, start + this.pageSize * 4);
       const upTo = slice.at(-1)?.position ?? last;
-      return { events: slice.filter((e) => matches(e, filter)), upTo };
+      return { events: slice.filter((e) => matchesFilter(e, filter)), upTo };
     }
     // Older than memory: replay a page from the database, never past what the feed has seen.
     const scanned = await this.store.readAll({ ...filter, after: last, until: head, limit: this.pageSize });
@@ -117,6 +128,7 @@ export class LogFeed {
     this.buffer.push(...fresh);
     if (this.buffer.length > this.bufferSize * 1.5) this.buffer = this.buffer.slice(-this.bufferSize);
     this.headPosition = fresh.at(-1)!.position;
+    for (const listener of this.advanceListeners) listener(fresh);
     const woken = this.advanced;
     this.advanced = deferred();
     woken.resolve();
@@ -149,16 +161,42 @@ export class LogFeed {
 }
 
 /** One subscriber's cursor over the feed. */
-class Subscription implements AsyncIterableIterator<StoredEvent> {
+export class FeedSubscription implements AsyncIterableIterator<StoredEvent> {
   private pending: StoredEvent[] = [];
   private done = false;
-  private readonly cancel = deferred();
+  private cancel: ReturnType<typeof deferred> | undefined;
 
   constructor(
     private readonly feed: LogFeed,
     private last: number,
-    private readonly filter: FeedFilter,
+    readonly filter: FeedFilter,
   ) {}
+
+  /** Every position up to here has been scanned (and its matching events handed out or pending). */
+  get position(): number {
+    return this.last;
+  }
+
+  /** Nothing pending and nothing newer in the feed: the next event will be a live one. */
+  get caughtUp(): boolean {
+    return this.pending.length === 0 && this.last >= this.feed.head;
+  }
+
+  /**
+   * One step without waiting: the matching events of the next page (maybe
+   * none) and `position` moved past it. For consumers that stop pulling
+   * once `caughtUp` and are pushed live events from then on.
+   */
+  async pull(): Promise<StoredEvent[]> {
+    if (this.pending.length > 0) {
+      const pending = this.pending;
+      this.pending = [];
+      return pending;
+    }
+    const page = await this.feed.readAfter(this.last, this.filter);
+    if (page.upTo > this.last) this.last = page.upTo;
+    return page.events;
+  }
 
   async next(): Promise<IteratorResult<StoredEvent>> {
     while (!this.done) {
@@ -170,6 +208,7 @@ class Subscription implements AsyncIterableIterator<StoredEvent> {
         this.pending = page.events;
         this.last = page.upTo;
       } else {
+        this.cancel ??= deferred();
         await this.feed.waitBeyond(this.last, this.cancel.promise);
       }
     }
@@ -180,7 +219,7 @@ class Subscription implements AsyncIterableIterator<StoredEvent> {
   async return(): Promise<IteratorResult<StoredEvent>> {
     this.done = true;
     this.pending = [];
-    this.cancel.resolve();
+    this.cancel?.resolve();
     return { value: undefined, done: true };
   }
 
@@ -189,7 +228,7 @@ class Subscription implements AsyncIterableIterator<StoredEvent> {
   }
 }
 
-function matches(event: StoredEvent, filter: FeedFilter): boolean {
+export function matchesFilter(event: StoredEvent, filter: FeedFilter): boolean {
   if (filter.streamId !== undefined && event.streamId !== filter.streamId) return false;
   if (filter.types !== undefined && !filter.types.includes(event.type)) return false;
   return true;

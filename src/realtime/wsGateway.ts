@@ -1,61 +1,75 @@
 /**
  * The graphql-transport-ws protocol (what the graphql-ws client speaks),
- * served lean. Stock graphql-ws executes and serializes every event once
- * per subscriber; this gateway executes it once per group of identical
- * subscriptions (SharedPayloads) and sends each subscriber the same bytes.
- * Each subscription pulls from the log feed at its own pace, so a resumed
- * client replays from its position and then runs live with no gap, and a
- * client that cannot keep up is dropped (1013) rather than buffered: it
- * resumes later from its last position, and the log still has everything.
+ * served lean. Stock graphql-ws executes and serializes every event once per
+ * subscriber; here identical subscriptions form a group (subscriptionGroup.ts)
+ * that executes each event once and pushes the same bytes to every member.
+ * A client that cannot keep up is dropped (1013) rather than buffered: it
+ * resubscribes from its last position and the log still has everything.
  */
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import {
-  createSourceEventStream,
-  execute,
-  type ExecutionResult,
-  type FormattedExecutionResult,
-  type GraphQLError,
-  type GraphQLSchema,
-  OperationTypeNode,
-} from 'graphql';
-import { CloseCode, GRAPHQL_TRANSPORT_WS_PROTOCOL, type Message, MessageType, parseMessage, stringifyMessage } from 'graphql-ws';
+import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult, type FormattedExecutionResult, type GraphQLError, type GraphQLSchema, OperationTypeNode } from 'graphql';
+import { CloseCode, GRAPHQL_TRANSPORT_WS_PROTOCOL, type Message, MessageType, parseMessage, stringifyMessage, type SubscribePayload } from 'graphql-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { bearerToken } from '../accounts/sessions.ts';
+import { FeedSubscription } from '../events/logFeed.ts';
 import type { StoredEvent } from '../events/types.ts';
 import { createContext, type Services } from '../schema/context.ts';
 import { maskError } from '../schema/maskError.ts';
 import { OperationCache, type PreparedOperation } from './operationCache.ts';
-import { groupKey, SharedPayloads } from './sharedPayloads.ts';
+import { GroupRegistry, groupKey, type Member } from './subscriptionGroup.ts';
 
 export interface GatewayOptions {
   /** Close a client whose unsent data exceeds this many bytes. */
   readonly sendBufferLimit?: number;
   readonly connectionInitWaitMs?: number;
   readonly keepAliveMs?: number;
-  readonly maxSubscriptionsPerConnection?: number;
+  readonly maxOperationsPerConnection?: number;
 }
 
 /** Close code for a client too slow to keep up: standard "try again later", which graphql-ws clients retry. */
 export const SLOW_CONSUMER_CLOSE = 1013;
 
+export interface Gateway {
+  readonly stats: { readonly connections: number; readonly subscriptions: number; executions(): number };
+  close(): void;
+}
+
 interface Operation {
   stop(): void;
 }
 
-export interface Gateway {
-  readonly stats: { connections: number; subscriptions: number; executions: () => number };
-  close(): void;
+/** What every connection shares. */
+interface Shared {
+  readonly schema: GraphQLSchema;
+  readonly services: Services;
+  readonly operations: OperationCache;
+  readonly groups: GroupRegistry;
+  readonly options: Required<GatewayOptions>;
+  readonly stats: { connections: number; subscriptions: number };
 }
 
-export function attachGateway(wss: WebSocketServer, schema: GraphQLSchema, services: Services, options: GatewayOptions = {}): Gateway {
-  const operations = new OperationCache(schema);
-  const shared = new SharedPayloads();
-  const sendBufferLimit = options.sendBufferLimit ?? 4 * 1024 * 1024;
-  const maxSubscriptions = options.maxSubscriptionsPerConnection ?? 200;
-  const stats = { connections: 0, subscriptions: 0, executions: () => shared.executions };
-  const alive = new WeakSet<WebSocket>();
+const UNEXPECTED = [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }];
 
+export function attachGateway(wss: WebSocketServer, schema: GraphQLSchema, services: Services, options: GatewayOptions = {}): Gateway {
+  const settings: Required<GatewayOptions> = {
+    sendBufferLimit: options.sendBufferLimit ?? 4 * 1024 * 1024,
+    connectionInitWaitMs: options.connectionInitWaitMs ?? 3000,
+    keepAliveMs: options.keepAliveMs ?? 12_000,
+    maxOperationsPerConnection: options.maxOperationsPerConnection ?? 200,
+  };
+  const stats = { connections: 0, subscriptions: 0 };
+  const shared: Shared = {
+    schema,
+    services,
+    operations: new OperationCache(schema),
+    groups: new GroupRegistry(services.feed, settings.sendBufferLimit),
+    options: settings,
+    stats,
+  };
+  const alive = new WeakSet<WebSocket>();
+  let connectionNumber = 0;
+
+  // Ping every socket; one that did not answer the last ping is gone.
   const keepAlive = setInterval(() => {
     for (const socket of wss.clients) {
       if (!alive.has(socket)) {
@@ -65,209 +79,238 @@ export function attachGateway(wss: WebSocketServer, schema: GraphQLSchema, servi
       alive.delete(socket);
       socket.ping();
     }
-  }, options.keepAliveMs ?? 12_000);
+  }, settings.keepAliveMs);
   keepAlive.unref();
 
-  wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+  wss.on('connection', (socket: WebSocket, _request: IncomingMessage) => {
     if (socket.protocol !== GRAPHQL_TRANSPORT_WS_PROTOCOL) {
       socket.close(CloseCode.SubprotocolNotAcceptable, 'Subprotocol not acceptable');
       return;
     }
-    stats.connections += 1;
     alive.add(socket);
     socket.on('pong', () => alive.add(socket));
+    new Connection(shared, socket, (connectionNumber += 1));
+  });
 
-    const running = new Map<string, Operation | null>();
-    let initReceived = false;
-    let acknowledged = false;
-    let token: string | null = null;
-    const correlationPrefix = String(request.headers['x-request-id'] ?? randomUUID()).slice(0, 40);
+  return {
+    stats: {
+      get connections() {
+        return stats.connections;
+      },
+      get subscriptions() {
+        return stats.subscriptions;
+      },
+      executions: () => shared.groups.executions,
+    },
+    close() {
+      clearInterval(keepAlive);
+    },
+  };
+}
 
-    const initTimer = setTimeout(() => {
-      if (!acknowledged) socket.close(CloseCode.ConnectionInitialisationTimeout, 'Connection initialisation timeout');
-    }, options.connectionInitWaitMs ?? 3000);
-    initTimer.unref();
+/** One client socket: the protocol's state machine and its running operations. */
+class Connection {
+  private readonly running = new Map<string, Operation | null>();
+  private initReceived = false;
+  private acknowledged = false;
+  private token: string | null = null;
+  private initTimer: NodeJS.Timeout | undefined;
 
-    const send = (message: Message) => {
-      if (socket.readyState === socket.OPEN) socket.send(stringifyMessage(message));
-    };
-
-    const finish = (id: string, operation: Operation | null) => {
-      if (running.get(id) === operation) running.delete(id);
-    };
-
-    const startSubscription = async (id: string, prepared: PreparedOperation, variables: Record<string, unknown>) => {
-      const contextValue = createContext(services, token, `${correlationPrefix}:${id}`);
-      const args = { schema, document: prepared.document, operationName: prepared.operation.name?.value ?? null, variableValues: variables, contextValue };
-      const source = await createSourceEventStream(args);
-      if (!(Symbol.asyncIterator in source)) {
-        if (!running.has(id)) return;
-        send({ id, type: MessageType.Next, payload: masked(source) });
-        send({ id, type: MessageType.Complete });
-        running.delete(id);
-        return;
-      }
-      const events = source[Symbol.asyncIterator]();
-      if (!running.has(id)) {
-        void events.return?.();
-        return;
-      }
-      // Nothing in the subscription types depends on who is asking, so every subscriber shares the public scope.
-      const key = groupKey(prepared.query, prepared.operation, prepared.document, variables, 'public');
-      shared.join(key);
-      stats.subscriptions += 1;
-      let stopped = false;
-      const operation: Operation = {
-        stop() {
-          if (stopped) return;
-          stopped = true;
-          stats.subscriptions -= 1;
-          shared.leave(key);
-          void events.return?.();
-        },
-      };
-      running.set(id, operation);
-      const prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
-      const executeFor = (event: StoredEvent) => async () =>
-        JSON.stringify(masked(await execute({ ...args, rootValue: event, contextValue: createContext(services, null, `${correlationPrefix}:${id}`) })));
-      try {
-        for (;;) {
-          const next = await events.next();
-          if (next.done || stopped) break;
-          const event = next.value as StoredEvent;
-          const payload = await shared.payload(key, event, executeFor(event));
-          if (stopped) break;
-          if (socket.bufferedAmount > sendBufferLimit) {
-            socket.close(SLOW_CONSUMER_CLOSE, 'Too slow: resubscribe with after = your last position');
-            // The close frame waits behind the unread data; a client that never reads is cut off.
-            setTimeout(() => socket.terminate(), 10_000).unref();
-            break;
-          }
-          socket.send(`${prefix}${payload}}`);
-        }
-        if (!stopped) send({ id, type: MessageType.Complete });
-      } catch (error) {
-        console.error('[thrds] subscription failed', error);
-        send({ id, type: MessageType.Error, payload: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-      } finally {
-        operation.stop();
-        finish(id, operation);
-      }
-    };
-
-    const runOnce = async (id: string, prepared: PreparedOperation, variables: Record<string, unknown>) => {
-      const result = await execute({
-        schema,
-        document: prepared.document,
-        operationName: prepared.operation.name?.value ?? null,
-        variableValues: variables,
-        contextValue: createContext(services, token, `${correlationPrefix}:${id}`),
-      });
-      if (!running.has(id)) return;
-      send({ id, type: MessageType.Next, payload: masked(result) });
-      send({ id, type: MessageType.Complete });
-      running.delete(id);
-    };
-
-    const onMessage = async (raw: string) => {
-      let message: Message;
-      try {
-        message = parseMessage(raw);
-      } catch (error) {
-        socket.close(CloseCode.BadRequest, `Invalid message received: ${(error as Error).message}`.slice(0, 120));
-        return;
-      }
-      switch (message.type) {
-        case MessageType.ConnectionInit: {
-          if (initReceived) {
-            socket.close(CloseCode.TooManyInitialisationRequests, 'Too many initialisation requests');
-            return;
-          }
-          initReceived = true;
-          const header = authorizationOf(message.payload);
-          if (header !== undefined) {
-            token = bearerToken(header);
-            const userId = token ? await services.sessions.userIdFor(token, services.clock()) : null;
-            if (!userId) {
-              socket.close(CloseCode.Forbidden, 'Forbidden');
-              return;
-            }
-          }
-          acknowledged = true;
-          clearTimeout(initTimer);
-          send({ type: MessageType.ConnectionAck });
-          return;
-        }
-        case MessageType.Ping:
-          send({ type: MessageType.Pong });
-          return;
-        case MessageType.Pong:
-          return;
-        case MessageType.Subscribe: {
-          if (!acknowledged) {
-            socket.close(CloseCode.Unauthorized, 'Unauthorized');
-            return;
-          }
-          const { id, payload } = message;
-          if (running.has(id)) {
-            socket.close(CloseCode.SubscriberAlreadyExists, `Subscriber for ${id} already exists`);
-            return;
-          }
-          if (running.size >= maxSubscriptions) {
-            send({ id, type: MessageType.Error, payload: [{ message: `At most ${maxSubscriptions} operations per connection`, extensions: { code: 'BAD_USER_INPUT' } }] });
-            return;
-          }
-          const prepared = operations.prepare(payload.query, payload.operationName);
-          if (Array.isArray(prepared)) {
-            send({ id, type: MessageType.Error, payload: (prepared as readonly GraphQLError[]).map((e) => e.toJSON()) });
-            return;
-          }
-          running.set(id, null);
-          const variables = (payload.variables ?? {}) as Record<string, unknown>;
-          const op = prepared as PreparedOperation;
-          const run = op.operation.operation === OperationTypeNode.SUBSCRIPTION ? startSubscription : runOnce;
-          await run(id, op, variables).catch((error: unknown) => {
-            console.error('[thrds] operation failed', error);
-            send({ id, type: MessageType.Error, payload: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
-            running.delete(id);
-          });
-          return;
-        }
-        case MessageType.Complete: {
-          const operation = running.get(message.id);
-          running.delete(message.id);
-          operation?.stop();
-          return;
-        }
-        default:
-          socket.close(CloseCode.BadRequest, `Unexpected message of type ${message.type} received`);
-      }
-    };
-
+  constructor(
+    private readonly shared: Shared,
+    private readonly socket: WebSocket,
+    private readonly number: number,
+  ) {
+    shared.stats.connections += 1;
+    this.initTimer = setTimeout(() => {
+      if (!this.acknowledged) socket.close(CloseCode.ConnectionInitialisationTimeout, 'Connection initialisation timeout');
+    }, shared.options.connectionInitWaitMs);
+    this.initTimer.unref();
     socket.on('message', (data, isBinary) => {
       if (isBinary) {
         socket.close(CloseCode.BadRequest, 'Binary messages are not supported');
         return;
       }
-      onMessage(String(data)).catch((error: unknown) => {
+      this.onMessage(String(data)).catch((error: unknown) => {
         console.error('[thrds] WebSocket message handling failed', error);
         socket.close(CloseCode.InternalServerError, 'Internal server error');
       });
     });
-    socket.once('close', () => {
-      clearTimeout(initTimer);
-      stats.connections -= 1;
-      for (const operation of running.values()) operation?.stop();
-      running.clear();
-    });
-  });
+    socket.once('close', () => this.closed());
+  }
 
-  return {
-    stats,
-    close() {
-      clearInterval(keepAlive);
-    },
-  };
+  private send(message: Message): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(stringifyMessage(message));
+  }
+
+  private context(id: string) {
+    return createContext(this.shared.services, this.token, `ws-${this.number}:${id}`);
+  }
+
+  private async onMessage(raw: string): Promise<void> {
+    let message: Message;
+    try {
+      message = parseMessage(raw);
+    } catch (error) {
+      this.socket.close(CloseCode.BadRequest, `Invalid message received: ${(error as Error).message}`.slice(0, 120));
+      return;
+    }
+    switch (message.type) {
+      case MessageType.ConnectionInit:
+        return this.init(message.payload);
+      case MessageType.Ping:
+        return this.send({ type: MessageType.Pong });
+      case MessageType.Pong:
+        return;
+      case MessageType.Subscribe:
+        return this.subscribe(message.id, message.payload);
+      case MessageType.Complete: {
+        const operation = this.running.get(message.id);
+        this.running.delete(message.id);
+        operation?.stop();
+        return;
+      }
+      default:
+        this.socket.close(CloseCode.BadRequest, `Unexpected message of type ${message.type} received`);
+    }
+  }
+
+  /** A token, when sent, must be valid (4403 otherwise); without one the connection may read. */
+  private async init(payload: unknown): Promise<void> {
+    if (this.initReceived) {
+      this.socket.close(CloseCode.TooManyInitialisationRequests, 'Too many initialisation requests');
+      return;
+    }
+    this.initReceived = true;
+    const header = authorizationOf(payload);
+    if (header !== undefined) {
+      this.token = bearerToken(header);
+      const { sessions, clock } = this.shared.services;
+      const userId = this.token ? await sessions.userIdFor(this.token, clock()) : null;
+      if (!userId) {
+        this.socket.close(CloseCode.Forbidden, 'Forbidden');
+        return;
+      }
+    }
+    this.acknowledged = true;
+    clearTimeout(this.initTimer);
+    this.initTimer = undefined;
+    this.send({ type: MessageType.ConnectionAck });
+  }
+
+  private async subscribe(id: string, payload: SubscribePayload): Promise<void> {
+    if (!this.acknowledged) {
+      this.socket.close(CloseCode.Unauthorized, 'Unauthorized');
+      return;
+    }
+    if (this.running.has(id)) {
+      this.socket.close(CloseCode.SubscriberAlreadyExists, `Subscriber for ${id} already exists`);
+      return;
+    }
+    if (this.running.size >= this.shared.options.maxOperationsPerConnection) {
+      const message = `At most ${this.shared.options.maxOperationsPerConnection} operations per connection`;
+      this.send({ id, type: MessageType.Error, payload: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
+      return;
+    }
+    const prepared = this.shared.operations.prepare(payload.query, payload.operationName);
+    if (Array.isArray(prepared)) {
+      this.send({ id, type: MessageType.Error, payload: (prepared as readonly GraphQLError[]).map((e) => e.toJSON()) });
+      return;
+    }
+    const operation = prepared as PreparedOperation;
+    this.running.set(id, null);
+    const args: ExecutionArgs = {
+      schema: this.shared.schema,
+      document: operation.document,
+      operationName: operation.operation.name?.value ?? null,
+      variableValues: (payload.variables ?? {}) as Record<string, unknown>,
+      contextValue: this.context(id),
+    };
+    try {
+      if (operation.operation.operation === OperationTypeNode.SUBSCRIPTION) await this.startSubscription(id, operation, args);
+      else await this.runOnce(id, args);
+    } catch (error) {
+      console.error('[thrds] operation failed', error);
+      if (this.running.has(id)) this.send({ id, type: MessageType.Error, payload: UNEXPECTED });
+      this.running.delete(id);
+    }
+  }
+
+  private async runOnce(id: string, args: ExecutionArgs): Promise<void> {
+    const result = await execute(args);
+    if (!this.running.has(id)) return;
+    this.send({ id, type: MessageType.Next, payload: masked(result) });
+    this.send({ id, type: MessageType.Complete });
+    this.running.delete(id);
+  }
+
+  private async startSubscription(id: string, prepared: PreparedOperation, args: ExecutionArgs): Promise<void> {
+    const source = await createSourceEventStream(args);
+    if (!(Symbol.asyncIterator in source)) {
+      if (!this.running.has(id)) return;
+      this.send({ id, type: MessageType.Next, payload: masked(source) });
+      this.send({ id, type: MessageType.Complete });
+      this.running.delete(id);
+      return;
+    }
+    const events = source[Symbol.asyncIterator]();
+    if (!(events instanceof FeedSubscription)) throw new Error('subscription fields must stream from the log feed');
+    if (!this.running.has(id)) {
+      void events.return();
+      return;
+    }
+
+    // Nothing in the subscription types depends on who is asking: every subscriber shares the public scope.
+    const { services, schema, stats } = this.shared;
+    const key = groupKey(prepared.query, prepared.operation, prepared.document, (args.variableValues ?? {}) as Record<string, unknown>, 'public');
+    const executeEvent = async (event: StoredEvent) =>
+      JSON.stringify(masked(await execute({ ...args, schema, rootValue: event, contextValue: createContext(services, null, `event-${event.position}`) })));
+    const group = this.shared.groups.hold(key, events.filter, executeEvent);
+    stats.subscriptions += 1;
+
+    let stopped = false;
+    const member: Member = {
+      socket: this.socket,
+      prefix: Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`),
+      last: events.position,
+      onTooSlow: () => {
+        operation.stop();
+        this.socket.close(SLOW_CONSUMER_CLOSE, 'Too slow: resubscribe with after = your last position');
+        // The close frame waits behind the unread data; a client that never reads is cut off.
+        setTimeout(() => this.socket.terminate(), 10_000).unref();
+      },
+    };
+    const operation: Operation = {
+      stop: () => {
+        if (stopped) return;
+        stopped = true;
+        stats.subscriptions -= 1;
+        group.release(member);
+        void events.return();
+      },
+    };
+    this.running.set(id, operation);
+
+    // Catch up from the log on our own, then let the group push live events.
+    while (!stopped && !events.caughtUp) {
+      for (const event of await events.pull()) {
+        const bytes = await group.result(event);
+        if (stopped) return;
+        if (!group.deliver(member, event.position, bytes)) return;
+      }
+    }
+    if (stopped) return;
+    member.last = events.position;
+    void events.return();
+    group.join(member);
+  }
+
+  private closed(): void {
+    clearTimeout(this.initTimer);
+    this.shared.stats.connections -= 1;
+    for (const operation of this.running.values()) operation?.stop();
+    this.running.clear();
+  }
 }
 
 function authorizationOf(payload: unknown): string | undefined {

@@ -1,0 +1,177 @@
+/**
+ * Fan-out by groups. Subscriptions with the same document, variables (but
+ * where they start) and auth scope form a group. The GraphQL spec runs the
+ * selection set once per event per subscriber; a group runs it once per
+ * event, keeps the UTF-8 bytes, and sends them to every live member, pushed
+ * by the log feed: no per-subscriber pull, promise or re-encoding per event.
+ *
+ * A member that starts in the past catches up on its own (reading the log,
+ * sharing the group's cached results), and joins the live set once it has
+ * scanned up to the feed's head. From then on the group hands it every event
+ * after the position it joined at: no gap, no duplicate.
+ */
+import { type DocumentNode, Kind, type OperationDefinitionNode, visit } from 'graphql';
+import type { WebSocket } from 'ws';
+import { canonicalJson } from '../events/canonicalJson.ts';
+import { type FeedFilter, type LogFeed, matchesFilter } from '../events/logFeed.ts';
+import type { StoredEvent } from '../events/types.ts';
+
+/** How many recent events' results a group keeps for members still catching up. */
+const KEPT_RESULTS = 512;
+const FRAME_END = Buffer.from('}');
+
+/** One subscriber of a group. */
+export interface Member {
+  readonly socket: WebSocket;
+  /** `{"id":"<subscription id>","type":"next","payload":` as bytes. */
+  readonly prefix: Buffer;
+  /** The last position this member has been given (or scanned past). */
+  last: number;
+  /** Called when the member cannot keep up; the group has already let it go. */
+  readonly onTooSlow: () => void;
+}
+
+export type ExecuteEvent = (event: StoredEvent) => Promise<string>;
+
+export class SubscriptionGroup {
+  private readonly live = new Set<Member>();
+  private readonly results = new Map<number, Promise<Buffer>>();
+  private queue: StoredEvent[] = [];
+  private dispatching = false;
+  private holders = 0;
+  private readonly stopFeed: () => void;
+
+  constructor(
+    readonly key: string,
+    private readonly filter: FeedFilter,
+    private readonly execute: ExecuteEvent,
+    feed: LogFeed,
+    private readonly registry: GroupRegistry,
+  ) {
+    this.stopFeed = feed.onAdvance((events) => this.advance(events));
+  }
+
+  /** The result of `event` for this group as bytes: executed by the first asker, shared with the rest. */
+  result(event: StoredEvent): Promise<Buffer> {
+    const cached = this.results.get(event.position);
+    if (cached) return cached;
+    this.registry.executions += 1;
+    const pending = this.execute(event).then((json) => Buffer.from(json));
+    this.results.set(event.position, pending);
+    pending.catch(() => this.results.delete(event.position));
+    if (this.results.size > KEPT_RESULTS) this.results.delete(this.results.keys().next().value as number);
+    return pending;
+  }
+
+  /** Sends one result to a member, unless it is too far behind on reading. */
+  deliver(member: Member, position: number, bytes: Buffer): boolean {
+    if (member.socket.bufferedAmount > this.registry.sendBufferLimit) {
+      this.live.delete(member);
+      member.onTooSlow();
+      return false;
+    }
+    member.socket.send(Buffer.concat([member.prefix, bytes, FRAME_END]), { binary: false });
+    member.last = position;
+    return true;
+  }
+
+  hold(): void {
+    this.holders += 1;
+  }
+
+  /** Makes a caught-up member live: it gets every event after `member.last`. */
+  join(member: Member): void {
+    this.live.add(member);
+  }
+
+  release(member?: Member): void {
+    if (member) this.live.delete(member);
+    if (--this.holders > 0) return;
+    this.stopFeed();
+    this.registry.forget(this);
+  }
+
+  private advance(events: readonly StoredEvent[]): void {
+    if (this.live.size === 0) return;
+    for (const event of events) if (matchesFilter(event, this.filter)) this.queue.push(event);
+    if (!this.dispatching && this.queue.length > 0) void this.dispatch();
+  }
+
+  private async dispatch(): Promise<void> {
+    this.dispatching = true;
+    try {
+      while (this.queue.length > 0 && this.live.size > 0) {
+        const event = this.queue.shift()!;
+        const bytes = await this.result(event);
+        for (const member of this.live) if (member.last < event.position) this.deliver(member, event.position, bytes);
+      }
+    } catch (error) {
+      console.error('[thrds] a subscription group could not execute an event; its members are dropped to resume', error);
+      for (const member of this.live) member.onTooSlow();
+      this.live.clear();
+    } finally {
+      this.queue = [];
+      this.dispatching = false;
+    }
+  }
+}
+
+export class GroupRegistry {
+  private readonly groups = new Map<string, SubscriptionGroup>();
+  executions = 0;
+
+  constructor(
+    private readonly feed: LogFeed,
+    readonly sendBufferLimit: number,
+  ) {}
+
+  /** The group for `key` (opened with this filter and executor when new), held once more. */
+  hold(key: string, filter: FeedFilter, execute: ExecuteEvent): SubscriptionGroup {
+    let group = this.groups.get(key);
+    if (!group) {
+      group = new SubscriptionGroup(key, filter, execute, this.feed, this);
+      this.groups.set(key, group);
+    }
+    group.hold();
+    return group;
+  }
+
+  forget(group: SubscriptionGroup): void {
+    if (this.groups.get(group.key) === group) this.groups.delete(group.key);
+  }
+
+  get size(): number {
+    return this.groups.size;
+  }
+}
+
+/**
+ * The key of a subscription's group: the operation, the variables that can
+ * change its results, and the auth scope. A variable used only as the root
+ * field's `after` argument picks where the stream starts, not what an
+ * event's result is, so it is left out.
+ */
+export function groupKey(query: string, operation: OperationDefinitionNode, document: DocumentNode, variables: Readonly<Record<string, unknown>>, scope: string): string {
+  const startOnly = startOnlyVariables(operation, document);
+  const relevant = Object.fromEntries(Object.entries(variables).filter(([name]) => !startOnly.has(name)));
+  return `${scope}\u0000${operation.name?.value ?? ''}\u0000${canonicalJson(relevant)}\u0000${query}`;
+}
+
+function startOnlyVariables(operation: OperationDefinitionNode, document: DocumentNode): Set<string> {
+  const rootField = operation.selectionSet.selections.find((s) => s.kind === Kind.FIELD);
+  const afterVariables = new Set<string>();
+  if (rootField?.kind === Kind.FIELD) {
+    for (const arg of rootField.arguments ?? []) {
+      if (arg.name.value === 'after' && arg.value.kind === Kind.VARIABLE) afterVariables.add(arg.value.name.value);
+    }
+  }
+  if (afterVariables.size === 0) return afterVariables;
+  // Used anywhere else (another argument, a fragment, a directive)? Then it may change results: keep it.
+  let uses = 0;
+  visit(document, {
+    Variable(node, _key, parent) {
+      if (afterVariables.has(node.name.value) && !(parent && 'kind' in parent && parent.kind === Kind.VARIABLE_DEFINITION)) uses += 1;
+    },
+  });
+  return uses === afterVariables.size ? afterVariables : new Set();
+}
