@@ -12,11 +12,10 @@ import { CloseCode, GRAPHQL_TRANSPORT_WS_PROTOCOL, type Message, MessageType, pa
 import type { WebSocket, WebSocketServer } from 'ws';
 import { bearerToken } from '../accounts/sessions.ts';
 import { FeedSubscription } from '../events/logFeed.ts';
-import type { StoredEvent } from '../events/types.ts';
 import { createContext, type Services } from '../schema/context.ts';
 import { maskError } from '../schema/maskError.ts';
 import { OperationCache, type PreparedOperation } from './operationCache.ts';
-import { GroupRegistry, groupKey, type Member } from './subscriptionGroup.ts';
+import { type ExecuteEvent, GroupRegistry, groupKey, type Member, type SubscriptionGroup } from './subscriptionGroup.ts';
 
 export interface GatewayOptions {
   /** Close a client whose unsent data exceeds this many bytes. */
@@ -67,6 +66,9 @@ export function attachGateway(wss: WebSocketServer, schema: GraphQLSchema, servi
     stats,
   };
   const alive = new WeakSet<WebSocket>();
+  function markAlive(this: WebSocket) {
+    alive.add(this);
+  }
   let connectionNumber = 0;
 
   // Ping every socket; one that did not answer the last ping is gone.
@@ -88,7 +90,7 @@ export function attachGateway(wss: WebSocketServer, schema: GraphQLSchema, servi
       return;
     }
     alive.add(socket);
-    socket.on('pong', () => alive.add(socket));
+    socket.on('pong', markAlive);
     new Connection(shared, socket, (connectionNumber += 1));
   });
 
@@ -106,6 +108,22 @@ export function attachGateway(wss: WebSocketServer, schema: GraphQLSchema, servi
       clearInterval(keepAlive);
     },
   };
+}
+
+/** Socket → its connection, so every socket shares the same listener functions. */
+const connections = new WeakMap<WebSocket, Connection>();
+
+function onSocketMessage(this: WebSocket, data: unknown, isBinary: boolean): void {
+  if (isBinary) {
+    this.close(CloseCode.BadRequest, 'Binary messages are not supported');
+    return;
+  }
+  connections.get(this)?.received(String(data));
+}
+
+function onSocketClose(this: WebSocket): void {
+  connections.get(this)?.closed();
+  connections.delete(this);
 }
 
 /** One client socket: the protocol's state machine and its running operations. */
@@ -126,17 +144,16 @@ class Connection {
       if (!this.acknowledged) socket.close(CloseCode.ConnectionInitialisationTimeout, 'Connection initialisation timeout');
     }, shared.options.connectionInitWaitMs);
     this.initTimer.unref();
-    socket.on('message', (data, isBinary) => {
-      if (isBinary) {
-        socket.close(CloseCode.BadRequest, 'Binary messages are not supported');
-        return;
-      }
-      this.onMessage(String(data)).catch((error: unknown) => {
-        console.error('[thrds] WebSocket message handling failed', error);
-        socket.close(CloseCode.InternalServerError, 'Internal server error');
-      });
+    connections.set(socket, this);
+    socket.on('message', onSocketMessage);
+    socket.once('close', onSocketClose);
+  }
+
+  received(raw: string): void {
+    this.onMessage(raw).catch((error: unknown) => {
+      console.error('[thrds] WebSocket message handling failed', error);
+      this.socket.close(CloseCode.InternalServerError, 'Internal server error');
     });
-    socket.once('close', () => this.closed());
   }
 
   private send(message: Message): void {
@@ -261,55 +278,86 @@ class Connection {
     }
 
     // Nothing in the subscription types depends on who is asking: every subscriber shares the public scope.
-    const { services, schema, stats } = this.shared;
     const key = groupKey(prepared.query, prepared.operation, prepared.document, (args.variableValues ?? {}) as Record<string, unknown>, 'public');
-    const executeEvent = async (event: StoredEvent) =>
-      JSON.stringify(masked(await execute({ ...args, schema, rootValue: event, contextValue: createContext(services, null, `event-${event.position}`) })));
-    const group = this.shared.groups.hold(key, events.filter, executeEvent);
-    stats.subscriptions += 1;
-
-    let stopped = false;
-    const member: Member = {
-      socket: this.socket,
-      prefix: Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`),
-      last: events.position,
-      onTooSlow: () => {
-        operation.stop();
-        this.socket.close(SLOW_CONSUMER_CLOSE, 'Too slow: resubscribe with after = your last position');
-        // The close frame waits behind the unread data; a client that never reads is cut off.
-        setTimeout(() => this.socket.terminate(), 10_000).unref();
-      },
-    };
-    const operation: Operation = {
-      stop: () => {
-        if (stopped) return;
-        stopped = true;
-        stats.subscriptions -= 1;
-        group.release(member);
-        void events.return();
-      },
-    };
-    this.running.set(id, operation);
-
-    // Catch up from the log on our own, then let the group push live events.
-    while (!stopped && !events.caughtUp) {
-      for (const event of await events.pull()) {
-        const bytes = await group.result(event);
-        if (stopped) return;
-        if (!group.deliver(member, event.position, bytes)) return;
-      }
-    }
-    if (stopped) return;
-    member.last = events.position;
-    void events.return();
-    group.join(member);
+    const group = this.shared.groups.hold(key, events.filter, eventExecutor(this.shared, args));
+    const live = new LiveSubscription(this.shared, this.socket, id, group, events);
+    this.running.set(id, live);
+    await live.catchUp();
   }
 
-  private closed(): void {
+  closed(): void {
     clearTimeout(this.initTimer);
     this.shared.stats.connections -= 1;
     for (const operation of this.running.values()) operation?.stop();
     this.running.clear();
+  }
+}
+
+/** Runs the subscription's selection set for one event, with a fresh context (no per-subscriber state kept). */
+function eventExecutor(shared: Shared, args: ExecutionArgs): ExecuteEvent {
+  const { schema, document, operationName, variableValues } = args;
+  return async (event) =>
+    JSON.stringify(
+      masked(
+        await execute({ schema, document, operationName, variableValues, rootValue: event, contextValue: createContext(shared.services, null, `event-${event.position}`) }),
+      ),
+    );
+}
+
+/**
+ * One subscription of one socket: a group member. It keeps only what it
+ * needs for as long as it lives (thousands of these sit idle).
+ */
+class LiveSubscription implements Member, Operation {
+  readonly prefix: Buffer;
+  last: number;
+  private events: FeedSubscription | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly shared: Shared,
+    readonly socket: WebSocket,
+    id: string,
+    private readonly group: SubscriptionGroup,
+    events: FeedSubscription,
+  ) {
+    this.prefix = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
+    this.last = events.position;
+    this.events = events;
+    shared.stats.subscriptions += 1;
+  }
+
+  /** Replays from the log on its own, sharing the group's results, then joins the live set. */
+  async catchUp(): Promise<void> {
+    const events = this.events!;
+    while (!this.stopped && !events.caughtUp) {
+      for (const event of await events.pull()) {
+        const bytes = await this.group.result(event);
+        if (this.stopped || !this.group.deliver(this, event.position, bytes)) return;
+      }
+    }
+    if (this.stopped) return;
+    this.last = events.position;
+    this.events = undefined;
+    void events.return();
+    this.group.join(this);
+  }
+
+  onTooSlow(): void {
+    this.stop();
+    this.socket.close(SLOW_CONSUMER_CLOSE, 'Too slow: resubscribe with after = your last position');
+    // The close frame waits behind the unread data; a client that never reads is cut off.
+    const socket = this.socket;
+    setTimeout(() => socket.terminate(), 10_000).unref();
+  }
+
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.shared.stats.subscriptions -= 1;
+    this.group.release(this);
+    void this.events?.return();
+    this.events = undefined;
   }
 }
 
