@@ -35,10 +35,15 @@ export class GroupCommitter<Req, Res> {
     while (this.running) await this.running;
   }
 
-  /** Ends (and clears `running`) in the same tick that it finds the queue empty. */
+  /**
+   * Ends (and clears `running`) in the same tick that it finds the queue
+   * empty. Before each group it yields to the event loop once: a store whose
+   * commit blocks the thread (SQLite's fsync) would otherwise start the next
+   * group before the requests that arrived meanwhile were even read.
+   */
   private async run(): Promise<void> {
-    await Promise.resolve();
     for (;;) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
       if (this.queue.length === 0) {
         this.running = undefined;
         return;

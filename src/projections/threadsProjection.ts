@@ -1,7 +1,7 @@
 /** threads: one row per thread, with its message count and latest activity. */
 import type { Sql } from '../db/database.ts';
 import type { StoredEvent } from '../events/types.ts';
-import { valuesList } from '../db/sqlFragments.ts';
+import { inList, valuesList } from '../db/sqlFragments.ts';
 import { type Projection, tableName } from './projection.ts';
 
 export interface ThreadRow {
@@ -70,13 +70,15 @@ export const threadsProjection: Projection = {
         rows.flatMap((r) => [r.id, r.title, r.createdBy, r.createdAt, r.messageCount, r.lastActivityAt, r.position]),
       );
     }
-    for (const [id, a] of activity) {
-      await tx.execute(`UPDATE ${t} SET message_count = message_count + ?, last_activity_at = ?, position = ? WHERE id = ?`, [
-        a.added,
-        a.lastActivityAt,
-        a.position,
-        id,
-      ]);
+    if (activity.size > 0) {
+      // One statement for every thread the group touched: one round trip, not one per thread.
+      const ids = [...activity.keys()];
+      const cases = ids.map(() => 'WHEN ? THEN ?').join(' ');
+      const column = (pick: (a: ThreadActivity) => number) => ids.flatMap((id) => [id, pick(activity.get(id)!)]);
+      await tx.execute(
+        `UPDATE ${t} SET message_count = message_count + CASE id ${cases} END, last_activity_at = CASE id ${cases} END, position = CASE id ${cases} END WHERE id IN (${inList(ids)})`,
+        [...column((a) => a.added), ...column((a) => a.lastActivityAt), ...column((a) => a.position), ...ids],
+      );
     }
   },
 };
