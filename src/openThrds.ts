@@ -29,6 +29,7 @@ export async function openThrds(options: OpenThrdsOptions = {}): Promise<Thrds> 
   const db = await openDatabase(options.databaseUrl ?? DEFAULT_DATABASE_URL);
   try {
     const migrationsApplied = await migrate(db);
+    await warnIfNotDurable(db);
     const projections = new ProjectionEngine(db);
     await projections.catchUp();
     const store = new SqlEventStore(db, { ...options.store, hooks: [projections.inline, ...(options.store?.hooks ?? [])] });
@@ -48,5 +49,16 @@ export async function openThrds(options: OpenThrdsOptions = {}): Promise<Thrds> 
   } catch (error) {
     await db.close();
     throw error;
+  }
+}
+
+/** An acknowledged append must be on disk: say so loudly when the server is configured otherwise. */
+async function warnIfNotDurable(db: Database): Promise<void> {
+  if (db.dialect !== 'mysql') return;
+  const [row] = await db.query<{ flush: number | string }>('SELECT @@innodb_flush_log_at_trx_commit AS flush');
+  if (Number(row?.flush) !== 1) {
+    console.warn(
+      `[thrds] WARNING: innodb_flush_log_at_trx_commit=${String(row?.flush)} on ${db.displayUrl}: a crash or power cut can lose appends that clients were told about. Set it to 1.`,
+    );
   }
 }
