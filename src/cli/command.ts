@@ -22,7 +22,7 @@ export class CliError extends Error {
 export const commonFlags: Readonly<Record<string, FlagKind>> = { 'database-url': 'string', quiet: 'boolean', help: 'boolean' };
 
 export function databaseUrl(args: ParsedArgs): string {
-  return stringFlag(args, 'database-url') ?? process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+  return stringFlag(args, 'database-url') || process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
 }
 
 export function progressFor(args: ParsedArgs, label: string): Progress {

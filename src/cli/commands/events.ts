@@ -19,6 +19,7 @@ export const eventsCommand: Command = {
   usage: '[--after P] [--until P] [--stream ID] [--type T[,T…]] [--follow] [--upcast] [--poll-ms N]',
   flags: { ...commonFlags, after: 'string', until: 'string', stream: 'string', type: 'string', follow: 'boolean', upcast: 'boolean', 'poll-ms': 'string' },
   async run(args) {
+    const after = positionFlag(args, 'after') ?? 0;
     const until = positionFlag(args, 'until');
     const streamId = stringFlag(args, 'stream');
     const types = stringFlag(args, 'type')?.split(',').filter((t) => t !== '');
@@ -37,7 +38,7 @@ export const eventsCommand: Command = {
     const out = new LineWriter(process.stdout, follow ? 1 : 64 * 1024);
     await using(await openExisting(args), async (db) => {
       const store = new SqlEventStore(db);
-      let last = positionFlag(args, 'after') ?? 0;
+      let last = after;
       while (!stopped) {
         const head = (await store.head()).position;
         const upTo = until === undefined ? head : Math.min(head, until);
