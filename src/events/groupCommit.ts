@@ -5,6 +5,11 @@
  * (a refusal for one request does not fail the others). When the group's
  * transaction itself fails, each request is retried alone, so one request
  * that breaks a constraint cannot take its neighbours down with it.
+ *
+ * Up to `maxInFlight` groups may be under way at once. They still take the
+ * counter row one after the other, but a group can take it while the one
+ * before waits for its fsync (InnoDB releases row locks at commit and
+ * flushes the redo log after), so the disk's latency overlaps with work.
  */
 export type BatchCommit<Req, Res> = (batch: readonly Req[]) => Promise<ReadonlyArray<Res | Error>>;
 
@@ -14,57 +19,89 @@ interface Waiting<Req, Res> {
   readonly reject: (error: unknown) => void;
 }
 
+export interface GroupCommitOptions {
+  readonly maxBatch?: number;
+  readonly maxInFlight?: number;
+}
+
 export class GroupCommitter<Req, Res> {
   private queue: Waiting<Req, Res>[] = [];
-  private running: Promise<void> | undefined;
+  private inFlight = 0;
+  private scheduled = false;
+  private idle: Array<() => void> = [];
+  private readonly maxBatch: number;
+  private readonly maxInFlight: number;
 
   constructor(
     private readonly commit: BatchCommit<Req, Res>,
-    private readonly maxBatch = 500,
-  ) {}
+    options: GroupCommitOptions = {},
+  ) {
+    this.maxBatch = options.maxBatch ?? 500;
+    this.maxInFlight = Math.max(1, options.maxInFlight ?? 1);
+  }
 
   submit(request: Req): Promise<Res> {
     return new Promise<Res>((resolve, reject) => {
       this.queue.push({ request, resolve, reject });
-      this.running ??= this.run();
+      this.schedule();
     });
   }
 
   /** Resolves when everything submitted so far has settled. */
-  async drain(): Promise<void> {
-    while (this.running) await this.running;
+  drain(): Promise<void> {
+    if (this.queue.length === 0 && this.inFlight === 0 && !this.scheduled) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
   }
 
   /**
-   * Ends (and clears `running`) in the same tick that it finds the queue
-   * empty. Before each group it yields to the event loop once: a store whose
-   * commit blocks the thread (SQLite's fsync) would otherwise start the next
-   * group before the requests that arrived meanwhile were even read.
+   * Launches groups on the next turn of the event loop, not at once: a store
+   * whose commit blocks the thread (SQLite's fsync) would otherwise start the
+   * next group before the requests that arrived meanwhile were even read.
    */
-  private async run(): Promise<void> {
-    for (;;) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      if (this.queue.length === 0) {
-        this.running = undefined;
+  private schedule(): void {
+    if (this.scheduled || this.inFlight >= this.maxInFlight) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      while (this.inFlight < this.maxInFlight && this.queue.length > 0) void this.launch(this.queue.splice(0, this.maxBatch));
+      this.settleIdle();
+    });
+  }
+
+  private async launch(batch: Waiting<Req, Res>[]): Promise<void> {
+    this.inFlight += 1;
+    try {
+      await this.commitGroup(batch);
+    } finally {
+      this.inFlight -= 1;
+      if (this.queue.length > 0) this.schedule();
+      this.settleIdle();
+    }
+  }
+
+  private async commitGroup(batch: Waiting<Req, Res>[]): Promise<void> {
+    try {
+      settle(batch, await this.commit(batch.map((w) => w.request)));
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]!.reject(error);
         return;
       }
-      const batch = this.queue.splice(0, this.maxBatch);
-      try {
-        settle(batch, await this.commit(batch.map((w) => w.request)));
-      } catch (error) {
-        if (batch.length === 1) {
-          batch[0]!.reject(error);
-          continue;
-        }
-        for (const waiting of batch) {
-          try {
-            settle([waiting], await this.commit([waiting.request]));
-          } catch (alone) {
-            waiting.reject(alone);
-          }
+      for (const waiting of batch) {
+        try {
+          settle([waiting], await this.commit([waiting.request]));
+        } catch (alone) {
+          waiting.reject(alone);
         }
       }
     }
+  }
+
+  private settleIdle(): void {
+    if (this.queue.length > 0 || this.inFlight > 0 || this.scheduled) return;
+    const waiting = this.idle;
+    this.idle = [];
+    for (const resolve of waiting) resolve();
   }
 }
 

@@ -25,6 +25,8 @@ export interface SqlEventStoreOptions {
   readonly clock?: () => number;
   readonly newEventId?: () => string;
   readonly maxBatch?: number;
+  /** Groups under way at once (default: 2 on MySQL, where fsyncs can overlap; 1 on SQLite, which has one writer). */
+  readonly maxInFlight?: number;
 }
 
 const INSERT_CHUNK = 500;
@@ -49,7 +51,10 @@ export class SqlEventStore implements EventStore {
     this.hooks = [...(options.hooks ?? [])];
     this.clock = options.clock ?? Date.now;
     this.newEventId = options.newEventId ?? randomUUID;
-    this.committer = new GroupCommitter((batch) => this.commitGroup(batch), options.maxBatch ?? 500);
+    this.committer = new GroupCommitter((batch) => this.commitGroup(batch), {
+      maxBatch: options.maxBatch ?? 500,
+      maxInFlight: options.maxInFlight ?? (db.dialect === 'mysql' ? 2 : 1),
+    });
   }
 
   /** Adds a hook that runs inside every later append transaction. */
