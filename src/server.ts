@@ -24,6 +24,9 @@ import { channelFor, startRedisNotifier } from './realtime/redisNotifier.ts';
 import { attachGateway } from './realtime/wsGateway.ts';
 import { createWebHandler, ensureWebBuild } from './http/webApp.ts';
 
+/** No operation a client sends needs more (a message body is at most 4,000 characters). */
+const MAX_REQUEST_BYTES = 1024 * 1024;
+
 export interface App {
   start(): Promise<{ port: number }>;
   stop(): Promise<void>;
@@ -73,6 +76,11 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
           return;
         }
         if (req.url?.startsWith('/graphql')) {
+          if (Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BYTES) {
+            const error = { message: `Requests are limited to ${MAX_REQUEST_BYTES} bytes`, extensions: { code: 'BAD_USER_INPUT' } };
+            res.writeHead(413, { 'content-type': 'application/json', connection: 'close' }).end(JSON.stringify({ errors: [error] }));
+            return;
+          }
           void yoga.requestListener(req, res);
           return;
         }

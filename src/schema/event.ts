@@ -93,6 +93,7 @@ builder.queryField('events', (t) =>
   t.field({
     type: [Event],
     description: 'The raw log in position order, for audit. Page with `after` = the last position you saw.',
+    complexity: (args) => ({ field: 1, multiplier: args.first ?? 100 }),
     args: {
       after: t.arg({ type: 'Position', description: 'Start after this position (default: the beginning).' }),
       first: t.arg.int({ description: 'At most 1000; default 100.' }),

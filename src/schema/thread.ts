@@ -36,6 +36,7 @@ Thread.implement({
     messages: t.field({
       type: MessageConnection,
       description: 'Messages in chronological order. `last: 50` is the latest 50; page older ones with `before`, newer with `after`.',
+      complexity: (args) => ({ field: 1, multiplier: args.last ?? args.first ?? 50 }),
       args: {
         first: t.arg.int({ description: 'At most 500.' }),
         after: t.arg.string(),
@@ -65,6 +66,7 @@ builder.queryFields((t) => ({
   threads: t.field({
     type: ThreadConnection,
     description: 'Threads, most recent activity first.',
+    complexity: (args) => ({ field: 1, multiplier: args.first ?? 20 }),
     args: { first: t.arg.int({ description: 'At most 100; default 20.' }), after: t.arg.string() },
     resolve: async (_root, args, ctx) => {
       const n = pageSize(args.first, 'first', 20, 100);

@@ -185,6 +185,16 @@ describe.each(kinds)('GraphQL API on %s', (kind) => {
         ['page too large', () => server.gql('{ threads(first: 1000) { edges { cursor } } }'), 'BAD_USER_INPUT'],
         ['forged cursor', () => server.gql('{ threads(after: "bm9wZQ") { edges { cursor } } }'), 'BAD_USER_INPUT'],
         ['key too long', () => server.gql(POST, { t: thread.id, b: 'hi', key: long(129) }, alice.token), 'BAD_USER_INPUT'],
+        [
+          'a query nested too deep',
+          () => server.gql(`{ threads { edges { node { messages { edges { node { ${'replyTo { '.repeat(8)}id${' }'.repeat(8)} } } } } } } }`),
+          'BAD_USER_INPUT',
+        ],
+        [
+          'a query asking for too much',
+          () => server.gql('{ threads(first: 100) { edges { node { messages(last: 500) { edges { node { id body } } } } } } }'),
+          'BAD_USER_INPUT',
+        ],
       );
       for (const [name, attempt, code] of cases) {
         const result = await attempt();
@@ -193,6 +203,17 @@ describe.each(kinds)('GraphQL API on %s', (kind) => {
       expect(await head()).toBe(before);
       const view = await server.ok('query ($id: ID!) { thread(id: $id) { messageCount } }', { id: thread.id });
       expect(view.thread.messageCount).toBe(0);
+    });
+
+    it('answers the queries a chat client makes, well inside the query limits', async () => {
+      const page = await server.gql('{ threads(first: 50) { edges { cursor node { id title messageCount lastActivityAt position createdBy { displayName } } } pageInfo { hasNextPage endCursor } } }');
+      expect(page.errors).toBeUndefined();
+      const thread = await newThread('Inside the limits');
+      const view = await server.gql(
+        'query ($id: ID!) { thread(id: $id) { messages(last: 50) { edges { node { id body postedAt author { displayName } replyTo { id body author { displayName } } } } } } }',
+        { id: thread.id },
+      );
+      expect(view.errors).toBeUndefined();
     });
 
     it('accepts the limits themselves: 200-character titles and 4000-character bodies', async () => {
