@@ -173,7 +173,8 @@ async function runPhase(
     max: histogram.max,
     deliveries,
     expected,
-    lost: drained ? expected - unique : 0,
+    // A post that failed was never a message: only what was posted can be lost.
+    lost: drained ? Math.max(0, subscribers * ran.posted - unique) : 0,
     outstanding,
     duplicates: reports.reduce((s, r) => s + r.duplicates, 0),
     outOfOrder: reports.reduce((s, r) => s + r.outOfOrder, 0),

@@ -23,46 +23,49 @@ export class GraphqlRequestError extends Error {
 export function graphqlHttpClient(baseUrl: string, maxSockets = 64): GraphqlHttpClient {
   const url = new URL('/graphql', baseUrl);
   const agent = new http.Agent({ keepAlive: true, maxSockets });
+  const once = <T>(query: string, variables: Readonly<Record<string, unknown>>, token: string | undefined): Promise<T> => {
+    const body = JSON.stringify({ query, variables });
+    const headers: http.OutgoingHttpHeaders = {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json, application/json',
+      'content-length': Buffer.byteLength(body),
+    };
+    if (token) headers.authorization = `Bearer ${token}`;
+    return new Promise<T>((resolve, reject) => {
+      const req = http.request(url, { method: 'POST', agent, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
+          try {
+            parsed = JSON.parse(text) as typeof parsed;
+          } catch {
+            reject(new Error(`HTTP ${res.statusCode}: not JSON: ${text.slice(0, 200)}`));
+            return;
+          }
+          if (parsed.errors?.length) {
+            reject(
+              new GraphqlRequestError(
+                parsed.errors.map((e) => e.message).join('; '),
+                parsed.errors.map((e) => e.extensions?.code ?? 'UNKNOWN'),
+              ),
+            );
+          } else if (parsed.data === undefined) {
+            reject(new Error(`HTTP ${res.statusCode}: no data`));
+          } else {
+            resolve(parsed.data);
+          }
+        });
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  };
   return {
     request<T>(query: string, variables: Readonly<Record<string, unknown>> = {}, token?: string): Promise<T> {
-      const body = JSON.stringify({ query, variables });
-      const headers: http.OutgoingHttpHeaders = {
-        'content-type': 'application/json',
-        accept: 'application/graphql-response+json, application/json',
-        'content-length': Buffer.byteLength(body),
-      };
-      if (token) headers.authorization = `Bearer ${token}`;
-      return new Promise<T>((resolve, reject) => {
-        const req = http.request(url, { method: 'POST', agent, headers }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            let parsed: { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
-            try {
-              parsed = JSON.parse(text) as typeof parsed;
-            } catch {
-              reject(new Error(`HTTP ${res.statusCode}: not JSON: ${text.slice(0, 200)}`));
-              return;
-            }
-            if (parsed.errors?.length) {
-              reject(
-                new GraphqlRequestError(
-                  parsed.errors.map((e) => e.message).join('; '),
-                  parsed.errors.map((e) => e.extensions?.code ?? 'UNKNOWN'),
-                ),
-              );
-            } else if (parsed.data === undefined) {
-              reject(new Error(`HTTP ${res.statusCode}: no data`));
-            } else {
-              resolve(parsed.data);
-            }
-          });
-          res.on('error', reject);
-        });
-        req.on('error', reject);
-        req.end(body);
-      });
+      return retryStaleSocket(() => once<T>(query, variables, token));
     },
     close() {
       agent.destroy();
@@ -70,25 +73,35 @@ export function graphqlHttpClient(baseUrl: string, maxSockets = 64): GraphqlHttp
   };
 }
 
+/**
+ * A keep-alive socket the server closed just as it was reused fails with ECONNRESET (or EPIPE)
+ * before the request was read: retry once. Safe here: mutations carry an idempotency key, and
+ * a probe message keeps its original start time.
+ */
+function retryStaleSocket<T>(attempt: () => Promise<T>): Promise<T> {
+  return attempt().catch((error: unknown) => {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code === 'ECONNRESET' || code === 'EPIPE') return attempt();
+    throw error;
+  });
+}
+
 /** POSTs a raw body to a baseline server's publish endpoint. */
 export function httpPoster(baseUrl: string, path: string, maxSockets = 64): { post(body: string): Promise<void>; close(): void } {
   const url = new URL(path, baseUrl);
   const agent = new http.Agent({ keepAlive: true, maxSockets });
-  return {
-    post(body: string) {
-      return new Promise<void>((resolve, reject) => {
-        const req = http.request(
-          url,
-          { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
-          (res) => {
-            res.resume();
-            res.on('end', () => (res.statusCode === 200 || res.statusCode === 204 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
-          },
-        );
-        req.on('error', reject);
-        req.end(body);
+  const once = (body: string) =>
+    new Promise<void>((resolve, reject) => {
+      const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+      const req = http.request(url, { method: 'POST', agent, headers }, (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 || res.statusCode === 204 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
       });
-    },
+      req.on('error', reject);
+      req.end(body);
+    });
+  return {
+    post: (body) => retryStaleSocket(() => once(body)),
     close() {
       agent.destroy();
     },

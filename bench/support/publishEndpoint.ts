@@ -6,7 +6,7 @@
 import http from 'node:http';
 
 export function publishServer(onPublish: (body: string) => void): http.Server {
-  return http.createServer((req, res) => {
+  const server = http.createServer((req, res) => {
     if (req.method === 'POST' && req.url === '/publish') {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -22,4 +22,7 @@ export function publishServer(onPublish: (body: string) => void): http.Server {
     }
     res.writeHead(404).end();
   });
+  // The poster keeps its sockets between phases; do not close them under it.
+  server.keepAliveTimeout = 120_000;
+  return server;
 }
