@@ -7,7 +7,7 @@
 import type { BenchChild } from './childProcesses.ts';
 import { spawnBenchChild } from './childProcesses.ts';
 import { randomUUID } from 'node:crypto';
-import { createThread, graphqlHttpClient, POST_MESSAGE, registerUser } from './graphqlHttp.ts';
+import { createThread, graphqlHttpClient, POST_MESSAGE, registerUser, THREAD_BY_ID } from './graphqlHttp.ts';
 import { scratchMysqlDatabase, scratchSqliteDatabase, type ScratchDatabase } from './scratchDatabases.ts';
 import { startBaselineServer, startThrdsServer, type ServerHandle } from './thrdsServer.ts';
 import type { ConnectRequest, SubscriberProtocol } from '../clients/subscribers.ts';
@@ -79,14 +79,19 @@ export async function openRig(options: RigOptions): Promise<Rig> {
         openFiles: serverFiles,
         ...(options.cpuProfileDir ? { cpuProfileDir: options.cpuProfileDir } : {}),
       });
-      const client = graphqlHttpClient(server.baseUrl, 32);
+      const client = graphqlHttpClient(server.baseUrl, 64);
       try {
         token = await registerUser(client, 'fanout');
         threadId = await createThread(client, token, 'fan-out bench');
-        // Concurrent posts open the server's whole database pool now, so that memory
-        // measured from here on is the subscribers' and not the pool's.
+        // Concurrent posts and reads open the server's whole database pool now (posts alone
+        // share a few connections), so that memory measured from here on is the subscribers'.
         const t = threadId;
-        await Promise.all(Array.from({ length: 32 }, (_, i) => client.request(POST_MESSAGE, { t, b: `pool warm-up ${i}`, k: randomUUID() }, token)));
+        for (let round = 0; round < 3; round++) {
+          await Promise.all([
+            ...Array.from({ length: 16 }, (_, i) => client.request(POST_MESSAGE, { t, b: `pool warm-up ${i}`, k: randomUUID() }, token)),
+            ...Array.from({ length: 48 }, () => client.request(THREAD_BY_ID, { t })),
+          ]);
+        }
       } finally {
         client.close();
       }

@@ -120,6 +120,8 @@ export const POST_MESSAGE = `mutation Post($t: ID!, $b: String!, $k: String!) {
   postMessage(input: { threadId: $t, body: $b, idempotencyKey: $k }) { message { id position } position }
 }`;
 
+export const THREAD_BY_ID = `query Thread($t: ID!) { thread(id: $t) { id } }`;
+
 export const THREAD_EVENTS = `subscription Events($t: ID!, $after: Position) {
   threadEvents(threadId: $t, after: $after) { ... on MessagePosted { position message { id body } } }
 }`;
