@@ -10,7 +10,8 @@
  * the stored hash itself belongs elsewhere in the chain: the event was
  * moved, `reordered`.
  */
-import { chainHash, GENESIS_HASH } from '../events/hashChain.ts';
+import { GENESIS_HASH } from '../events/hashChain.ts';
+import { type ChainHashFn, hashFunctionFor } from './fastChainHash.ts';
 import type { LogHead } from '../events/eventStore.ts';
 import type { StoredEvent } from '../events/types.ts';
 
@@ -33,6 +34,7 @@ export class ChainCheck {
   private lastHash: string;
   private suspect: Suspect | undefined;
   private checked = 0;
+  private chainHash: ChainHashFn | undefined;
 
   constructor(start: LogHead = { position: 0, hash: GENESIS_HASH }) {
     this.lastPosition = start.position;
@@ -54,7 +56,8 @@ export class ChainCheck {
     if (suspect) return this.classify(suspect, event);
     const expected = this.lastPosition + 1;
     if (event.position !== expected) return this.misplaced(expected, event.position);
-    if (chainHash(this.lastHash, event) !== event.hash) {
+    this.chainHash ??= hashFunctionFor(this.lastHash, event);
+    if (this.chainHash(this.lastHash, event) !== event.hash) {
       this.suspect = { position: event.position, storedHash: event.hash };
       return undefined;
     }
@@ -90,6 +93,7 @@ export class ChainCheck {
   }
 
   private classify(suspect: Suspect, next: StoredEvent): Finding {
+    const chainHash = this.chainHash ?? hashFunctionFor(suspect.storedHash, next);
     if (next.position === suspect.position + 1 && chainHash(suspect.storedHash, next) === next.hash) {
       return {
         kind: 'edited',

@@ -23,7 +23,8 @@ export async function exportLog(db: Database, out: Pick<LineWriter, 'line' | 'fl
     after,
     head.position,
   ])) {
-    await out.line(lineFromRow(row));
+    const full = out.line(lineFromRow(row));
+    if (full) await full;
     count += 1;
     if ((count & 0x3fff) === 0) options.onProgress?.(count, total);
   }

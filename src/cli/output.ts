@@ -12,11 +12,14 @@ export class LineWriter {
     private readonly chunkBytes = 64 * 1024,
   ) {}
 
-  /** Queues one line (without its newline); resolves at once unless the stream is full. */
-  async line(text: string): Promise<void> {
+  /**
+   * Queues one line (without its newline). Returns a promise only when it
+   * wrote a chunk and must wait for the stream to drain: `await` it then.
+   */
+  line(text: string): Promise<void> | undefined {
     this.chunk.push(text);
     this.size += text.length + 1;
-    if (this.size >= this.chunkBytes) await this.flush();
+    return this.size >= this.chunkBytes ? this.flush() : undefined;
   }
 
   async flush(): Promise<void> {

@@ -60,7 +60,7 @@ export function projectionsNamed(names: readonly string[]): Projection[] {
 
 export async function rebuildProjections(db: Database, options: RebuildOptions = {}): Promise<RebuildResult> {
   const projections = options.projections ?? allProjections;
-  const pageSize = options.pageSize ?? 10_000;
+  const pageSize = options.pageSize ?? 25_000;
   const swapWithin = options.swapWithin ?? 2_000;
   for (const p of projections) {
     if (db.dialect === 'mysql') await db.execute(`DROP TABLE IF EXISTS ${retiredName(p.table)}`);

@@ -1,0 +1,88 @@
+/**
+ * Audit and replay tools: events/s for `verify`, `export` and a full
+ * `rebuild` of a synthetic log (1,000,000 events; 5,000 under --quick) on
+ * SQLite and MariaDB, each beside the raw rate of scanning the same table
+ * with a plain SELECT in the same run. Target: at least half the raw rate.
+ * THRDS_BENCH_LOG_EVENTS overrides the log size.
+ */
+import { createWriteStream } from 'node:fs';
+import { exportLog } from '../src/audit/exportLog.ts';
+import { verifyLog } from '../src/audit/verifyLog.ts';
+import { LineWriter } from '../src/cli/output.ts';
+import type { Database } from '../src/db/database.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { openDatabase } from '../src/db/openDatabase.ts';
+import { EVENT_COLUMNS } from '../src/events/eventRows.ts';
+import { rebuildProjections } from '../src/projections/rebuild.ts';
+import { seedLog } from './logTools/seedLog.ts';
+import { type ScratchDatabase, scratchMysqlDatabase, scratchSqliteDatabase } from './support/scratchDatabases.ts';
+import type { BenchModule, BenchRow } from './types.ts';
+
+async function seconds(fn: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await fn();
+  return (performance.now() - started) / 1000;
+}
+
+/** The baseline: every column of every row, in position order, through the same streaming query path. */
+async function rawScan(db: Database): Promise<number> {
+  let rows = 0;
+  for await (const _row of db.stream(`SELECT ${EVENT_COLUMNS} FROM events ORDER BY position`)) rows += 1;
+  return rows;
+}
+
+async function measureStore(label: string, scratch: ScratchDatabase, count: number): Promise<BenchRow[]> {
+  const db = await openDatabase(scratch.url);
+  try {
+    await migrate(db);
+    const seeding = await seconds(() => seedLog(db, count));
+    console.error(`[logTools] ${label}: seeded ${count} events in ${seeding.toFixed(1)} s`);
+    await rawScan(db); // warm the cache so the first tool measured is not the one that pays for it
+    const raw = count / Math.min(await seconds(() => rawScan(db)), await seconds(() => rawScan(db)));
+
+    const verifySeconds = await seconds(async () => {
+      const result = await verifyLog(db);
+      if (result.finding || result.count !== count) throw new Error(`verify failed on the seeded log: ${JSON.stringify(result)}`);
+    });
+    const exportSeconds = await seconds(async () => {
+      const sink = createWriteStream('/dev/null');
+      const written = await exportLog(db, new LineWriter(sink));
+      await new Promise<void>((resolve) => sink.end(() => resolve()));
+      if (written !== count) throw new Error(`export wrote ${written} of ${count}`);
+    });
+    const rebuildSeconds = await seconds(async () => {
+      const result = await rebuildProjections(db);
+      if (result.position !== count) throw new Error(`rebuild stopped at ${result.position} of ${count}`);
+    });
+
+    const baseline = { name: `plain SELECT scan, ${label}`, value: Math.round(raw) };
+    const row = (tool: string, secs: number, extra = ''): BenchRow => {
+      const value = Math.round(count / secs);
+      const ratio = value / raw;
+      return {
+        name: `${tool}, ${label}, ${count.toLocaleString('en-US')} events`,
+        value,
+        unit: 'events/s',
+        baseline,
+        ratio: Number(ratio.toFixed(2)),
+        note: `${secs.toFixed(1)} s; target ≥ 0.5× raw scan: ${ratio >= 0.5 ? 'met' : 'NOT met'}${extra}`,
+      };
+    };
+    return [
+      row('thrds verify (hash chain)', verifySeconds),
+      row('thrds export (JSON lines)', exportSeconds),
+      row('thrds rebuild (all read models)', rebuildSeconds, '; writes ~1 row per event into indexed tables'),
+    ];
+  } finally {
+    await db.close();
+    await scratch.drop();
+  }
+}
+
+export const run: BenchModule = async ({ quick, mysqlUrl }) => {
+  const count = Number(process.env.THRDS_BENCH_LOG_EVENTS ?? (quick ? 5_000 : 1_000_000));
+  return [
+    ...(await measureStore('SQLite', scratchSqliteDatabase(), count)),
+    ...(await measureStore('MariaDB', scratchMysqlDatabase(mysqlUrl), count)),
+  ];
+};
