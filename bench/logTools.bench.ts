@@ -5,7 +5,8 @@
  * with a plain SELECT in the same run. Target: at least half the raw rate.
  * THRDS_BENCH_LOG_EVENTS overrides the log size.
  */
-import { createWriteStream } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { exportLog } from '../src/audit/exportLog.ts';
 import { verifyLog } from '../src/audit/verifyLog.ts';
 import { LineWriter } from '../src/cli/output.ts';
@@ -22,6 +23,21 @@ async function seconds(fn: () => Promise<unknown>): Promise<number> {
   const started = performance.now();
   await fn();
   return (performance.now() - started) / 1000;
+}
+
+/** Written the way process.stdout writes to a file (`thrds export > log.jsonl`): synchronously. */
+function nullFile(): Writable {
+  const fd = openSync('/dev/null', 'w');
+  return new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      writeSync(fd, chunk);
+      callback();
+    },
+    final(callback) {
+      closeSync(fd);
+      callback();
+    },
+  });
 }
 
 /** The baseline: every column of every row, in position order, through the same streaming query path. */
@@ -45,7 +61,7 @@ async function measureStore(label: string, scratch: ScratchDatabase, count: numb
       if (result.finding || result.count !== count) throw new Error(`verify failed on the seeded log: ${JSON.stringify(result)}`);
     });
     const exportSeconds = await seconds(async () => {
-      const sink = createWriteStream('/dev/null');
+      const sink = nullFile();
       const written = await exportLog(db, new LineWriter(sink));
       await new Promise<void>((resolve) => sink.end(() => resolve()));
       if (written !== count) throw new Error(`export wrote ${written} of ${count}`);

@@ -4,12 +4,11 @@
  * exporting a million events holds one chunk in memory, not the log.
  */
 export class LineWriter {
-  private chunk: string[] = [];
-  private size = 0;
+  private chunk = '';
 
   constructor(
     private readonly stream: NodeJS.WritableStream = process.stdout,
-    private readonly chunkBytes = 64 * 1024,
+    private readonly chunkBytes = 1 << 20,
   ) {}
 
   /**
@@ -17,16 +16,14 @@ export class LineWriter {
    * wrote a chunk and must wait for the stream to drain: `await` it then.
    */
   line(text: string): Promise<void> | undefined {
-    this.chunk.push(text);
-    this.size += text.length + 1;
-    return this.size >= this.chunkBytes ? this.flush() : undefined;
+    this.chunk += `${text}\n`;
+    return this.chunk.length >= this.chunkBytes ? this.flush() : undefined;
   }
 
   async flush(): Promise<void> {
-    if (this.chunk.length === 0) return;
-    const data = `${this.chunk.join('\n')}\n`;
-    this.chunk = [];
-    this.size = 0;
+    if (this.chunk === '') return;
+    const data = this.chunk;
+    this.chunk = '';
     if (!this.stream.write(data)) await waitForDrain(this.stream);
   }
 }

@@ -35,7 +35,7 @@ export const eventsCommand: Command = {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
 
-    const out = new LineWriter(process.stdout, follow ? 1 : 64 * 1024);
+    const out = new LineWriter(process.stdout, follow ? 1 : 1 << 20);
     await using(await openExisting(args), async (db) => {
       const store = new SqlEventStore(db);
       let last = after;
