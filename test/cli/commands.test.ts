@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, storeKinds, type TestDatabase } from '../support/databases.ts';
 import { openTestThrds, type TestThrds } from '../support/thrds.ts';
 import { seedChat } from './support/chatLog.ts';
-import { runThrds } from './support/runThrds.ts';
+import { runThrds, spawnThrds } from './support/runThrds.ts';
 
 const kinds = await storeKinds();
 
@@ -27,6 +27,19 @@ describe.each(kinds)('thrds migrate and stats on %s', (kind) => {
     const again = await runThrds(['migrate', '--database-url', fresh.url]);
     expect(again.stdout).toContain('up to date, no migrations to apply');
     expect(again.code).toBe(0);
+  });
+
+  it('serve runs the server on the store until SIGTERM', async () => {
+    const child = spawnThrds(['serve', '--port', '0', '--host', '127.0.0.1', '--database-url', t.database.url], { env: { THRDS_SERVE_WEB: '0' } });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+    for (let i = 0; i < 400 && !/listening on/.test(out); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    const port = Number(/localhost:(\d+)\//.exec(out)?.[1]);
+    const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { status: string; position: string };
+    expect(health).toMatchObject({ status: 'ok', position: '25' });
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
   });
 
   it('stats gives events by type, streams, the head, and each checkpoint with its lag', async () => {
