@@ -156,7 +156,7 @@ async function thrds(store: Store, mysqlUrl: string, levels: readonly number[], 
 export const run: BenchModule = async (options) => {
   const levels = options.quick ? [1, 4] : [1, 16, 64];
   const warmupMs = options.quick ? 500 : 1000;
-  const durationMs = options.quick ? 2000 : 5000;
+  const durationMs = options.quick ? 2000 : 4000;
   const referenceLevel = options.quick ? 4 : 16;
   const raw = await rawMysql(options.mysqlUrl, levels, referenceLevel, warmupMs, durationMs);
   const stores: Record<Store, Awaited<ReturnType<typeof thrds>>> = {

@@ -43,7 +43,7 @@ function median(values: readonly number[]): number {
 }
 
 export const run: BenchModule = async (options) => {
-  const runs = options.quick ? 1 : 5;
+  const runs = options.quick ? 1 : 3;
   const node = process.execPath;
   const tsxCli = `${repoRoot}node_modules/.bin/tsx`;
   const bare: number[] = [];

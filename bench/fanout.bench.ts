@@ -230,8 +230,8 @@ export const run: BenchModule = async (options) => {
     const kinds = (['ws', 'socket.io', ...(n <= 1000 ? (['graphql-ws'] as const) : []), 'thrds'] as ServerKind[]).filter(
       (k) => only.length === 0 || only.includes(k),
     );
-    // Bounded work: 10 msg/s for 5 s, then ~200k deliveries as fast as possible.
-    const rate10Messages = quick ? 20 : 50;
+    // Bounded work: 10 msg/s for 3 s (three times), then ~200k deliveries as fast as possible.
+    const rate10Messages = quick ? 20 : 30;
     const maxMessages = quick ? 100 : Math.round(200_000 / n);
     const drainMs = quick ? 15_000 : 30_000;
     const repeats = quick ? 1 : 3;
