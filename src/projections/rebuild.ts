@@ -51,7 +51,7 @@ export interface RebuildResult {
 
 export function projectionsNamed(names: readonly string[]): Projection[] {
   if (names.length === 0) return [...allProjections];
-  return names.map((name) => {
+  return [...new Set(names)].map((name) => {
     const projection = allProjections.find((p) => p.name === name);
     if (!projection) throw new Error(`no projection named ${name} (known: ${allProjections.map((p) => p.name).join(', ')})`);
     return projection;

@@ -1,10 +1,10 @@
 /**
  * `thrds import < log.jsonl`: loads an exported log into an empty store,
- * checking every hash as it goes, then brings the read models up to it.
+ * checking every hash as it goes, then builds the read models up to it.
  */
 import { importLog, ImportRefusedError } from '../../audit/importLog.ts';
 import { BadLineError } from '../../audit/eventLine.ts';
-import { ProjectionEngine } from '../../projections/projectionEngine.ts';
+import { rebuildProjections } from '../../projections/rebuild.ts';
 import { readLines } from '../readLines.ts';
 import { CliError, type Command, commonFlags, openMigrated, progressFor, using } from '../command.ts';
 
@@ -24,9 +24,10 @@ export const importCommand: Command = {
         throw error;
       }
       progress.finish(head.position);
+      // The read models are empty: building them like a rebuild (large pages, then one swap) is the fast way up to the head.
       const projecting = progressFor(args, 'projections');
-      const applied = await new ProjectionEngine(db).catchUp(5000, (position, at) => projecting.update(position, at));
-      projecting.finish(applied);
+      const built = await rebuildProjections(db, { pageSize: 5000, onProgress: (position, at) => projecting.update(position, at) });
+      projecting.finish(built.events);
       console.log(`imported ${head.position} events; head position ${head.position}, hash ${head.hash}; read models caught up`);
       return 0;
     });
