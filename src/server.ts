@@ -15,6 +15,7 @@ import { handleProtocols } from 'graphql-ws';
 import { WebSocketServer } from 'ws';
 import { bearerToken, SessionCache } from './accounts/sessions.ts';
 import { ReadCache } from './projections/readCache.ts';
+import { createGraphqlPostHandler, tooLarge } from './http/graphqlPost.ts';
 import { configFromEnv, type ServerConfig } from './config.ts';
 import { openThrds } from './openThrds.ts';
 import { createContext, type Services } from './schema/context.ts';
@@ -67,6 +68,22 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
         },
       });
 
+      // A body the fast path has read goes to yoga as a Fetch request; yoga's answer is written back.
+      const toYoga = async (req: IncomingMessage, res: ServerResponse, body: Buffer | undefined) => {
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(name, value);
+        const response = await yoga.fetch(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/graphql'}`, { method: req.method ?? 'POST', headers, ...(body ? { body } : {}) });
+        res.writeHead(response.status, Object.fromEntries(response.headers));
+        res.end(Buffer.from(await response.arrayBuffer()));
+      };
+      const graphqlPost = createGraphqlPostHandler(schema, services, MAX_REQUEST_BYTES, (req, res, body) => {
+        toYoga(req, res, body).catch((error: unknown) => {
+          console.error('[thrds] request failed', error);
+          if (!res.headersSent) res.writeHead(500);
+          res.end();
+        });
+      });
+
       const http = createServer((req, res) => route(req, res));
       const route = (req: IncomingMessage, res: ServerResponse) => {
         if (req.url === '/healthz') {
@@ -77,11 +94,10 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
         }
         if (req.url?.startsWith('/graphql')) {
           if (Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BYTES) {
-            const error = { message: `Requests are limited to ${MAX_REQUEST_BYTES} bytes`, extensions: { code: 'BAD_USER_INPUT' } };
-            res.writeHead(413, { 'content-type': 'application/json', connection: 'close' }).end(JSON.stringify({ errors: [error] }));
+            tooLarge(res, MAX_REQUEST_BYTES);
             return;
           }
-          void yoga.requestListener(req, res);
+          if (!graphqlPost(req, res)) void yoga.requestListener(req, res);
           return;
         }
         if (web?.(req, res)) return;
