@@ -97,7 +97,8 @@ describe.each(kinds)('rebuild on %s', (kind) => {
     // Small pages make the fill long enough for posts to land during it.
     const run = await runThrds(['rebuild', '--page-size', '100', '--database-url', t.database.url]);
     const swappedAt = Number(/live at position (\d+)/.exec(run.stdout)?.[1]);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Keep posting until some posts have landed on top of the swapped-in tables.
+    for (let i = 0; i < 200 && (await t.store.head()).position <= swappedAt + 10; i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
     const posted = await posting.stop();
     const samples = await watching.stop();
     await t.store.drain();
