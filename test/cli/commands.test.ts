@@ -34,11 +34,14 @@ describe.each(kinds)('thrds migrate and stats on %s', (kind) => {
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
     const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
-    for (let i = 0; i < 400 && !/listening on/.test(out); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
-    const port = Number(/localhost:(\d+)\//.exec(out)?.[1]);
-    const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { status: string; position: string };
-    expect(health).toMatchObject({ status: 'ok', position: '25' });
-    child.kill('SIGTERM');
+    try {
+      for (let i = 0; i < 400 && !/listening on/.test(out); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+      const port = Number(/localhost:(\d+)\//.exec(out)?.[1]);
+      const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { status: string; position: string };
+      expect(health).toMatchObject({ status: 'ok', position: '25' });
+    } finally {
+      child.kill('SIGTERM');
+    }
     expect(await exited).toBe(0);
   });
 

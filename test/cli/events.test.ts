@@ -78,10 +78,13 @@ describe.each(kinds)('thrds events on %s', (kind) => {
     const until = async (count: number) => {
       for (let i = 0; i < 600 && seen() < count; i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
     };
-    await until(5);
-    await Promise.all([postMessages(t.store, log, 100, { concurrency: 10 }), postMessages(t.store, log, 100, { concurrency: 7 })]);
-    await until(205);
-    child.kill('SIGINT');
+    try {
+      await until(5);
+      await Promise.all([postMessages(t.store, log, 100, { concurrency: 10 }), postMessages(t.store, log, 100, { concurrency: 7 })]);
+      await until(205);
+    } finally {
+      child.kill('SIGINT');
+    }
     expect(await exited).toBe(0);
     expect(parse(out).map((e) => e.position)).toEqual(Array.from({ length: 205 }, (_, i) => i + 31));
   });
