@@ -19,7 +19,7 @@ import { summarize } from './support/cpuProfileSummary.ts';
 import { eventsTableDdl } from './support/eventsTableShape.ts';
 import { createThread, graphqlHttpClient, registerUser } from './support/graphqlHttp.ts';
 import { scratchMysqlDatabase, scratchSqliteDatabase, type ScratchDatabase } from './support/scratchDatabases.ts';
-import { startThrdsServer } from './support/thrdsServer.ts';
+import { startThrdsServer } from './support/serverProcesses.ts';
 import { cpuTimeMs, machineBusySince, machineCpuTicks } from './support/procStat.ts';
 import { fmt } from './support/table.ts';
 

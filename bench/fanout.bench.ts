@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { BenchModule, BenchRow } from './types.ts';
 import type { PhaseReport } from './clients/subscribers.ts';
 import { openRig, serverLabel, type Rig, type ServerKind } from './support/fanoutRig.ts';
-import { serverCpuUs } from './support/thrdsServer.ts';
+import { serverCpuUs } from './support/serverProcesses.ts';
 import { Histogram } from './support/histogram.ts';
 import { summarize } from './support/cpuProfileSummary.ts';
 import { cpuTimeMs, machineBusySince, machineCpuTicks } from './support/procStat.ts';

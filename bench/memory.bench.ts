@@ -11,7 +11,7 @@ import type { BenchModule, BenchRow } from './types.ts';
 import { repoRoot } from './support/childProcesses.ts';
 import { summarizeHeap, type SamplingHeapNode } from './support/heapProfileSummary.ts';
 import { openRig, serverLabel, type ServerKind } from './support/fanoutRig.ts';
-import { serverMemory, type ServerMemory } from './support/thrdsServer.ts';
+import { serverMemory, type ServerMemory } from './support/serverProcesses.ts';
 import { fmt } from './support/table.ts';
 
 interface MemoryResult {

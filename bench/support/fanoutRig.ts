@@ -9,7 +9,7 @@ import { spawnBenchChild } from './childProcesses.ts';
 import { randomUUID } from 'node:crypto';
 import { createThread, graphqlHttpClient, POST_MESSAGE, registerUser, THREAD_BY_ID } from './graphqlHttp.ts';
 import { scratchMysqlDatabase, scratchSqliteDatabase, type ScratchDatabase } from './scratchDatabases.ts';
-import { startBaselineServer, startThrdsServer, type ServerHandle } from './thrdsServer.ts';
+import { startBaselineServer, startThrdsServer, type ServerHandle } from './serverProcesses.ts';
 import type { ConnectRequest, SubscriberProtocol } from '../clients/subscribers.ts';
 import type { PosterConfig } from '../clients/poster.ts';
 

@@ -1,7 +1,8 @@
 /**
- * Runs the real Thrds server (`src/server.ts`, as `npm start` does) in its
- * own process with the server probe loaded, so the bench can read its CPU
- * time from /proc and ask it for memory after a GC.
+ * Server processes under test: the real Thrds server (`src/server.ts`, as
+ * `npm start` runs it) and the baselines, each in its own process with the
+ * server probe loaded, so the bench can read its CPU time and ask it for
+ * memory after a GC or for a profile.
  */
 import { BenchChild, spawnBenchChild } from './childProcesses.ts';
 import { freePort, waitForHttp200 } from './freePort.ts';
