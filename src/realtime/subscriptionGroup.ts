@@ -23,6 +23,8 @@ const FRAME_END = Buffer.from('}');
 /** One subscriber of a group. */
 export interface Member {
   readonly socket: WebSocket;
+  /** The client's subscription id: members with the same id are sent the same frame. */
+  readonly id: string;
   /** `{"id":"<subscription id>","type":"next","payload":` as bytes. */
   readonly prefix: Buffer;
   /** The last position this member has been given (or scanned past). */
@@ -63,14 +65,23 @@ export class SubscriptionGroup {
     return pending;
   }
 
-  /** Sends one result to a member, unless it is too far behind on reading. */
-  deliver(member: Member, position: number, bytes: Buffer): boolean {
+  /**
+   * Sends one result to a member, unless it is too far behind on reading.
+   * `frames` shares the finished frame among members with the same
+   * subscription id (most clients number their first subscription "1").
+   */
+  deliver(member: Member, position: number, bytes: Buffer, frames?: Map<string, Buffer>): boolean {
     if (member.socket.bufferedAmount > this.registry.sendBufferLimit) {
       this.live.delete(member);
       member.onTooSlow();
       return false;
     }
-    member.socket.send(Buffer.concat([member.prefix, bytes, FRAME_END]), { binary: false });
+    let frame = frames?.get(member.id);
+    if (!frame) {
+      frame = Buffer.concat([member.prefix, bytes, FRAME_END]);
+      frames?.set(member.id, frame);
+    }
+    member.socket.send(frame, { binary: false });
     member.last = position;
     return true;
   }
@@ -103,7 +114,8 @@ export class SubscriptionGroup {
       while (this.queue.length > 0 && this.live.size > 0) {
         const event = this.queue.shift()!;
         const bytes = await this.result(event);
-        for (const member of this.live) if (member.last < event.position) this.deliver(member, event.position, bytes);
+        const frames = new Map<string, Buffer>();
+        for (const member of this.live) if (member.last < event.position) this.deliver(member, event.position, bytes, frames);
       }
     } catch (error) {
       console.error('[thrds] a subscription group could not execute an event; its members are dropped to resume', error);

@@ -317,7 +317,7 @@ class LiveSubscription implements Member, Operation {
   constructor(
     private readonly shared: Shared,
     readonly socket: WebSocket,
-    id: string,
+    readonly id: string,
     private readonly group: SubscriptionGroup,
     events: FeedSubscription,
   ) {
