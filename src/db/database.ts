@@ -7,9 +7,20 @@ export type Dialect = 'mysql' | 'sqlite';
 
 export type Row = Record<string, unknown>;
 
+export interface Statement {
+  readonly sql: string;
+  readonly params: readonly unknown[];
+}
+
 export interface Sql {
   query<T = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   execute(sql: string, params?: readonly unknown[]): Promise<{ affectedRows: number }>;
+  /**
+   * Runs writes in order and returns each one's affected rows. On MySQL they
+   * travel in one round trip (a multi-statement query: values are still
+   * escaped placeholders, never text); a failure stops the rest.
+   */
+  batch(statements: readonly Statement[]): Promise<number[]>;
 }
 
 export interface Database extends Sql {

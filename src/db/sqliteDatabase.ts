@@ -47,6 +47,9 @@ function sqlOn(db: BetterSqlite3.Database): Sql {
     async execute(sql: string, params: readonly unknown[] = []) {
       return { affectedRows: db.prepare(sql).run(...bind(params)).changes };
     },
+    async batch(statements) {
+      return statements.map((st) => db.prepare(st.sql).run(...bind(st.params)).changes);
+    },
   };
 }
 
@@ -79,6 +82,7 @@ export function openSqliteDatabase(path: string): Database {
     forUpdate: '',
     query: readSql.query,
     execute: (sql, params) => withWriteLock(lockKey, () => writeSql.execute(sql, params)),
+    batch: (statements) => withWriteLock(lockKey, () => writeSql.batch(statements)),
     transaction,
     exec: (script) =>
       withWriteLock(lockKey, async () => {

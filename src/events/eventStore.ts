@@ -2,7 +2,7 @@
  * The event store contract. One implementation (`SqlEventStore`) runs on
  * both database adapters; the conformance suite in test/ holds them to it.
  */
-import type { Sql } from '../db/database.ts';
+import type { Sql, Statement } from '../db/database.ts';
 import type { EventMetadata, NewEvent, StoredEvent } from './types.ts';
 
 /** `number`: the stream must be at exactly this version (0: must not exist). */
@@ -45,8 +45,20 @@ export interface LogHead {
   readonly hash: string;
 }
 
-/** Runs inside every append transaction after the events are written (inline projections). */
-export type TransactionHook = (tx: Sql, events: readonly StoredEvent[], headBefore: LogHead) => Promise<void>;
+/**
+ * The writes of one append transaction, sent together (one round trip on
+ * MySQL) after every hook has added its own. `check` sees the statement's
+ * affected rows and throws to roll the whole transaction back.
+ */
+export interface WriteBatch {
+  add(statement: Statement, check?: (affectedRows: number) => void): void;
+}
+
+/**
+ * Runs inside every append transaction (inline projections): it may read
+ * through `tx` and adds its writes to `writes`, which run after the events'.
+ */
+export type TransactionHook = (tx: Sql, events: readonly StoredEvent[], headBefore: LogHead, writes: WriteBatch) => Promise<void>;
 
 export interface EventStore {
   append(request: AppendRequest): Promise<AppendResult>;

@@ -10,10 +10,10 @@
  * a reader tailing `position > last` can never skip a late commit.
  */
 import { randomUUID } from 'node:crypto';
-import type { Database, Sql } from '../db/database.ts';
+import type { Database, Sql, Statement } from '../db/database.ts';
 import { isUniqueViolation } from '../db/database.ts';
 import { ConcurrencyError } from '../errors.ts';
-import type { AppendRequest, AppendResult, EventStore, LogHead, ReadAllOptions, TransactionHook } from './eventStore.ts';
+import type { AppendRequest, AppendResult, EventStore, LogHead, ReadAllOptions, TransactionHook, WriteBatch } from './eventStore.ts';
 import { EVENT_COLUMNS, type EventRow, eventFromRow, rowValues } from './eventRows.ts';
 import { inList, valuesList } from '../db/sqlFragments.ts';
 import { GroupCommitter } from './groupCommit.ts';
@@ -113,23 +113,26 @@ export class SqlEventStore implements EventStore {
         newEventId: this.newEventId,
       });
 
-      for (let i = 0; i < plan.events.length; i += INSERT_CHUNK) {
-        const chunk = plan.events.slice(i, i + INSERT_CHUNK);
-        await tx.execute(`INSERT INTO events (${EVENT_COLUMNS}) VALUES ${valuesList(10, chunk.length)}`, chunk.flatMap(rowValues));
-      }
-      if (plan.keys.length > 0) {
-        await tx.execute(
-          `INSERT INTO idempotency_keys (idem_key, request_hash, first_position, last_position) VALUES ${valuesList(4, plan.keys.length)}`,
-          plan.keys.flatMap((k) => [k.key, k.requestHash, k.firstPosition, k.lastPosition]),
-        );
-      }
+      // Credentials and the like first: a unique key they break fails this group before anything else is sent.
       for (const [i, outcome] of plan.outcomes.entries()) {
         const hook = batch[i]!.withinTransaction;
         if (hook && outcome.kind === 'appended') await hook(tx, outcome.events);
       }
       if (plan.events.length > 0) {
-        for (const hook of this.hooks) await hook(tx, plan.events, headBefore);
-        await tx.execute('UPDATE log_head SET position = ?, hash = ? WHERE id = 1', [plan.head.position, plan.head.hash]);
+        const writes = new Writes();
+        for (let i = 0; i < plan.events.length; i += INSERT_CHUNK) {
+          const chunk = plan.events.slice(i, i + INSERT_CHUNK);
+          writes.add({ sql: `INSERT INTO events (${EVENT_COLUMNS}) VALUES ${valuesList(10, chunk.length)}`, params: chunk.flatMap(rowValues) });
+        }
+        if (plan.keys.length > 0) {
+          writes.add({
+            sql: `INSERT INTO idempotency_keys (idem_key, request_hash, first_position, last_position) VALUES ${valuesList(4, plan.keys.length)}`,
+            params: plan.keys.flatMap((k) => [k.key, k.requestHash, k.firstPosition, k.lastPosition]),
+          });
+        }
+        for (const hook of this.hooks) await hook(tx, plan.events, headBefore, writes);
+        writes.add({ sql: 'UPDATE log_head SET position = ?, hash = ? WHERE id = 1', params: [plan.head.position, plan.head.hash] });
+        await writes.run(tx);
       }
       return { outcomes: await this.results(tx, batch, plan.outcomes), committed: plan.events, head: plan.head, knownBefore: headBefore };
     }).catch((error: unknown) => {
@@ -185,6 +188,36 @@ export class SqlEventStore implements EventStore {
         };
       }),
     );
+  }
+}
+
+/** The group's writes, sent in one batch; each statement's check runs on its affected rows. */
+class Writes implements WriteBatch {
+  private readonly statements: Statement[] = [];
+  private readonly checks: Array<((affectedRows: number) => void) | undefined> = [];
+
+  add(statement: Statement, check?: (affectedRows: number) => void): void {
+    this.statements.push(statement);
+    this.checks.push(check);
+  }
+
+  /** Sends the statements in as few round trips as stay under `maxBytes` each (the server's packet limit is 16 MiB by default). */
+  async run(tx: Sql, maxBytes = 4 * 1024 * 1024): Promise<void> {
+    const affected: number[] = [];
+    let part: Statement[] = [];
+    let bytes = 0;
+    for (const statement of this.statements) {
+      const size = statement.sql.length + statement.params.reduce<number>((n, p) => n + (typeof p === 'string' ? Buffer.byteLength(p) * 2 : 24), 0);
+      if (part.length > 0 && bytes + size > maxBytes) {
+        affected.push(...(await tx.batch(part)));
+        part = [];
+        bytes = 0;
+      }
+      part.push(statement);
+      bytes += size;
+    }
+    if (part.length > 0) affected.push(...(await tx.batch(part)));
+    this.checks.forEach((check, i) => check?.(affected[i] ?? 0));
   }
 }
 

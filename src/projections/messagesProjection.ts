@@ -1,8 +1,8 @@
 /** messages: one row per posted message. */
-import type { Sql } from '../db/database.ts';
 import type { StoredEvent } from '../events/types.ts';
+import type { Statement } from '../db/database.ts';
 import { valuesList } from '../db/sqlFragments.ts';
-import { type Projection, tableName } from './projection.ts';
+import { type Projection, projection, tableName } from './projection.ts';
 
 export interface MessageRow {
   readonly id: string;
@@ -34,17 +34,15 @@ export function evolveMessages(events: readonly StoredEvent[]): MessageRow[] {
   });
 }
 
-export const messagesProjection: Projection = {
-  name: 'messages',
-  table: 'messages',
-  async apply(tx: Sql, events, table = 'messages') {
-    const rows = evolveMessages(events);
-    for (let i = 0; i < rows.length; i += 500) {
-      const chunk = rows.slice(i, i + 500);
-      await tx.execute(
-        `INSERT INTO ${tableName(table)} (id, thread_id, author_id, body, posted_at, position, reply_to_id, format) VALUES ${valuesList(8, chunk.length)}`,
-        chunk.flatMap((r) => [r.id, r.threadId, r.authorId, r.body, r.postedAt, r.position, r.replyToId, r.format]),
-      );
-    }
-  },
-};
+export const messagesProjection: Projection = projection('messages', (events, table = 'messages') => {
+  const rows = evolveMessages(events);
+  const statements: Statement[] = [];
+  for (let i = 0; i < rows.length; i += 500) {
+    const chunk = rows.slice(i, i + 500);
+    statements.push({
+      sql: `INSERT INTO ${tableName(table)} (id, thread_id, author_id, body, posted_at, position, reply_to_id, format) VALUES ${valuesList(8, chunk.length)}`,
+      params: chunk.flatMap((r) => [r.id, r.threadId, r.authorId, r.body, r.postedAt, r.position, r.replyToId, r.format]),
+    });
+  }
+  return statements;
+});

@@ -31,7 +31,7 @@ export class ProjectionEngine {
   ) {}
 
   /** The hook the event store runs inside each append transaction. */
-  readonly inline: TransactionHook = async (tx, events, headBefore) => {
+  readonly inline: TransactionHook = async (tx, events, headBefore, writes) => {
     const last = events.at(-1)!.position;
     let live = this.projections;
     if (this.liveAt !== headBefore.position) {
@@ -42,14 +42,18 @@ export class ProjectionEngine {
     if (live.length < this.projections.length) this.behind = true;
     if (live.length === 0) return;
     const current = events.map(upcast);
-    for (const projection of live) await projection.apply(tx, current);
+    for (const projection of live) for (const statement of projection.statements(current)) writes.add(statement);
     // The guard on the old position makes a stale `liveAt` fail loudly instead of skipping events.
-    const { affectedRows } = await tx.execute(`UPDATE projection_checkpoints SET position = ? WHERE position = ? AND name IN (${inList(live)})`, [
-      last,
-      headBefore.position,
-      ...live.map((p) => p.name),
-    ]);
-    if (affectedRows !== live.length) throw new Error('projection checkpoints moved under an append; retrying after re-reading them');
+    const expected = live.length;
+    writes.add(
+      {
+        sql: `UPDATE projection_checkpoints SET position = ? WHERE position = ? AND name IN (${inList(live)})`,
+        params: [last, headBefore.position, ...live.map((p) => p.name)],
+      },
+      (affectedRows) => {
+        if (affectedRows !== expected) throw new Error('projection checkpoints moved under an append; retrying after re-reading them');
+      },
+    );
     if (live.length === this.projections.length) this.liveAt = last;
   };
 

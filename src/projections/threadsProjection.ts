@@ -1,8 +1,8 @@
 /** threads: one row per thread, with its message count and latest activity. */
-import type { Sql } from '../db/database.ts';
+import type { Statement } from '../db/database.ts';
 import type { StoredEvent } from '../events/types.ts';
 import { inList, valuesList } from '../db/sqlFragments.ts';
-import { type Projection, tableName } from './projection.ts';
+import { type Projection, projection, tableName } from './projection.ts';
 
 export interface ThreadRow {
   readonly id: string;
@@ -57,28 +57,26 @@ export function evolveThreads(events: readonly StoredEvent[]): ThreadChanges {
   return { created, activity };
 }
 
-export const threadsProjection: Projection = {
-  name: 'threads',
-  table: 'threads',
-  async apply(tx: Sql, events, table = 'threads') {
-    const { created, activity } = evolveThreads(events);
-    const t = tableName(table);
-    if (created.size > 0) {
-      const rows = [...created.values()];
-      await tx.execute(
-        `INSERT INTO ${t} (id, title, created_by, created_at, message_count, last_activity_at, position) VALUES ${valuesList(7, rows.length)}`,
-        rows.flatMap((r) => [r.id, r.title, r.createdBy, r.createdAt, r.messageCount, r.lastActivityAt, r.position]),
-      );
-    }
-    if (activity.size > 0) {
-      // One statement for every thread the group touched: one round trip, not one per thread.
-      const ids = [...activity.keys()];
-      const cases = ids.map(() => 'WHEN ? THEN ?').join(' ');
-      const column = (pick: (a: ThreadActivity) => number) => ids.flatMap((id) => [id, pick(activity.get(id)!)]);
-      await tx.execute(
-        `UPDATE ${t} SET message_count = message_count + CASE id ${cases} END, last_activity_at = CASE id ${cases} END, position = CASE id ${cases} END WHERE id IN (${inList(ids)})`,
-        [...column((a) => a.added), ...column((a) => a.lastActivityAt), ...column((a) => a.position), ...ids],
-      );
-    }
-  },
-};
+export const threadsProjection: Projection = projection('threads', (events, table = 'threads') => {
+  const { created, activity } = evolveThreads(events);
+  const t = tableName(table);
+  const statements: Statement[] = [];
+  if (created.size > 0) {
+    const rows = [...created.values()];
+    statements.push({
+      sql: `INSERT INTO ${t} (id, title, created_by, created_at, message_count, last_activity_at, position) VALUES ${valuesList(7, rows.length)}`,
+      params: rows.flatMap((r) => [r.id, r.title, r.createdBy, r.createdAt, r.messageCount, r.lastActivityAt, r.position]),
+    });
+  }
+  if (activity.size > 0) {
+    // One statement for every thread the events touched, not one per thread.
+    const ids = [...activity.keys()];
+    const cases = ids.map(() => 'WHEN ? THEN ?').join(' ');
+    const column = (pick: (a: ThreadActivity) => number) => ids.flatMap((id) => [id, pick(activity.get(id)!)]);
+    statements.push({
+      sql: `UPDATE ${t} SET message_count = message_count + CASE id ${cases} END, last_activity_at = CASE id ${cases} END, position = CASE id ${cases} END WHERE id IN (${inList(ids)})`,
+      params: [...column((a) => a.added), ...column((a) => a.lastActivityAt), ...column((a) => a.position), ...ids],
+    });
+  }
+  return statements;
+});

@@ -1,8 +1,7 @@
 /** users: one row per registered user. */
-import type { Sql } from '../db/database.ts';
 import type { StoredEvent } from '../events/types.ts';
 import { valuesList } from '../db/sqlFragments.ts';
-import { type Projection, tableName } from './projection.ts';
+import { type Projection, projection, tableName } from './projection.ts';
 
 export interface UserRow {
   readonly id: string;
@@ -20,15 +19,13 @@ export function evolveUsers(events: readonly StoredEvent[]): UserRow[] {
   });
 }
 
-export const usersProjection: Projection = {
-  name: 'users',
-  table: 'users',
-  async apply(tx: Sql, events, table = 'users') {
-    const rows = evolveUsers(events);
-    if (rows.length === 0) return;
-    await tx.execute(
-      `INSERT INTO ${tableName(table)} (id, username, display_name, registered_at, position) VALUES ${valuesList(5, rows.length)}`,
-      rows.flatMap((r) => [r.id, r.username, r.displayName, r.registeredAt, r.position]),
-    );
-  },
-};
+export const usersProjection: Projection = projection('users', (events, table = 'users') => {
+  const rows = evolveUsers(events);
+  if (rows.length === 0) return [];
+  return [
+    {
+      sql: `INSERT INTO ${tableName(table)} (id, username, display_name, registered_at, position) VALUES ${valuesList(5, rows.length)}`,
+      params: rows.flatMap((r) => [r.id, r.username, r.displayName, r.registeredAt, r.position]),
+    },
+  ];
+});

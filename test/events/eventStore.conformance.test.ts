@@ -140,6 +140,15 @@ describe.each(kinds)('event store on %s', (kind) => {
     expect(transactions).toBeLessThan(50);
   });
 
+  it('commits a group far larger than one round trip may carry', async () => {
+    const big = '🎉'.repeat(4000);
+    const results = await Promise.all(Array.from({ length: 300 }, (_, i) => t.store.append(one(`large-${i % 7}`, { i, big }))));
+    expect(new Set(results.map((r) => r.firstPosition)).size).toBe(300);
+    const stored = await t.store.readAll({ after: results[0]!.firstPosition - 1, limit: 300 });
+    expect(stored.every((e) => e.data.big === big)).toBe(true);
+    await assertGapFree(t);
+  });
+
   it('keeps positions gap-free and in commit order while 20 independent writers append and readers tail', async () => {
     const writers = await Promise.all(Array.from({ length: 20 }, () => t.another()));
     const start = (await t.store.head()).position;
