@@ -6,10 +6,9 @@
  * transaction itself fails, each request is retried alone, so one request
  * that breaks a constraint cannot take its neighbours down with it.
  *
- * Up to `maxInFlight` groups may be under way at once. They still take the
- * counter row one after the other, but a group can take it while the one
- * before waits for its fsync (InnoDB releases row locks at commit and
- * flushes the redo log after), so the disk's latency overlaps with work.
+ * One group is under way at a time. Two in flight were measured on MariaDB:
+ * they halve the group size and lose more to lock waits on the counter row
+ * than the overlapping fsyncs gain (16 writers: 4,570 vs 2,472 appends/s).
  */
 export type BatchCommit<Req, Res> = (batch: readonly Req[]) => Promise<ReadonlyArray<Res | Error>>;
 
@@ -19,26 +18,16 @@ interface Waiting<Req, Res> {
   readonly reject: (error: unknown) => void;
 }
 
-export interface GroupCommitOptions {
-  readonly maxBatch?: number;
-  readonly maxInFlight?: number;
-}
-
 export class GroupCommitter<Req, Res> {
   private queue: Waiting<Req, Res>[] = [];
-  private inFlight = 0;
+  private committing = false;
   private scheduled = false;
   private idle: Array<() => void> = [];
-  private readonly maxBatch: number;
-  private readonly maxInFlight: number;
 
   constructor(
     private readonly commit: BatchCommit<Req, Res>,
-    options: GroupCommitOptions = {},
-  ) {
-    this.maxBatch = options.maxBatch ?? 500;
-    this.maxInFlight = Math.max(1, options.maxInFlight ?? 1);
-  }
+    private readonly maxBatch = 500,
+  ) {}
 
   submit(request: Req): Promise<Res> {
     return new Promise<Res>((resolve, reject) => {
@@ -49,7 +38,7 @@ export class GroupCommitter<Req, Res> {
 
   /** Resolves when everything submitted so far has settled. */
   drain(): Promise<void> {
-    if (this.queue.length === 0 && this.inFlight === 0 && !this.scheduled) return Promise.resolve();
+    if (this.queue.length === 0 && !this.committing && !this.scheduled) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
   }
 
@@ -59,21 +48,21 @@ export class GroupCommitter<Req, Res> {
    * next group before the requests that arrived meanwhile were even read.
    */
   private schedule(): void {
-    if (this.scheduled || this.inFlight >= this.maxInFlight) return;
+    if (this.scheduled || this.committing) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      while (this.inFlight < this.maxInFlight && this.queue.length > 0) void this.launch(this.queue.splice(0, this.maxBatch));
-      this.settleIdle();
+      if (this.queue.length > 0) void this.launch(this.queue.splice(0, this.maxBatch));
+      else this.settleIdle();
     });
   }
 
   private async launch(batch: Waiting<Req, Res>[]): Promise<void> {
-    this.inFlight += 1;
+    this.committing = true;
     try {
       await this.commitGroup(batch);
     } finally {
-      this.inFlight -= 1;
+      this.committing = false;
       if (this.queue.length > 0) this.schedule();
       this.settleIdle();
     }
@@ -98,7 +87,7 @@ export class GroupCommitter<Req, Res> {
   }
 
   private settleIdle(): void {
-    if (this.queue.length > 0 || this.inFlight > 0 || this.scheduled) return;
+    if (this.queue.length > 0 || this.committing || this.scheduled) return;
     const waiting = this.idle;
     this.idle = [];
     for (const resolve of waiting) resolve();

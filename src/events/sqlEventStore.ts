@@ -25,8 +25,6 @@ export interface SqlEventStoreOptions {
   readonly clock?: () => number;
   readonly newEventId?: () => string;
   readonly maxBatch?: number;
-  /** Groups under way at once (default 1: measured on MariaDB, two halve the group size and lose more to lock waits than they gain). */
-  readonly maxInFlight?: number;
 }
 
 const INSERT_CHUNK = 500;
@@ -51,10 +49,7 @@ export class SqlEventStore implements EventStore {
     this.hooks = [...(options.hooks ?? [])];
     this.clock = options.clock ?? Date.now;
     this.newEventId = options.newEventId ?? randomUUID;
-    this.committer = new GroupCommitter((batch) => this.commitGroup(batch), {
-      maxBatch: options.maxBatch ?? 500,
-      maxInFlight: options.maxInFlight ?? 1,
-    });
+    this.committer = new GroupCommitter((batch) => this.commitGroup(batch), options.maxBatch ?? 500);
   }
 
   /** Adds a hook that runs inside every later append transaction. */
