@@ -2,8 +2,9 @@
  * The event store over either database adapter. Every append goes through
  * the group committer; one transaction per group:
  *
- *   lock log_head → read versions/keys → plan (pure) → insert events and
- *   keys → run hooks (inline projections, credentials) → move log_head → commit
+ *   lock log_head → read versions/keys → plan (pure) → per-request writes
+ *   (credentials) → one batch: events, keys, hook writes (inline
+ *   projections), log_head → commit
  *
  * Positions come from log_head, locked for the whole transaction, so a
  * position is only ever handed out after every lower one has committed:
@@ -33,7 +34,7 @@ export class SqlEventStore implements EventStore {
   readonly stats = { transactions: 0, appends: 0, events: 0 };
   private readonly listeners = new Set<(events: readonly StoredEvent[]) => void>();
   private readonly committer: GroupCommitter<AppendRequest, AppendResult>;
-  private readonly hooks: TransactionHook[];
+  private readonly hooks: readonly TransactionHook[];
   private readonly clock: () => number;
   private readonly newEventId: () => string;
   /**
@@ -46,15 +47,10 @@ export class SqlEventStore implements EventStore {
     readonly db: Database,
     options: SqlEventStoreOptions = {},
   ) {
-    this.hooks = [...(options.hooks ?? [])];
+    this.hooks = options.hooks ?? [];
     this.clock = options.clock ?? Date.now;
     this.newEventId = options.newEventId ?? randomUUID;
     this.committer = new GroupCommitter((batch) => this.commitGroup(batch), options.maxBatch ?? 500);
-  }
-
-  /** Adds a hook that runs inside every later append transaction. */
-  addHook(hook: TransactionHook): void {
-    this.hooks.push(hook);
   }
 
   append(request: AppendRequest): Promise<AppendResult> {

@@ -68,13 +68,7 @@ export interface StoredEvent<E extends { type: string; data: unknown } = { type:
   readonly hash: string;
 }
 
-export type StoredChatEvent = StoredEvent<ChatEvent>;
-
 export const streamOf = {
   thread: (threadId: string) => `thread-${threadId}`,
   user: (userId: string) => `user-${userId}`,
 };
-
-export function isChatEvent(event: StoredEvent): event is StoredChatEvent {
-  return event.type === 'UserRegistered' || event.type === 'ThreadCreated' || event.type === 'MessagePosted';
-}

@@ -21,7 +21,6 @@ import { usersProjection } from './usersProjection.ts';
 export const allProjections: readonly Projection[] = [usersProjection, threadsProjection, messagesProjection];
 
 export class ProjectionEngine {
-  private behind = false;
   /** The head at which every projection was last seen live; saves reading checkpoints per append. */
   private liveAt: number | undefined;
 
@@ -39,7 +38,6 @@ export class ProjectionEngine {
       live = this.projections.filter((p) => checkpoints.get(p.name) === headBefore.position);
     }
     this.liveAt = undefined;
-    if (live.length < this.projections.length) this.behind = true;
     if (live.length === 0) return;
     const current = events.map(upcast);
     for (const projection of live) for (const statement of projection.statements(current)) writes.add(statement);
@@ -56,11 +54,6 @@ export class ProjectionEngine {
     );
     if (live.length === this.projections.length) this.liveAt = last;
   };
-
-  /** True when some projection missed an inline append and needs `catchUp()`. */
-  get needsCatchUp(): boolean {
-    return this.behind;
-  }
 
   /**
    * Brings every projection to the head of the log. Each page takes the
@@ -93,7 +86,6 @@ export class ProjectionEngine {
       onProgress?.(step.position, step.head);
       if (step.count === 0) break;
     }
-    this.behind = false;
     return applied;
   }
 
