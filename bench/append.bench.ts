@@ -8,6 +8,7 @@
  * the log: gap-free positions, each hash chained to the previous event.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { verifyLog } from '../src/audit/verifyLog.ts';
@@ -20,7 +21,7 @@ import { eventsTableDdl } from './support/eventsTableShape.ts';
 import { createThread, graphqlHttpClient, registerUser } from './support/graphqlHttp.ts';
 import { scratchMysqlDatabase, scratchSqliteDatabase, type ScratchDatabase } from './support/scratchDatabases.ts';
 import { startThrdsServer } from './support/serverProcesses.ts';
-import { cpuTimeMs, machineBusySince, machineCpuTicks } from './support/procStat.ts';
+import { cpuTimeMs, findProcess, machineBusySince, machineCpuTicks } from './support/procStat.ts';
 import { fmt } from './support/table.ts';
 
 type Store = 'mariadb' | 'sqlite';
@@ -34,7 +35,20 @@ interface LevelResult extends AppendResult {
   readonly serverCpuShare?: number;
   /** Share of all the machine's CPUs busy during the level (every process). */
   readonly machineBusy: number;
+  /** CPU time per append (warm-up included) of the load process and of the local MariaDB server, µs. */
+  readonly clientCpuUsPerAppend: number;
+  readonly databaseCpuUsPerAppend?: number;
 }
+
+/** The local MariaDB server, whose CPU time each level reads (absent when the database is elsewhere). */
+const databasePid = findProcess(['mariadbd', 'mysqld']);
+
+/** Client + server + database CPU per append: on a machine of `cores`, more than cores ÷ that per second cannot be had. */
+function cpuPerAppend(r: LevelResult): number | undefined {
+  if (r.databaseCpuUsPerAppend === undefined) return undefined;
+  return r.clientCpuUsPerAppend + (r.serverCpuUsPerAppend ?? 0) + r.databaseCpuUsPerAppend;
+}
+const cores = os.cpus().length;
 
 /** THRDS_BENCH_CPU_PROFILE=1: profile the server during each level (this perturbs the figures). */
 const profileDir = process.env.THRDS_BENCH_CPU_PROFILE ? join(repoRoot, 'bench/results/profiles') : undefined;
@@ -54,10 +68,14 @@ async function runLevels(
       const request: AppendRun = { type: 'run', concurrency, warmupMs, durationMs, target };
       if (profileDir && profiled) await profiled.server.request({ type: 'profileStart' }, 'profiling', 30_000);
       const cpuBefore = profiled ? cpuTimeMs(profiled.server.pid) : 0;
+      const clientBefore = cpuTimeMs(load.pid);
+      const databaseBefore = databasePid === undefined ? 0 : cpuTimeMs(databasePid);
       const wallBefore = performance.now();
       const machineBefore = machineCpuTicks();
       const result = await load.request<AppendResult>(request, 'result', warmupMs + durationMs + 60_000);
       const serverCpuMs = profiled ? cpuTimeMs(profiled.server.pid) - cpuBefore : 0;
+      const clientCpuMs = cpuTimeMs(load.pid) - clientBefore;
+      const databaseCpuMs = databasePid === undefined ? undefined : cpuTimeMs(databasePid) - databaseBefore;
       const wallMs = performance.now() - wallBefore;
       const machineBusy = machineBusySince(machineBefore);
       if (profileDir && profiled) {
@@ -73,6 +91,8 @@ async function runLevels(
         ...result,
         concurrency,
         machineBusy,
+        clientCpuUsPerAppend: (clientCpuMs * 1000) / Math.max(1, result.allAppends),
+        ...(databaseCpuMs === undefined ? {} : { databaseCpuUsPerAppend: (databaseCpuMs * 1000) / Math.max(1, result.allAppends) }),
         ...(profiled && result.allAppends > 0
           ? { serverCpuUsPerAppend: (serverCpuMs * 1000) / result.allAppends, serverCpuShare: serverCpuMs / wallMs }
           : {}),
@@ -109,6 +129,18 @@ async function rawMysql(mysqlUrl: string, levels: readonly number[], referenceLe
     return { single, batch100, counter };
   } finally {
     await admin.end();
+    await database.drop();
+  }
+}
+
+/** The command layer and store driven in the load process itself, on a database of its own: what Thrds does without HTTP and GraphQL. */
+async function inProcess(mysqlUrl: string, level: number, warmupMs: number, durationMs: number): Promise<LevelResult> {
+  const database = scratchMysqlDatabase(mysqlUrl);
+  try {
+    const [result] = await runLevels([level], { kind: 'store', databaseUrl: database.url }, warmupMs, durationMs);
+    if (!result) throw new Error('the in-process run returned nothing');
+    return result;
+  } finally {
     await database.drop();
   }
 }
@@ -159,6 +191,7 @@ export const run: BenchModule = async (options) => {
   const durationMs = options.quick ? 2000 : 4000;
   const referenceLevel = options.quick ? 4 : 16;
   const raw = await rawMysql(options.mysqlUrl, levels, referenceLevel, warmupMs, durationMs);
+  const storeOnly = await inProcess(options.mysqlUrl, referenceLevel, warmupMs, durationMs);
   const stores: Record<Store, Awaited<ReturnType<typeof thrds>>> = {
     mariadb: await thrds('mariadb', options.mysqlUrl, levels, warmupMs, durationMs),
     sqlite: await thrds('sqlite', options.mysqlUrl, levels, warmupMs, durationMs),
@@ -183,6 +216,21 @@ export const run: BenchModule = async (options) => {
         ratio: r.perSecond / base.perSecond,
         note: `p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms; server CPU ${fmt(r.serverCpuUsPerAppend ?? Number.NaN)} µs/append (${Math.round((r.serverCpuShare ?? 0) * 100)}% of a core); client CPU ${Math.round(r.cpuShare * 100)}%${client}; machine ${Math.round(r.machineBusy * 100)}% busy${r.failures ? `; ${r.failures} FAILED: ${r.errors[0] ?? ''}` : ''}; log ${gaps.gapFree ? `verified gap-free and hash-chained 1..${gaps.count}` : `FAILED verification: ${gaps.finding ?? `${gaps.count} events`}`}${target}`,
       });
+      const spent = cpuPerAppend(r);
+      const baseSpent = cpuPerAppend(base);
+      if (store === 'mariadb' && spent !== undefined && baseSpent !== undefined) {
+        rows.push({
+          name: `append CPU per message, all processes, MariaDB, ${concurrency} client${concurrency === 1 ? '' : 's'}`,
+          value: spent,
+          unit: 'µs',
+          baseline: { name: `${baseName}: client + MariaDB`, value: baseSpent },
+          ratio: spent / baseSpent,
+          note:
+            `client ${fmt(r.clientCpuUsPerAppend)} + server ${fmt(r.serverCpuUsPerAppend ?? Number.NaN)} + MariaDB ${fmt(r.databaseCpuUsPerAppend ?? Number.NaN)} µs ` +
+            `(raw: client ${fmt(base.clientCpuUsPerAppend)} + MariaDB ${fmt(base.databaseCpuUsPerAppend ?? Number.NaN)}); ` +
+            `CPU ceiling on ${cores} cores: ${fmt((cores * 1e6) / spent)} msg/s (raw ${fmt((cores * 1e6) / baseSpent)})`,
+        });
+      }
       rows.push({
         name: `append p99 latency, ${storeName}, ${concurrency} client${concurrency === 1 ? '' : 's'}`,
         value: r.p99,
@@ -203,6 +251,18 @@ export const run: BenchModule = async (options) => {
       baseline,
       ratio: raw.batch100.perSecond / base.perSecond,
       note: `the ceiling when appends share a transaction; p50 ${fmt(raw.batch100.p50)} ms per transaction`,
+    });
+    const storeSpent = storeOnly.clientCpuUsPerAppend + (storeOnly.databaseCpuUsPerAppend ?? Number.NaN);
+    rows.push({
+      name: `reference: Thrds commands + store in one process (no HTTP, no GraphQL), MariaDB, ${referenceLevel} writers`,
+      value: storeOnly.perSecond,
+      unit: 'msg/s',
+      baseline,
+      ratio: storeOnly.perSecond / base.perSecond,
+      note:
+        `what the server could reach if HTTP and GraphQL cost nothing; p50 ${fmt(storeOnly.p50)} ms, p99 ${fmt(storeOnly.p99)} ms; ` +
+        `CPU per message: Node ${fmt(storeOnly.clientCpuUsPerAppend)} + MariaDB ${fmt(storeOnly.databaseCpuUsPerAppend ?? Number.NaN)} µs (ceiling on ${cores} cores ${fmt((cores * 1e6) / storeSpent)} msg/s)` +
+        `${storeOnly.failures ? `; ${storeOnly.failures} FAILED: ${storeOnly.errors[0] ?? ''}` : ''}`,
     });
     rows.push({
       name: `reference: raw mysql2 counter row FOR UPDATE per event, ${referenceLevel} conn`,

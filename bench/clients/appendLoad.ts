@@ -1,8 +1,8 @@
 /**
  * Append load: `concurrency` closed-loop clients in this process, each
  * appending one message after another for a fixed time, either through
- * Thrds' `postMessage` over HTTP (each client its own thread and keep-alive
- * socket) or as raw mysql2 single-row INSERTs, one transaction each, into a
+ * Thrds' `postMessage` over HTTP (each client its own keep-alive connection,
+ * see leanHttp.ts), through its command layer in this process (no HTTP), or as raw mysql2 single-row INSERTs, one transaction each, into a
  * table of the events table's shape. Reports throughput, latency and this
  * process's CPU share.
  */
@@ -10,7 +10,12 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import { cpuShare, failToParent, serveParent, sendToParent } from '../support/childRuntime.ts';
 import type { IpcMessage } from '../support/childProcesses.ts';
-import { graphqlHttpClient, POST_MESSAGE } from '../support/graphqlHttp.ts';
+import { POST_MESSAGE } from '../support/graphqlHttp.ts';
+import { LeanGraphqlConnection } from '../support/leanHttp.ts';
+import { createThread } from '../../src/commands/createThread.ts';
+import { postMessage } from '../../src/commands/postMessage.ts';
+import { openThrds } from '../../src/openThrds.ts';
+import { ReadCache } from '../../src/projections/readCache.ts';
 import { Histogram } from '../support/histogram.ts';
 
 /**
@@ -28,6 +33,8 @@ export interface AppendRun extends IpcMessage {
   readonly durationMs: number;
   readonly target:
     | { readonly kind: 'thrds'; readonly baseUrl: string; readonly tokens: readonly string[]; readonly threadIds: readonly string[] }
+    /** The command layer and event store in this process (no HTTP, no GraphQL): the most the server could get out of them. */
+    | { readonly kind: 'store'; readonly databaseUrl: string }
     | { readonly kind: 'mysql'; readonly url: string; readonly table: string; readonly mode: MysqlMode };
 }
 
@@ -52,15 +59,28 @@ type AppendOnce = (client: number) => Promise<void>;
 async function prepare(run: AppendRun): Promise<{ append: AppendOnce; batchSize: number; close(): Promise<void> }> {
   const target = run.target;
   if (target.kind === 'thrds') {
-    const http = graphqlHttpClient(target.baseUrl, run.concurrency);
+    const url = new URL('/graphql', target.baseUrl);
+    const connections = Array.from({ length: run.concurrency }, (_, i) => new LeanGraphqlConnection(url, target.tokens[i % target.tokens.length] ?? ''));
     return {
       batchSize: 1,
       append: async (client) => {
         const threadId = target.threadIds[client % target.threadIds.length] ?? '';
-        const token = target.tokens[client % target.tokens.length] ?? '';
-        await http.request(POST_MESSAGE, { t: threadId, b: BODY, k: randomUUID() }, token);
+        await connections[client]!.request(POST_MESSAGE, { t: threadId, b: BODY, k: randomUUID() });
       },
-      close: async () => http.close(),
+      close: async () => connections.forEach((c) => c.close()),
+    };
+  }
+  if (target.kind === 'store') {
+    const thrds = await openThrds({ databaseUrl: target.databaseUrl });
+    const deps = { store: thrds.store, db: thrds.db, clock: Date.now, newId: randomUUID, readCache: new ReadCache(thrds.db) };
+    const actors = Array.from({ length: run.concurrency }, () => ({ userId: randomUUID(), correlationId: randomUUID() }));
+    const threadIds = await Promise.all(actors.map(async (actor, i) => (await createThread(deps, actor, { title: `store ${i}` })).thread.id));
+    return {
+      batchSize: 1,
+      append: async (client) => {
+        await postMessage(deps, actors[client]!, { threadId: threadIds[client]!, body: BODY, idempotencyKey: randomUUID() });
+      },
+      close: () => thrds.close(),
     };
   }
   const pool = mysql.createPool({ uri: target.url, connectionLimit: run.concurrency, maxIdle: run.concurrency, charset: 'utf8mb4_unicode_ci' });

@@ -20,6 +20,24 @@ export class GraphqlRequestError extends Error {
   }
 }
 
+/** The `data` of a GraphQL answer; its errors (with their codes), or an answer that is not one, thrown. */
+export function graphqlData<T>(text: string, status: number | undefined): T {
+  let parsed: { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
+  try {
+    parsed = JSON.parse(text) as typeof parsed;
+  } catch {
+    throw new Error(`HTTP ${status}: not JSON: ${text.slice(0, 200)}`);
+  }
+  if (parsed.errors?.length) {
+    throw new GraphqlRequestError(
+      parsed.errors.map((e) => e.message).join('; '),
+      parsed.errors.map((e) => e.extensions?.code ?? 'UNKNOWN'),
+    );
+  }
+  if (parsed.data === undefined) throw new Error(`HTTP ${status}: no data`);
+  return parsed.data;
+}
+
 export function graphqlHttpClient(baseUrl: string, maxSockets = 64): GraphqlHttpClient {
   const url = new URL('/graphql', baseUrl);
   const agent = new http.Agent({ keepAlive: true, maxSockets });
@@ -36,25 +54,10 @@ export function graphqlHttpClient(baseUrl: string, maxSockets = 64): GraphqlHttp
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let parsed: { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
           try {
-            parsed = JSON.parse(text) as typeof parsed;
-          } catch {
-            reject(new Error(`HTTP ${res.statusCode}: not JSON: ${text.slice(0, 200)}`));
-            return;
-          }
-          if (parsed.errors?.length) {
-            reject(
-              new GraphqlRequestError(
-                parsed.errors.map((e) => e.message).join('; '),
-                parsed.errors.map((e) => e.extensions?.code ?? 'UNKNOWN'),
-              ),
-            );
-          } else if (parsed.data === undefined) {
-            reject(new Error(`HTTP ${res.statusCode}: no data`));
-          } else {
-            resolve(parsed.data);
+            resolve(graphqlData<T>(Buffer.concat(chunks).toString('utf8'), res.statusCode));
+          } catch (error) {
+            reject(error);
           }
         });
         res.on('error', reject);

@@ -2,7 +2,7 @@
  * CPU time and RSS of another process, read from /proc so the figure
  * covers every thread (GC, libuv pool) and needs no cooperation from it.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 const CLOCK_TICKS_PER_SECOND = 100; // sysconf(_SC_CLK_TCK) on Linux x86-64/arm64
 const PAGE_SIZE = 4096;
@@ -40,4 +40,17 @@ export function machineBusySince(since: { busy: number; total: number }): number
   const now = machineCpuTicks();
   const total = now.total - since.total;
   return total > 0 ? (now.busy - since.busy) / total : 0;
+}
+
+/** The pid of a local process by its command name (e.g. the database server), if one runs here. */
+export function findProcess(names: readonly string[]): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (names.includes(readFileSync(`/proc/${entry}/comm`, 'utf8').trim())) return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined;
 }

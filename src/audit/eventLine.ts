@@ -3,7 +3,7 @@
  * of `thrds export`, `thrds import` and `thrds events`. Keys keep the order
  * of StoredEvent so a line reads the same way every time.
  */
-import type { EventRow } from '../events/eventRows.ts';
+import { type EventRow, rowFromEvent } from '../events/eventRows.ts';
 import type { EventMetadata, StoredEvent } from '../events/types.ts';
 
 /**
@@ -19,19 +19,9 @@ export function lineFromRow(row: EventRow): string {
   );
 }
 
+/** The same line from an event: `data` and `metadata` in canonical JSON, as the store keeps them. */
 export function lineFromEvent(event: StoredEvent): string {
-  return JSON.stringify({
-    position: event.position,
-    eventId: event.eventId,
-    streamId: event.streamId,
-    streamVersion: event.streamVersion,
-    type: event.type,
-    schemaVersion: event.schemaVersion,
-    data: event.data,
-    metadata: event.metadata,
-    recordedAt: event.recordedAt,
-    hash: event.hash,
-  });
+  return lineFromRow(rowFromEvent(event));
 }
 
 /** Text that is one line of JSON whatever the driver returned (text, or a parsed JSON column). */

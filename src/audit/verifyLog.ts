@@ -4,7 +4,7 @@
  * every hash against the chain, then the head row itself.
  */
 import type { Database } from '../db/database.ts';
-import { EVENT_COLUMNS, eventFromRow, type EventRow } from '../events/eventRows.ts';
+import { EVENT_COLUMNS, type EventRow } from '../events/eventRows.ts';
 import type { LogHead } from '../events/eventStore.ts';
 import { ChainCheck, type Finding } from './chainCheck.ts';
 import { readHead } from './logHead.ts';
@@ -27,7 +27,7 @@ export async function verifyLog(db: Database, options: VerifyOptions = {}): Prom
   let finding: Finding | undefined;
   let seen = 0;
   for await (const row of db.stream<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position <= ? ORDER BY position`, [head.position])) {
-    finding = check.push(eventFromRow(row));
+    finding = check.pushRow(row);
     if (finding) break;
     seen += 1;
     if ((seen & 0x3fff) === 0) options.onProgress?.(seen, head.position);

@@ -7,7 +7,7 @@
  * query's own JavaScript.
  */
 import mysql from 'mysql2';
-import type { Database, Sql } from './database.ts';
+import type { Database, Row, Statement, Transaction } from './database.ts';
 
 type Queryable = Pick<mysql.Pool, 'query'> | Pick<mysql.PoolConnection, 'query'>;
 
@@ -17,19 +17,53 @@ function run<T>(conn: Queryable, sql: string, params: readonly unknown[]): Promi
   });
 }
 
-function sqlOn(conn: Queryable): Sql {
-  return {
-    query: <T>(sql: string, params: readonly unknown[] = []) => run<T[]>(conn, sql, params),
-    async execute(sql: string, params: readonly unknown[] = []) {
-      const result = await run<mysql.ResultSetHeader>(conn, sql, params);
-      return { affectedRows: result.affectedRows };
-    },
-    async batch(statements) {
-      if (statements.length === 0) return [];
-      const joined = statements.map((st) => st.sql).join(';\n');
-      const result = await run<mysql.ResultSetHeader | mysql.ResultSetHeader[]>(conn, joined, statements.flatMap((st) => st.params));
-      return (Array.isArray(result) ? result : [result]).map((r) => r.affectedRows);
-    },
+/** Sends statements as one multi-statement query and returns each one's result. */
+async function send(conn: Queryable, statements: readonly Statement[]): Promise<unknown[]> {
+  if (statements.length === 0) return [];
+  const result = await run<unknown>(conn, statements.map((st) => st.sql).join(';\n'), statements.flatMap((st) => st.params));
+  return statements.length === 1 ? [result] : (result as unknown[]);
+}
+
+const START: Statement = { sql: 'START TRANSACTION', params: [] };
+const COMMIT: Statement = { sql: 'COMMIT', params: [] };
+
+/**
+ * Statements on a pool or on one transaction's connection. In a transaction
+ * the `START TRANSACTION` is held back and sent in front of the first
+ * statement, saving a round trip per transaction.
+ */
+class MysqlSql implements Transaction {
+  /** Whether anything was sent, so whether there is a transaction to end. */
+  begun = false;
+  committed = false;
+
+  constructor(
+    private readonly conn: Queryable,
+    private readonly inTransaction: boolean,
+  ) {}
+
+  private async sendAll(statements: readonly Statement[]): Promise<unknown[]> {
+    if (!this.inTransaction || this.begun) return send(this.conn, statements);
+    this.begun = true;
+    return (await send(this.conn, [START, ...statements])).slice(1);
+  }
+
+  query = async <T>(sql: string, params: readonly unknown[] = []): Promise<T[]> => (await this.sendAll([{ sql, params }]))[0] as T[];
+
+  execute = async (sql: string, params: readonly unknown[] = []): Promise<{ affectedRows: number }> => {
+    const [result] = await this.sendAll([{ sql, params }]);
+    return { affectedRows: (result as mysql.ResultSetHeader).affectedRows };
+  };
+
+  batch = async (statements: readonly Statement[]): Promise<number[]> =>
+    (await this.sendAll(statements)).map((r) => (r as mysql.ResultSetHeader).affectedRows);
+
+  queryEach = async (statements: readonly Statement[]): Promise<Row[][]> => (await this.sendAll(statements)) as Row[][];
+
+  commitWith = async (statements: readonly Statement[]): Promise<void> => {
+    if (!this.inTransaction) throw new Error('commitWith outside a transaction');
+    await this.sendAll([...statements, COMMIT]);
+    this.committed = true;
   };
 }
 
@@ -61,6 +95,8 @@ export async function openMysqlDatabase(url: string, options: MysqlOptions = {})
     charset: 'utf8mb4_unicode_ci',
     supportBigNumbers: true,
     timezone: 'Z',
+    // MariaDB marks the events' JSON columns as JSON: keep their stored text (verify hashes it as is; export writes it as is).
+    jsonStrings: true,
   };
 
   const admin = await connect(connection);
@@ -73,7 +109,7 @@ export async function openMysqlDatabase(url: string, options: MysqlOptions = {})
   const limit = options.connectionLimit ?? 12;
   // multipleStatements lets a group's writes travel in one round trip (Sql.batch); every value is a placeholder.
   const pool = mysql.createPool({ ...connection, database: databaseName, connectionLimit: limit, maxIdle: limit, enableKeepAlive: true, multipleStatements: true });
-  const poolSql = sqlOn(pool);
+  const poolSql = new MysqlSql(pool, false);
   const getConnection = () =>
     new Promise<mysql.PoolConnection>((resolve, reject) => pool.getConnection((error, conn) => (error ? reject(error) : resolve(conn))));
 
@@ -84,18 +120,17 @@ export async function openMysqlDatabase(url: string, options: MysqlOptions = {})
     query: poolSql.query,
     execute: poolSql.execute,
     batch: poolSql.batch,
+    queryEach: poolSql.queryEach,
     async transaction(fn) {
       const conn = await getConnection();
+      const tx = new MysqlSql(conn, true);
       try {
-        await run(conn, 'START TRANSACTION', []);
-        try {
-          const result = await fn(sqlOn(conn));
-          await run(conn, 'COMMIT', []);
-          return result;
-        } catch (error) {
-          await run(conn, 'ROLLBACK', []).catch(() => conn.destroy());
-          throw error;
-        }
+        const result = await fn(tx);
+        if (tx.begun && !tx.committed) await run(conn, 'COMMIT', []);
+        return result;
+      } catch (error) {
+        if (tx.begun && !tx.committed) await run(conn, 'ROLLBACK', []).catch(() => conn.destroy());
+        throw error;
       } finally {
         conn.release();
       }

@@ -6,7 +6,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { Database, Sql } from './database.ts';
+import type { Database, Row, Statement, Transaction } from './database.ts';
 
 /** Transactions on one file are serialized within the process, so an async
  * transaction never meets a synchronous busy wait on the same thread. */
@@ -39,16 +39,38 @@ function bind(params: readonly unknown[]): unknown[] {
   return params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
 }
 
-function sqlOn(db: BetterSqlite3.Database): Sql {
+/** Prepared statements by SQL text: preparing showed as a sixth of the append profile. */
+function statementCache(db: BetterSqlite3.Database, size = 256): (sql: string) => BetterSqlite3.Statement {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return (sql) => {
+    let statement = cache.get(sql);
+    if (statement) return statement;
+    statement = db.prepare(sql);
+    if (cache.size >= size) cache.delete(cache.keys().next().value as string);
+    cache.set(sql, statement);
+    return statement;
+  };
+}
+
+function sqlOn(db: BetterSqlite3.Database): Transaction {
+  const prepare = statementCache(db);
+  const run = (statements: readonly Statement[]) => statements.map((st) => prepare(st.sql).run(...bind(st.params)).changes);
   return {
     async query<T>(sql: string, params: readonly unknown[] = []) {
-      return db.prepare(sql).all(...bind(params)) as T[];
+      return prepare(sql).all(...bind(params)) as T[];
     },
     async execute(sql: string, params: readonly unknown[] = []) {
-      return { affectedRows: db.prepare(sql).run(...bind(params)).changes };
+      return { affectedRows: prepare(sql).run(...bind(params)).changes };
     },
     async batch(statements) {
-      return statements.map((st) => db.prepare(st.sql).run(...bind(st.params)).changes);
+      return run(statements);
+    },
+    async queryEach(statements) {
+      return statements.map((st) => prepare(st.sql).all(...bind(st.params)) as Row[]);
+    },
+    // The transaction commits when its function returns.
+    async commitWith(statements) {
+      run(statements);
     },
   };
 }
@@ -63,7 +85,7 @@ export function openSqliteDatabase(path: string): Database {
   const readSql = sqlOn(reader);
   const lockKey = file === ':memory:' ? `memory:${Math.random()}` : file;
 
-  const transaction = <T>(fn: (tx: Sql) => Promise<T>): Promise<T> =>
+  const transaction = <T>(fn: (tx: Transaction) => Promise<T>): Promise<T> =>
     withWriteLock(lockKey, async () => {
       writer.exec('BEGIN IMMEDIATE');
       try {
@@ -83,6 +105,7 @@ export function openSqliteDatabase(path: string): Database {
     query: readSql.query,
     execute: (sql, params) => withWriteLock(lockKey, () => writeSql.execute(sql, params)),
     batch: (statements) => withWriteLock(lockKey, () => writeSql.batch(statements)),
+    queryEach: readSql.queryEach,
     transaction,
     exec: (script) =>
       withWriteLock(lockKey, async () => {

@@ -2,7 +2,7 @@
  * The event store contract. One implementation (`SqlEventStore`) runs on
  * both database adapters; the conformance suite in test/ holds them to it.
  */
-import type { Sql, Statement } from '../db/database.ts';
+import type { Row, Sql, Statement } from '../db/database.ts';
 import type { EventMetadata, NewEvent, StoredEvent } from './types.ts';
 
 /** `number`: the stream must be at exactly this version (0: must not exist). */
@@ -46,19 +46,16 @@ export interface LogHead {
 }
 
 /**
- * The writes of one append transaction, sent together (one round trip on
- * MySQL) after every hook has added its own. `check` sees the statement's
- * affected rows and throws to roll the whole transaction back.
+ * Runs inside every append transaction (inline projections). Its `read` goes
+ * to the database with the log_head lock, in the same round trip; its
+ * statements go with the group's events and the commit, in the next one.
  */
-export interface WriteBatch {
-  add(statement: Statement, check?: (affectedRows: number) => void): void;
+export interface TransactionHook {
+  /** A read sent under the lock; its rows come back to `statements`. */
+  readonly read?: Statement;
+  /** The writes to add for these events (the group's, in position order). */
+  statements(events: readonly StoredEvent[], headBefore: LogHead, rows: readonly Row[]): readonly Statement[];
 }
-
-/**
- * Runs inside every append transaction (inline projections): it may read
- * through `tx` and adds its writes to `writes`, which run after the events'.
- */
-export type TransactionHook = (tx: Sql, events: readonly StoredEvent[], headBefore: LogHead, writes: WriteBatch) => Promise<void>;
 
 export interface EventStore {
   append(request: AppendRequest): Promise<AppendResult>;

@@ -1,8 +1,10 @@
 /**
  * The tamper-evident chain: each event's hash is SHA-256 over the previous
- * event's hash and the canonical form of everything the event records.
+ * event's hash, a newline, and the canonical JSON (canonicalJson.ts) of
+ * everything the event records: position, eventId, streamId, streamVersion,
+ * type, schemaVersion, data, metadata and recordedAt (ISO 8601).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalJson } from './canonicalJson.ts';
 import type { StoredEvent } from './types.ts';
 
@@ -10,20 +12,20 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 export type HashableEvent = Omit<StoredEvent, 'hash'>;
 
-export function canonicalEvent(event: HashableEvent): string {
-  return canonicalJson({
-    position: event.position,
-    eventId: event.eventId,
-    streamId: event.streamId,
-    streamVersion: event.streamVersion,
-    type: event.type,
-    schemaVersion: event.schemaVersion,
-    data: event.data,
-    metadata: event.metadata,
-    recordedAt: new Date(event.recordedAt).toISOString(),
-  });
+export function chainHash(previousHash: string, event: HashableEvent): string {
+  return chainHashOfCanonicalText(previousHash, event, canonicalJson(event.data), canonicalJson(event.metadata));
 }
 
-export function chainHash(previousHash: string, event: HashableEvent): string {
-  return createHash('sha256').update(previousHash).update('\n').update(canonicalEvent(event)).digest('hex');
+/**
+ * The same hash, given `data` and `metadata` already as canonical JSON text
+ * (how they are stored), so a bulk check can hash stored rows unparsed. The
+ * canonical object is written straight out, its nine keys in sorted order.
+ */
+export function chainHashOfCanonicalText(previousHash: string, e: Omit<HashableEvent, 'data' | 'metadata'>, dataJson: string, metadataJson: string): string {
+  return hash(
+    'sha256',
+    `${previousHash}\n{"data":${dataJson},"eventId":${JSON.stringify(e.eventId)},"metadata":${metadataJson}` +
+      `,"position":${canonicalJson(e.position)},"recordedAt":"${new Date(e.recordedAt).toISOString()}","schemaVersion":${canonicalJson(e.schemaVersion)}` +
+      `,"streamId":${JSON.stringify(e.streamId)},"streamVersion":${canonicalJson(e.streamVersion)},"type":${JSON.stringify(e.type)}}`,
+  );
 }

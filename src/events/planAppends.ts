@@ -6,7 +6,9 @@
  */
 import { ConcurrencyError, ValidationError } from '../errors.ts';
 import type { AppendRequest, LogHead } from './eventStore.ts';
-import { chainHash } from './hashChain.ts';
+import { canonicalJson } from './canonicalJson.ts';
+import { type EventRow, rowFromEvent } from './eventRows.ts';
+import { chainHashOfCanonicalText } from './hashChain.ts';
 import type { StoredEvent } from './types.ts';
 
 export interface StoredKey {
@@ -37,6 +39,8 @@ export interface NewKey extends StoredKey {
 export interface Plan {
   readonly outcomes: readonly Outcome[];
   readonly events: readonly StoredEvent[];
+  /** Each of `events` as stored, its canonical JSON text the one its hash was computed over. */
+  readonly rows: readonly EventRow[];
   readonly keys: readonly NewKey[];
   readonly head: LogHead;
 }
@@ -46,6 +50,7 @@ export function planAppends(input: PlanInput): Plan {
   const keys = new Map(input.storedKeys);
   const eventIds = new Map(input.storedEventIds);
   const events: StoredEvent[] = [];
+  const rows: EventRow[] = [];
   const newKeys: NewKey[] = [];
   let head = input.head;
 
@@ -77,6 +82,8 @@ export function planAppends(input: PlanInput): Plan {
     if (conflict) return refused(conflict);
 
     const appended: StoredEvent[] = [];
+    const appendedRows: EventRow[] = [];
+    const metadataJson = canonicalJson(request.metadata);
     let version = current;
     for (const event of request.events) {
       version += 1;
@@ -91,13 +98,16 @@ export function planAppends(input: PlanInput): Plan {
         metadata: request.metadata,
         recordedAt: input.now,
       };
-      const stored = { ...unhashed, hash: chainHash(head.hash, unhashed) };
+      const dataJson = canonicalJson(event.data);
+      const stored = { ...unhashed, hash: chainHashOfCanonicalText(head.hash, unhashed, dataJson, metadataJson) };
       appended.push(stored);
+      appendedRows.push(rowFromEvent(stored, dataJson, metadataJson));
       eventIds.set(stored.eventId, stored.position);
       head = { position: stored.position, hash: stored.hash };
     }
     versions.set(request.streamId, version);
     events.push(...appended);
+    rows.push(...appendedRows);
     if (request.idempotencyKey !== undefined) {
       const key: NewKey = {
         key: request.idempotencyKey,
@@ -111,7 +121,7 @@ export function planAppends(input: PlanInput): Plan {
     return { kind: 'appended', events: appended, streamVersion: version };
   });
 
-  return { outcomes, events, keys: newKeys, head };
+  return { outcomes, events, rows, keys: newKeys, head };
 }
 
 function refused(error: Error): Outcome {

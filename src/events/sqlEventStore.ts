@@ -1,24 +1,26 @@
 /**
  * The event store over either database adapter. Every append goes through
- * the group committer; one transaction per group:
+ * the group committer; one transaction per group, two round trips on MySQL:
  *
- *   lock log_head → read versions/keys → plan (pure) → per-request writes
- *   (credentials) → one batch: events, keys, hook writes (inline
- *   projections), log_head → commit
+ *   1. START TRANSACTION, lock log_head, read what planning needs (stored
+ *      idempotency keys and event ids, stream versions not known already,
+ *      each hook's read)
+ *   2. plan (pure), then events, keys, hook writes (inline projections),
+ *      log_head and COMMIT
  *
  * Positions come from log_head, locked for the whole transaction, so a
  * position is only ever handed out after every lower one has committed:
  * a reader tailing `position > last` can never skip a late commit.
  */
 import { randomUUID } from 'node:crypto';
-import type { Database, Sql, Statement } from '../db/database.ts';
+import type { Database, Sql, Statement, Transaction } from '../db/database.ts';
 import { isUniqueViolation } from '../db/database.ts';
 import { ConcurrencyError } from '../errors.ts';
-import type { AppendRequest, AppendResult, EventStore, LogHead, ReadAllOptions, TransactionHook, WriteBatch } from './eventStore.ts';
-import { EVENT_COLUMNS, type EventRow, eventFromRow, rowValues } from './eventRows.ts';
+import type { AppendRequest, AppendResult, EventStore, LogHead, ReadAllOptions, TransactionHook } from './eventStore.ts';
+import { EVENT_COLUMNS, type EventRow, eventFromRow, rowParams } from './eventRows.ts';
 import { inList, valuesList } from '../db/sqlFragments.ts';
 import { GroupCommitter } from './groupCommit.ts';
-import { type Outcome, type StoredKey, planAppends } from './planAppends.ts';
+import { type Plan, type StoredKey, planAppends } from './planAppends.ts';
 import type { StoredEvent } from './types.ts';
 
 export interface SqlEventStoreOptions {
@@ -87,53 +89,12 @@ export class SqlEventStore implements EventStore {
   }
 
   private async commitGroup(batch: readonly AppendRequest[]): Promise<Array<AppendResult | Error>> {
-    const { outcomes, committed, head, knownBefore } = await this.db.transaction(async (tx) => {
-      const [headRow] = await tx.query<{ position: number; hash: string }>(
-        `SELECT position, hash FROM log_head WHERE id = 1${this.db.forUpdate}`,
-      );
-      if (!headRow) throw new Error('log_head is missing: run the migrations');
-      const headBefore: LogHead = { position: Number(headRow.position), hash: headRow.hash };
-
-      const plan = planAppends({
-        head: headBefore,
-        requests: batch,
-        streamVersions: await streamVersions(tx, batch, this.known?.head === headBefore.position ? this.known.versions : undefined),
-        storedKeys: await storedKeys(tx, batch),
-        storedEventIds: await storedEventIds(tx, batch),
-        now: this.clock(),
-        newEventId: this.newEventId,
-      });
-
-      // Credentials and the like first: a unique key they break fails this group before anything else is sent.
-      for (const [i, outcome] of plan.outcomes.entries()) {
-        const hook = batch[i]!.withinTransaction;
-        if (hook && outcome.kind === 'appended') await hook(tx, outcome.events);
-      }
-      if (plan.events.length > 0) {
-        const writes = new Writes();
-        for (let i = 0; i < plan.events.length; i += INSERT_CHUNK) {
-          const chunk = plan.events.slice(i, i + INSERT_CHUNK);
-          writes.add({ sql: `INSERT INTO events (${EVENT_COLUMNS}) VALUES ${valuesList(10, chunk.length)}`, params: chunk.flatMap(rowValues) });
-        }
-        if (plan.keys.length > 0) {
-          writes.add({
-            sql: `INSERT INTO idempotency_keys (idem_key, request_hash, first_position, last_position) VALUES ${valuesList(4, plan.keys.length)}`,
-            params: plan.keys.flatMap((k) => [k.key, k.requestHash, k.firstPosition, k.lastPosition]),
-          });
-        }
-        for (const hook of this.hooks) await hook(tx, plan.events, headBefore, writes);
-        writes.add({ sql: 'UPDATE log_head SET position = ?, hash = ? WHERE id = 1', params: [plan.head.position, plan.head.hash] });
-        await writes.run(tx);
-      }
-      return { outcomes: await this.results(tx, batch, plan.outcomes), committed: plan.events, head: plan.head, knownBefore: headBefore };
-    }).catch((error: unknown) => {
+    const { outcomes, committed } = await this.db.transaction((tx) => this.runGroup(tx, batch)).catch((error: unknown) => {
       this.known = undefined;
       // A unique key broken by a lone request (e.g. a username taken by a concurrent registration).
       if (batch.length === 1 && isUniqueViolation(error)) throw new ConcurrencyError('That already exists');
       throw error;
     });
-
-    this.remember(knownBefore, head, committed);
     this.stats.transactions += 1;
     this.stats.appends += batch.length;
     this.stats.events += committed.length;
@@ -141,9 +102,84 @@ export class SqlEventStore implements EventStore {
     return outcomes;
   }
 
-  private remember(before: LogHead, after: LogHead, committed: readonly StoredEvent[]): void {
+  private async runGroup(tx: Transaction, batch: readonly AppendRequest[]): Promise<{ outcomes: Array<AppendResult | Error>; committed: readonly StoredEvent[] }> {
+    // Round trip 1: the lock and every read planning needs.
+    const streams = [...new Set(batch.map((r) => r.streamId))];
+    const cached = this.known?.versions;
+    const unread = streams.filter((id) => cached?.has(id));
+    const toRead = streams.filter((id) => !cached?.has(id));
+    const keys = [...new Set(batch.flatMap((r) => (r.idempotencyKey === undefined ? [] : [r.idempotencyKey])))];
+    const eventIds = batch.flatMap((r) => r.events.flatMap((e) => (e.eventId === undefined ? [] : [e.eventId])));
+    const reads: Statement[] = [{ sql: `SELECT position, hash FROM log_head WHERE id = 1${this.db.forUpdate}`, params: [] }];
+    const at = { versions: 0, keys: 0, eventIds: 0, hooks: 0 };
+    if (toRead.length > 0) at.versions = reads.push(streamVersionsRead(toRead)) - 1;
+    if (keys.length > 0) at.keys = reads.push(storedKeysRead(keys)) - 1;
+    if (eventIds.length > 0) at.eventIds = reads.push(storedEventIdsRead(eventIds)) - 1;
+    at.hooks = reads.length;
+    for (const hook of this.hooks) if (hook.read) reads.push(hook.read);
+    const rows = await tx.queryEach(reads);
+
+    const headRow = rows[0]?.[0] as { position: number | string; hash: string } | undefined;
+    if (!headRow) throw new Error('log_head is missing: run the migrations');
+    const headBefore: LogHead = { position: Number(headRow.position), hash: headRow.hash };
+
+    const versions = new Map<string, number>();
+    for (const row of at.versions ? (rows[at.versions] as VersionRow[]) : []) versions.set(row.stream_id, Number(row.version));
+    // Versions taken as known are exact only if nobody has written since our last plan; else read them now.
+    const known = this.known?.head === headBefore.position ? this.known.versions : undefined;
+    const missing = unread.filter((id) => {
+      const version = known?.get(id);
+      if (version !== undefined) versions.set(id, version);
+      return version === undefined;
+    });
+    if (missing.length > 0) {
+      const [found] = await tx.queryEach([streamVersionsRead(missing)]);
+      for (const row of found as VersionRow[]) versions.set(row.stream_id, Number(row.version));
+    }
+
+    const plan = planAppends({
+      head: headBefore,
+      requests: batch,
+      streamVersions: versions,
+      storedKeys: at.keys ? storedKeysFrom(rows[at.keys] as KeyRow[]) : new Map(),
+      storedEventIds: new Map((at.eventIds ? (rows[at.eventIds] as EventIdRow[]) : []).map((r) => [r.event_id, Number(r.position)])),
+      now: this.clock(),
+      newEventId: this.newEventId,
+    });
+    // A failed group forgets it (commitGroup).
+    this.remember(headBefore, plan.head, versions, plan.events);
+    const outcomes = await this.results(tx, batch, plan);
+
+    // Credentials and the like first: a unique key they break fails this group before anything else is sent.
+    for (const [i, outcome] of plan.outcomes.entries()) {
+      const hook = batch[i]!.withinTransaction;
+      if (hook && outcome.kind === 'appended') await hook(tx, outcome.events);
+    }
+    if (plan.events.length === 0) return { outcomes, committed: [] };
+
+    // Round trip 2: every write, and the commit.
+    const writes: Statement[] = [];
+    for (let i = 0; i < plan.rows.length; i += INSERT_CHUNK) {
+      const chunk = plan.rows.slice(i, i + INSERT_CHUNK);
+      writes.push({ sql: `INSERT INTO events (${EVENT_COLUMNS}) VALUES ${valuesList(10, chunk.length)}`, params: chunk.flatMap(rowParams) });
+    }
+    if (plan.keys.length > 0) {
+      writes.push({
+        sql: `INSERT INTO idempotency_keys (idem_key, request_hash, first_position, last_position) VALUES ${valuesList(4, plan.keys.length)}`,
+        params: plan.keys.flatMap((k) => [k.key, k.requestHash, k.firstPosition, k.lastPosition]),
+      });
+    }
+    this.hooks.forEach((hook, i) => writes.push(...hook.statements(plan.events, headBefore, hook.read ? (rows[at.hooks + i] ?? []) : [])));
+    writes.push({ sql: 'UPDATE log_head SET position = ?, hash = ? WHERE id = 1', params: [plan.head.position, plan.head.hash] });
+    await commitInParts(tx, writes);
+    return { outcomes, committed: plan.events };
+  }
+
+  /** Stream versions as of `after`, this group's planned head: exact once it commits. */
+  private remember(before: LogHead, after: LogHead, read: ReadonlyMap<string, number>, planned: readonly StoredEvent[]): void {
     const versions = this.known?.head === before.position ? this.known.versions : new Map<string, number>();
-    for (const event of committed) {
+    for (const [id, version] of read) versions.set(id, version);
+    for (const event of planned) {
       versions.delete(event.streamId);
       versions.set(event.streamId, event.streamVersion);
     }
@@ -151,9 +187,11 @@ export class SqlEventStore implements EventStore {
     this.known = { head: after.position, versions };
   }
 
-  private async results(tx: Sql, batch: readonly AppendRequest[], outcomes: readonly Outcome[]): Promise<Array<AppendResult | Error>> {
+  /** Each request's answer; a duplicate's events are read back, or taken from this group when an earlier request in it wrote them. */
+  private async results(tx: Sql, batch: readonly AppendRequest[], plan: Plan): Promise<Array<AppendResult | Error>> {
+    const firstPlanned = plan.events[0]?.position ?? Infinity;
     return Promise.all(
-      outcomes.map(async (outcome, i): Promise<AppendResult | Error> => {
+      plan.outcomes.map(async (outcome, i): Promise<AppendResult | Error> => {
         if (outcome.kind === 'refused') return outcome.error;
         if (outcome.kind === 'appended') {
           return {
@@ -164,11 +202,10 @@ export class SqlEventStore implements EventStore {
             duplicate: false,
           };
         }
-        const rows = await tx.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position BETWEEN ? AND ? ORDER BY position`, [
-          outcome.firstPosition,
-          outcome.lastPosition,
-        ]);
-        const events = rows.map(eventFromRow);
+        const events =
+          outcome.firstPosition >= firstPlanned
+            ? plan.events.filter((e) => e.position >= outcome.firstPosition && e.position <= outcome.lastPosition)
+            : (await tx.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position BETWEEN ? AND ? ORDER BY position`, [outcome.firstPosition, outcome.lastPosition])).map(eventFromRow);
         const streamId = batch[i]!.streamId;
         return {
           events,
@@ -182,35 +219,37 @@ export class SqlEventStore implements EventStore {
   }
 }
 
-/** The group's writes, sent in one batch; each statement's check runs on its affected rows. */
-class Writes implements WriteBatch {
-  private readonly statements: Statement[] = [];
-  private readonly checks: Array<((affectedRows: number) => void) | undefined> = [];
-
-  add(statement: Statement, check?: (affectedRows: number) => void): void {
-    this.statements.push(statement);
-    this.checks.push(check);
-  }
-
-  /** Sends the statements in as few round trips as stay under `maxBytes` each (the server's packet limit is 16 MiB by default). */
-  async run(tx: Sql, maxBytes = 4 * 1024 * 1024): Promise<void> {
-    const affected: number[] = [];
-    let part: Statement[] = [];
-    let bytes = 0;
-    for (const statement of this.statements) {
-      const size = statement.sql.length + statement.params.reduce<number>((n, p) => n + (typeof p === 'string' ? Buffer.byteLength(p) * 2 : 24), 0);
-      if (part.length > 0 && bytes + size > maxBytes) {
-        affected.push(...(await tx.batch(part)));
-        part = [];
-        bytes = 0;
-      }
-      part.push(statement);
-      bytes += size;
+/** Sends the writes and the commit in as few round trips as stay under `maxBytes` each (the server's packet limit is 16 MiB by default). */
+async function commitInParts(tx: Transaction, statements: readonly Statement[], maxBytes = 4 * 1024 * 1024): Promise<void> {
+  let part: Statement[] = [];
+  let bytes = 0;
+  for (const statement of statements) {
+    const size = statement.sql.length + statement.params.reduce<number>((n, p) => n + (typeof p === 'string' ? Buffer.byteLength(p) * 2 : 24), 0);
+    if (part.length > 0 && bytes + size > maxBytes) {
+      await tx.batch(part);
+      part = [];
+      bytes = 0;
     }
-    if (part.length > 0) affected.push(...(await tx.batch(part)));
-    this.checks.forEach((check, i) => check?.(affected[i] ?? 0));
+    part.push(statement);
+    bytes += size;
   }
+  await tx.commitWith(part);
 }
+
+type VersionRow = {
+  stream_id: string;
+  version: number | string;
+};
+type KeyRow = {
+  idem_key: string;
+  request_hash: string;
+  first_position: number | string;
+  last_position: number | string;
+};
+type EventIdRow = {
+  event_id: string;
+  position: number | string;
+};
 
 function selectEvents(options: Omit<ReadAllOptions, 'limit'>): { sql: string; params: unknown[] } {
   const where = ['position > ?'];
@@ -231,43 +270,23 @@ function selectEvents(options: Omit<ReadAllOptions, 'limit'>): { sql: string; pa
   return { sql: `SELECT ${EVENT_COLUMNS} FROM events WHERE ${where.join(' AND ')} ORDER BY position`, params };
 }
 
-async function streamVersions(tx: Sql, batch: readonly AppendRequest[], known: ReadonlyMap<string, number> | undefined): Promise<Map<string, number>> {
-  const versions = new Map<string, number>();
-  const streams = [...new Set(batch.map((r) => r.streamId))].filter((id) => {
-    const version = known?.get(id);
-    if (version !== undefined) versions.set(id, version);
-    return version === undefined;
-  });
-  if (streams.length === 0) return versions;
-  const rows = await tx.query<{ stream_id: string; version: number }>(
-    `SELECT stream_id, MAX(stream_version) AS version FROM events WHERE stream_id IN (${inList(streams)}) GROUP BY stream_id`,
-    streams,
-  );
-  for (const row of rows) versions.set(row.stream_id, Number(row.version));
-  return versions;
+function streamVersionsRead(streams: readonly string[]): Statement {
+  return {
+    sql: `SELECT stream_id, MAX(stream_version) AS version FROM events WHERE stream_id IN (${inList(streams)}) GROUP BY stream_id`,
+    params: streams,
+  };
 }
 
-async function storedKeys(tx: Sql, batch: readonly AppendRequest[]): Promise<Map<string, StoredKey>> {
-  const keys = [...new Set(batch.flatMap((r) => (r.idempotencyKey === undefined ? [] : [r.idempotencyKey])))];
-  if (keys.length === 0) return new Map();
-  const rows = await tx.query<{ idem_key: string; request_hash: string; first_position: number; last_position: number }>(
-    `SELECT idem_key, request_hash, first_position, last_position FROM idempotency_keys WHERE idem_key IN (${inList(keys)})`,
-    keys,
-  );
+function storedKeysRead(keys: readonly string[]): Statement {
+  return { sql: `SELECT idem_key, request_hash, first_position, last_position FROM idempotency_keys WHERE idem_key IN (${inList(keys)})`, params: keys };
+}
+
+function storedKeysFrom(rows: readonly KeyRow[]): Map<string, StoredKey> {
   return new Map(
-    rows.map((r) => [
-      r.idem_key,
-      { requestHash: r.request_hash, firstPosition: Number(r.first_position), lastPosition: Number(r.last_position) },
-    ]),
+    rows.map((r) => [r.idem_key, { requestHash: r.request_hash, firstPosition: Number(r.first_position), lastPosition: Number(r.last_position) }]),
   );
 }
 
-async function storedEventIds(tx: Sql, batch: readonly AppendRequest[]): Promise<Map<string, number>> {
-  const ids = batch.flatMap((r) => r.events.flatMap((e) => (e.eventId === undefined ? [] : [e.eventId])));
-  if (ids.length === 0) return new Map();
-  const rows = await tx.query<{ event_id: string; position: number }>(
-    `SELECT event_id, position FROM events WHERE event_id IN (${inList(ids)})`,
-    ids,
-  );
-  return new Map(rows.map((r) => [r.event_id, Number(r.position)]));
+function storedEventIdsRead(ids: readonly string[]): Statement {
+  return { sql: `SELECT event_id, position FROM events WHERE event_id IN (${inList(ids)})`, params: ids };
 }

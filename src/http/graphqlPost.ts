@@ -77,8 +77,14 @@ export function createGraphqlPostHandler(schema: GraphQLSchema, services: Servic
     const graphqlResponse = accepts(req, 'application/graphql-response+json');
     // A request error (no data at all, e.g. bad variables) is a 400 under the graphql-response+json media type.
     const status = graphqlResponse && result.data === undefined ? 400 : 200;
-    const headers: Record<string, string> = { 'content-type': graphqlResponse ? GRAPHQL_RESPONSE : JSON_RESPONSE, ...cors(req) };
-    res.writeHead(status, headers).end(JSON.stringify(errors ? { errors, data: result.data } : { data: result.data }));
+    const body = JSON.stringify(errors ? { errors, data: result.data } : { data: result.data });
+    // A length rather than chunked framing: one less thing for every client to parse.
+    const headers: Record<string, string | number> = {
+      'content-type': graphqlResponse ? GRAPHQL_RESPONSE : JSON_RESPONSE,
+      'content-length': Buffer.byteLength(body),
+      ...cors(req),
+    };
+    res.writeHead(status, headers).end(body);
   }
 }
 

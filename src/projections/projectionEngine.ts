@@ -21,39 +21,34 @@ import { usersProjection } from './usersProjection.ts';
 export const allProjections: readonly Projection[] = [usersProjection, threadsProjection, messagesProjection];
 
 export class ProjectionEngine {
-  /** The head at which every projection was last seen live; saves reading checkpoints per append. */
-  private liveAt: number | undefined;
+  /**
+   * The hook the event store runs inside each append transaction. The
+   * checkpoints are read (and locked) with the log_head lock, so a projection
+   * that a rebuild or catch-up has taken elsewhere is simply not written.
+   */
+  readonly inline: TransactionHook;
 
   constructor(
     private readonly db: Database,
     readonly projections: readonly Projection[] = allProjections,
-  ) {}
-
-  /** The hook the event store runs inside each append transaction. */
-  readonly inline: TransactionHook = async (tx, events, headBefore, writes) => {
-    const last = events.at(-1)!.position;
-    let live = this.projections;
-    if (this.liveAt !== headBefore.position) {
-      const checkpoints = await readCheckpoints(tx, this.projections);
-      live = this.projections.filter((p) => checkpoints.get(p.name) === headBefore.position);
-    }
-    this.liveAt = undefined;
-    if (live.length === 0) return;
-    const current = events.map(upcast);
-    for (const projection of live) for (const statement of projection.statements(current)) writes.add(statement);
-    // The guard on the old position makes a stale `liveAt` fail loudly instead of skipping events.
-    const expected = live.length;
-    writes.add(
-      {
-        sql: `UPDATE projection_checkpoints SET position = ? WHERE position = ? AND name IN (${inList(live)})`,
-        params: [last, headBefore.position, ...live.map((p) => p.name)],
+  ) {
+    this.inline = {
+      read: { sql: `SELECT name, position FROM projection_checkpoints${db.forUpdate}`, params: [] },
+      statements: (events, headBefore, rows) => {
+        const at = new Map(rows.map((r) => [String(r.name), Number(r.position)]));
+        const live = this.projections.filter((p) => at.get(p.name) === headBefore.position);
+        if (live.length === 0) return [];
+        const current = events.map(upcast);
+        return [
+          ...live.flatMap((projection) => projection.statements(current)),
+          {
+            sql: `UPDATE projection_checkpoints SET position = ? WHERE position = ? AND name IN (${inList(live)})`,
+            params: [events.at(-1)!.position, headBefore.position, ...live.map((p) => p.name)],
+          },
+        ];
       },
-      (affectedRows) => {
-        if (affectedRows !== expected) throw new Error('projection checkpoints moved under an append; retrying after re-reading them');
-      },
-    );
-    if (live.length === this.projections.length) this.liveAt = last;
-  };
+    };
+  }
 
   /**
    * Brings every projection to the head of the log. Each page takes the
@@ -61,7 +56,6 @@ export class ProjectionEngine {
    * Returns how many events were applied.
    */
   async catchUp(pageSize = 2000, onProgress?: (position: number, head: number) => void): Promise<number> {
-    this.liveAt = undefined;
     let applied = 0;
     for (;;) {
       const step = await this.db.transaction(async (tx) => {
@@ -91,8 +85,9 @@ export class ProjectionEngine {
 
   /** Empties every read model and sets its checkpoint to 0 (then call `catchUp`). */
   async reset(): Promise<void> {
-    this.liveAt = undefined;
     await this.db.transaction(async (tx) => {
+      // Appends wait: none can write a model half emptied.
+      await tx.query(`SELECT position FROM log_head WHERE id = 1${this.db.forUpdate}`);
       for (const projection of this.projections) {
         await tx.execute(`DELETE FROM ${projection.table}`);
         await tx.execute('UPDATE projection_checkpoints SET position = 0 WHERE name = ?', [projection.name]);

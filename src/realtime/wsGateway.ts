@@ -15,7 +15,7 @@ import { FeedSubscription } from '../events/logFeed.ts';
 import { createContext, type Services } from '../schema/context.ts';
 import { maskError } from '../schema/maskError.ts';
 import { OperationCache, type PreparedOperation } from './operationCache.ts';
-import { type ExecuteEvent, GroupRegistry, groupKey, type Member, type SubscriptionGroup } from './subscriptionGroup.ts';
+import { type ExecuteEvent, GroupRegistry, groupKey, type Member, type SubscriptionGroup, type Transport } from './subscriptionGroup.ts';
 
 export interface GatewayOptions {
   /** Close a client whose unsent data exceeds this many bytes. */
@@ -84,14 +84,14 @@ export function attachGateway(wss: WebSocketServer, schema: GraphQLSchema, servi
   }, settings.keepAliveMs);
   keepAlive.unref();
 
-  wss.on('connection', (socket: WebSocket, _request: IncomingMessage) => {
+  wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
     if (socket.protocol !== GRAPHQL_TRANSPORT_WS_PROTOCOL) {
       socket.close(CloseCode.SubprotocolNotAcceptable, 'Subprotocol not acceptable');
       return;
     }
     alive.add(socket);
     socket.on('pong', markAlive);
-    new Connection(shared, socket, (connectionNumber += 1));
+    new Connection(shared, socket, request.socket, (connectionNumber += 1));
   });
 
   return {
@@ -137,6 +137,8 @@ class Connection {
   constructor(
     private readonly shared: Shared,
     private readonly socket: WebSocket,
+    /** The TCP socket under it (the upgraded request's): see Member.transport. */
+    private readonly transport: Transport,
     private readonly number: number,
   ) {
     shared.stats.connections += 1;
@@ -280,7 +282,7 @@ class Connection {
     // Nothing in the subscription types depends on who is asking: every subscriber shares the public scope.
     const key = groupKey(prepared.query, prepared.operation, prepared.document, (args.variableValues ?? {}) as Record<string, unknown>, 'public');
     const group = this.shared.groups.hold(key, events.filter, eventExecutor(this.shared, args));
-    const live = new LiveSubscription(this.shared, this.socket, id, group, events);
+    const live = new LiveSubscription(this.shared, this.socket, this.transport, id, group, events);
     this.running.set(id, live);
     await live.catchUp();
   }
@@ -317,6 +319,7 @@ class LiveSubscription implements Member, Operation {
   constructor(
     private readonly shared: Shared,
     readonly socket: WebSocket,
+    readonly transport: Transport,
     readonly id: string,
     private readonly group: SubscriptionGroup,
     events: FeedSubscription,

@@ -18,7 +18,10 @@ describe('GraphQL over HTTP', () => {
     const response = await post(JSON.stringify({ query: '{ threads(first: 1) { edges { cursor } } }' }), { accept: 'application/json' });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(await response.json()).toEqual({ data: { threads: { edges: [] } } });
+    const text = await response.text();
+    // Sized, not chunked: lean clients read exactly that many bytes.
+    expect(response.headers.get('content-length')).toBe(String(Buffer.byteLength(text)));
+    expect(JSON.parse(text)).toEqual({ data: { threads: { edges: [] } } });
   });
 
   it('answers application/graphql-response+json, with 400 for a request error such as bad variables', async () => {

@@ -62,6 +62,17 @@ describe('WebSocket gateway', () => {
     expect(executions).toBeGreaterThanOrEqual(10);
   });
 
+  it('sends a burst of concurrent posts, committed in shared groups, to every subscriber once each and in order', async () => {
+    const thread = await newThread();
+    const subscribers = Array.from({ length: 6 }, () =>
+      collect<{ threadEvents: { position: string } }>(server.wsClient(), THREAD_EVENTS, { t: thread.id }, (items) => items.length >= 60),
+    );
+    for (let i = 0; i < 200 && (await server.health()).subscriptions < 6; i += 1) await new Promise((r) => setTimeout(r, 25));
+    const posted = await Promise.all(Array.from({ length: 60 }, (_, i) => server.ok(POST, { t: thread.id, b: `burst ${i}` }, token)));
+    const positions = posted.map((r) => r.postMessage.position as string).sort((a, b) => Number(a) - Number(b));
+    for (const items of await Promise.all(subscribers.map((s) => s.done))) expect(items.map((r) => r.threadEvents.position)).toEqual(positions);
+  });
+
   it('drops a client that stops reading with 1013, and it resumes from its last position with nothing lost', async () => {
     const thread = await newThread();
     const { ws, messages, closed } = await rawSocket(server);

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ChainCheck } from '../../src/audit/chainCheck.ts';
 import { chainHash, GENESIS_HASH } from '../../src/events/hashChain.ts';
+import { type EventRow, rowFromEvent } from '../../src/events/eventRows.ts';
 import type { StoredEvent } from '../../src/events/types.ts';
 
 function chain(count: number): StoredEvent[] {
@@ -86,4 +87,34 @@ describe('ChainCheck', () => {
     const events = chain(3);
     expect(walk(events, { position: 3, hash: 'f'.repeat(64) })).toMatchObject({ kind: 'head-mismatch', position: 3 });
   });
+
+  describe('on stored rows', () => {
+    const walkRows = (rows: readonly EventRow[]) => {
+      const check = new ChainCheck();
+      for (const row of rows) {
+        const finding = check.pushRow(row);
+        if (finding) return finding;
+      }
+      return check.end();
+    };
+
+    it('passes rows stored as canonical text, and rows written before the text was canonical', () => {
+      const rows = chain(20).map((e) => rowFromEvent(e));
+      expect(walkRows(rows)).toBeUndefined();
+      // An older log kept JSON.stringify's key order: the same values, other bytes, the same hashes.
+      const older = rows.map((row) => ({ ...row, data: JSON.stringify(JSON.parse(String(row.data)), ['format', 'body']) }));
+      expect(older[0]!.data).not.toBe(rows[0]!.data);
+      expect(walkRows(older)).toBeUndefined();
+    });
+
+    it('still names an edited row, and a row moved, at its position', () => {
+      const rows = chain(12).map((e) => rowFromEvent(e));
+      const edited = rows.map((row, i) => (i === 6 ? { ...row, data: String(row.data).replace('m7', 'mX') } : row));
+      expect(walkRows(edited)).toMatchObject({ kind: 'edited', position: 7 });
+      const swapped = [...rows];
+      [swapped[3], swapped[4]] = [{ ...rows[4]!, position: 4 }, { ...rows[3]!, position: 5 }];
+      expect(walkRows(swapped)).toMatchObject({ position: 4 });
+    });
+  });
 });
+

@@ -20,9 +20,11 @@ import { runThrds } from './support/runThrds.ts';
 
 const kinds = await storeKinds();
 
-const reference: TransactionHook = async (tx, events) => {
-  const current = events.map(upcast);
-  for (const p of allProjections) await p.apply(tx, current, `${p.table}_reference`);
+const reference: TransactionHook = {
+  statements: (events) => {
+    const current = events.map(upcast);
+    return allProjections.flatMap((p) => p.statements(current, `${p.table}_reference`));
+  },
 };
 
 const TABLES = [

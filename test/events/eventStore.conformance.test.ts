@@ -89,15 +89,24 @@ describe.each(kinds)('event store on %s', (kind) => {
   it('treats concurrent retries with one idempotency key as one append', async () => {
     const results = await Promise.all(Array.from({ length: 8 }, () => t.store.append({ ...one('idem-2'), idempotencyKey: 'key-2' })));
     expect(new Set(results.map((r) => r.firstPosition)).size).toBe(1);
-    expect(await t.store.readStream('idem-2')).toHaveLength(1);
+    const stored = await t.store.readStream('idem-2');
+    expect(stored).toHaveLength(1);
+    // Retries that shared the group of the original still answer with its events.
+    for (const result of results) expect(result).toMatchObject({ events: stored, streamVersion: 1 });
+    expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
   });
 
   it('is idempotent on supplied event ids', async () => {
     const eventId = '6f1c1b5e-0000-4000-8000-000000000001';
     const first = await t.store.append({ streamId: 'eid-1', events: [{ type: 'TestHappened', data: {}, eventId }], metadata: systemMetadata });
     const again = await t.store.append({ streamId: 'eid-1', events: [{ type: 'TestHappened', data: {}, eventId }], metadata: systemMetadata });
-    expect(again).toMatchObject({ duplicate: true, firstPosition: first.firstPosition });
+    expect(again).toMatchObject({ duplicate: true, firstPosition: first.firstPosition, events: first.events });
     expect(await t.store.readStream('eid-1')).toHaveLength(1);
+    const otherId = '6f1c1b5e-0000-4000-8000-000000000002';
+    const together = await Promise.all(
+      Array.from({ length: 3 }, () => t.store.append({ streamId: 'eid-2', events: [{ type: 'TestHappened', data: {}, eventId: otherId }], metadata: systemMetadata })),
+    );
+    expect(together.map((r) => r.events[0]?.eventId)).toEqual([otherId, otherId, otherId]);
   });
 
   it('writes a multi-event append all or nothing', async () => {
