@@ -1,5 +1,6 @@
 /** Server configuration from the environment. */
 import { DEFAULT_DATABASE_URL } from './db/openDatabase.ts';
+import { type ProtectionConfig, protectionFromEnv } from './protection/protectionConfig.ts';
 
 export interface ServerConfig {
   /** 0 picks a free port. */
@@ -14,6 +15,8 @@ export interface ServerConfig {
   readonly wsSendBufferLimit: number;
   /** Redis for instant fan-out across server instances (optional: without it they poll the log). */
   readonly redisUrl: string | undefined;
+  /** Limits for clients that are not on our side (protection/protectionConfig.ts). */
+  readonly protection: ProtectionConfig;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -27,5 +30,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     pollMs: Number(env.THRDS_POLL_MS ?? 250),
     wsSendBufferLimit: Number(env.THRDS_WS_SEND_BUFFER_LIMIT ?? 4 * 1024 * 1024),
     redisUrl: env.REDIS_URL || undefined,
+    protection: protectionFromEnv(env),
   };
 }

@@ -2,7 +2,7 @@
  * The expected refusals. Each carries a stable `code` that GraphQL puts in
  * `extensions.code`; anything that is not a ThrdsError is a bug and is masked.
  */
-export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT';
+export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'RATE_LIMITED' | 'QUERY_TOO_COMPLEX';
 
 export class ThrdsError extends Error {
   constructor(
@@ -48,5 +48,19 @@ export class UnauthenticatedError extends ThrdsError {
 export class ForbiddenError extends ThrdsError {
   constructor(message: string) {
     super('FORBIDDEN', message);
+  }
+}
+
+/** Too many of something in too short a time: nothing was written; try again after `retryAfter` seconds. */
+export class RateLimitedError extends ThrdsError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super('RATE_LIMITED', message, { retryAfter: Math.max(1, Math.ceil(retryAfterSeconds)) });
+  }
+}
+
+/** An operation over a depth, alias, token or cost limit, refused before any work. */
+export class QueryTooComplexError extends ThrdsError {
+  constructor(message: string, details: Readonly<Record<string, unknown>> = {}) {
+    super('QUERY_TOO_COMPLEX', message, details);
   }
 }

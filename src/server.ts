@@ -12,13 +12,16 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { createYoga } from 'graphql-yoga';
 import { handleProtocols } from 'graphql-ws';
+import { Redis } from 'ioredis';
 import { WebSocketServer } from 'ws';
 import { bearerToken, SessionCache } from './accounts/sessions.ts';
 import { ReadCache } from './projections/readCache.ts';
 import { createGraphqlPostHandler, tooLarge } from './http/graphqlPost.ts';
 import { configFromEnv, type ServerConfig } from './config.ts';
 import { openThrds } from './openThrds.ts';
-import { createContext, type Services } from './schema/context.ts';
+import { correlationIdFrom, createContext, type Services } from './schema/context.ts';
+import { clientAddress } from './protection/clientAddress.ts';
+import { createRateLimits } from './protection/rateLimits.ts';
 import { schema } from './schema/index.ts';
 import { maskError } from './schema/maskError.ts';
 import { channelFor, startRedisNotifier } from './realtime/redisNotifier.ts';
@@ -43,6 +46,10 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
       if (config.serveWeb) await ensureWebBuild();
       const web = config.serveWeb ? createWebHandler() : undefined;
       const thrds = await openThrds({ databaseUrl: config.databaseUrl, feed: { pollMs: config.pollMs } });
+      // Counters shared by every instance; when Redis is down they fall back to this instance's memory.
+      const rateLimitRedis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : undefined;
+      rateLimitRedis?.on('error', () => {});
+      await rateLimitRedis?.connect().catch(() => undefined);
       const services: Services = {
         store: thrds.store,
         db: thrds.db,
@@ -51,28 +58,32 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
         newId: randomUUID,
         readCache: new ReadCache(thrds.db),
         sessions: new SessionCache(thrds.db),
+        rateLimits: createRateLimits(config.protection.rates, rateLimitRedis),
+        protection: config.protection,
       };
       const notifier = config.redisUrl ? await startRedisNotifier(config.redisUrl, channelFor(thrds.db.displayUrl), thrds.store, thrds.feed).catch(redisUnavailable) : undefined;
 
-      const yoga = createYoga({
+      const yoga = createYoga<{ req: IncomingMessage; res: ServerResponse }>({
         schema,
         graphqlEndpoint: '/graphql',
         maskedErrors: { maskError },
         landingPage: false,
         logging: 'warn',
         // HTTP and SSE only: WebSocket operations get their context in the gateway.
-        context: ({ request }) => {
-          const header = request.headers.get('authorization');
-          const correlationId = request.headers.get('x-request-id') ?? randomUUID();
-          return createContext(services, bearerToken(header), correlationId.slice(0, 64));
-        },
+        context: ({ request, req }) =>
+          createContext(services, {
+            token: bearerToken(request.headers.get('authorization')),
+            correlationId: correlationIdFrom(request.headers.get('x-request-id'), randomUUID),
+            clientAddress: clientAddress(req, config.protection.trustProxy),
+          }),
       });
 
       // A body the fast path has read goes to yoga as a Fetch request; yoga's answer is written back.
       const toYoga = async (req: IncomingMessage, res: ServerResponse, body: Buffer | undefined) => {
         const headers = new Headers();
         for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(name, value);
-        const response = await yoga.fetch(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/graphql'}`, { method: req.method ?? 'POST', headers, ...(body ? { body } : {}) });
+        const init: RequestInit = { method: req.method ?? 'POST', headers, ...(body ? { body: new Uint8Array(body) } : {}) };
+        const response = await yoga.fetch(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/graphql'}`, init, { req, res });
         res.writeHead(response.status, Object.fromEntries(response.headers));
         res.end(Buffer.from(await response.arrayBuffer()));
       };
@@ -130,6 +141,7 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
           setTimeout(() => http.closeAllConnections(), 2000).unref();
           await closed;
           await notifier?.close();
+          rateLimitRedis?.disconnect();
           await thrds.close();
         },
       };

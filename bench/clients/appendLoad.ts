@@ -15,6 +15,8 @@ import { LeanGraphqlConnection } from '../support/leanHttp.ts';
 import { createThread } from '../../src/commands/createThread.ts';
 import { postMessage } from '../../src/commands/postMessage.ts';
 import { openThrds } from '../../src/openThrds.ts';
+import { createRateLimits } from '../../src/protection/rateLimits.ts';
+import { relaxedProtection } from '../../test/support/protection.ts';
 import { ReadCache } from '../../src/projections/readCache.ts';
 import { Histogram } from '../support/histogram.ts';
 
@@ -72,7 +74,7 @@ async function prepare(run: AppendRun): Promise<{ append: AppendOnce; batchSize:
   }
   if (target.kind === 'store') {
     const thrds = await openThrds({ databaseUrl: target.databaseUrl });
-    const deps = { store: thrds.store, db: thrds.db, clock: Date.now, newId: randomUUID, readCache: new ReadCache(thrds.db) };
+    const deps = { store: thrds.store, db: thrds.db, clock: Date.now, newId: randomUUID, readCache: new ReadCache(thrds.db), rateLimits: createRateLimits(relaxedProtection().rates) };
     const actors = Array.from({ length: run.concurrency }, () => ({ userId: randomUUID(), correlationId: randomUUID() }));
     const threadIds = await Promise.all(actors.map(async (actor, i) => (await createThread(deps, actor, { title: `store ${i}` })).thread.id));
     return {

@@ -4,6 +4,7 @@
  * server probe loaded, so the bench can read its CPU time and ask it for
  * memory after a GC or for a profile.
  */
+import { relaxedProtectionEnv } from '../../test/support/protection.ts';
 import { BenchChild, spawnBenchChild } from './childProcesses.ts';
 import { freePort, waitForHttp200 } from './freePort.ts';
 
@@ -29,7 +30,8 @@ export async function startThrdsServer(options: ThrdsServerOptions): Promise<Ser
   const child = spawnBenchChild('src/server.ts', {
     name: options.name ?? 'thrds server',
     nodeFlags,
-    env: { PORT: String(port), DATABASE_URL: options.databaseUrl, HOST: '127.0.0.1', THRDS_SERVE_WEB: '0' },
+    // The bench's load comes from one address and a few users: a public server's limits would refuse it.
+    env: { ...relaxedProtectionEnv(), PORT: String(port), DATABASE_URL: options.databaseUrl, HOST: '127.0.0.1', THRDS_SERVE_WEB: '0' },
     ...(options.openFiles === undefined ? {} : { openFiles: options.openFiles }),
   });
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -60,6 +60,24 @@ export class SessionCache {
   forget(token: string): void {
     this.entries.delete(token);
   }
+
+  private readonly revocationListeners = new Set<(userId: string) => void>();
+
+  /**
+   * Called with a user id after some of that user's sessions were ended
+   * (logout, logoutEverywhere, changePassword, expiry purge): open
+   * connections of that user re-check their token and close when it is gone.
+   */
+  onRevoked(listener: (userId: string) => void): () => void {
+    this.revocationListeners.add(listener);
+    return () => this.revocationListeners.delete(listener);
+  }
+
+  /** Forgets every cached token of `userId` and tells the listeners. */
+  revoked(userId: string): void {
+    for (const [token, entry] of this.entries) if (entry.userId === userId) this.entries.delete(token);
+    for (const listener of this.revocationListeners) listener(userId);
+  }
 }
 
 export async function revokeSession(db: Database, token: string): Promise<boolean> {

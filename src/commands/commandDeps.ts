@@ -5,6 +5,7 @@ import { canonicalJson } from '../events/canonicalJson.ts';
 import type { EventStore } from '../events/eventStore.ts';
 import type { EventMetadata } from '../events/types.ts';
 import type { ReadCache } from '../projections/readCache.ts';
+import type { RateLimits } from '../protection/rateLimits.ts';
 
 export interface CommandDeps {
   readonly store: EventStore;
@@ -12,6 +13,8 @@ export interface CommandDeps {
   readonly clock: () => number;
   readonly newId: () => string;
   readonly readCache: ReadCache;
+  /** Per-user and per-address limits, checked before anything is appended. */
+  readonly rateLimits: RateLimits;
 }
 
 /** Who is acting and under which request. */

@@ -13,7 +13,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { execute, type GraphQLError, type GraphQLSchema, OperationTypeNode } from 'graphql';
 import { bearerToken } from '../accounts/sessions.ts';
 import { OperationCache, type PreparedOperation } from '../realtime/operationCache.ts';
-import { createContext, type Services } from '../schema/context.ts';
+import { clientAddress } from '../protection/clientAddress.ts';
+import { correlationIdFrom, createContext, type Services } from '../schema/context.ts';
 import { maskError } from '../schema/maskError.ts';
 
 /** Answers a request yoga should take instead, body included. */
@@ -61,13 +62,13 @@ export function createGraphqlPostHandler(schema: GraphQLSchema, services: Servic
   };
 
   async function respond(req: IncomingMessage, res: ServerResponse, prepared: PreparedOperation, request: Body): Promise<void> {
-    const correlationId = String(req.headers['x-request-id'] ?? randomUUID()).slice(0, 64);
+    const correlationId = correlationIdFrom(req.headers['x-request-id'] as string | undefined, randomUUID);
     const result = await execute({
       schema,
       document: prepared.document,
       operationName: request.operationName ?? null,
       variableValues: request.variables ?? null,
-      contextValue: createContext(services, bearerToken(req.headers.authorization), correlationId),
+      contextValue: createContext(services, { token: bearerToken(req.headers.authorization), correlationId, clientAddress: clientAddress(req, services.protection.trustProxy) }),
     });
     const errors = result.errors?.map((error) => {
       const shown = maskError(error, 'Unexpected error.') as GraphQLError;

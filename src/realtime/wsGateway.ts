@@ -12,6 +12,7 @@ import { CloseCode, GRAPHQL_TRANSPORT_WS_PROTOCOL, type Message, MessageType, pa
 import type { WebSocket, WebSocketServer } from 'ws';
 import { bearerToken } from '../accounts/sessions.ts';
 import { FeedSubscription } from '../events/logFeed.ts';
+import { clientAddress } from '../protection/clientAddress.ts';
 import { createContext, type Services } from '../schema/context.ts';
 import { maskError } from '../schema/maskError.ts';
 import { OperationCache, type PreparedOperation } from './operationCache.ts';
@@ -91,7 +92,7 @@ export function attachGateway(wss: WebSocketServer, schema: GraphQLSchema, servi
     }
     alive.add(socket);
     socket.on('pong', markAlive);
-    new Connection(shared, socket, request.socket, (connectionNumber += 1));
+    new Connection(shared, socket, request.socket, (connectionNumber += 1), clientAddress(request, services.protection.trustProxy));
   });
 
   return {
@@ -140,6 +141,8 @@ class Connection {
     /** The TCP socket under it (the upgraded request's): see Member.transport. */
     private readonly transport: Transport,
     private readonly number: number,
+    /** Where the connection comes from (protection/clientAddress.ts). */
+    private readonly address: string,
   ) {
     shared.stats.connections += 1;
     this.initTimer = setTimeout(() => {
@@ -163,7 +166,7 @@ class Connection {
   }
 
   private context(id: string) {
-    return createContext(this.shared.services, this.token, `ws-${this.number}:${id}`);
+    return createContext(this.shared.services, { token: this.token, correlationId: `ws-${this.number}:${id}`.slice(0, 64), clientAddress: this.address });
   }
 
   private async onMessage(raw: string): Promise<void> {
@@ -301,7 +304,7 @@ function eventExecutor(shared: Shared, args: ExecutionArgs): ExecuteEvent {
   return async (event) =>
     JSON.stringify(
       masked(
-        await execute({ schema, document, operationName, variableValues, rootValue: event, contextValue: createContext(shared.services, null, `event-${event.position}`) }),
+        await execute({ schema, document, operationName, variableValues, rootValue: event, contextValue: createContext(shared.services, { token: null, correlationId: `event-${event.position}`, clientAddress: 'internal' }) }),
       ),
     );
 }

@@ -7,11 +7,30 @@ import type { UserRow } from '../projections/usersProjection.ts';
 import type { SessionCache } from '../accounts/sessions.ts';
 import { messagesByIds } from '../projections/messagesQueries.ts';
 import { threadsByIds } from '../projections/threadsQueries.ts';
+import type { ProtectionConfig } from '../protection/protectionConfig.ts';
 import { createLoader, type Loader } from './loader.ts';
 
 export interface Services extends CommandDeps {
   readonly feed: LogFeed;
   readonly sessions: SessionCache;
+  readonly protection: ProtectionConfig;
+}
+
+/** What a transport knows about the request an operation came with. */
+export interface RequestInfo {
+  /** The bearer token sent with the request, if any. */
+  readonly token: string | null;
+  /** At most 64 printable ASCII characters (see correlationIdFrom). */
+  readonly correlationId: string;
+  /** Where it came from (protection/clientAddress.ts), for per-address limits. */
+  readonly clientAddress: string;
+}
+
+export const MAX_CORRELATION_ID = 64;
+
+/** A client's request id when it is 1–64 printable ASCII characters; otherwise a fresh one. */
+export function correlationIdFrom(value: string | null | undefined, fresh: () => string): string {
+  return value && value.length <= MAX_CORRELATION_ID && /^[\x21-\x7e]+$/.test(value) ? value : fresh();
 }
 
 export interface Context {
@@ -21,6 +40,7 @@ export interface Context {
   /** The signed-in user (looked up once, on first use), or null. */
   viewer(): Promise<UserRow | null>;
   readonly correlationId: string;
+  readonly clientAddress: string;
   readonly loaders: {
     readonly users: Loader<UserRow>;
     readonly threads: Loader<ThreadRow>;
@@ -29,7 +49,7 @@ export interface Context {
 }
 
 /** A context for one request (HTTP) or one operation (WebSocket). */
-export function createContext(services: Services, token: string | null, correlationId: string): Context {
+export function createContext(services: Services, { token, correlationId, clientAddress }: RequestInfo): Context {
   let viewer: Promise<UserRow | null> | undefined;
   const loaders = {
     users: createLoader((ids) => services.readCache.usersByIds(ids)),
@@ -40,6 +60,7 @@ export function createContext(services: Services, token: string | null, correlat
     services,
     token,
     correlationId,
+    clientAddress,
     loaders,
     viewer() {
       viewer ??= (async () => {

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openThrds } from '../../src/openThrds.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
+import { relaxedProtectionEnv } from '../support/protection.ts';
 
 const PORT = 20000 + Math.floor(Math.random() * 20000);
 
@@ -18,7 +19,7 @@ describe('the server process', () => {
 
   it('answers /healthz, then on SIGTERM finishes in-flight appends, closes sockets and exits 0', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-      env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', DATABASE_URL: database.url },
+      env: { ...process.env, ...relaxedProtectionEnv(), PORT: String(PORT), HOST: '127.0.0.1', DATABASE_URL: database.url },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -7,6 +7,8 @@ import { postMessage } from '../../src/commands/postMessage.ts';
 import { register } from '../../src/commands/accounts.ts';
 import type { CommandDeps } from '../../src/commands/commandDeps.ts';
 import type { Sql } from '../../src/db/database.ts';
+import { createRateLimits } from '../../src/protection/rateLimits.ts';
+import { relaxedProtection } from '../support/protection.ts';
 import { ReadCache } from '../../src/projections/readCache.ts';
 import { storeKinds } from '../support/databases.ts';
 import { openTestThrds, type TestThrds } from '../support/thrds.ts';
@@ -32,7 +34,7 @@ describe.each(kinds)('projections on %s', (kind) => {
   let deps: CommandDeps;
   beforeAll(async () => {
     t = await openTestThrds(kind);
-    deps = { store: t.store, db: t.db, clock: Date.now, newId: randomUUID, readCache: new ReadCache(t.db) };
+    deps = { store: t.store, db: t.db, clock: Date.now, newId: randomUUID, readCache: new ReadCache(t.db), rateLimits: createRateLimits(relaxedProtection().rates) };
     const users = await Promise.all(['ana', 'bob', 'cyd'].map((u) => register(deps, { username: u, password: 'password1', displayName: u.toUpperCase() }, 'c')));
     const actors = users.map((u) => ({ userId: u.user.id, correlationId: 'c' }));
     const threads = await Promise.all(actors.map((a, i) => createThread(deps, a, { title: `Thread ${i}` })));

@@ -3,6 +3,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { ServerConfig } from '../../src/config.ts';
 import { buildApp, type App } from '../../src/server.ts';
+import { relaxedProtection } from './protection.ts';
 import { createTestDatabase, type StoreKind, type TestDatabase } from './databases.ts';
 
 export interface GraphQLResponse<T = Record<string, any>> {
@@ -26,7 +27,7 @@ export interface TestServer {
 
 export async function startTestServer(kind: StoreKind, database?: TestDatabase, overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
   const db = database ?? (await createTestDatabase(kind));
-  const config = { host: '127.0.0.1', databaseUrl: db.url, serveWeb: false, pollMs: 100, ...overrides };
+  const config = { host: '127.0.0.1', databaseUrl: db.url, serveWeb: false, pollMs: 100, protection: relaxedProtection(), ...overrides };
   let app: App = buildApp({ ...config, port: 0 });
   let { port } = await app.start();
   const clients: Client[] = [];

@@ -3,6 +3,7 @@
  * the built web app at `/`, plus a small GraphQL-over-HTTP client for seeding.
  */
 import { buildApp, type App } from '../../../src/server.ts';
+import { relaxedProtection } from '../../support/protection.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 
 export interface WebServer {
@@ -14,7 +15,7 @@ export interface WebServer {
 
 export async function startWebServer(): Promise<WebServer> {
   const database: TestDatabase = await createTestDatabase('sqlite');
-  const app: App = buildApp({ port: 0, host: '127.0.0.1', databaseUrl: database.url, serveWeb: true, pollMs: 100 });
+  const app: App = buildApp({ port: 0, host: '127.0.0.1', databaseUrl: database.url, serveWeb: true, pollMs: 100, protection: relaxedProtection() });
   const { port } = await app.start();
   const baseUrl = `http://127.0.0.1:${port}`;
   return {
