@@ -1,8 +1,11 @@
 /**
  * The input limits of the public API, checked before anything is written.
- * Lengths count Unicode code points, after trimming.
+ * Text first meets the text rules (textRules.ts: no lone surrogates, control
+ * or bidi characters, NFC); lengths count Unicode code points after NFC and
+ * trimming, and a title, body or display name must show something.
  */
 import { ValidationError } from '../errors.ts';
+import { cleanText, codePoints, hasLoneSurrogate, requireVisible, type TextField } from './textRules.ts';
 
 export const LIMITS = {
   title: { min: 1, max: 200 },
@@ -13,20 +16,16 @@ export const LIMITS = {
   idempotencyKey: { min: 1, max: 128 },
 } as const;
 
-function length(text: string): number {
-  let n = 0;
-  for (const _ of text) n += 1;
-  return n;
-}
+const length = codePoints;
 
-function trimmedWithin(field: keyof typeof LIMITS, value: string): string {
-  const trimmed = value.trim();
+function trimmedWithin(field: Exclude<TextField, 'username'>, value: string): string {
+  const trimmed = cleanText(field, value).trim();
   const { min, max } = LIMITS[field];
   const n = length(trimmed);
   if (n < min || n > max) {
     throw new ValidationError(`${field} must be ${min}–${max} characters after trimming (got ${n})`, { field, min, max, length: n });
   }
-  return trimmed;
+  return requireVisible(field, trimmed);
 }
 
 export const validate = {
@@ -34,16 +33,32 @@ export const validate = {
   body: (value: string) => trimmedWithin('body', value),
   displayName: (value: string) => trimmedWithin('displayName', value),
   username(value: string): string {
-    const username = value.trim();
+    const username = cleanText('username', value).trim();
     if (!/^[a-z0-9_]{3,32}$/.test(username)) {
       throw new ValidationError('username must be 3–32 characters of a-z, 0-9 and _', { field: 'username' });
     }
     return username;
   },
-  password(value: string): string {
+  /** A new password (sign-up, changePassword): 8–1,024 code points of well-formed text. */
+  password(value: string, field = 'password'): string {
+    validate.passwordLength(value, field);
     const n = length(value);
-    if (n < LIMITS.password.min || n > LIMITS.password.max) {
-      throw new ValidationError(`password must be at least ${LIMITS.password.min} characters`, { field: 'password' });
+    if (n < LIMITS.password.min) {
+      throw new ValidationError(`${field} must be at least ${LIMITS.password.min} characters`, { field, min: LIMITS.password.min, length: n });
+    }
+    // Hashing encodes UTF-8, where every lone surrogate becomes U+FFFD: two different passwords would match.
+    if (hasLoneSurrogate(value)) throw new ValidationError(`${field} must not contain a lone surrogate`, { field, rule: 'loneSurrogate' });
+    return value;
+  },
+  /**
+   * Only the upper bound, checked at login too before any hashing: a
+   * 300 KB password must not cost a hash. Counted in UTF-16 units first,
+   * so measuring a huge string costs nothing either.
+   */
+  passwordLength(value: string, field = 'password'): string {
+    const { max } = LIMITS.password;
+    if (value.length > 2 * max || length(value) > max) {
+      throw new ValidationError(`${field} must be at most ${max} characters`, { field, max });
     }
     return value;
   },
