@@ -27,6 +27,8 @@ export function decideCreateThread(input: CreateThreadInput, actor: Actor, threa
 }
 
 export async function createThread(deps: CommandDeps, actor: Actor, input: CreateThreadInput): Promise<{ thread: ThreadRow; position: number }> {
+  // Before the append: a refusal writes nothing.
+  await deps.rateLimits.consume('threadsPerUser', actor.userId);
   const result = await deps.store.append(decideCreateThread(input, actor, deps.newId()));
   const threadId = String(result.events[0]?.data.threadId);
   // A retry returns the thread as it is now; a first append, the row its event folds to.

@@ -44,6 +44,8 @@ export function decidePostMessage(input: PostMessageInput, facts: PostMessageFac
 }
 
 export async function postMessage(deps: CommandDeps, actor: Actor, input: PostMessageInput): Promise<{ message: MessageRow; position: number }> {
+  // First, before any read: a flood costs one counter lookup per refusal and writes nothing.
+  await deps.rateLimits.consume('postsPerUser', actor.userId);
   const threadId = validate.uuid(input.threadId, 'threadId');
   const replyToId = input.replyToId == null ? null : validate.uuid(input.replyToId, 'replyToId');
   const [exists, replied] = await Promise.all([
