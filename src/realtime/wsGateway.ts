@@ -5,67 +5,60 @@
  * that executes each event once and pushes the same bytes to every member.
  * A client that cannot keep up is dropped (1013) rather than buffered: it
  * resubscribes from its last position and the log still has everything.
+ *
+ * Three layers, as graphql-ws keeps `makeServer` apart from `use/ws`: the
+ * upgrade (wsUpgrade.ts: path, origin, connection caps), this socket
+ * adapter (error listeners, keep-alive, revocation), and the protocol state
+ * machine of one connection (connection.ts).
  */
 import type { IncomingMessage } from 'node:http';
-import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult, type FormattedExecutionResult, type GraphQLError, type GraphQLSchema, OperationTypeNode } from 'graphql';
-import { CloseCode, GRAPHQL_TRANSPORT_WS_PROTOCOL, type Message, MessageType, parseMessage, stringifyMessage, type SubscribePayload } from 'graphql-ws';
+import type { GraphQLSchema } from 'graphql';
+import { CloseCode, GRAPHQL_TRANSPORT_WS_PROTOCOL } from 'graphql-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
-import { bearerToken } from '../accounts/sessions.ts';
-import { FeedSubscription } from '../events/logFeed.ts';
 import { clientAddress } from '../protection/clientAddress.ts';
-import { createContext, type Services } from '../schema/context.ts';
-import { maskError } from '../schema/maskError.ts';
-import { OperationCache, type PreparedOperation } from './operationCache.ts';
-import { type ExecuteEvent, GroupRegistry, groupKey, type Member, type SubscriptionGroup, type Transport } from './subscriptionGroup.ts';
+import { ConnectionLimits } from '../protection/connectionLimits.ts';
+import type { Services } from '../schema/context.ts';
+import { Connection, type ConnectionSettings, type Shared } from './connection.ts';
+import { OperationCache } from './operationCache.ts';
+import { SignedInConnections } from './signedInConnections.ts';
+import { GroupRegistry } from './subscriptionGroup.ts';
+import { acceptUpgrades, type UpgradeListener } from './wsUpgrade.ts';
+
+export { SLOW_CONSUMER_CLOSE } from './connection.ts';
+export { chooseProtocol } from './wsUpgrade.ts';
 
 export interface GatewayOptions {
   /** Close a client whose unsent data exceeds this many bytes. */
   readonly sendBufferLimit?: number;
   readonly connectionInitWaitMs?: number;
   readonly keepAliveMs?: number;
+  /** Default: `services.protection.maxSubscriptionsPerConnection`. */
   readonly maxOperationsPerConnection?: number;
+  /** Shared with SSE, so the caps count both; default: the gateway's own. */
+  readonly connectionLimits?: ConnectionLimits;
+  readonly path?: string;
 }
 
-/** Close code for a client too slow to keep up: standard "try again later", which graphql-ws clients retry. */
-export const SLOW_CONSUMER_CLOSE = 1013;
-
 export interface Gateway {
-  readonly stats: { readonly connections: number; readonly subscriptions: number; executions(): number };
+  readonly stats: { readonly connections: number; readonly subscriptions: number; readonly groups: number; executions(): number };
+  /** The http server's 'upgrade' listener (the WebSocketServer is `noServer`). */
+  readonly upgrade: UpgradeListener;
   close(): void;
 }
 
-interface Operation {
-  stop(): void;
-}
-
-/** What every connection shares. */
-interface Shared {
-  readonly schema: GraphQLSchema;
-  readonly services: Services;
-  readonly operations: OperationCache;
-  readonly groups: GroupRegistry;
-  readonly options: Required<GatewayOptions>;
-  readonly stats: { connections: number; subscriptions: number };
-}
-
-const UNEXPECTED = [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }];
-
 export function attachGateway(wss: WebSocketServer, schema: GraphQLSchema, services: Services, options: GatewayOptions = {}): Gateway {
-  const settings: Required<GatewayOptions> = {
+  const settings: ConnectionSettings = {
     sendBufferLimit: options.sendBufferLimit ?? 4 * 1024 * 1024,
     connectionInitWaitMs: options.connectionInitWaitMs ?? 3000,
-    keepAliveMs: options.keepAliveMs ?? 12_000,
-    maxOperationsPerConnection: options.maxOperationsPerConnection ?? 200,
+    maxOperationsPerConnection: options.maxOperationsPerConnection ?? services.protection.maxSubscriptionsPerConnection,
   };
+  const keepAliveMs = options.keepAliveMs ?? 12_000;
   const stats = { connections: 0, subscriptions: 0 };
-  const shared: Shared = {
-    schema,
-    services,
-    operations: new OperationCache(schema),
-    groups: new GroupRegistry(services.feed, settings.sendBufferLimit),
-    options: settings,
-    stats,
-  };
+  const groups = new GroupRegistry(services.feed, settings.sendBufferLimit);
+  const signedIn = new SignedInConnections(services.sessions, services.clock);
+  const shared: Shared = { schema, services, operations: new OperationCache(schema), groups, settings, stats, signedIn, instance: services.newId() };
+  const stopRevocations = services.sessions.onRevoked((userId) => signedIn.recheck(userId));
+
   const alive = new WeakSet<WebSocket>();
   function markAlive(this: WebSocket) {
     alive.add(this);
@@ -82,17 +75,22 @@ export function attachGateway(wss: WebSocketServer, schema: GraphQLSchema, servi
       alive.delete(socket);
       socket.ping();
     }
-  }, settings.keepAliveMs);
+  }, keepAliveMs);
   keepAlive.unref();
 
   wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+    // First, before anything can fail: ws has already closed with the RFC 6455 code (1002, 1007, 1009).
+    socket.on('error', protocolFault);
     if (socket.protocol !== GRAPHQL_TRANSPORT_WS_PROTOCOL) {
-      socket.close(CloseCode.SubprotocolNotAcceptable, 'Subprotocol not acceptable');
+      socket.close(CloseCode.SubprotocolNotAcceptable, `Subprotocol not acceptable: use ${GRAPHQL_TRANSPORT_WS_PROTOCOL}`);
       return;
     }
     alive.add(socket);
     socket.on('pong', markAlive);
-    new Connection(shared, socket, request.socket, (connectionNumber += 1), clientAddress(request, services.protection.trustProxy));
+    const connection = new Connection(shared, socket, request.socket, (connectionNumber += 1), clientAddress(request, services.protection.trustProxy));
+    connections.set(socket, connection);
+    socket.on('message', onSocketMessage);
+    socket.once('close', onSocketClose);
   });
 
   return {
@@ -103,16 +101,28 @@ export function attachGateway(wss: WebSocketServer, schema: GraphQLSchema, servi
       get subscriptions() {
         return stats.subscriptions;
       },
-      executions: () => shared.groups.executions,
+      get groups() {
+        return groups.size;
+      },
+      executions: () => groups.executions,
     },
+    upgrade: acceptUpgrades(wss, {
+      path: options.path ?? '/graphql',
+      protection: services.protection,
+      limits: options.connectionLimits ?? new ConnectionLimits(services.protection),
+    }),
     close() {
       clearInterval(keepAlive);
+      stopRevocations();
     },
   };
 }
 
 /** Socket → its connection, so every socket shares the same listener functions. */
 const connections = new WeakMap<WebSocket, Connection>();
+
+/** A client's protocol violation: ws closes the socket with the matching code; it is not the server's fault to log. */
+function protocolFault(): void {}
 
 function onSocketMessage(this: WebSocket, data: unknown, isBinary: boolean): void {
   if (isBinary) {
@@ -125,258 +135,4 @@ function onSocketMessage(this: WebSocket, data: unknown, isBinary: boolean): voi
 function onSocketClose(this: WebSocket): void {
   connections.get(this)?.closed();
   connections.delete(this);
-}
-
-/** One client socket: the protocol's state machine and its running operations. */
-class Connection {
-  private readonly running = new Map<string, Operation | null>();
-  private initReceived = false;
-  private acknowledged = false;
-  private token: string | null = null;
-  private initTimer: NodeJS.Timeout | undefined;
-
-  constructor(
-    private readonly shared: Shared,
-    private readonly socket: WebSocket,
-    /** The TCP socket under it (the upgraded request's): see Member.transport. */
-    private readonly transport: Transport,
-    private readonly number: number,
-    /** Where the connection comes from (protection/clientAddress.ts). */
-    private readonly address: string,
-  ) {
-    shared.stats.connections += 1;
-    this.initTimer = setTimeout(() => {
-      if (!this.acknowledged) socket.close(CloseCode.ConnectionInitialisationTimeout, 'Connection initialisation timeout');
-    }, shared.options.connectionInitWaitMs);
-    this.initTimer.unref();
-    connections.set(socket, this);
-    socket.on('message', onSocketMessage);
-    socket.once('close', onSocketClose);
-  }
-
-  received(raw: string): void {
-    this.onMessage(raw).catch((error: unknown) => {
-      console.error('[thrds] WebSocket message handling failed', error);
-      this.socket.close(CloseCode.InternalServerError, 'Internal server error');
-    });
-  }
-
-  private send(message: Message): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(stringifyMessage(message));
-  }
-
-  private context(id: string) {
-    return createContext(this.shared.services, { token: this.token, correlationId: `ws-${this.number}:${id}`.slice(0, 64), clientAddress: this.address });
-  }
-
-  private async onMessage(raw: string): Promise<void> {
-    let message: Message;
-    try {
-      message = parseMessage(raw);
-    } catch (error) {
-      this.socket.close(CloseCode.BadRequest, `Invalid message received: ${(error as Error).message}`.slice(0, 120));
-      return;
-    }
-    switch (message.type) {
-      case MessageType.ConnectionInit:
-        return this.init(message.payload);
-      case MessageType.Ping:
-        return this.send({ type: MessageType.Pong });
-      case MessageType.Pong:
-        return;
-      case MessageType.Subscribe:
-        return this.subscribe(message.id, message.payload);
-      case MessageType.Complete: {
-        const operation = this.running.get(message.id);
-        this.running.delete(message.id);
-        operation?.stop();
-        return;
-      }
-      default:
-        this.socket.close(CloseCode.BadRequest, `Unexpected message of type ${message.type} received`);
-    }
-  }
-
-  /** A token, when sent, must be valid (4403 otherwise); without one the connection may read. */
-  private async init(payload: unknown): Promise<void> {
-    if (this.initReceived) {
-      this.socket.close(CloseCode.TooManyInitialisationRequests, 'Too many initialisation requests');
-      return;
-    }
-    this.initReceived = true;
-    const header = authorizationOf(payload);
-    if (header !== undefined) {
-      this.token = bearerToken(header);
-      const { sessions, clock } = this.shared.services;
-      const userId = this.token ? await sessions.userIdFor(this.token, clock()) : null;
-      if (!userId) {
-        this.socket.close(CloseCode.Forbidden, 'Forbidden');
-        return;
-      }
-    }
-    this.acknowledged = true;
-    clearTimeout(this.initTimer);
-    this.initTimer = undefined;
-    this.send({ type: MessageType.ConnectionAck });
-  }
-
-  private async subscribe(id: string, payload: SubscribePayload): Promise<void> {
-    if (!this.acknowledged) {
-      this.socket.close(CloseCode.Unauthorized, 'Unauthorized');
-      return;
-    }
-    if (this.running.has(id)) {
-      this.socket.close(CloseCode.SubscriberAlreadyExists, `Subscriber for ${id} already exists`);
-      return;
-    }
-    if (this.running.size >= this.shared.options.maxOperationsPerConnection) {
-      const message = `At most ${this.shared.options.maxOperationsPerConnection} operations per connection`;
-      this.send({ id, type: MessageType.Error, payload: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
-      return;
-    }
-    const prepared = this.shared.operations.prepare(payload.query, payload.operationName);
-    if (Array.isArray(prepared)) {
-      this.send({ id, type: MessageType.Error, payload: (prepared as readonly GraphQLError[]).map((e) => e.toJSON()) });
-      return;
-    }
-    const operation = prepared as PreparedOperation;
-    this.running.set(id, null);
-    const args: ExecutionArgs = {
-      schema: this.shared.schema,
-      document: operation.document,
-      operationName: operation.operation.name?.value ?? null,
-      variableValues: (payload.variables ?? {}) as Record<string, unknown>,
-      contextValue: this.context(id),
-    };
-    try {
-      if (operation.operation.operation === OperationTypeNode.SUBSCRIPTION) await this.startSubscription(id, operation, args);
-      else await this.runOnce(id, args);
-    } catch (error) {
-      console.error('[thrds] operation failed', error);
-      if (this.running.has(id)) this.send({ id, type: MessageType.Error, payload: UNEXPECTED });
-      this.running.delete(id);
-    }
-  }
-
-  private async runOnce(id: string, args: ExecutionArgs): Promise<void> {
-    const result = await execute(args);
-    if (!this.running.has(id)) return;
-    this.send({ id, type: MessageType.Next, payload: masked(result) });
-    this.send({ id, type: MessageType.Complete });
-    this.running.delete(id);
-  }
-
-  private async startSubscription(id: string, prepared: PreparedOperation, args: ExecutionArgs): Promise<void> {
-    const source = await createSourceEventStream(args);
-    if (!(Symbol.asyncIterator in source)) {
-      if (!this.running.has(id)) return;
-      this.send({ id, type: MessageType.Next, payload: masked(source) });
-      this.send({ id, type: MessageType.Complete });
-      this.running.delete(id);
-      return;
-    }
-    const events = source[Symbol.asyncIterator]();
-    if (!(events instanceof FeedSubscription)) throw new Error('subscription fields must stream from the log feed');
-    if (!this.running.has(id)) {
-      void events.return();
-      return;
-    }
-
-    // Nothing in the subscription types depends on who is asking: every subscriber shares the public scope.
-    const key = groupKey(prepared.query, prepared.operation, prepared.document, (args.variableValues ?? {}) as Record<string, unknown>, 'public');
-    const group = this.shared.groups.hold(key, events.filter, eventExecutor(this.shared, args));
-    const live = new LiveSubscription(this.shared, this.socket, this.transport, id, group, events);
-    this.running.set(id, live);
-    await live.catchUp();
-  }
-
-  closed(): void {
-    clearTimeout(this.initTimer);
-    this.shared.stats.connections -= 1;
-    for (const operation of this.running.values()) operation?.stop();
-    this.running.clear();
-  }
-}
-
-/** Runs the subscription's selection set for one event, with a fresh context (no per-subscriber state kept). */
-function eventExecutor(shared: Shared, args: ExecutionArgs): ExecuteEvent {
-  const { schema, document, operationName, variableValues } = args;
-  return async (event) =>
-    JSON.stringify(
-      masked(
-        await execute({ schema, document, operationName, variableValues, rootValue: event, contextValue: createContext(shared.services, { token: null, correlationId: `event-${event.position}`, clientAddress: 'internal' }) }),
-      ),
-    );
-}
-
-/**
- * One subscription of one socket: a group member. It keeps only what it
- * needs for as long as it lives (thousands of these sit idle).
- */
-class LiveSubscription implements Member, Operation {
-  readonly prefix: Buffer;
-  last: number;
-  private events: FeedSubscription | undefined;
-  private stopped = false;
-
-  constructor(
-    private readonly shared: Shared,
-    readonly socket: WebSocket,
-    readonly transport: Transport,
-    readonly id: string,
-    private readonly group: SubscriptionGroup,
-    events: FeedSubscription,
-  ) {
-    this.prefix = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
-    this.last = events.position;
-    this.events = events;
-    shared.stats.subscriptions += 1;
-  }
-
-  /** Replays from the log on its own, sharing the group's results, then joins the live set. */
-  async catchUp(): Promise<void> {
-    const events = this.events!;
-    while (!this.stopped && !events.caughtUp) {
-      for (const event of await events.pull()) {
-        const bytes = await this.group.result(event);
-        if (this.stopped || !this.group.deliver(this, event.position, bytes)) return;
-      }
-    }
-    if (this.stopped) return;
-    this.last = events.position;
-    this.events = undefined;
-    void events.return();
-    this.group.join(this);
-  }
-
-  onTooSlow(): void {
-    this.stop();
-    this.socket.close(SLOW_CONSUMER_CLOSE, 'Too slow: resubscribe with after = your last position');
-    // The close frame waits behind the unread data; a client that never reads is cut off.
-    const socket = this.socket;
-    setTimeout(() => socket.terminate(), 10_000).unref();
-  }
-
-  stop(): void {
-    if (this.stopped) return;
-    this.stopped = true;
-    this.shared.stats.subscriptions -= 1;
-    this.group.release(this);
-    void this.events?.return();
-    this.events = undefined;
-  }
-}
-
-function authorizationOf(payload: unknown): string | undefined {
-  if (payload === null || typeof payload !== 'object') return undefined;
-  const params = payload as Record<string, unknown>;
-  const value = params.authorization ?? params.Authorization;
-  return typeof value === 'string' ? value : undefined;
-}
-
-/** Refusals keep their code; anything unexpected is masked. */
-function masked(result: ExecutionResult): FormattedExecutionResult {
-  const formatted: FormattedExecutionResult = result.data === undefined ? {} : { data: result.data };
-  if (!result.errors?.length) return formatted;
-  return { ...formatted, errors: result.errors.map((error) => (maskError(error, 'Unexpected error.') as GraphQLError).toJSON()) };
 }

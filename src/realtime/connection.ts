@@ -1,0 +1,343 @@
+/**
+ * One client socket speaking graphql-transport-ws: the protocol's state
+ * machine (init, subscribe, complete, ping) and the operations it runs.
+ *
+ * Bookkeeping is by operation object, not by id: a client may complete an
+ * id and subscribe with it again while the first start is still awaiting
+ * the database, and only the operation still installed under its id may
+ * install itself. Operations still starting count toward the cap, so a
+ * socket never holds more than `maxOperations`, and none survive its close.
+ */
+import { createSourceEventStream, execute, type ExecutionArgs, type GraphQLError, type GraphQLSchema, OperationTypeNode } from 'graphql';
+import { CloseCode, type Message, MessageType, parseMessage, stringifyMessage, type SubscribePayload } from 'graphql-ws';
+import type { WebSocket } from 'ws';
+import { bearerToken } from '../accounts/sessions.ts';
+import { RateLimitedError } from '../errors.ts';
+import { FeedSubscription } from '../events/logFeed.ts';
+import { createContext, type Services } from '../schema/context.ts';
+import { LiveSubscription, type Owner } from './liveSubscription.ts';
+import { logUnexpected, masked, UNEXPECTED } from './maskedResult.ts';
+import type { OperationCache, PreparedOperation } from './operationCache.ts';
+import type { SignedIn, SignedInConnections } from './signedInConnections.ts';
+import { type ExecuteEvent, type GroupRegistry, groupKey, type Transport } from './subscriptionGroup.ts';
+
+/** Longer operation ids are refused (4400): an id is echoed in every frame and names the operation in logs. */
+export const MAX_OPERATION_ID = 128;
+/** Close code for a client too slow to keep up: standard "try again later", which graphql-ws clients retry. */
+export const SLOW_CONSUMER_CLOSE = 1013;
+/** How long a dropped client gets to read its close frame before its socket is cut. */
+const SLOW_CONSUMER_GRACE_MS = 10_000;
+/** RFC 6455 allows 123 bytes of close reason. */
+const MAX_CLOSE_REASON_BYTES = 123;
+
+export interface ConnectionSettings {
+  /** Close a client whose unsent data exceeds this many bytes. */
+  readonly sendBufferLimit: number;
+  readonly connectionInitWaitMs: number;
+  readonly maxOperationsPerConnection: number;
+}
+
+/** What every connection of a gateway shares. */
+export interface Shared {
+  readonly schema: GraphQLSchema;
+  readonly services: Services;
+  readonly operations: OperationCache;
+  readonly groups: GroupRegistry;
+  readonly settings: ConnectionSettings;
+  readonly stats: { connections: number; subscriptions: number };
+  readonly signedIn: SignedInConnections;
+  /** Unique to this gateway: connection numbers restart with the process, rate-limit keys in Redis outlive it. */
+  readonly instance: string;
+}
+
+/** An operation as the connection holds it, under its id, from its subscribe message until it ends. */
+class Operation {
+  live: LiveSubscription | undefined;
+  stop(): void {
+    this.live?.stop();
+  }
+}
+
+export class Connection implements Owner, SignedIn {
+  private readonly running = new Map<string, Operation>();
+  private initReceived = false;
+  private acknowledged = false;
+  private dropped = false;
+  private bearer: string | null = null;
+  private userId: string | null = null;
+  private initTimer: NodeJS.Timeout | undefined;
+  /** Catch-ups on one socket take turns: the socket is the bottleneck anyway, and one page is in memory, not one per subscription. */
+  private replaying: Promise<void> = Promise.resolve();
+  private readonly rateKey: string;
+
+  constructor(
+    private readonly shared: Shared,
+    private readonly socket: WebSocket,
+    /** The TCP socket under it (the upgraded request's): see Member.transport. */
+    private readonly transport: Transport,
+    private readonly number: number,
+    /** Where the connection comes from (protection/clientAddress.ts). */
+    private readonly address: string,
+  ) {
+    shared.stats.connections += 1;
+    this.rateKey = `${shared.instance}:${number}`;
+    this.initTimer = setTimeout(() => {
+      if (!this.acknowledged) this.close(CloseCode.ConnectionInitialisationTimeout, 'Connection initialisation timeout');
+    }, shared.settings.connectionInitWaitMs);
+    this.initTimer.unref();
+  }
+
+  get stats(): { subscriptions: number } {
+    return this.shared.stats;
+  }
+
+  received(raw: string): void {
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    let message: Message;
+    try {
+      message = parseMessage(raw);
+    } catch (error) {
+      this.close(CloseCode.BadRequest, `Invalid message received: ${(error as Error).message}`);
+      return;
+    }
+    if ('id' in message && message.id.length > MAX_OPERATION_ID) {
+      this.close(CloseCode.BadRequest, `Operation ids are at most ${MAX_OPERATION_ID} characters`);
+      return;
+    }
+    switch (message.type) {
+      case MessageType.ConnectionInit:
+        return this.init(message.payload);
+      case MessageType.Ping:
+        return this.send({ type: MessageType.Pong });
+      case MessageType.Pong:
+        return;
+      case MessageType.Subscribe:
+        return this.subscribe(message.id, message.payload);
+      case MessageType.Complete: {
+        const operation = this.running.get(message.id);
+        this.running.delete(message.id);
+        operation?.stop();
+        return;
+      }
+      default:
+        this.close(CloseCode.BadRequest, `Unexpected message of type ${message.type} received`);
+    }
+  }
+
+  /** The socket closed: everything it ran stops and is forgotten. */
+  closed(): void {
+    clearTimeout(this.initTimer);
+    this.shared.stats.connections -= 1;
+    this.stopAll();
+    if (this.userId) this.shared.signedIn.remove(this.userId, this);
+  }
+
+  overBudget(): boolean {
+    return this.socket.bufferedAmount > this.shared.settings.sendBufferLimit;
+  }
+
+  /** Stops every operation at once (no more replay or fan-out work for this socket) and closes with 1013. */
+  tooSlow(): void {
+    if (this.dropped) return;
+    this.dropped = true;
+    this.stopAll();
+    this.close(SLOW_CONSUMER_CLOSE, 'Too slow: resubscribe with after = your last position');
+    // The close frame waits behind the unread data; a client that never reads is cut off.
+    const socket = this.socket;
+    setTimeout(() => socket.terminate(), SLOW_CONSUMER_GRACE_MS).unref();
+  }
+
+  /** The bearer token the connection signed in with ('' when anonymous): see SignedInConnections. */
+  get token(): string {
+    return this.bearer ?? '';
+  }
+
+  /** Its session ended (logout, password change): it may no longer act as that user. */
+  revoke(): void {
+    this.close(CloseCode.Forbidden, 'Forbidden');
+  }
+
+  private stopAll(): void {
+    const operations = [...this.running.values()];
+    this.running.clear();
+    for (const operation of operations) operation.stop();
+  }
+
+  private send(message: Message): void {
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    this.socket.send(stringifyMessage(message));
+    if (this.overBudget()) this.tooSlow();
+  }
+
+  private close(code: number, reason: string): void {
+    this.socket.close(code, closeReason(reason));
+  }
+
+  /** A token, when sent, must be valid (4403 otherwise); without one the connection may read. */
+  private init(payload: unknown): void {
+    if (this.initReceived) {
+      this.close(CloseCode.TooManyInitialisationRequests, 'Too many initialisation requests');
+      return;
+    }
+    this.initReceived = true;
+    this.authenticate(payload).catch((error: unknown) => {
+      logUnexpected(`ws-${this.number}`, error);
+      this.close(CloseCode.InternalServerError, 'Internal server error');
+    });
+  }
+
+  private async authenticate(payload: unknown): Promise<void> {
+    const header = authorizationOf(payload);
+    if (header !== undefined) {
+      this.bearer = bearerToken(header);
+      const { sessions, clock } = this.shared.services;
+      const userId = this.bearer ? await sessions.userIdFor(this.bearer, clock()) : null;
+      if (!userId) {
+        this.close(CloseCode.Forbidden, 'Forbidden');
+        return;
+      }
+      if (this.socket.readyState !== this.socket.OPEN) return;
+      this.userId = userId;
+      this.shared.signedIn.add(userId, this);
+    }
+    this.acknowledged = true;
+    clearTimeout(this.initTimer);
+    this.initTimer = undefined;
+    this.send({ type: MessageType.ConnectionAck });
+  }
+
+  private subscribe(id: string, payload: SubscribePayload): void {
+    if (!this.acknowledged) {
+      this.close(CloseCode.Unauthorized, 'Unauthorized');
+      return;
+    }
+    if (this.running.has(id)) {
+      this.close(CloseCode.SubscriberAlreadyExists, `Subscriber for ${id} already exists`);
+      return;
+    }
+    const max = this.shared.settings.maxOperationsPerConnection;
+    if (this.running.size >= max) {
+      this.send({ id, type: MessageType.Error, payload: [{ message: `At most ${max} operations per connection`, extensions: { code: 'BAD_USER_INPUT' } }] });
+      return;
+    }
+    // Installed before anything is awaited, so a complete for this id that follows at once finds it.
+    const operation = new Operation();
+    this.running.set(id, operation);
+    const correlationId = `ws-${this.number}:${id}`.slice(0, 64);
+    this.start(id, operation, payload, correlationId).catch((error: unknown) => {
+      logUnexpected(correlationId, error);
+      const wasRunning = this.finish(id, operation);
+      operation.stop();
+      if (wasRunning) this.send({ id, type: MessageType.Error, payload: UNEXPECTED });
+    });
+  }
+
+  /** Still the operation under `id`: not completed, not replaced, not closed. */
+  private holds(id: string, operation: Operation): boolean {
+    return this.running.get(id) === operation;
+  }
+
+  /** Takes `operation` out of `running` if it is still there; says whether it was. */
+  private finish(id: string, operation: Operation): boolean {
+    if (!this.holds(id, operation)) return false;
+    this.running.delete(id);
+    return true;
+  }
+
+  private async start(id: string, operation: Operation, payload: SubscribePayload, correlationId: string): Promise<void> {
+    try {
+      await this.shared.services.rateLimits.consume('subscribesPerConnection', this.rateKey);
+    } catch (error) {
+      if (!(error instanceof RateLimitedError)) throw error;
+      if (this.finish(id, operation)) this.send({ id, type: MessageType.Error, payload: [{ message: error.message, extensions: error.extensions }] });
+      return;
+    }
+    if (!this.holds(id, operation)) return;
+    const prepared = this.shared.operations.prepare(payload.query, payload.operationName);
+    if (Array.isArray(prepared)) {
+      if (this.finish(id, operation)) this.send({ id, type: MessageType.Error, payload: (prepared as readonly GraphQLError[]).map((e) => e.toJSON()) });
+      return;
+    }
+    const document = prepared as PreparedOperation;
+    const args: ExecutionArgs = {
+      schema: this.shared.schema,
+      document: document.document,
+      operationName: document.operation.name?.value ?? null,
+      variableValues: (payload.variables ?? {}) as Record<string, unknown>,
+      contextValue: createContext(this.shared.services, { token: this.bearer, correlationId, clientAddress: this.address }),
+    };
+    if (document.operation.operation === OperationTypeNode.SUBSCRIPTION) await this.startSubscription(id, operation, document, args, correlationId);
+    else await this.runOnce(id, operation, args, correlationId);
+  }
+
+  private async runOnce(id: string, operation: Operation, args: ExecutionArgs, correlationId: string): Promise<void> {
+    const result = await execute(args);
+    if (!this.finish(id, operation)) return;
+    this.send({ id, type: MessageType.Next, payload: masked(result, correlationId) });
+    this.send({ id, type: MessageType.Complete });
+  }
+
+  private async startSubscription(id: string, operation: Operation, prepared: PreparedOperation, args: ExecutionArgs, correlationId: string): Promise<void> {
+    const source = await createSourceEventStream(args);
+    if (!(Symbol.asyncIterator in source)) {
+      if (!this.finish(id, operation)) return;
+      this.send({ id, type: MessageType.Next, payload: masked(source, correlationId) });
+      this.send({ id, type: MessageType.Complete });
+      return;
+    }
+    const events = source[Symbol.asyncIterator]();
+    if (!(events instanceof FeedSubscription)) {
+      void events.return?.();
+      throw new Error('subscription fields must stream from the log feed');
+    }
+    if (!this.holds(id, operation)) {
+      void events.return();
+      return;
+    }
+    // Nothing in the subscription types depends on who is asking: every subscriber shares the public scope.
+    const key = groupKey(prepared.query, prepared.operation, prepared.document, (args.variableValues ?? {}) as Record<string, unknown>, 'public');
+    const group = this.shared.groups.hold(key, events.filter, eventExecutor(this.shared.services, args));
+    const live = new LiveSubscription(this, this.socket, this.transport, id, group, events);
+    operation.live = live;
+    if (live.joinIfCaughtUp()) return;
+    await this.inTurn(() => live.catchUp());
+  }
+
+  private inTurn(work: () => Promise<void>): Promise<void> {
+    const turn = this.replaying.then(work);
+    // The next catch-up waits for this one to end, failed or not; a failure reaches this one's caller through `turn`.
+    this.replaying = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    return turn;
+  }
+}
+
+/** Runs the subscription's selection set for one event, with a fresh context (no per-subscriber state kept). */
+function eventExecutor(services: Services, args: ExecutionArgs): ExecuteEvent {
+  const { schema, document, operationName, variableValues } = args;
+  return async (event) => {
+    const correlationId = `event-${event.position}`;
+    const contextValue = createContext(services, { token: null, correlationId, clientAddress: 'internal' });
+    return JSON.stringify(masked(await execute({ schema, document, operationName, variableValues, rootValue: event, contextValue }), correlationId));
+  };
+}
+
+function authorizationOf(payload: unknown): string | undefined {
+  if (payload === null || typeof payload !== 'object') return undefined;
+  const params = payload as Record<string, unknown>;
+  const value = params.authorization ?? params.Authorization;
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** `text` cut to whole characters within RFC 6455's 123 bytes (ws throws on a longer reason). */
+function closeReason(text: string): string {
+  if (Buffer.byteLength(text) <= MAX_CLOSE_REASON_BYTES) return text;
+  let reason = '';
+  for (const character of text) {
+    if (Buffer.byteLength(reason + character) > MAX_CLOSE_REASON_BYTES) break;
+    reason += character;
+  }
+  return reason;
+}
