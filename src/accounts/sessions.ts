@@ -1,67 +1,81 @@
 /**
  * Bearer tokens: random, shown to the client once, stored only as a
- * SHA-256 hash. Sessions are mutable secrets and live outside the log.
+ * SHA-256 hash (sessionRows.ts). Sessions are mutable secrets and live
+ * outside the log. SessionCache is the one way the rest of Thrds starts,
+ * looks up and ends them, so every ending reaches the revocation listeners.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import type { Database } from '../db/database.ts';
+import {
+  deleteSession,
+  deleteUserSessions,
+  insertSession,
+  liveSession,
+  purgeExpiredSessions,
+  type SessionPolicy,
+} from './sessionRows.ts';
 
-export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
-
-function tokenHash(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
-
-export async function createSession(db: Database, userId: string, now: number): Promise<string> {
-  const token = `thrds_${randomBytes(32).toString('base64url')}`;
-  await db.execute('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)', [
-    tokenHash(token),
-    userId,
-    now,
-    now + SESSION_TTL_MS,
-  ]);
-  return token;
-}
-
-/** The user id a live token belongs to, or null. */
-export async function userIdForToken(db: Database, token: string, now: number): Promise<string | null> {
-  if (!/^thrds_[A-Za-z0-9_-]{43}$/.test(token)) return null;
-  const [row] = await db.query<{ user_id: string; expires_at: number }>('SELECT user_id, expires_at FROM sessions WHERE token_hash = ?', [
-    tokenHash(token),
-  ]);
-  if (!row || Number(row.expires_at) <= now) return null;
-  return row.user_id;
-}
+export { purgeExpiredSessions, type SessionPolicy } from './sessionRows.ts';
 
 /**
  * Remembers live tokens for a few seconds, so a client posting many messages
- * is not looked up once per request. Revocation on this instance is at once;
- * another instance may honour a revoked token for at most `ttlMs`.
+ * is not looked up once per request, and never past the session's expiry.
+ * Revocation on this instance is at once; another instance may honour a
+ * revoked token for at most `ttlMs`.
  */
 export class SessionCache {
   private readonly entries = new Map<string, { userId: string; until: number }>();
+  private readonly revocationListeners = new Set<(userId: string) => void>();
 
   constructor(
     private readonly db: Database,
+    readonly policy: SessionPolicy,
     private readonly ttlMs = 5000,
     private readonly max = 10_000,
   ) {}
 
+  /** Starts a session for `userId` (dropping the oldest beyond the per-user limit) and returns its token. */
+  async create(userId: string, now: number): Promise<string> {
+    const { token, dropped } = await insertSession(this.db, this.policy, userId, now);
+    if (dropped > 0) this.revoked(userId);
+    return token;
+  }
+
   async userIdFor(token: string, now: number): Promise<string | null> {
     const hit = this.entries.get(token);
     if (hit && hit.until > now) return hit.userId;
-    const userId = await userIdForToken(this.db, token, now);
-    if (userId) {
+    const live = await liveSession(this.db, this.policy, token, now);
+    if (live) {
       if (this.entries.size >= this.max) this.entries.clear();
-      this.entries.set(token, { userId, until: now + this.ttlMs });
+      this.entries.set(token, { userId: live.userId, until: Math.min(now + this.ttlMs, live.liveUntil) });
     } else this.entries.delete(token);
-    return userId;
+    return live?.userId ?? null;
   }
 
   forget(token: string): void {
     this.entries.delete(token);
   }
 
-  private readonly revocationListeners = new Set<(userId: string) => void>();
+  /** Ends the session of `token`; false when there was none. */
+  async end(token: string): Promise<boolean> {
+    this.forget(token);
+    const userId = await deleteSession(this.db, token);
+    if (userId) this.revoked(userId);
+    return userId !== null;
+  }
+
+  /** Ends every session of `userId`, or every other one than `keepToken`'s; how many ended. */
+  async endAll(userId: string, keepToken?: string): Promise<number> {
+    const ended = await deleteUserSessions(this.db, userId, keepToken);
+    this.revoked(userId);
+    return ended;
+  }
+
+  /** Deletes expired sessions and tells the listeners whose they were; how many users lost one. */
+  async purgeExpired(now: number): Promise<number> {
+    const users = await purgeExpiredSessions(this.db, now, this.policy);
+    for (const userId of users) this.revoked(userId);
+    return users.length;
+  }
 
   /**
    * Called with a user id after some of that user's sessions were ended
@@ -80,9 +94,20 @@ export class SessionCache {
   }
 }
 
-export async function revokeSession(db: Database, token: string): Promise<boolean> {
-  const { affectedRows } = await db.execute('DELETE FROM sessions WHERE token_hash = ?', [tokenHash(token)]);
-  return affectedRows > 0;
+/**
+ * Purges expired sessions every `everyMs` (ten minutes by default) until
+ * the returned function is called. The timer does not keep the process up.
+ */
+export function startSessionSweep(sessions: SessionCache, clock: () => number, everyMs = 10 * 60_000): () => void {
+  let running: Promise<unknown> | undefined;
+  const timer = setInterval(() => {
+    running ??= sessions
+      .purgeExpired(clock())
+      .catch((error: unknown) => console.error('[thrds] session sweep failed', error))
+      .finally(() => (running = undefined));
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** `Bearer <token>` → token; anything else → null. */

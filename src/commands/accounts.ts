@@ -1,10 +1,12 @@
 /**
- * register and login. Registration appends UserRegistered and writes the
- * credentials in the same transaction: a user never exists without a
- * password, nor a password without its user.
+ * register, login, logout, logoutEverywhere and changePassword.
+ * Registration appends UserRegistered and writes the credentials in the same
+ * transaction: a user never exists without a password, nor a password
+ * without its user. Every costly step (a lookup, a hash) comes after the
+ * input is valid and the rate limits allow it; a refusal writes nothing.
  */
-import { createSession, revokeSession, type SessionCache } from '../accounts/sessions.ts';
-import { hashPassword, verifyPassword } from '../accounts/passwords.ts';
+import type { SessionCache } from '../accounts/sessions.ts';
+import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from '../accounts/passwords.ts';
 import { isUniqueViolation } from '../db/database.ts';
 import { ConcurrencyError, NotFoundError, ThrdsError, UnauthenticatedError } from '../errors.ts';
 import { currentSchemaVersion, streamOf, type UserRegistered } from '../events/types.ts';
@@ -12,6 +14,17 @@ import type { UserRow } from '../projections/usersProjection.ts';
 import { userByUsername } from '../projections/usersQueries.ts';
 import { type CommandDeps, metadataFor } from './commandDeps.ts';
 import { validate } from './limits.ts';
+import { checkLoginAllowed, countLoginFailure, countLoginSuccess, type LoginAttempt } from './loginAttempts.ts';
+
+export interface AccountDeps extends CommandDeps {
+  readonly sessions: SessionCache;
+}
+
+/** Where an account request came from. */
+export interface AccountRequest {
+  readonly correlationId: string;
+  readonly clientAddress: string;
+}
 
 export interface RegisterInput {
   readonly username: string;
@@ -26,10 +39,12 @@ export interface Session {
 
 const usernameTaken = (username: string) => new ConcurrencyError(`The username ${username} is taken`, { field: 'username' });
 
-export async function register(deps: CommandDeps, input: RegisterInput, correlationId: string): Promise<Session> {
+export async function register(deps: AccountDeps, input: RegisterInput, request: AccountRequest): Promise<Session> {
   const username = validate.username(input.username);
   const password = validate.password(input.password);
   const displayName = validate.displayName(input.displayName);
+  // Counted once the input is valid (a typo costs no sign-up) and before any lookup or hash.
+  await deps.rateLimits.consume('signupsPerAddress', request.clientAddress);
   if (await userByUsername(deps.db, username)) throw usernameTaken(username);
 
   const userId = deps.newId();
@@ -40,7 +55,7 @@ export async function register(deps: CommandDeps, input: RegisterInput, correlat
     await deps.store.append({
       streamId: streamOf.user(userId),
       events: [{ ...event, schemaVersion: currentSchemaVersion.UserRegistered }],
-      metadata: { ...metadataFor(null, correlationId), actorId: userId },
+      metadata: { ...metadataFor(null, request.correlationId), actorId: userId },
       expectedVersion: 'no_stream',
       withinTransaction: async (tx) => {
         await tx.execute('INSERT INTO credentials (user_id, username, password_hash, created_at) VALUES (?, ?, ?, ?)', [
@@ -58,25 +73,88 @@ export async function register(deps: CommandDeps, input: RegisterInput, correlat
   return session(deps, userId);
 }
 
-export async function login(deps: CommandDeps, input: { username: string; password: string }): Promise<Session> {
-  const [row] = await deps.db.query<{ user_id: string; password_hash: string }>('SELECT user_id, password_hash FROM credentials WHERE username = ?', [
-    input.username.trim(),
-  ]);
-  // Verify against a dummy hash when the user is unknown, so timing does not reveal usernames.
-  const ok = await verifyPassword(input.password, row?.password_hash ?? DUMMY_HASH);
-  if (!row || !ok) throw new UnauthenticatedError('Wrong username or password');
+const WRONG_CREDENTIALS = 'Wrong username or password';
+
+/** A name that could be an account's, or null (it is then counted only per address). */
+function accountName(username: string): string | null {
+  const trimmed = username.trim();
+  return /^[a-z0-9_]{3,32}$/.test(trimmed) ? trimmed : null;
+}
+
+export async function login(deps: AccountDeps, input: { username: string; password: string }, request: AccountRequest): Promise<Session> {
+  validate.passwordLength(input.password);
+  const attempt: LoginAttempt = { username: accountName(input.username), clientAddress: request.clientAddress };
+  await checkLoginAllowed(deps.rateLimits, attempt);
+  // A name no account can have needs no lookup and no hash: saying so fast reveals nothing.
+  const [row] =
+    attempt.username === null
+      ? []
+      : await deps.db.query<{ user_id: string; password_hash: string }>('SELECT user_id, password_hash FROM credentials WHERE username = ?', [
+          attempt.username,
+        ]);
+  // Verify against a dummy hash of today's cost when the user is unknown, so timing does not reveal usernames.
+  const ok = attempt.username !== null && (await verifyPassword(input.password, row?.password_hash ?? DUMMY_HASH));
+  if (!row || !ok) {
+    await countLoginFailure(deps.rateLimits, attempt);
+    throw new UnauthenticatedError(WRONG_CREDENTIALS);
+  }
+  await countLoginSuccess(deps.rateLimits, attempt);
+  if (needsRehash(row.password_hash)) await setPasswordHash(deps, row.user_id, await hashPassword(input.password), row.password_hash);
   return session(deps, row.user_id);
 }
 
-export function logout(deps: CommandDeps & { sessions: SessionCache }, token: string): Promise<boolean> {
-  deps.sessions.forget(token);
-  return revokeSession(deps.db, token);
+/** Ends the session of `token`; false when there was none. */
+export function logout(deps: AccountDeps, token: string | null): Promise<boolean> {
+  return token ? deps.sessions.end(token) : Promise.resolve(false);
 }
 
-async function session(deps: CommandDeps, userId: string): Promise<Session> {
+/** Ends every session of the signed-in user, this one included; how many ended. */
+export async function logoutEverywhere(deps: AccountDeps, token: string | null): Promise<number> {
+  const userId = await signedIn(deps, token);
+  return deps.sessions.endAll(userId);
+}
+
+export interface ChangePasswordInput {
+  readonly currentPassword: string;
+  readonly newPassword: string;
+}
+
+/**
+ * Replaces the signed-in user's password and ends every other session of
+ * theirs. A wrong current password counts as a failed login.
+ */
+export async function changePassword(deps: AccountDeps, token: string | null, input: ChangePasswordInput, request: AccountRequest): Promise<boolean> {
+  const userId = await signedIn(deps, token);
+  validate.passwordLength(input.currentPassword, 'currentPassword');
+  const newPassword = validate.password(input.newPassword, 'newPassword');
+  const [row] = await deps.db.query<{ username: string; password_hash: string }>('SELECT username, password_hash FROM credentials WHERE user_id = ?', [userId]);
+  if (!row) throw new UnauthenticatedError();
+  const attempt: LoginAttempt = { username: row.username, clientAddress: request.clientAddress };
+  await checkLoginAllowed(deps.rateLimits, attempt);
+  if (!(await verifyPassword(input.currentPassword, row.password_hash))) {
+    await countLoginFailure(deps.rateLimits, attempt);
+    throw new UnauthenticatedError('Wrong current password');
+  }
+  await countLoginSuccess(deps.rateLimits, attempt);
+  await setPasswordHash(deps, userId, await hashPassword(newPassword));
+  await deps.sessions.endAll(userId, token ?? undefined);
+  return true;
+}
+
+async function signedIn(deps: AccountDeps, token: string | null): Promise<string> {
+  const userId = token ? await deps.sessions.userIdFor(token, deps.clock()) : null;
+  if (!userId) throw new UnauthenticatedError();
+  return userId;
+}
+
+/** Writes a new hash; with `replacing`, only over that hash (a rehash at login never undoes a password change made meanwhile). */
+async function setPasswordHash(deps: CommandDeps, userId: string, hash: string, replacing?: string): Promise<void> {
+  if (replacing === undefined) await deps.db.execute('UPDATE credentials SET password_hash = ? WHERE user_id = ?', [hash, userId]);
+  else await deps.db.execute('UPDATE credentials SET password_hash = ? WHERE user_id = ? AND password_hash = ?', [hash, userId, replacing]);
+}
+
+async function session(deps: AccountDeps, userId: string): Promise<Session> {
   const [user] = await deps.readCache.usersByIds([userId]);
   if (!user) throw new NotFoundError('The account exists but is not readable yet');
-  return { token: await createSession(deps.db, userId, deps.clock()), user };
+  return { token: await deps.sessions.create(userId, deps.clock()), user };
 }
-
-const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==';

@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createThread } from '../../src/commands/createThread.ts';
 import { postMessage } from '../../src/commands/postMessage.ts';
-import { register } from '../../src/commands/accounts.ts';
-import type { CommandDeps } from '../../src/commands/commandDeps.ts';
+import { type AccountDeps, register } from '../../src/commands/accounts.ts';
+import { SessionCache } from '../../src/accounts/sessions.ts';
 import type { Sql } from '../../src/db/database.ts';
 import { createRateLimits } from '../../src/protection/rateLimits.ts';
 import { relaxedProtection } from '../support/protection.ts';
@@ -31,11 +31,11 @@ async function checksum(db: Sql): Promise<string> {
 
 describe.each(kinds)('projections on %s', (kind) => {
   let t: TestThrds;
-  let deps: CommandDeps;
+  let deps: AccountDeps;
   beforeAll(async () => {
     t = await openTestThrds(kind);
-    deps = { store: t.store, db: t.db, clock: Date.now, newId: randomUUID, readCache: new ReadCache(t.db), rateLimits: createRateLimits(relaxedProtection().rates) };
-    const users = await Promise.all(['ana', 'bob', 'cyd'].map((u) => register(deps, { username: u, password: 'password1', displayName: u.toUpperCase() }, 'c')));
+    deps = { store: t.store, db: t.db, clock: Date.now, newId: randomUUID, readCache: new ReadCache(t.db), rateLimits: createRateLimits(relaxedProtection().rates), sessions: new SessionCache(t.db, relaxedProtection()) };
+    const users = await Promise.all(['ana', 'bob', 'cyd'].map((u) => register(deps, { username: u, password: 'password1', displayName: u.toUpperCase() }, { correlationId: 'c', clientAddress: '127.0.0.1' })));
     const actors = users.map((u) => ({ userId: u.user.id, correlationId: 'c' }));
     const threads = await Promise.all(actors.map((a, i) => createThread(deps, a, { title: `Thread ${i}` })));
     let reply: string | null = null;
