@@ -57,7 +57,7 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
         clock: Date.now,
         newId: randomUUID,
         readCache: new ReadCache(thrds.db),
-        sessions: new SessionCache(thrds.db),
+        sessions: new SessionCache(thrds.db, config.protection),
         rateLimits: createRateLimits(config.protection.rates, rateLimitRedis),
         protection: config.protection,
       };
