@@ -9,6 +9,7 @@ import { RateLimitedError } from '../errors.ts';
 
 export class HashingSlots {
   private running = 0;
+  private started = 0;
   private readonly waiting: Array<() => void> = [];
 
   constructor(
@@ -25,6 +26,7 @@ export class HashingSlots {
       // The slot is handed over by the finishing task, so `running` never drops in between.
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     } else this.running += 1;
+    this.started += 1;
     try {
       return await work();
     } finally {
@@ -34,7 +36,8 @@ export class HashingSlots {
     }
   }
 
-  get stats(): { running: number; waiting: number } {
-    return { running: this.running, waiting: this.waiting.length };
+  /** Jobs running and waiting now, and started since the process began. */
+  get stats(): { running: number; waiting: number; started: number } {
+    return { running: this.running, waiting: this.waiting.length, started: this.started };
   }
 }

@@ -74,7 +74,7 @@ export function needsRehash(stored: string): boolean {
  */
 export const DUMMY_HASH = ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, Buffer.alloc(SCRYPT.saltLength).toString('base64'), Buffer.alloc(SCRYPT.keyLength).toString('base64')].join('$');
 
-/** How many hashes run and wait right now (for /healthz or metrics). */
-export function hashingStats(): { running: number; waiting: number } {
+/** How many hashes run and wait right now, and how many have started (for /healthz or metrics). */
+export function hashingStats(): { running: number; waiting: number; started: number } {
   return slots.stats;
 }

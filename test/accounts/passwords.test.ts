@@ -62,12 +62,12 @@ describe('hashing slots', () => {
         return i;
       }),
     );
-    expect(slots.stats).toEqual({ running: 2, waiting: 4 });
+    expect(slots.stats).toMatchObject({ running: 2, waiting: 4 });
     for (const gate of gates) gate.resolve();
     expect(await Promise.all(jobs)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(most).toBe(2);
     expect(started).toEqual([0, 1, 2, 3, 4, 5]);
-    expect(slots.stats).toEqual({ running: 0, waiting: 0 });
+    expect(slots.stats).toMatchObject({ running: 0, waiting: 0 });
   });
 
   it('given a full queue, when one more job comes, then it is refused with RATE_LIMITED at once and the others still run', async () => {
@@ -89,6 +89,6 @@ describe('hashing slots', () => {
     const next = slots.run(async () => 'next');
     await expect(failing).rejects.toThrow('boom');
     expect(await next).toBe('next');
-    expect(slots.stats).toEqual({ running: 0, waiting: 0 });
+    expect(slots.stats).toMatchObject({ running: 0, waiting: 0 });
   });
 });
