@@ -74,6 +74,8 @@ export function openRaw(port: number, options: RawOptions = {}): Promise<RawWebS
       if (frame.opcode === 0x1) messages.push(JSON.parse(frame.payload.toString('utf8')) as Record<string, unknown>);
       if (frame.opcode === 0x8) {
         closeFrame = frame.payload.length >= 2 ? { code: frame.payload.readUInt16BE(0), reason: frame.payload.subarray(2).toString('utf8') } : { code: null, reason: '' };
+        // Complete the closing handshake as a client does: echo the code, then end.
+        if (socket.writable) socket.end(clientFrame(0x8, frame.payload.subarray(0, 2)));
       }
       for (const wake of waiters) wake();
     }

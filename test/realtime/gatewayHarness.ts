@@ -1,0 +1,97 @@
+/**
+ * The WebSocket gateway on a real store and a real port, with its insides
+ * in reach: the services (to revoke a session as the account commands do)
+ * and the gateway's own counts (groups, which /healthz does not show).
+ * Everything a test sends still goes through real sockets; mutations and
+ * subscriptions run over the WebSocket itself.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { SessionCache } from '../../src/accounts/sessions.ts';
+import { openThrds } from '../../src/openThrds.ts';
+import { ReadCache } from '../../src/projections/readCache.ts';
+import type { ProtectionConfig } from '../../src/protection/protectionConfig.ts';
+import { createRateLimits } from '../../src/protection/rateLimits.ts';
+import { attachGateway, chooseProtocol, type Gateway, type GatewayOptions } from '../../src/realtime/wsGateway.ts';
+import type { Services } from '../../src/schema/context.ts';
+import { schema } from '../../src/schema/index.ts';
+import { createTestDatabase, type StoreKind } from '../support/databases.ts';
+import { relaxedProtection } from '../support/protection.ts';
+import { initialise, openRaw, type RawWebSocket } from './rawWebSocket.ts';
+
+export interface GatewayHarness {
+  readonly port: number;
+  readonly services: Services;
+  readonly gateway: Gateway;
+  /** A raw graphql-transport-ws client, acknowledged (signed in when given a token). */
+  client(token?: string): Promise<RawWebSocket>;
+  /** Runs one operation over a fresh socket and returns its `next` payload. */
+  run(query: string, variables?: Record<string, unknown>, token?: string): Promise<{ data?: any; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }>;
+  dispose(): Promise<void>;
+}
+
+export async function startGateway(kind: StoreKind, options: GatewayOptions & { protection?: ProtectionConfig } = {}): Promise<GatewayHarness> {
+  const database = await createTestDatabase(kind);
+  const thrds = await openThrds({ databaseUrl: database.url, feed: { pollMs: 100 } });
+  const protection = options.protection ?? relaxedProtection();
+  const services: Services = {
+    store: thrds.store,
+    db: thrds.db,
+    feed: thrds.feed,
+    clock: Date.now,
+    newId: randomUUID,
+    readCache: new ReadCache(thrds.db),
+    sessions: new SessionCache(thrds.db, protection),
+    rateLimits: createRateLimits(protection.rates),
+    protection,
+  };
+  const http = createServer((_req, res) => res.writeHead(404).end());
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024, handleProtocols: chooseProtocol });
+  const gateway = attachGateway(wss, schema, services, options);
+  http.on('upgrade', gateway.upgrade);
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const port = (http.address() as AddressInfo).port;
+  const sockets: RawWebSocket[] = [];
+
+  const harness: GatewayHarness = {
+    port,
+    services,
+    gateway,
+    async client(token) {
+      const ws = await openRaw(port);
+      sockets.push(ws);
+      await initialise(ws, token);
+      return ws;
+    },
+    async run(query, variables = {}, token) {
+      const ws = await harness.client(token);
+      ws.sendJson({ id: 'run', type: 'subscribe', payload: { query, variables } });
+      const reply = await ws.next((m) => m.id === 'run' && (m.type === 'next' || m.type === 'error'));
+      ws.socket.destroy();
+      await ws.ended;
+      return reply.type === 'next' ? (reply.payload as any) : { errors: reply.payload as any };
+    },
+    async dispose() {
+      for (const ws of sockets) ws.socket.destroy();
+      gateway.close();
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await thrds.close();
+      await database.drop();
+    },
+  };
+  return harness;
+}
+
+/** Resolves when `check` holds, polling a state that has no event to wait on (a count inside the server). */
+export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const start = Date.now();
+  while (!(await check())) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
