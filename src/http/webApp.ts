@@ -69,7 +69,7 @@ export function createWebHandler(options: WebHandlerOptions = {}): (req: Incomin
     if (pathname === null || serverPaths.some((p) => pathname === p || pathname.startsWith(`${p}/`))) return false;
     serve(distDir, pathname, req, res).catch((error: unknown) => {
       console.error('web app: failed to serve', pathname, error);
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' });
       res.end('Internal error');
     });
     return true;
@@ -78,7 +78,9 @@ export function createWebHandler(options: WebHandlerOptions = {}): (req: Incomin
 
 function pathnameOf(url: string | undefined): string | null {
   try {
-    return decodeURIComponent(new URL(url ?? '/', 'http://localhost').pathname);
+    const pathname = decodeURIComponent(new URL(url ?? '/', 'http://localhost').pathname);
+    // A NUL byte names no file (fs throws on it, a 500 and a stack trace): not ours to answer.
+    return pathname.includes('\0') ? null : pathname;
   } catch {
     return null; // malformed percent-encoding: not ours to answer
   }
@@ -96,7 +98,7 @@ async function serve(distDir: string, pathname: string, req: IncomingMessage, re
   const index = join(distDir, 'index.html');
   const indexStat = await statFile(index);
   if (!indexStat) {
-    res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '5' });
+    res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '5', 'x-content-type-options': 'nosniff' });
     res.end('The web app is not built yet. Run `npm run build:web`, or start the server with `npm start`.');
     return;
   }

@@ -1,7 +1,9 @@
 /** The schema builder and nothing else: every type file registers on it. */
 import SchemaBuilder from '@pothos/core';
 import ComplexityPlugin from '@pothos/plugin-complexity';
-import { ValidationError } from '../errors.ts';
+import { type GraphQLField, isListType, isNonNullType, type GraphQLOutputType } from 'graphql';
+import { QueryTooComplexError } from '../errors.ts';
+import { QUERY_LIMITS } from '../protection/operationLimits.ts';
 import type { Context } from './context.ts';
 
 export interface PothosTypes {
@@ -16,7 +18,24 @@ export interface PothosTypes {
 }
 
 /** What one operation may ask for: generous for any real client, a wall for a query built to exhaust the server. */
-export const QUERY_LIMITS = { depth: 12, breadth: 300, complexity: 20_000 } as const;
+export { QUERY_LIMITS };
+
+/**
+ * One unit of complexity stands for at most about 1 KB of response
+ * (src/protection/operationLimits.ts bounds the response with it): text
+ * that can hold 4,000 characters (a body, an event's `data`) weighs 25, a
+ * 200-character title 2.
+ */
+const TEXT_WEIGHT: Readonly<Record<string, number>> = { body: 25, data: 25, title: 2 };
+
+const listed = (type: GraphQLOutputType): boolean => isListType(isNonNullType(type) ? type.ofType : type);
+
+function fieldComplexity(_args: Record<string, unknown>, _ctx: Context, field: GraphQLField<unknown, Context, Record<string, unknown>>) {
+  const weight = TEXT_WEIGHT[field.name] ?? 1;
+  // A connection's `edges` are already counted by its own first/last multiplier.
+  if (listed(field.type)) return { field: weight, multiplier: field.name === 'edges' ? 1 : 10 };
+  return weight;
+}
 
 export const builder = new SchemaBuilder<PothosTypes>({
   plugins: [ComplexityPlugin],
@@ -24,9 +43,10 @@ export const builder = new SchemaBuilder<PothosTypes>({
   complexity: {
     defaultComplexity: 1,
     defaultListMultiplier: 10,
+    fieldComplexity,
     limit: QUERY_LIMITS,
     complexityError: (kind, result) =>
-      new ValidationError(`The query exceeds the ${kind.toLowerCase()} limit`, {
+      new QueryTooComplexError(`The query exceeds the ${kind.toLowerCase()} limit`, {
         depth: result.depth,
         breadth: result.breadth,
         complexity: result.complexity,

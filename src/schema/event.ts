@@ -6,6 +6,7 @@ import { validate } from '../commands/limits.ts';
 import { NotFoundError } from '../errors.ts';
 import { streamOf, type StoredEvent } from '../events/types.ts';
 import { upcast } from '../events/upcast.ts';
+import { cappedList, MAX_LIST_ARGUMENT } from '../protection/operationLimits.ts';
 import { builder } from './builder.ts';
 import { pageSize } from './connection.ts';
 import { found, Message, Thread, User } from './refs.ts';
@@ -98,14 +99,14 @@ builder.queryField('events', (t) =>
       after: t.arg({ type: 'Position', description: 'Start after this position (default: the beginning).' }),
       first: t.arg.int({ description: 'At most 1000; default 100.' }),
       streamId: t.arg.id({ description: 'Only this stream.' }),
-      types: t.arg.stringList({ description: 'Only these event types.' }),
+      types: t.arg.stringList({ description: `Only these event types (at most ${MAX_LIST_ARGUMENT}).` }),
     },
     resolve: async (_root, args, ctx) => {
       const events = await ctx.services.store.readAll({
         after: args.after ?? 0,
         limit: pageSize(args.first, 'first', 100, 1000),
         ...(args.streamId != null ? { streamId: String(args.streamId) } : {}),
-        ...(args.types != null ? { types: args.types } : {}),
+        ...(args.types != null ? { types: cappedList(args.types, 'types') } : {}),
       });
       return events.map(upcast);
     },
