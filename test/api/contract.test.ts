@@ -31,6 +31,9 @@ const CONTRACT: Record<string, Record<string, string>> = {
     'login(input: LoginInput!)': 'AuthPayload!',
     'createThread(input: CreateThreadInput!)': 'CreateThreadPayload!',
     'postMessage(input: PostMessageInput!)': 'PostMessagePayload!',
+    logout: 'Boolean!',
+    logoutEverywhere: 'Int!',
+    'changePassword(input: ChangePasswordInput!)': 'Boolean!',
   },
   AuthPayload: { token: 'String!', user: 'User!' },
   CreateThreadPayload: { thread: 'Thread!', position: 'Position!' },
@@ -52,6 +55,7 @@ const CONTRACT: Record<string, Record<string, string>> = {
 const INPUTS: Record<string, Record<string, string>> = {
   RegisterInput: { username: 'String!', password: 'String!', displayName: 'String!' },
   LoginInput: { username: 'String!', password: 'String!' },
+  ChangePasswordInput: { currentPassword: 'String!', newPassword: 'String!' },
   CreateThreadInput: { title: 'String!', idempotencyKey: 'String' },
   PostMessageInput: { threadId: 'ID!', body: 'String!', replyToId: 'ID', idempotencyKey: 'String' },
 };
@@ -83,6 +87,19 @@ describe('the GraphQL contract', () => {
       const type = schema.getType(typeName);
       const actual = type && 'getFields' in type ? type.getFields() : {};
       for (const [name, expected] of Object.entries(fields)) expect(String((actual as Record<string, { type: unknown }>)[name]?.type), `${typeName}.${name}`).toBe(expected);
+    }
+  });
+
+  it('describes every account mutation, its arguments and the fields of its types', () => {
+    const mutation = schema.getMutationType()!.getFields();
+    for (const name of ['register', 'login', 'logout', 'logoutEverywhere', 'changePassword']) {
+      expect(mutation[name]?.description, `Mutation.${name}`).toBeTruthy();
+      for (const arg of mutation[name]?.args ?? []) expect(arg.description, `Mutation.${name}(${arg.name})`).toBeTruthy();
+    }
+    for (const typeName of ['AuthPayload', 'RegisterInput', 'LoginInput', 'ChangePasswordInput']) {
+      const type = schema.getType(typeName) as { description?: string | null; getFields(): Record<string, { description?: string | null }> };
+      expect(type.description, typeName).toBeTruthy();
+      for (const [name, field] of Object.entries(type.getFields())) expect(field.description, `${typeName}.${name}`).toBeTruthy();
     }
   });
 
