@@ -22,27 +22,55 @@ export function tokenHash(token: string): string {
 
 const TOKEN = /^thrds_[A-Za-z0-9_-]{43}$/;
 
+interface SessionRow {
+  readonly token_hash: string;
+  readonly created_at: number;
+  readonly expires_at: number;
+  readonly last_used_at: number;
+}
+
+/** The expiry written at sign-in, or sooner when the absolute limit was lowered since. */
+function endsAt(row: SessionRow, policy: SessionPolicy): number {
+  return Math.min(Number(row.expires_at), Number(row.created_at) + policy.sessionMaxAgeMs);
+}
+
+function expired(row: SessionRow, policy: SessionPolicy, now: number): boolean {
+  return now >= endsAt(row, policy) || now >= Number(row.last_used_at) + policy.sessionIdleMs;
+}
+
+/** Deletes by token hash, a few hundred at a time (a user from before the limit may hold thousands). */
+function deletions(hashes: readonly string[]): Statement[] {
+  const statements: Statement[] = [];
+  for (let i = 0; i < hashes.length; i += 500) {
+    const chunk = hashes.slice(i, i + 500);
+    statements.push({ sql: `DELETE FROM sessions WHERE token_hash IN (${chunk.map(() => '?').join(', ')})`, params: chunk });
+  }
+  return statements;
+}
+
 /**
- * Starts a session and drops the user's oldest beyond `sessionsPerUser`.
- * On MySQL the user's credentials row is locked first, so two sign-ins of
- * one user at once cannot both keep the limit's last place.
+ * Starts a session, purging the user's expired ones and dropping the
+ * oldest live ones beyond `sessionsPerUser`. On MySQL the user's
+ * credentials row is locked first, so two sign-ins of one user at once
+ * cannot both keep the limit's last place.
  */
 export async function insertSession(db: Database, policy: SessionPolicy, userId: string, now: number): Promise<{ token: string; dropped: number }> {
   const token = `thrds_${randomBytes(32).toString('base64url')}`;
   const dropped = await db.transaction(async (tx) => {
     await tx.query(`SELECT user_id FROM credentials WHERE user_id = ?${db.forUpdate}`, [userId]);
-    const rows = await tx.query<{ token_hash: string }>('SELECT token_hash FROM sessions WHERE user_id = ? ORDER BY created_at DESC, token_hash DESC', [
-      userId,
-    ]);
-    const drop = rows.slice(Math.max(0, policy.sessionsPerUser - 1)).map((row) => row.token_hash);
-    const writes: Statement[] = [
+    const rows = await tx.query<SessionRow>(
+      'SELECT token_hash, created_at, expires_at, last_used_at FROM sessions WHERE user_id = ? ORDER BY created_at DESC, token_hash DESC',
+      [userId],
+    );
+    const live = rows.filter((row) => !expired(row, policy, now));
+    const drop = [...rows.filter((row) => expired(row, policy, now)), ...live.slice(Math.max(0, policy.sessionsPerUser - 1))].map((row) => row.token_hash);
+    await tx.commitWith([
+      ...deletions(drop),
       {
         sql: 'INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_used_at) VALUES (?, ?, ?, ?, ?)',
         params: [tokenHash(token), userId, now, now + policy.sessionMaxAgeMs, now],
       },
-    ];
-    if (drop.length > 0) writes.unshift({ sql: `DELETE FROM sessions WHERE token_hash IN (${drop.map(() => '?').join(', ')})`, params: drop });
-    await tx.commitWith(writes);
+    ]);
     return drop.length;
   });
   return { token, dropped };
@@ -56,19 +84,16 @@ export async function insertSession(db: Database, policy: SessionPolicy, userId:
 export async function liveSession(db: Database, policy: SessionPolicy, token: string, now: number): Promise<{ userId: string; liveUntil: number } | null> {
   if (!TOKEN.test(token)) return null;
   const hash = tokenHash(token);
-  const [row] = await db.query<{ user_id: string; created_at: number; expires_at: number; last_used_at: number }>(
-    'SELECT user_id, created_at, expires_at, last_used_at FROM sessions WHERE token_hash = ?',
+  const [row] = await db.query<SessionRow & { user_id: string }>(
+    'SELECT token_hash, user_id, created_at, expires_at, last_used_at FROM sessions WHERE token_hash = ?',
     [hash],
   );
-  if (!row) return null;
-  // The expiry written at sign-in, or sooner when the limit was lowered since.
-  const endsAt = Math.min(Number(row.expires_at), Number(row.created_at) + policy.sessionMaxAgeMs);
+  if (!row || expired(row, policy, now)) return null;
   const lastUsed = Number(row.last_used_at);
-  if (now >= endsAt || now >= lastUsed + policy.sessionIdleMs) return null;
   const touchEvery = touchEveryMs(policy);
   const touch = now - lastUsed >= touchEvery;
   if (touch) await db.execute('UPDATE sessions SET last_used_at = ? WHERE token_hash = ? AND last_used_at <= ?', [now, hash, now - touchEvery]);
-  return { userId: row.user_id, liveUntil: Math.min(endsAt, (touch ? now : lastUsed) + policy.sessionIdleMs) };
+  return { userId: row.user_id, liveUntil: Math.min(endsAt(row, policy), (touch ? now : lastUsed) + policy.sessionIdleMs) };
 }
 
 /** Ends one session; the user it belonged to, or null when there was none. */

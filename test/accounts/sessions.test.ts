@@ -110,6 +110,19 @@ describe.each(kinds)('sessions on %s', (kind) => {
     expect(await lax.userIdFor(latest, T0 + 8)).toBe(user);
   });
 
+  it('given a user whose sessions expired, when they sign in again, then the expired rows are purged and do not count against the limit', async () => {
+    const sessions = new SessionCache(t.db, policy, 0);
+    const user = await newUser();
+    const old = [await sessions.create(user, T0), await sessions.create(user, T0 + 1)];
+    const alive = await sessions.create(user, T0 + 2 * policy.sessionIdleMs);
+    // The two first ones were idle too long: purged at that sign-in, and the newest three are all live ones.
+    expect(await count(user)).toBe(1);
+    const later = [await sessions.create(user, T0 + 2 * policy.sessionIdleMs + 1), await sessions.create(user, T0 + 2 * policy.sessionIdleMs + 2)];
+    expect(await count(user)).toBe(3);
+    for (const token of [alive, ...later]) expect(await sessions.userIdFor(token, T0 + 2 * policy.sessionIdleMs + 3)).toBe(user);
+    for (const token of old) expect(await row(token)).toBeUndefined();
+  });
+
   it('given concurrent sign-ins of one user, when they all finish, then the user holds at most the limit', async () => {
     const sessions = new SessionCache(t.db, policy, 0);
     const user = await newUser();
