@@ -21,6 +21,7 @@ import { eventsTableDdl } from './support/eventsTableShape.ts';
 import { createThread, graphqlHttpClient, registerUser } from './support/graphqlHttp.ts';
 import { scratchMysqlDatabase, scratchSqliteDatabase, type ScratchDatabase } from './support/scratchDatabases.ts';
 import { startThrdsServer } from './support/serverProcesses.ts';
+import { node24, type OtherNode } from './support/otherNode.ts';
 import { cpuTimeMs, findProcess, machineBusySince, machineCpuTicks } from './support/procStat.ts';
 import { fmt } from './support/table.ts';
 
@@ -163,10 +164,10 @@ async function checkGapFree(database: ScratchDatabase): Promise<GapCheck> {
   }
 }
 
-async function thrds(store: Store, mysqlUrl: string, levels: readonly number[], warmupMs: number, durationMs: number): Promise<{ levels: LevelResult[]; gaps: GapCheck }> {
+async function thrds(store: Store, mysqlUrl: string, levels: readonly number[], warmupMs: number, durationMs: number, node?: OtherNode): Promise<{ levels: LevelResult[]; gaps: GapCheck }> {
   const database = store === 'sqlite' ? scratchSqliteDatabase() : scratchMysqlDatabase(mysqlUrl);
   try {
-    const server = await startThrdsServer({ databaseUrl: database.url, name: `thrds server (${store})` });
+    const server = await startThrdsServer({ databaseUrl: database.url, name: `thrds server (${store}${node ? `, ${node.version}` : ''})`, ...(node ? { node: node.path } : {}) });
     let results: LevelResult[];
     try {
       const maxClients = Math.max(...levels);
@@ -196,6 +197,8 @@ export const run: BenchModule = async (options) => {
     mariadb: await thrds('mariadb', options.mysqlUrl, levels, warmupMs, durationMs),
     sqlite: await thrds('sqlite', options.mysqlUrl, levels, warmupMs, durationMs),
   };
+  // THRDS_BENCH_NODE24: the same MariaDB level with the server on Node 24, measured in this run.
+  const onNode24 = node24 ? await thrds('mariadb', options.mysqlUrl, [referenceLevel], warmupMs, durationMs, node24) : undefined;
   const rows: BenchRow[] = [];
   for (const concurrency of levels) {
     const base = raw.single.find((r) => r.concurrency === concurrency);
@@ -240,6 +243,18 @@ export const run: BenchModule = async (options) => {
         note: `p50 ${fmt(r.p50)} ms, max ${fmt(r.max)} ms`,
       });
     }
+  }
+  const node20 = stores.mariadb.levels.find((l) => l.concurrency === referenceLevel);
+  const n24 = onNode24?.levels[0];
+  if (node24 && node20 && n24) {
+    rows.push({
+      name: `append via GraphQL, MariaDB, ${referenceLevel} clients, server on Node 24`,
+      value: n24.perSecond,
+      unit: 'msg/s',
+      baseline: { name: `the same on ${process.version}`, value: node20.perSecond },
+      ratio: n24.perSecond / node20.perSecond,
+      note: `${node24.version}: p50 ${fmt(n24.p50)} ms, p99 ${fmt(n24.p99)} ms; server CPU ${fmt(n24.serverCpuUsPerAppend ?? Number.NaN)} µs/append (${process.version}: ${fmt(node20.serverCpuUsPerAppend ?? Number.NaN)})${n24.failures ? `; ${n24.failures} FAILED: ${n24.errors[0] ?? ''}` : ''}; log ${onNode24.gaps.gapFree ? 'verified gap-free' : 'FAILED verification'}`,
+    });
   }
   const base = raw.single.find((r) => r.concurrency === referenceLevel);
   if (base) {

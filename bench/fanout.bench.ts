@@ -11,7 +11,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchModule, BenchRow } from './types.ts';
 import type { PhaseReport } from './clients/subscribers.ts';
-import { openRig, serverLabel, type Rig, type ServerKind } from './support/fanoutRig.ts';
+import { isThrds, openRig, serverLabel, type Rig, type ServerKind } from './support/fanoutRig.ts';
+import { node24 } from './support/otherNode.ts';
 import { serverCpuUs } from './support/serverProcesses.ts';
 import { Histogram } from './support/histogram.ts';
 import { summarize } from './support/cpuProfileSummary.ts';
@@ -227,7 +228,9 @@ export const run: BenchModule = async (options) => {
   const postCpuUs = new Map<string, number>();
   for (const n of sizes) {
     const only = process.env.THRDS_BENCH_FANOUT_SERVERS?.split(',') ?? [];
-    const kinds = (['ws', 'socket.io', ...(n <= 1000 ? (['graphql-ws'] as const) : []), 'thrds'] as ServerKind[]).filter(
+    // With THRDS_BENCH_NODE24 the Thrds server also runs on Node 24, next to the bench's own runtime (N ≤ 1,000: one row set).
+    const runtimes: ServerKind[] = node24 && n <= 1000 ? ['thrds', 'thrds-node24'] : ['thrds'];
+    const kinds = (['ws', 'socket.io', ...(n <= 1000 ? (['graphql-ws'] as const) : []), ...runtimes] as ServerKind[]).filter(
       (k) => only.length === 0 || only.includes(k),
     );
     // Bounded work: 10 msg/s for 3 s (three times), then ~200k deliveries as fast as possible.
@@ -278,7 +281,7 @@ export const run: BenchModule = async (options) => {
       for (const kind of kinds.filter((k) => k !== 'ws')) {
         const r = find(kind, phase);
         if (!r || !base) continue;
-        const target = kind === 'thrds' && phase === 'rate10' ? (n >= 5000 ? '; target ≤2× raw ws' : n >= 1000 ? '; target p99 < 100 ms' : '') : '';
+        const target = isThrds(kind) && phase === 'rate10' ? (n >= 5000 ? '; target ≤2× raw ws' : n >= 1000 ? '; target p99 < 100 ms' : '') : '';
         rows.push({
           name: `fan-out N=${n} ${label}: p99 latency, ${serverLabel[kind]}`,
           value: r.p99,
@@ -310,12 +313,12 @@ export const run: BenchModule = async (options) => {
             unit: 'µs/delivery',
             baseline: { name: 'raw ws', value: base.serverCpuUsPerDelivery },
             ratio: r.serverCpuUsPerDelivery / base.serverCpuUsPerDelivery,
-            note: `${fmt(r.serverCpuMs)} ms CPU for ${r.deliveries} deliveries, of which the posts ~${fmt((postCpuUs.get(`${kind}/${n}`) ?? Number.NaN) / n)} µs/delivery (${fmt(postCpuUs.get(`${kind}/${n}`) ?? Number.NaN)} µs CPU per post with no subscriber; raw ws ${fmt(postCpuUs.get(`ws/${n}`) ?? Number.NaN)} µs)${kind === 'thrds' ? '; target ≤1.5× raw ws' : ''}`,
+            note: `${fmt(r.serverCpuMs)} ms CPU for ${r.deliveries} deliveries, of which the posts ~${fmt((postCpuUs.get(`${kind}/${n}`) ?? Number.NaN) / n)} µs/delivery (${fmt(postCpuUs.get(`${kind}/${n}`) ?? Number.NaN)} µs CPU per post with no subscriber; raw ws ${fmt(postCpuUs.get(`ws/${n}`) ?? Number.NaN)} µs)${isThrds(kind) ? '; target ≤1.5× raw ws' : ''}`,
           });
         }
       }
     }
-    const thrds = results.filter((r) => r.server === 'thrds' && r.subscribers === n);
+    const thrds = results.filter((r) => isThrds(r.server) && r.subscribers === n);
     const late = thrds.reduce((s, r) => s + r.outstanding, 0);
     const skippedHere = skipped.filter((s) => s.includes(`N=${n} `));
     rows.push({

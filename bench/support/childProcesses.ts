@@ -25,6 +25,8 @@ export interface SpawnOptions {
   readonly verbose?: boolean;
   /** Name for messages. */
   readonly name?: string;
+  /** The node binary (default: the one running the bench), e.g. Node 24 beside the machine's Node 20. */
+  readonly node?: string;
 }
 
 const live = new Set<BenchChild>();
@@ -147,7 +149,8 @@ export function spawnBenchChild(script: string, options: SpawnOptions = {}): Ben
   const nodeArgs = ['--import', 'tsx', ...(options.nodeFlags ?? []), script, ...(options.args ?? [])];
   const needed = options.openFiles ?? 0;
   const soft = openFilesLimit('soft');
-  let command = process.execPath;
+  const node = options.node ?? process.execPath;
+  let command = node;
   let args = nodeArgs;
   if (needed > soft) {
     const hard = openFilesLimit('hard');
@@ -157,7 +160,7 @@ export function spawnBenchChild(script: string, options: SpawnOptions = {}): Ben
       );
     }
     command = '/bin/sh';
-    args = ['-c', `ulimit -n ${needed} && exec "$0" "$@"`, process.execPath, ...nodeArgs];
+    args = ['-c', `ulimit -n ${needed} && exec "$0" "$@"`, node, ...nodeArgs];
   }
   const child = spawn(command, args, {
     cwd: repoRoot,

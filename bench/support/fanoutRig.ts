@@ -12,11 +12,13 @@ import { scratchMysqlDatabase, scratchSqliteDatabase, type ScratchDatabase } fro
 import { startBaselineServer, startThrdsServer, type ServerHandle } from './serverProcesses.ts';
 import type { ConnectRequest, SubscriberProtocol } from '../clients/subscribers.ts';
 import type { PosterConfig } from '../clients/poster.ts';
+import { node24 } from './otherNode.ts';
 
-export type ServerKind = 'thrds' | 'ws' | 'socket.io' | 'graphql-ws';
+export type ServerKind = 'thrds' | 'thrds-node24' | 'ws' | 'socket.io' | 'graphql-ws';
 
 export const serverLabel: Readonly<Record<ServerKind, string>> = {
   thrds: 'Thrds',
+  'thrds-node24': `Thrds on Node 24 (${node24?.version ?? 'not set'})`,
   ws: 'raw ws',
   'socket.io': 'socket.io room',
   'graphql-ws': 'stock graphql-ws',
@@ -46,8 +48,12 @@ export interface Rig {
   close(): Promise<void>;
 }
 
+/** The Thrds server, on the bench's runtime or on Node 24 beside it. */
+export const isThrds = (kind: ServerKind): kind is 'thrds' | 'thrds-node24' => kind === 'thrds' || kind === 'thrds-node24';
+
 const protocolOf: Readonly<Record<ServerKind, SubscriberProtocol>> = {
   thrds: 'graphql-ws',
+  'thrds-node24': 'graphql-ws',
   'graphql-ws': 'graphql-ws',
   ws: 'ws',
   'socket.io': 'socket.io',
@@ -70,13 +76,14 @@ export async function openRig(options: RigOptions): Promise<Rig> {
     let database: ScratchDatabase | undefined;
     let token = '';
     let threadId = 'thread';
-    if (options.kind === 'thrds') {
+    if (isThrds(options.kind)) {
       database = options.store === 'sqlite' ? scratchSqliteDatabase() : scratchMysqlDatabase(options.store.mysqlUrl);
       const db = database;
       cleanups.push(() => db.drop());
       server = await startThrdsServer({
         databaseUrl: database.url,
         openFiles: serverFiles,
+        ...(options.kind === 'thrds-node24' && node24 ? { node: node24.path } : {}),
         ...(options.cpuProfileDir ? { cpuProfileDir: options.cpuProfileDir } : {}),
       });
       const client = graphqlHttpClient(server.baseUrl, 64);
@@ -114,7 +121,7 @@ export async function openRig(options: RigOptions): Promise<Rig> {
     await Promise.all([...subscribers, poster].map((child) => child.next('started', 30_000)));
     const posterConfig: PosterConfig = {
       type: 'config',
-      target: options.kind === 'thrds' ? 'thrds' : 'publish',
+      target: isThrds(options.kind) ? 'thrds' : 'publish',
       baseUrl: server.baseUrl,
       token,
       threadId,

@@ -17,6 +17,8 @@ export interface ServerHandle {
 
 export interface ThrdsServerOptions {
   readonly databaseUrl: string;
+  /** The node binary to run the server with (default: the bench's own). */
+  readonly node?: string;
   readonly openFiles?: number;
   /** Write a V8 CPU profile into this directory when the server stops. */
   readonly cpuProfileDir?: string;
@@ -33,6 +35,7 @@ export async function startThrdsServer(options: ThrdsServerOptions): Promise<Ser
     // The bench's load comes from one address and a few users: a public server's limits would refuse it.
     env: { ...relaxedProtectionEnv(), PORT: String(port), DATABASE_URL: options.databaseUrl, HOST: '127.0.0.1', THRDS_SERVE_WEB: '0' },
     ...(options.openFiles === undefined ? {} : { openFiles: options.openFiles }),
+    ...(options.node === undefined ? {} : { node: options.node }),
   });
   const baseUrl = `http://127.0.0.1:${port}`;
   try {

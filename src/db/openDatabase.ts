@@ -5,7 +5,6 @@
  */
 import type { Database } from './database.ts';
 import { openMysqlDatabase } from './mysqlDatabase.ts';
-import { openSqliteDatabase } from './sqliteDatabase.ts';
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/thrds.db';
 
@@ -13,6 +12,8 @@ export async function openDatabase(url: string = DEFAULT_DATABASE_URL): Promise<
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length).replace(/^\/\//, '');
     if (!path) throw new Error('DATABASE_URL sqlite: needs a file path, e.g. sqlite:./data/thrds.db');
+    // Loaded on demand: a server on MariaDB never loads the native better-sqlite3 addon.
+    const { openSqliteDatabase } = await import('./sqliteDatabase.ts');
     return openSqliteDatabase(path);
   }
   if (url.startsWith('mysql:') || url.startsWith('mariadb:')) return openMysqlDatabase(url);
