@@ -11,10 +11,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { createYoga } from 'graphql-yoga';
-import { handleProtocols } from 'graphql-ws';
 import { Redis } from 'ioredis';
 import { WebSocketServer } from 'ws';
-import { bearerToken, SessionCache } from './accounts/sessions.ts';
+import { bearerToken, SessionCache, startSessionSweep } from './accounts/sessions.ts';
 import { ReadCache } from './projections/readCache.ts';
 import { createGraphqlPostHandler, tooLarge } from './http/graphqlPost.ts';
 import { configFromEnv, type ServerConfig } from './config.ts';
@@ -24,9 +23,16 @@ import { clientAddress } from './protection/clientAddress.ts';
 import { createRateLimits } from './protection/rateLimits.ts';
 import { schema } from './schema/index.ts';
 import { maskError } from './schema/maskError.ts';
+import { operationLimitsPlugin } from './protection/operationLimits.ts';
 import { channelFor, startRedisNotifier } from './realtime/redisNotifier.ts';
-import { attachGateway } from './realtime/wsGateway.ts';
+import { attachGateway, chooseProtocol } from './realtime/wsGateway.ts';
+import { ConnectionLimits } from './protection/connectionLimits.ts';
 import { createWebHandler, ensureWebBuild } from './http/webApp.ts';
+import { useFormCsrfPrevention } from './http/csrfPrevention.ts';
+import { applyOriginPolicy } from './http/originPolicy.ts';
+import { useRetryAfter } from './http/retryAfter.ts';
+import { setApiSecurityHeaders } from './http/securityHeaders.ts';
+import { createSseGuard, isStreamRequest } from './http/sseGuard.ts';
 
 /** No operation a client sends needs more (a message body is at most 4,000 characters). */
 const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -61,11 +67,19 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
         rateLimits: createRateLimits(config.protection.rates, rateLimitRedis),
         protection: config.protection,
       };
+      const stopSessionSweep = startSessionSweep(services.sessions, services.clock);
       const notifier = config.redisUrl ? await startRedisNotifier(config.redisUrl, channelFor(thrds.db.displayUrl), thrds.store, thrds.feed).catch(redisUnavailable) : undefined;
+
+      // One count for every long-lived connection (WebSocket and SSE): protection/connectionLimits.ts.
+      const connectionLimits = new ConnectionLimits(config.protection);
+      const sse = createSseGuard({ connections: connectionLimits, sendBufferLimit: config.wsSendBufferLimit, trustProxy: config.protection.trustProxy });
 
       const yoga = createYoga<{ req: IncomingMessage; res: ServerResponse }>({
         schema,
         graphqlEndpoint: '/graphql',
+        // route() applies the origin policy (src/http/originPolicy.ts): yoga's CORS would echo any origin.
+        cors: false,
+        plugins: [useFormCsrfPrevention(), useRetryAfter(), sse.plugin, operationLimitsPlugin()],
         maskedErrors: { maskError },
         landingPage: false,
         logging: 'warn',
@@ -99,15 +113,18 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
       const route = (req: IncomingMessage, res: ServerResponse) => {
         if (req.url === '/healthz') {
           const { connections, subscriptions, executions } = gateway.stats;
-          const health = { status: 'ok', position: String(thrds.feed.head), connections, subscriptions, sharedExecutions: executions() };
+          const health = { status: 'ok', position: String(thrds.feed.head), connections, subscriptions, sharedExecutions: executions(), sseConnections: sse.stats.connections, sseSubscriptions: sse.stats.subscriptions };
           res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(health));
           return;
         }
         if (req.url?.startsWith('/graphql')) {
+          setApiSecurityHeaders(req, res);
+          if (applyOriginPolicy(req, res, config.protection.allowedOrigins)) return;
           if (Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BYTES) {
             tooLarge(res, MAX_REQUEST_BYTES);
             return;
           }
+          if (isStreamRequest(req) && !sse.admit(req, res)) return;
           if (!graphqlPost(req, res)) void yoga.requestListener(req, res);
           return;
         }
@@ -115,8 +132,15 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
       };
 
-      const wss = new WebSocketServer({ server: http, path: '/graphql', maxPayload: 1024 * 1024, handleProtocols });
-      const gateway = attachGateway(wss, schema, services, { sendBufferLimit: config.wsSendBufferLimit });
+      // noServer: the gateway's upgrade listener checks path, origin (403) and connection caps (429) first.
+      const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024, handleProtocols: chooseProtocol });
+      const gateway = attachGateway(wss, schema, services, { sendBufferLimit: config.wsSendBufferLimit, connectionLimits });
+      http.on('upgrade', gateway.upgrade);
+      // A request node cannot parse (or a socket error before one): 400 and close; never a crash, never a stack trace.
+      http.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+        if (error.code !== 'ECONNRESET' && socket.writable) socket.write('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        socket.destroy();
+      });
 
       try {
         await new Promise<void>((resolve, reject) => {
@@ -131,6 +155,7 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
 
       running = {
         async stop() {
+          stopSessionSweep();
           // Stop accepting, let in-flight appends finish, then close sockets cleanly.
           const closed = new Promise<void>((resolve) => http.close(() => resolve()));
           await thrds.store.drain();
