@@ -43,17 +43,34 @@ export async function threadAsOf(store: Store, threadId: string, asOf: number): 
   }
 }
 
+/**
+ * Pages by position window as well as by count: the stream's index is
+ * (stream_id, stream_version), so a query by stream and position reads and
+ * sorts every event of the stream inside its position range before LIMIT
+ * applies. A window keeps each read near one page (measured on SQLite: a
+ * page of a 3,000-event stream without it, about 100 ms of blocked loop).
+ * The window widens across stretches of the log where the thread was quiet
+ * and narrows where it was busy.
+ */
 async function readStreamUntil(store: Store, streamId: string, until: number): Promise<StoredEvent[]> {
   const events: StoredEvent[] = [];
   let after = 0;
-  for (;;) {
-    const page = await store.readAll({ streamId, after, until, limit: FOLD_PAGE });
+  let span = FOLD_PAGE * 4;
+  while (after < until) {
+    const windowEnd = Math.min(until, after + span);
+    const page = await store.readAll({ streamId, after, until: windowEnd, limit: FOLD_PAGE });
     for (const event of page) events.push(upcast(event));
-    if (page.length < FOLD_PAGE) return events;
-    after = page.at(-1)!.position;
+    if (page.length === FOLD_PAGE) {
+      after = page.at(-1)!.position;
+      span = Math.max(FOLD_PAGE, Math.floor(span / 2));
+    } else {
+      after = windowEnd;
+      if (page.length < FOLD_PAGE / 2) span = Math.min(FOLD_PAGE * 64, span * 2);
+    }
     // Let /healthz and everyone else in between pages.
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
+  return events;
 }
 
 /** A counting semaphore with a bounded queue. */
