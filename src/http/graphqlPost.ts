@@ -4,9 +4,12 @@
  * (a Request, an AbortSignal, header objects, a Response per request)
  * costing more server CPU than the append itself. This handler parses the
  * body, reuses the parsed and validated document, executes with graphql-js
- * and writes the result. Anything else (GET, GraphiQL, SSE, subscriptions,
- * a body that does not parse, an invalid document) it hands to yoga
- * unchanged, so yoga stays the reference for status codes and edge cases.
+ * and writes the result. Anything else (GET, GraphiQL, SSE, a body that
+ * does not parse, an invalid document) it hands to yoga unchanged, so yoga
+ * stays the reference for status codes and edge cases. A subscription
+ * POSTed without an event-stream Accept is answered 406 here at once.
+ * The origin policy, CORS and security headers are applied before either
+ * path runs (see server.ts `route`).
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -16,6 +19,7 @@ import { OperationCache, type PreparedOperation } from '../realtime/operationCac
 import { clientAddress } from '../protection/clientAddress.ts';
 import { correlationIdFrom, createContext, type Services } from '../schema/context.ts';
 import { maskError } from '../schema/maskError.ts';
+import { retryAfterSeconds } from './retryAfter.ts';
 
 /** Answers a request yoga should take instead, body included. */
 export type Fallback = (req: IncomingMessage, res: ServerResponse, body: Buffer | undefined) => void;
@@ -48,8 +52,12 @@ export function createGraphqlPostHandler(schema: GraphQLSchema, services: Servic
       }
       const request = parseBody(body);
       const prepared = request ? operations.prepare(request.query, request.operationName) : undefined;
-      if (!request || !prepared || Array.isArray(prepared) || (prepared as PreparedOperation).operation.operation === OperationTypeNode.SUBSCRIPTION) {
+      if (!request || !prepared || Array.isArray(prepared)) {
         fallback(req, res, body);
+        return;
+      }
+      if ((prepared as PreparedOperation).operation.operation === OperationTypeNode.SUBSCRIPTION) {
+        notAcceptable(res); // takes() saw no event-stream Accept: a stream would never be read as one answer
         return;
       }
       respond(req, res, prepared as PreparedOperation, request).catch((error: unknown) => {
@@ -80,11 +88,13 @@ export function createGraphqlPostHandler(schema: GraphQLSchema, services: Servic
     const status = graphqlResponse && result.data === undefined ? 400 : 200;
     const body = JSON.stringify(errors ? { errors, data: result.data } : { data: result.data });
     // A length rather than chunked framing: one less thing for every client to parse.
+    // CORS and security headers are already on `res` (originPolicy.ts, securityHeaders.ts); node merges them in.
     const headers: Record<string, string | number> = {
       'content-type': graphqlResponse ? GRAPHQL_RESPONSE : JSON_RESPONSE,
       'content-length': Buffer.byteLength(body),
-      ...cors(req),
     };
+    const retryAfter = retryAfterSeconds(errors);
+    if (retryAfter !== undefined) headers['retry-after'] = String(retryAfter);
     res.writeHead(status, headers).end(body);
   }
 }
@@ -116,10 +126,11 @@ function parseBody(body: Buffer): Body | undefined {
   }
 }
 
-/** As yoga answers by default: any origin, with credentials. Tokens travel in a header, never a cookie. */
-function cors(req: IncomingMessage): Record<string, string> {
-  const origin = req.headers.origin;
-  return origin ? { 'access-control-allow-origin': origin, vary: 'Origin', 'access-control-allow-credentials': 'true' } : {};
+/** A subscription needs a stream: SSE (`Accept: text/event-stream`) or a WebSocket. */
+function notAcceptable(res: ServerResponse): void {
+  const error = { message: 'Subscriptions need Accept: text/event-stream, or a WebSocket (graphql-transport-ws)', extensions: { code: 'BAD_USER_INPUT' } };
+  const body = JSON.stringify({ errors: [error] });
+  res.writeHead(406, { 'content-type': JSON_RESPONSE, 'content-length': Buffer.byteLength(body) }).end(body);
 }
 
 export function tooLarge(res: ServerResponse, maxBytes: number): void {

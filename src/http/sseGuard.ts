@@ -1,0 +1,170 @@
+/**
+ * Bounds for GraphQL streams over HTTP (SSE, and yoga's multipart/mixed
+ * alike), the same as the WebSocket gateway gives its sockets:
+ *
+ * - each stream is a connection under the per-address and total caps, and
+ *   is counted (with its live subscriptions) for `/healthz`;
+ * - a client may leave at most `sendBufferLimit` bytes unread
+ *   (THRDS_WS_SEND_BUFFER_LIMIT applies to SSE too): the stream is written
+ *   without waiting, as the gateway writes a socket, and destroyed once more
+ *   than that is queued, so a non-reading client costs the limit plus one
+ *   event, never a whole replay. It resumes with `after` set to the last
+ *   position it received;
+ * - when the response closes for any reason, the subscription's iterator is
+ *   returned at once (the feed stops reading the log for it) instead of
+ *   waiting for whatwg-node to notice, which it does not while it waits for
+ *   a `drain` that never comes.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Plugin } from 'graphql-yoga';
+import { clientAddress } from '../protection/clientAddress.ts';
+import { CONNECTION_RETRY_AFTER_SECONDS, type ConnectionLimits } from '../protection/connectionLimits.ts';
+
+/** The part of ConnectionLimits (shared with the WebSocket gateway) a stream needs. */
+export type ConnectionGate = Pick<ConnectionLimits, 'tryOpen'>;
+
+export interface SseGuardOptions {
+  readonly connections: ConnectionGate;
+  readonly sendBufferLimit: number;
+  readonly trustProxy: boolean;
+}
+
+export interface SseGuard {
+  /** Open streams and the live subscriptions they carry. */
+  readonly stats: { readonly connections: number; readonly subscriptions: number };
+  /** Admits a streaming request (see isStreamRequest) or answers it with 429; false when refused. */
+  admit(req: IncomingMessage, res: ServerResponse): boolean;
+  /** For yoga: counts subscriptions and ends each when its response closes. */
+  readonly plugin: Plugin;
+}
+
+/** A request yoga will answer with a stream (SSE or multipart) rather than one JSON body. */
+export function isStreamRequest(req: IncomingMessage): boolean {
+  const accept = (req.headers.accept ?? '').toLowerCase();
+  return accept.includes('text/event-stream') || accept.includes('multipart/mixed');
+}
+
+export function createSseGuard(options: SseGuardOptions): SseGuard {
+  let connections = 0;
+  let subscriptions = 0;
+  const bounded = new WeakSet<ServerResponse>();
+
+  /** Writes never wait for the client; past the limit the response is destroyed. */
+  const boundWrites = (res: ServerResponse): void => {
+    if (bounded.has(res)) return;
+    bounded.add(res);
+    const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+    res.write = ((...args: unknown[]) => {
+      write(...args);
+      if (res.writableLength <= options.sendBufferLimit) return true;
+      res.destroy();
+      return false;
+    }) as ServerResponse['write'];
+  };
+
+  return {
+    stats: {
+      get connections() {
+        return connections;
+      },
+      get subscriptions() {
+        return subscriptions;
+      },
+    },
+
+    admit(req, res) {
+      const release = options.connections.tryOpen(clientAddress(req, options.trustProxy));
+      if (!release) {
+        const error = { message: 'Too many open connections: close one or try again later', extensions: { code: 'RATE_LIMITED', retryAfter: CONNECTION_RETRY_AFTER_SECONDS } };
+        const body = JSON.stringify({ errors: [error] });
+        res.writeHead(429, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'retry-after': String(CONNECTION_RETRY_AFTER_SECONDS) }).end(body);
+        return false;
+      }
+      connections += 1;
+      res.once('close', () => {
+        connections -= 1;
+        release();
+      });
+      boundWrites(res);
+      return true;
+    },
+
+    plugin: {
+      onSubscribe({ args }) {
+        const res = (args.contextValue as { res?: ServerResponse }).res;
+        return {
+          onSubscribeResult({ result, setResult }) {
+            if (!isAsyncIterable(result)) return;
+            if (res) boundWrites(res);
+            subscriptions += 1;
+            setResult(endedWith(result, res, () => (subscriptions -= 1)));
+          },
+        };
+      },
+    },
+  };
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
+
+/**
+ * The same iteration, with `onEnd` called exactly once when it is over: at
+ * its end, or once the source's `return()` has settled (so a count that goes
+ * down proves the feed let go), and with `return()` called on the source the
+ * moment `res` closes.
+ */
+function endedWith<T>(source: AsyncIterable<T>, res: ServerResponse | undefined, onEnd: () => void): AsyncIterableIterator<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  let ended = false;
+  let finished = false;
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    onEnd();
+  };
+  const end = (): boolean => {
+    if (ended) return false;
+    ended = true;
+    res?.off('close', stop);
+    return true;
+  };
+  const returnSource = async (value?: unknown): Promise<IteratorResult<T>> => {
+    try {
+      return (await iterator.return?.(value)) ?? { done: true, value: undefined };
+    } finally {
+      finish();
+    }
+  };
+  function stop(): void {
+    if (end()) returnSource().catch((error: unknown) => console.error('[thrds] ending an SSE subscription failed', error));
+  }
+  if (res?.destroyed || res?.closed) queueMicrotask(stop);
+  else res?.once('close', stop);
+
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    async next() {
+      try {
+        const result = await iterator.next();
+        if (result.done && end()) finish();
+        return result;
+      } catch (error) {
+        if (end()) finish();
+        throw error;
+      }
+    },
+    return(value?: unknown) {
+      if (!end()) return Promise.resolve({ done: true, value: undefined });
+      return returnSource(value);
+    },
+    async throw(error?: unknown) {
+      if (end()) finish();
+      if (iterator.throw) return iterator.throw(error);
+      throw error;
+    },
+  };
+}
