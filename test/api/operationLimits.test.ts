@@ -17,6 +17,16 @@ import { CREATE_THREAD, signUp, startTestServer, type TestServer } from '../supp
 
 const kinds = await storeKinds();
 
+/** The introspection GraphiQL sends, with every option on (the largest variant). */
+const GRAPHIQL_INTROSPECTION = getIntrospectionQuery({
+  descriptions: true,
+  specifiedByUrl: true,
+  directiveIsRepeatable: true,
+  schemaDescription: true,
+  inputValueDeprecation: true,
+  oneOf: true,
+});
+
 /** A raw POST: the status, the size of the answer and its parsed body. */
 async function send(server: TestServer, query: string, variables: Record<string, unknown> = {}) {
   const started = performance.now();
@@ -71,7 +81,7 @@ describe('operation limits on sqlite', () => {
   });
 
   it("lets GraphiQL's introspection query through, over HTTP and WebSocket", async () => {
-    const query = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true });
+    const query = GRAPHIQL_INTROSPECTION;
     const answer = await send(server, query);
     expect(answer.body.errors).toBeUndefined();
     expect(answer.body.data.__schema.types.length).toBeGreaterThan(20);
@@ -119,7 +129,7 @@ describe('operation limits on sqlite', () => {
   it('answers the costliest documents it allows under the computed response bound', async () => {
     const fields = 'name description args { name description type { name } } type { name kind ofType { name kind } }';
     const candidates = [
-      getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true }),
+      GRAPHIQL_INTROSPECTION,
       `{ __schema { ${Array.from({ length: 3 }, (_, i) => `t${i}: types { name description fields { ${fields} } }`).join(' ')} } }`,
       `{ __schema { ${Array.from({ length: 4 }, (_, i) => `t${i}: types { name description fields { ${fields} } }`).join(' ')} } }`,
       '{ __schema { types { fields { type { ofType { fields { type { ofType { name } } } } } } } } }',
