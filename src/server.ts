@@ -129,7 +129,7 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
           return;
         }
         if (web?.(req, res)) return;
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+        res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' }).end('Not found');
       };
 
       // noServer: the gateway's upgrade listener checks path, origin (403) and connection caps (429) first.
