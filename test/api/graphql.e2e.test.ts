@@ -188,12 +188,12 @@ describe.each(kinds)('GraphQL API on %s', (kind) => {
         [
           'a query nested too deep',
           () => server.gql(`{ threads { edges { node { messages { edges { node { ${'replyTo { '.repeat(8)}id${' }'.repeat(8)} } } } } } } }`),
-          'BAD_USER_INPUT',
+          'QUERY_TOO_COMPLEX',
         ],
         [
           'a query asking for too much',
           () => server.gql('{ threads(first: 100) { edges { node { messages(last: 500) { edges { node { id body } } } } } } }'),
-          'BAD_USER_INPUT',
+          'QUERY_TOO_COMPLEX',
         ],
       );
       for (const [name, attempt, code] of cases) {
