@@ -31,7 +31,10 @@ export function applyOriginPolicy(req: IncomingMessage, res: ServerResponse, all
     res.writeHead(403, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), vary: 'Origin' }).end(body);
     return true;
   }
-  for (const [name, value] of Object.entries(corsHeaders(req, allowedOrigins))) res.setHeader(name, value);
+  const cors = corsHeaders(req, allowedOrigins);
+  for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
+  // A page may read only the safelisted headers of a cross-origin answer unless told: it needs Retry-After.
+  if (Object.keys(cors).length > 0) res.setHeader('access-control-expose-headers', 'Retry-After');
   if (req.method === 'OPTIONS') {
     res.writeHead(204, {
       'access-control-allow-methods': ALLOWED_METHODS,

@@ -8,12 +8,14 @@
  *   (THRDS_WS_SEND_BUFFER_LIMIT applies to SSE too): the stream is written
  *   without waiting, as the gateway writes a socket, and destroyed once more
  *   than that is queued, so a non-reading client costs the limit plus one
- *   event, never a whole replay. It resumes with `after` set to the last
- *   position it received;
+ *   event, never a whole replay. A reader that falls further behind than
+ *   that (a slow link on a long replay) is dropped the same way; either
+ *   resumes with `after` set to the last position it received;
  * - when the response closes for any reason, the subscription's iterator is
  *   returned at once (the feed stops reading the log for it) instead of
  *   waiting for whatwg-node to notice, which it does not while it waits for
- *   a `drain` that never comes.
+ *   a `drain` that never comes. A subscription leaves the count only once
+ *   that `return()` has settled, so `/healthz` at 0 means the feed let go.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Plugin } from 'graphql-yoga';

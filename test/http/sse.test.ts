@@ -119,6 +119,19 @@ describe('GraphQL over SSE', () => {
     await healthUntil(idle);
   });
 
+  it('serves, counts and ends an EventSource-style GET subscription (no header can be added there)', async () => {
+    const controller = new AbortController();
+    const query = new URLSearchParams({ query: THREAD_EVENTS, variables: JSON.stringify({ t: threadId, after: String(lastPosition - 1) }) });
+    const response = await fetch(`${server.url}?${query}`, { headers: { accept: 'text/event-stream' }, signal: controller.signal });
+    expect(response.status).toBe(200);
+    const reader = response.body!.getReader();
+    let text = '';
+    while (!text.includes(`"position":"${lastPosition}"`)) text += new TextDecoder().decode((await reader.read()).value);
+    expect(await health()).toMatchObject({ sseConnections: 1, sseSubscriptions: 1 });
+    controller.abort();
+    await healthUntil(idle);
+  });
+
   it('drops a client that never reads a long replay once it leaves more than the send buffer limit unread, ends its subscription, and counts return to 0', async () => {
     const socket: Socket = connect(Number(new URL(server.url).port), '127.0.0.1');
     socket.pause(); // never read until the server has given up on it
