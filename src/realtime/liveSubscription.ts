@@ -51,16 +51,21 @@ export class LiveSubscription implements Member {
    */
   async catchUp(): Promise<void> {
     const events = this.events;
-    if (!events) return;
-    while (!this.stopped && !events.caughtUp) {
-      if (this.owner.overBudget()) return this.owner.tooSlow();
-      for (const event of await events.pull()) {
-        if (this.stopped) return;
-        const bytes = await this.group.result(event);
-        if (this.stopped || !this.group.deliver(this, event.position, bytes)) return;
+    if (!events || this.stopped) return;
+    this.group.startCatchUp();
+    try {
+      while (!this.stopped && !events.caughtUp) {
+        if (this.owner.overBudget()) return this.owner.tooSlow();
+        for (const event of await events.pull()) {
+          if (this.stopped) return;
+          const bytes = await this.group.result(event);
+          if (this.stopped || !this.group.deliver(this, event.position, bytes)) return;
+        }
       }
+      if (!this.stopped) this.join(events);
+    } finally {
+      this.group.endCatchUp();
     }
-    if (!this.stopped) this.join(events);
   }
 
   onTooSlow(): void {

@@ -16,8 +16,15 @@ import { canonicalJson } from '../events/canonicalJson.ts';
 import { type FeedFilter, type LogFeed, matchesFilter } from '../events/logFeed.ts';
 import type { StoredEvent } from '../events/types.ts';
 
-/** How many recent events' results a group keeps for members still catching up. */
+/**
+ * How many recent events' results a group keeps for members still catching
+ * up, and at most how many bytes of them. Live members need no cache (each
+ * event is executed once per group as it arrives), so a group with no member
+ * catching up keeps nothing: a client holding hundreds of groups costs no
+ * cache, and catch-ups on one socket take turns (connection.ts).
+ */
 const KEPT_RESULTS = 512;
+const KEPT_BYTES = 1024 * 1024;
 const FRAME_END = Buffer.from('}');
 
 /** One subscriber of a group. */
@@ -46,6 +53,9 @@ export type ExecuteEvent = (event: StoredEvent) => Promise<string>;
 export class SubscriptionGroup {
   private readonly live = new Set<Member>();
   private readonly results = new Map<number, Promise<Buffer>>();
+  private readonly sizes = new Map<number, number>();
+  private keptBytes = 0;
+  private catchingUp = 0;
   private queue: StoredEvent[] = [];
   private dispatching = false;
   private holders = 0;
@@ -67,10 +77,52 @@ export class SubscriptionGroup {
     if (cached) return cached;
     this.registry.executions += 1;
     const pending = this.execute(event).then((json) => Buffer.from(json));
-    this.results.set(event.position, pending);
-    pending.catch(() => this.results.delete(event.position));
-    if (this.results.size > KEPT_RESULTS) this.results.delete(this.results.keys().next().value as number);
+    if (this.catchingUp > 0) this.keep(event.position, pending);
     return pending;
+  }
+
+  /** A member starts replaying from the log: results are kept for it (and others replaying) to share. */
+  startCatchUp(): void {
+    this.catchingUp += 1;
+  }
+
+  /** A member stopped replaying (joined or stopped); with none left, the kept results go. */
+  endCatchUp(): void {
+    this.catchingUp -= 1;
+    if (this.catchingUp > 0) return;
+    this.results.clear();
+    this.sizes.clear();
+    this.keptBytes = 0;
+  }
+
+  private keep(position: number, pending: Promise<Buffer>): void {
+    this.results.set(position, pending);
+    pending.then(
+      (bytes) => {
+        if (this.results.get(position) !== pending) return;
+        this.sizes.set(position, bytes.length);
+        this.keptBytes += bytes.length;
+        this.trim();
+      },
+      () => {
+        if (this.results.get(position) === pending) this.forget(position);
+      },
+    );
+    this.trim();
+  }
+
+  private trim(): void {
+    while (this.results.size > KEPT_RESULTS || this.keptBytes > KEPT_BYTES) {
+      const oldest = this.results.keys().next();
+      if (oldest.done) return;
+      this.forget(oldest.value);
+    }
+  }
+
+  private forget(position: number): void {
+    this.results.delete(position);
+    this.keptBytes -= this.sizes.get(position) ?? 0;
+    this.sizes.delete(position);
   }
 
   /**

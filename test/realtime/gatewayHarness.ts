@@ -32,9 +32,9 @@ export interface GatewayHarness {
   dispose(): Promise<void>;
 }
 
-export async function startGateway(kind: StoreKind, options: GatewayOptions & { protection?: ProtectionConfig } = {}): Promise<GatewayHarness> {
+export async function startGateway(kind: StoreKind, options: GatewayOptions & { protection?: ProtectionConfig; feedBufferSize?: number } = {}): Promise<GatewayHarness> {
   const database = await createTestDatabase(kind);
-  const thrds = await openThrds({ databaseUrl: database.url, feed: { pollMs: 100 } });
+  const thrds = await openThrds({ databaseUrl: database.url, feed: { pollMs: 100, ...(options.feedBufferSize ? { bufferSize: options.feedBufferSize } : {}) } });
   const protection = options.protection ?? relaxedProtection();
   const services: Services = {
     store: thrds.store,

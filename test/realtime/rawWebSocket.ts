@@ -16,8 +16,10 @@ export interface RawWebSocket {
   readonly socket: Socket;
   /** The HTTP status line and headers the server answered the upgrade with. */
   readonly response: string;
-  /** Text frames received so far, parsed as JSON. */
+  /** Text frames received so far, parsed as JSON (unless `keepMessages` is false). */
   readonly messages: Array<Record<string, unknown>>;
+  /** How many text frames have arrived. */
+  readonly received: () => number;
   /** Resolves when the TCP connection ends: the close code of the server's close frame, if it sent one. */
   readonly ended: Promise<{ code: number | null; reason: string }>;
   /** Writes bytes as they are. */
@@ -37,6 +39,8 @@ export interface RawOptions {
   /** Do not read after the handshake: the server's frames pile up unread. */
   readonly stopReading?: boolean;
   readonly localAddress?: string;
+  /** false: only count text frames, keep none (a test measuring the server's memory in this process). */
+  readonly keepMessages?: boolean;
 }
 
 /** Opens the TCP connection and does the upgrade; rejects when the server answers anything but 101. */
@@ -60,6 +64,7 @@ export function openRaw(port: number, options: RawOptions = {}): Promise<RawWebS
   const messages: Array<Record<string, unknown>> = [];
   const waiters = new Set<() => void>();
   let buffered = Buffer.alloc(0);
+  let received = 0;
   let closeFrame: { code: number | null; reason: string } | undefined;
   const ended = new Promise<{ code: number | null; reason: string }>((resolve) => {
     socket.once('close', () => resolve(closeFrame ?? { code: null, reason: '' }));
@@ -71,7 +76,10 @@ export function openRaw(port: number, options: RawOptions = {}): Promise<RawWebS
       const frame = takeFrame(buffered);
       if (!frame) return;
       buffered = buffered.subarray(frame.length);
-      if (frame.opcode === 0x1) messages.push(JSON.parse(frame.payload.toString('utf8')) as Record<string, unknown>);
+      if (frame.opcode === 0x1) {
+        received += 1;
+        if (options.keepMessages !== false || received === 1) messages.push(JSON.parse(frame.payload.toString('utf8')) as Record<string, unknown>);
+      }
       if (frame.opcode === 0x8) {
         closeFrame = frame.payload.length >= 2 ? { code: frame.payload.readUInt16BE(0), reason: frame.payload.subarray(2).toString('utf8') } : { code: null, reason: '' };
         // Complete the closing handshake as a client does: echo the code, then end.
@@ -107,6 +115,7 @@ export function openRaw(port: number, options: RawOptions = {}): Promise<RawWebS
         socket,
         response,
         messages,
+        received: () => received,
         ended,
         write: (bytes) => {
           if (socket.writable) socket.write(bytes);

@@ -144,7 +144,7 @@ describe('subprotocols', () => {
   });
 
   it('picks graphql-transport-ws when it is among the protocols offered', async () => {
-    const ws = opened(await tryOpen(server.wsUrl, { protocol: undefined }));
+    const ws = opened(await tryOpen(server.wsUrl));
     expect(ws.protocol).toBe('graphql-transport-ws');
     await closeAll([ws]);
     const both = new WebSocket(server.wsUrl, ['graphql-ws', 'graphql-transport-ws']);
