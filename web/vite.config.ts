@@ -23,7 +23,9 @@ export default defineConfig({
   server: {
     port: 5173,
     proxy: {
-      '/graphql': { target, ws: true, changeOrigin: true },
+      // The page comes from this dev server but speaks for the Thrds origin: the server refuses
+      // origins THRDS_ALLOWED_ORIGINS does not name, so the proxy sends the target's own.
+      '/graphql': { target, ws: true, changeOrigin: true, headers: { origin: new URL(target).origin } },
     },
   },
 });

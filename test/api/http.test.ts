@@ -1,11 +1,12 @@
 /** GraphQL over HTTP as clients meet it: media types, status codes, CORS, malformed requests. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { relaxedProtection } from '../support/protection.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 describe('GraphQL over HTTP', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer('sqlite');
+    server = await startTestServer('sqlite', undefined, { protection: relaxedProtection({ allowedOrigins: ['https://chat.example'] }) });
   });
   afterAll(async () => {
     await server.dispose();
@@ -44,7 +45,7 @@ describe('GraphQL over HTTP', () => {
     expect((await post(JSON.stringify({ variables: {} }), { accept: 'application/graphql-response+json' })).status).toBe(400);
   });
 
-  it('allows cross-origin clients (tokens travel in a header, not a cookie)', async () => {
+  it('allows the cross-origin clients THRDS_ALLOWED_ORIGINS names, and refuses other origins with 403', async () => {
     const response = await post(JSON.stringify({ query: '{ me { id } }' }), { accept: 'application/json', origin: 'https://chat.example' });
     expect(response.headers.get('access-control-allow-origin')).toBe('https://chat.example');
     const preflight = await fetch(server.url, {
@@ -53,6 +54,9 @@ describe('GraphQL over HTTP', () => {
     });
     expect(preflight.status).toBeLessThan(300);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://chat.example');
+    const stranger = await post(JSON.stringify({ query: '{ me { id } }' }), { accept: 'application/json', origin: 'https://evil.example' });
+    expect(stranger.status).toBe(403);
+    expect(stranger.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('refuses a body over 1 MiB with 413', async () => {
