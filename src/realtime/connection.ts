@@ -140,7 +140,6 @@ export class Connection implements Owner, SignedIn {
   tooSlow(): void {
     if (this.dropped) return;
     this.dropped = true;
-    this.stopAll();
     this.close(SLOW_CONSUMER_CLOSE, 'Too slow: resubscribe with after = your last position');
     // The close frame waits behind the unread data; a client that never reads is cut off.
     const socket = this.socket;
@@ -163,13 +162,16 @@ export class Connection implements Owner, SignedIn {
     for (const operation of operations) operation.stop();
   }
 
+  /** Sends unless the socket is already over its budget (then it is dropped): at most the limit plus one frame. */
   private send(message: Message): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
+    if (this.overBudget()) return this.tooSlow();
     this.socket.send(stringifyMessage(message));
-    if (this.overBudget()) this.tooSlow();
   }
 
+  /** Closes the socket, and stops everything it runs now rather than when the client answers the close. */
   private close(code: number, reason: string): void {
+    this.stopAll();
     this.socket.close(code, closeReason(reason));
   }
 
