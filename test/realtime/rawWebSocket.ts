@@ -39,6 +39,8 @@ export interface RawOptions {
   /** Do not read after the handshake: the server's frames pile up unread. */
   readonly stopReading?: boolean;
   readonly localAddress?: string;
+  /** Default /graphql. */
+  readonly path?: string;
   /** false: only count text frames, keep none (a test measuring the server's memory in this process). */
   readonly keepMessages?: boolean;
 }
@@ -48,7 +50,7 @@ export function openRaw(port: number, options: RawOptions = {}): Promise<RawWebS
   const protocols = options.protocols ?? ['graphql-transport-ws'];
   const socket = connect({ port, host: '127.0.0.1', ...(options.localAddress ? { localAddress: options.localAddress } : {}) });
   const request = [
-    'GET /graphql HTTP/1.1',
+    `GET ${options.path ?? '/graphql'} HTTP/1.1`,
     `Host: 127.0.0.1:${port}`,
     'Upgrade: websocket',
     'Connection: Upgrade',

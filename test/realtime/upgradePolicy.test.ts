@@ -112,6 +112,15 @@ describe('connection caps on upgrade', () => {
     await settled(0);
   });
 
+  it('answers an upgrade to any other path with 404 and counts nothing', async () => {
+    await expect(openRaw(port, { path: '/graphql/../admin' })).rejects.toThrow(/404/);
+    await expect(openRaw(port, { path: '/' })).rejects.toThrow(/404/);
+    await settled(0);
+    const sockets = (await Promise.all([1, 2, 3].map(() => tryOpen(server.wsUrl)))).map(opened);
+    await closeAll(sockets);
+    await settled(0);
+  });
+
   it('gives the place back when a handshake fails or a socket is cut without a close', async () => {
     for (let i = 0; i < 5; i += 1) {
       await expect(openRaw(port, { headers: { 'Sec-WebSocket-Version': '99' } })).rejects.toThrow(/400/);
