@@ -15,11 +15,12 @@ import { bearerToken } from '../accounts/sessions.ts';
 import { RateLimitedError } from '../errors.ts';
 import { FeedSubscription } from '../events/logFeed.ts';
 import { createContext, type Services } from '../schema/context.ts';
+import { eventExecutor } from './eventExecutor.ts';
 import { LiveSubscription, type Owner } from './liveSubscription.ts';
 import { logUnexpected, masked, UNEXPECTED } from './maskedResult.ts';
 import type { OperationCache, PreparedOperation } from './operationCache.ts';
 import type { SignedIn, SignedInConnections } from './signedInConnections.ts';
-import { type ExecuteEvent, type GroupRegistry, groupKey, type Transport } from './subscriptionGroup.ts';
+import { type GroupRegistry, groupKey, type Transport } from './subscriptionGroup.ts';
 
 /** Longer operation ids are refused (4400): an id is echoed in every frame and names the operation in logs. */
 export const MAX_OPERATION_ID = 128;
@@ -314,16 +315,6 @@ export class Connection implements Owner, SignedIn {
     );
     return turn;
   }
-}
-
-/** Runs the subscription's selection set for one event, with a fresh context (no per-subscriber state kept). */
-function eventExecutor(services: Services, args: ExecutionArgs): ExecuteEvent {
-  const { schema, document, operationName, variableValues } = args;
-  return async (event) => {
-    const correlationId = `event-${event.position}`;
-    const contextValue = createContext(services, { token: null, correlationId, clientAddress: 'internal' });
-    return JSON.stringify(masked(await execute({ schema, document, operationName, variableValues, rootValue: event, contextValue }), correlationId));
-  };
 }
 
 function authorizationOf(payload: unknown): string | undefined {
