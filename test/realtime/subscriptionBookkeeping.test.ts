@@ -8,8 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeKinds } from '../support/databases.ts';
 import { relaxedProtection } from '../support/protection.ts';
-import { CREATE_THREAD, REGISTER, THREAD_EVENTS } from '../support/server.ts';
+import { CREATE_THREAD, REGISTER, signUp, startTestServer, type TestServer, THREAD_EVENTS } from '../support/server.ts';
 import { eventually, type GatewayHarness, startGateway } from './gatewayHarness.ts';
+import { initialise, openRaw } from './rawWebSocket.ts';
 
 const CAP = 20;
 
@@ -152,5 +153,41 @@ describe('subscribe rate per connection', () => {
     await other.next((m) => m.id === 'a' && m.type === 'complete');
     ws.socket.destroy();
     other.socket.destroy();
+  });
+});
+
+describe.each(await storeKinds())('bookkeeping seen from /healthz on %s', (kind) => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startTestServer(kind, undefined, { protection: relaxedProtection({ maxSubscriptionsPerConnection: CAP }) });
+  });
+  afterAll(async () => {
+    await server.dispose();
+  });
+
+  it('reports no subscription and no connection once storming sockets close', async () => {
+    const { token } = await signUp(server, `storm_${kind}`);
+    const thread = (await server.ok(CREATE_THREAD, { title: 'Storm' }, token)).createThread.thread as { id: string; position: string };
+    const port = Number(new URL(server.url).port);
+    const sockets = await Promise.all(Array.from({ length: 3 }, () => openRaw(port)));
+    for (const ws of sockets) await initialise(ws);
+    const subscribe = (id: string) => ({ id, type: 'subscribe', payload: { query: THREAD_EVENTS, variables: { t: thread.id, after: thread.position } } });
+    for (const ws of sockets) {
+      for (let i = 0; i < 300; i += 1) {
+        const id = `op${i % (2 * CAP)}`;
+        ws.sendJson({ id, type: 'complete' });
+        ws.sendJson(subscribe(id));
+        ws.sendJson({ id, type: 'complete' });
+        ws.sendJson(subscribe(id));
+      }
+    }
+    await eventually(async () => (await server.health()).subscriptions > 0, 'subscriptions to start');
+    expect((await server.health()).subscriptions).toBeLessThanOrEqual(3 * CAP);
+    for (const ws of sockets) ws.socket.destroy();
+    await eventually(async () => {
+      const health = await server.health();
+      return health.subscriptions === 0 && health.connections === 0;
+    }, '/healthz to report nothing held');
   });
 });
