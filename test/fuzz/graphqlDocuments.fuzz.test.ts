@@ -20,7 +20,7 @@ import { describeFailures, type FuzzSuite, fuzzSettings, runFuzz, summary } from
 import { FuzzServer } from './support/fuzzServer.ts';
 
 const kinds = await storeKinds();
-const settings = fuzzSettings({ count: 1000, seconds: 40 });
+const settings = fuzzSettings({ count: 1000, seconds: 50 });
 
 describe.each(kinds)('GraphQL document fuzz on %s', (kind) => {
   let database: TestDatabase;

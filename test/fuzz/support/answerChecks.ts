@@ -55,3 +55,12 @@ export function checkWsMessages(messages: readonly unknown[], where: string): Vi
   }
   return out.slice(0, 4);
 }
+
+/**
+ * RFC 6455 §7.4: 1004, 1005, 1006 and 1015 are never sent, nor codes below
+ * 1000, in 1016–2999 (unassigned) or above 4999.
+ */
+export function checkSentCloseCode(code: number, where: string): Violation[] {
+  const forbidden = code < 1000 || code === 1004 || code === 1005 || code === 1006 || code === 1015 || (code >= 1016 && code <= 2999) || code > 4999;
+  return forbidden ? [{ kind: 'close code no endpoint may send', detail: `${where}: close ${code}` }] : [];
+}

@@ -4,7 +4,7 @@
  * graphql-ws messages (every error with a code). A ping after the case
  * tells "the server read it all and is still talking" from "still waiting".
  */
-import { checkCloseCode, checkWsMessages } from './answerChecks.ts';
+import { checkCloseCode, checkSentCloseCode, checkWsMessages } from './answerChecks.ts';
 import type { FrameCase } from './frameCases.ts';
 import type { CaseOutcome, Violation } from './fuzzRunner.ts';
 import type { FuzzServer } from './fuzzServer.ts';
@@ -42,6 +42,7 @@ export async function runFrameCase(c: FrameCase, server: FuzzServer): Promise<Ca
       await connection.waitFor(closed, 40);
     }
     violations.push(...checkCloseCode(connection.closeCode, connection.closeReason, 'WebSocket'));
+    if (connection.closeCode !== undefined && connection.closeCodeSent) violations.push(...checkSentCloseCode(connection.closeCode, 'WebSocket'));
     violations.push(...checkWsMessages(connection.messages, 'WebSocket'));
     // Ended with no close frame and no HTTP error: either the server dropped us (fine) or it died (the runner checks).
     return { violations, abrupt: connection.reset || (connection.ended && connection.closeCode === undefined) };

@@ -197,13 +197,14 @@ export async function runFuzz<C>(suite: FuzzSuite<C>, server: FuzzServer, store:
   };
 }
 
-/** Every socket of the run is closed: the server must come back to 0 connections and 0 subscriptions. */
+/** Every socket and stream of the run is closed: the server must come back to 0 connections and 0 subscriptions. */
 async function connectionsLeft(server: FuzzServer): Promise<string | undefined> {
   let last = '';
   for (let i = 0; i < 50; i++) {
     const health = await readHealth(server.baseUrl, 5000);
-    if (health.connections === 0 && health.subscriptions === 0) return undefined;
-    last = `after 5 s: ${health.connections} connections, ${health.subscriptions} subscriptions`;
+    const sse = (health.sseConnections ?? 0) + (health.sseSubscriptions ?? 0);
+    if (health.connections === 0 && health.subscriptions === 0 && sse === 0) return undefined;
+    last = `after 5 s: ${health.connections} connections, ${health.subscriptions} subscriptions, ${health.sseConnections ?? 0} SSE connections, ${health.sseSubscriptions ?? 0} SSE subscriptions`;
     await sleep(100);
   }
   return last;

@@ -9,6 +9,9 @@ export interface Health {
   readonly position: string;
   readonly connections: number;
   readonly subscriptions: number;
+  /** Present once SSE streams are counted (src/http/sseGuard.ts). */
+  readonly sseConnections?: number;
+  readonly sseSubscriptions?: number;
 }
 
 export async function readHealth(baseUrl: string, timeoutMs: number): Promise<Health> {

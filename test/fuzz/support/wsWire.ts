@@ -95,6 +95,8 @@ export class RawConnection {
   readonly frames: ServerFrame[] = [];
   closeCode: number | undefined;
   closeReason = '';
+  /** The close frame carried a code (an empty one does not). */
+  closeCodeSent = false;
   /** The socket is closed (by either side). */
   ended = false;
   /** It was reset (ECONNRESET/EPIPE) rather than closed. */
@@ -213,7 +215,9 @@ export class RawConnection {
       this.buffer = this.buffer.subarray(offset + length);
       this.frames.push(frame);
       if (frame.opcode === OPCODE.close && this.closeCode === undefined) {
+        // An empty close frame carries no code; 1005 is the RFC's name for that, never sent on the wire.
         this.closeCode = frame.payload.length >= 2 ? frame.payload.readUInt16BE(0) : 1005;
+        this.closeCodeSent = frame.payload.length >= 2;
         this.closeReason = frame.payload.subarray(2).toString('utf8');
       }
     }
