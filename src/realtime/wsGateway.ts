@@ -24,7 +24,6 @@ import { SignedInConnections } from './signedInConnections.ts';
 import { GroupRegistry } from './subscriptionGroup.ts';
 import { acceptUpgrades, type UpgradeListener } from './wsUpgrade.ts';
 
-export { SLOW_CONSUMER_CLOSE } from './connection.ts';
 export { chooseProtocol } from './wsUpgrade.ts';
 
 export interface GatewayOptions {
