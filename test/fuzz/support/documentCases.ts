@@ -23,6 +23,8 @@ export interface DocumentCase {
   readonly request: { readonly query?: unknown; readonly variables?: unknown; readonly operationName?: unknown; readonly extensions?: unknown };
   /** A POST body sent as is (malformed JSON, another media type). */
   readonly raw?: string;
+  /** A GET query string sent as is (parameters that are not JSON where JSON is expected). */
+  readonly rawGet?: string;
   readonly contentType?: string;
   /** Send the seeded user's token (only with inputs that cannot be valid). */
   readonly auth: boolean;
@@ -241,7 +243,7 @@ function subscription(random: Random): string {
   ]);
 }
 
-type Generated = { kind: string; request: DocumentCase['request']; raw?: string; contentType?: string; auth?: boolean };
+type Generated = { kind: string; request: DocumentCase['request']; raw?: string; rawGet?: string; contentType?: string; auth?: boolean };
 
 const KINDS: Array<[weight: number, make: (random: Random) => Generated]> = [
   [8, (r) => ({ kind: 'deep', request: { query: nestedSelection(r, r.chance(0.3) ? 3000 : r.size(3000)) } })],
@@ -271,6 +273,11 @@ const KINDS: Array<[weight: number, make: (random: Random) => Generated]> = [
     raw: r.pick(['query=%7B__typename%7D', 'query=mutation%7Blogout%7D', '{ __typename }', 'mutation { logout }', '--b\r\nContent-Disposition: form-data; name="query"\r\n\r\n{ __typename }\r\n--b--']),
     contentType: r.pick(['application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=b', 'application/graphql', 'application/xml', '']),
   })],
+  [3, (r) => {
+    const query = `query=${encodeURIComponent(r.pick(['{ __typename }', 'query Q($a: Int) { threads(first: $a) { edges { node { id } } } }', 'subscription { events { position } }']))}`;
+    const extra = r.pick(['variables=x', 'variables=%7B', 'variables=null', 'variables=%5B1%5D', 'extensions=x', 'extensions=%7B%22persistedQuery%22%3A1%7D', 'operationName=%5B%5D', 'query=%7B__typename%7D', 'variables=%7B%22a%22%3A%22x%22%7D', '%ZZ=1', 'variables=%00']);
+    return { kind: 'malformed GET parameters', request: {}, rawGet: r.chance(0.5) ? `${query}&${extra}` : `${extra}&${query}` };
+  }],
 ];
 
 const TOTAL = KINDS.reduce((sum, [w]) => sum + w, 0);
@@ -287,7 +294,7 @@ export function documentCase(seed: number, index: number): DocumentCase {
     }
   }
   const generated = make(random);
-  const transport: Transport = generated.raw !== undefined ? 'post' : random.pick(['post', 'post', 'post', 'get', 'sse', 'sse', 'ws', 'ws', 'ws'] as const);
+  const transport: Transport = generated.raw !== undefined ? 'post' : generated.rawGet !== undefined ? 'get' : random.pick(['post', 'post', 'post', 'get', 'sse', 'sse', 'ws', 'ws', 'ws'] as const);
   const extraHeaders: Record<string, string> = {};
   if (random.chance(0.1)) extraHeaders['x-request-id'] = random.pick(['x'.repeat(random.size(10_000)), '\u00ff\u00fe', 'ok-id']);
   if (random.chance(0.05)) extraHeaders.authorization = random.pick(['Bearer junk', 'Bearer ', 'Basic abc', `Bearer ${'t'.repeat(random.size(8000))}`]);
@@ -299,11 +306,13 @@ export function documentCase(seed: number, index: number): DocumentCase {
     auth: generated.auth ?? false,
     extraHeaders,
     ...(generated.raw === undefined ? {} : { raw: generated.raw }),
+    ...(generated.rawGet === undefined ? {} : { rawGet: generated.rawGet }),
     ...(generated.contentType === undefined ? {} : { contentType: generated.contentType }),
   };
 }
 
 export function documentCaseRepro(c: DocumentCase): string {
+  if (c.rawGet !== undefined) return `GET /graphql?${c.rawGet}`;
   const body = c.raw ?? JSON.stringify(c.request);
   const shown = body.length > 500 ? `${body.slice(0, 500)}… (${body.length} characters)` : body;
   const headers = Object.keys(c.extraHeaders ?? {}).length ? ` headers ${JSON.stringify(c.extraHeaders).slice(0, 120)}` : '';

@@ -196,6 +196,9 @@ export async function runDocumentCase(c: DocumentCase, server: FuzzServer, fixtu
     const headers = { ...(c.contentType ? { 'content-type': c.contentType } : {}), ...headersFor(c, fixture, 'application/graphql-response+json, application/json') };
     return fetchChecked(url, { method: 'POST', body, headers }, Buffer.byteLength(body), 'POST');
   }
+  if (c.rawGet !== undefined) {
+    return fetchChecked(`${url}?${c.rawGet}`, { headers: headersFor(c, fixture, 'application/graphql-response+json, application/json') }, c.rawGet.length, 'GET');
+  }
   const body = fill(JSON.stringify(c.request), fixture);
   const request = JSON.parse(body) as DocumentCase['request'];
   let transport = c.transport;

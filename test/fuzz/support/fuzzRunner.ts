@@ -127,6 +127,7 @@ export async function runFuzz<C>(suite: FuzzSuite<C>, server: FuzzServer, store:
   watch.start();
   const indices = settings.only ?? Array.from({ length: settings.count }, (_, i) => i);
   let ran = 0;
+  let lastCase: { index: number; c: C } | undefined;
   let stoppedBecause = settings.only ? 'replayed the cases asked for' : `all ${settings.count} cases ran`;
   try {
     for (const index of indices) {
@@ -135,6 +136,7 @@ export async function runFuzz<C>(suite: FuzzSuite<C>, server: FuzzServer, store:
         break;
       }
       const c = suite.generate(settings.seed, index);
+      lastCase = { index, c };
       server.takeStderr();
       let outcome: CaseOutcome;
       try {
@@ -175,6 +177,12 @@ export async function runFuzz<C>(suite: FuzzSuite<C>, server: FuzzServer, store:
         }
         baseline = position;
       }
+    }
+    // The server logs some failures just after it answers: give the last case's log a moment to arrive.
+    await sleep(200);
+    const lateStderr = server.takeStderr();
+    if (STACK_LINE.test(lateStderr) && lastCase !== undefined) {
+      failures.push({ kind: 'stack trace in server log', detail: stackSummary(lateStderr), store, index: lastCase.index, label: suite.label(lastCase.c), repro: suite.repro(lastCase.c) });
     }
   } finally {
     await watch.stop();
