@@ -13,14 +13,13 @@ import { pathToFileURL } from 'node:url';
 import { createYoga } from 'graphql-yoga';
 import { Redis } from 'ioredis';
 import { WebSocketServer } from 'ws';
-import { bearerToken, SessionCache, startSessionSweep } from './accounts/sessions.ts';
-import { ReadCache } from './projections/readCache.ts';
+import { bearerToken, startSessionSweep } from './accounts/sessions.ts';
 import { createGraphqlPostHandler, tooLarge } from './http/graphqlPost.ts';
 import { configFromEnv, type ServerConfig } from './config.ts';
 import { openThrds } from './openThrds.ts';
-import { correlationIdFrom, createContext, type Services } from './schema/context.ts';
+import { createServices } from './services.ts';
+import { correlationIdFrom, createContext } from './schema/context.ts';
 import { clientAddress } from './protection/clientAddress.ts';
-import { createRateLimits } from './protection/rateLimits.ts';
 import { schema } from './schema/index.ts';
 import { maskError } from './schema/maskError.ts';
 import { operationLimitsPlugin } from './protection/operationLimits.ts';
@@ -56,17 +55,7 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
       const rateLimitRedis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : undefined;
       rateLimitRedis?.on('error', () => {});
       await rateLimitRedis?.connect().catch(() => undefined);
-      const services: Services = {
-        store: thrds.store,
-        db: thrds.db,
-        feed: thrds.feed,
-        clock: Date.now,
-        newId: randomUUID,
-        readCache: new ReadCache(thrds.db),
-        sessions: new SessionCache(thrds.db, config.protection),
-        rateLimits: createRateLimits(config.protection.rates, rateLimitRedis),
-        protection: config.protection,
-      };
+      const services = createServices(thrds, config.protection, rateLimitRedis);
       const stopSessionSweep = startSessionSweep(services.sessions, services.clock);
       const notifier = config.redisUrl ? await startRedisNotifier(config.redisUrl, channelFor(thrds.db.displayUrl), thrds.store, thrds.feed).catch(redisUnavailable) : undefined;
 

@@ -5,15 +5,12 @@
  * Everything a test sends still goes through real sockets; mutations and
  * subscriptions run over the WebSocket itself.
  */
-import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { SessionCache } from '../../src/accounts/sessions.ts';
 import { openThrds } from '../../src/openThrds.ts';
-import { ReadCache } from '../../src/projections/readCache.ts';
+import { createServices } from '../../src/services.ts';
 import type { ProtectionConfig } from '../../src/protection/protectionConfig.ts';
-import { createRateLimits } from '../../src/protection/rateLimits.ts';
 import { attachGateway, chooseProtocol, type Gateway, type GatewayOptions } from '../../src/realtime/wsGateway.ts';
 import type { Services } from '../../src/schema/context.ts';
 import { schema } from '../../src/schema/index.ts';
@@ -36,17 +33,7 @@ export async function startGateway(kind: StoreKind, options: GatewayOptions & { 
   const database = await createTestDatabase(kind);
   const thrds = await openThrds({ databaseUrl: database.url, feed: { pollMs: 100, ...(options.feedBufferSize ? { bufferSize: options.feedBufferSize } : {}) } });
   const protection = options.protection ?? relaxedProtection();
-  const services: Services = {
-    store: thrds.store,
-    db: thrds.db,
-    feed: thrds.feed,
-    clock: Date.now,
-    newId: randomUUID,
-    readCache: new ReadCache(thrds.db),
-    sessions: new SessionCache(thrds.db, protection),
-    rateLimits: createRateLimits(protection.rates),
-    protection,
-  };
+  const services = createServices(thrds, protection);
   const http = createServer((_req, res) => res.writeHead(404).end());
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024, handleProtocols: chooseProtocol });
   const gateway = attachGateway(wss, schema, services, options);

@@ -1,0 +1,29 @@
+/**
+ * What every transport's resolvers get: the opened log (openThrds.ts) with
+ * the caches, the clock and id source, and the protection settings and
+ * counters. The server builds it once; tests that drive one transport alone
+ * build it the same way.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { SessionCache } from './accounts/sessions.ts';
+import type { Thrds } from './openThrds.ts';
+import { ReadCache } from './projections/readCache.ts';
+import type { ProtectionConfig } from './protection/protectionConfig.ts';
+import { createRateLimits } from './protection/rateLimits.ts';
+import type { Services } from './schema/context.ts';
+
+/** `redis` keeps the rate counters shared by every instance (memory otherwise). */
+export function createServices(thrds: Thrds, protection: ProtectionConfig, redis?: Redis): Services {
+  return {
+    store: thrds.store,
+    db: thrds.db,
+    feed: thrds.feed,
+    clock: Date.now,
+    newId: randomUUID,
+    readCache: new ReadCache(thrds.db),
+    sessions: new SessionCache(thrds.db, protection),
+    rateLimits: createRateLimits(protection.rates, redis),
+    protection,
+  };
+}
