@@ -137,6 +137,9 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
           http.listen(config.port, config.host, () => resolve());
         });
       } catch (error) {
+        stopSessionSweep();
+        gateway.close();
+        rateLimitRedis?.disconnect();
         await notifier?.close();
         await thrds.close();
         throw error;
