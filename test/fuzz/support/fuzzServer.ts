@@ -113,9 +113,9 @@ export class FuzzServer {
         }
       };
       child.stdout.on('data', onData);
-      child.once('exit', (code) => {
+      child.once('exit', (code, signal) => {
         clearTimeout(timer);
-        reject(new Error(`server exited (${code}) before listening:\n${stdout}\n${this.stderrTail}`));
+        reject(new Error(`server exited (code ${code}, signal ${signal}) before listening:\n${stdout}\n${this.stderrTail}`));
       });
     });
     this.ready = true;
