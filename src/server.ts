@@ -29,8 +29,10 @@ import { ConnectionLimits } from './protection/connectionLimits.ts';
 import { createWebHandler, ensureWebBuild } from './http/webApp.ts';
 import { useFormCsrfPrevention } from './http/csrfPrevention.ts';
 import { applyOriginPolicy } from './http/originPolicy.ts';
+import { useRefusalStatus } from './http/refusalStatus.ts';
 import { useRetryAfter } from './http/retryAfter.ts';
 import { setApiSecurityHeaders } from './http/securityHeaders.ts';
+import { refuseMalformedSearchParams } from './http/searchParams.ts';
 import { createSseGuard, isStreamRequest } from './http/sseGuard.ts';
 
 /** No operation a client sends needs more (a message body is at most 4,000 characters). */
@@ -68,7 +70,7 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
         graphqlEndpoint: '/graphql',
         // route() applies the origin policy (src/http/originPolicy.ts): yoga's CORS would echo any origin.
         cors: false,
-        plugins: [useFormCsrfPrevention(), useRetryAfter(), sse.plugin, operationLimitsPlugin()],
+        plugins: [useFormCsrfPrevention(), useRetryAfter(), useRefusalStatus(), sse.plugin, operationLimitsPlugin()],
         maskedErrors: { maskError },
         landingPage: false,
         logging: 'warn',
@@ -113,6 +115,7 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
             tooLarge(res, MAX_REQUEST_BYTES);
             return;
           }
+          if (refuseMalformedSearchParams(req, res)) return;
           if (isStreamRequest(req) && !sse.admit(req, res)) return;
           if (!graphqlPost(req, res)) void yoga.requestListener(req, res);
           return;

@@ -132,6 +132,35 @@ describe('error codes on sqlite', () => {
     }
   });
 
+  it('GET parameters that are not JSON objects are a 400 with a code, never an unexpected error', async () => {
+    watchLog();
+    for (const [name, value] of [['variables', 'x'], ['variables', '{'], ['variables', '\u0000'], ['variables', '[1]'], ['extensions', 'x']] as const) {
+      const params = new URLSearchParams({ query: '{ __typename }', [name]: value });
+      const response = await fetch(`${server.url}?${params}`, { headers: { accept: 'application/json' } });
+      const answer = (await response.json()) as { errors?: Errors };
+      expect(response.status, `${name}=${value}`).toBe(400);
+      expect(answer.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+    }
+    const fine = await fetch(`${server.url}?${new URLSearchParams({ query: '{ __typename }', variables: 'null' })}`, { headers: { accept: 'application/json' } });
+    expect(fine.status).toBe(200);
+  });
+
+  it('a subscription refused at subscribe time answers 200 with its code, over SSE and GET', async () => {
+    watchLog();
+    const query = 'subscription { threadEvents(threadId: "nope") { __typename } }';
+    const sse = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    expect(sse.status).toBe(200);
+    expect(await sse.text()).toContain('BAD_USER_INPUT');
+    const get = await fetch(`${server.url}?${new URLSearchParams({ query })}`, { headers: { accept: 'application/graphql-response+json' } });
+    expect(get.status).toBeLessThan(500);
+    expect(((await get.json()) as { errors?: Errors }).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   it('a WebSocket survives a 3,000-deep document and keeps serving', async () => {
     watchLog();
     const client = server.wsClient();
