@@ -211,7 +211,9 @@ describe.each(kinds)('thread(asOf:) on %s', (kind) => {
     }
     expect(answers.filter((a) => !a.body.errors).length).toBeGreaterThanOrEqual(2);
     expect(healthLatencies.length).toBeGreaterThanOrEqual(3);
-    expect(Math.max(...healthLatencies)).toBeLessThan(1_000);
+    // Folds read in pages and yield between them: no stall of seconds (the old fold blocked 20 s). The
+    // poller shares this process and these 2 cores with the rest of the suite, so the bound is loose.
+    expect(Math.max(...healthLatencies)).toBeLessThan(3_000);
     expect([...positions]).toEqual([head]);
     expect((await server.health()).position).toBe(head);
   }, 120_000);
