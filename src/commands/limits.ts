@@ -5,6 +5,7 @@
  * trimming, and a title, body or display name must show something.
  */
 import { ValidationError } from '../errors.ts';
+import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../events/eventStore.ts';
 import { cleanText, codePoints, hasLoneSurrogate, requireVisible, type TextField } from './textRules.ts';
 
 export const LIMITS = {
@@ -15,6 +16,16 @@ export const LIMITS = {
   displayName: { min: 1, max: 64 },
   idempotencyKey: { min: 1, max: 128 },
 } as const;
+
+/**
+ * One idempotency-key limit: the store keeps a key scoped to its user
+ * (`<user id>:<key>`, commandDeps.ts), so what a client may send is what is
+ * left of the store's limit after a UUID and the colon. Checked at load.
+ */
+const USER_SCOPE_LENGTH = 36 + 1;
+if (LIMITS.idempotencyKey.max + USER_SCOPE_LENGTH > MAX_IDEMPOTENCY_KEY_LENGTH) {
+  throw new Error(`an idempotency key of ${LIMITS.idempotencyKey.max} would not fit the store's ${MAX_IDEMPOTENCY_KEY_LENGTH} once scoped to its user`);
+}
 
 const length = codePoints;
 

@@ -5,6 +5,9 @@
 import type { Row, Sql, Statement } from '../db/database.ts';
 import type { EventMetadata, NewEvent, StoredEvent } from './types.ts';
 
+/** The longest idempotency key the store keeps (its column); the public API's limit is derived from it. */
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+
 /** `number`: the stream must be at exactly this version (0: must not exist). */
 export type ExpectedVersion = number | 'any' | 'no_stream' | 'stream_exists';
 
@@ -14,6 +17,7 @@ export interface AppendRequest {
   readonly metadata: EventMetadata;
   readonly expectedVersion?: ExpectedVersion;
   /** A retry with the same key returns the original events and writes nothing. */
+  /** At most MAX_IDEMPOTENCY_KEY_LENGTH characters (the key column). */
   readonly idempotencyKey?: string;
   /** Fingerprint of the request behind the key: a different request under a used key is a conflict. */
   readonly requestHash?: string;

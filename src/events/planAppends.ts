@@ -5,7 +5,7 @@
  * positions, stream versions and chained hashes of everything it appends.
  */
 import { ConcurrencyError, ValidationError } from '../errors.ts';
-import type { AppendRequest, LogHead } from './eventStore.ts';
+import { type AppendRequest, type LogHead, MAX_IDEMPOTENCY_KEY_LENGTH } from './eventStore.ts';
 import { canonicalJson } from './canonicalJson.ts';
 import { type EventRow, rowFromEvent } from './eventRows.ts';
 import { chainHashOfCanonicalText } from './hashChain.ts';
@@ -135,8 +135,8 @@ function isConsecutive(positions: readonly number[]): boolean {
 function checkShape(request: AppendRequest): Error | undefined {
   if (request.events.length === 0) return new ValidationError('An append needs at least one event');
   if (!request.streamId || request.streamId.length > 128) return new ValidationError('streamId must be 1-128 characters');
-  if (request.idempotencyKey !== undefined && (request.idempotencyKey.length === 0 || request.idempotencyKey.length > 255)) {
-    return new ValidationError('idempotencyKey must be 1-255 characters');
+  if (request.idempotencyKey !== undefined && (request.idempotencyKey.length === 0 || request.idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH)) {
+    return new ValidationError(`idempotencyKey must be 1-${MAX_IDEMPOTENCY_KEY_LENGTH} characters`);
   }
   return undefined;
 }
