@@ -59,7 +59,7 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
       await rateLimitRedis?.connect().catch(() => undefined);
       const services = createServices(thrds, config.protection, rateLimitRedis);
       const stopSessionSweep = startSessionSweep(services.sessions, services.clock);
-      const notifier = config.redisUrl ? await startRedisNotifier(config.redisUrl, channelFor(thrds.db.displayUrl), thrds.store, thrds.feed).catch(redisUnavailable) : undefined;
+      const notifier = config.redisUrl ? await startRedisNotifier(config.redisUrl, channelFor(thrds.db.displayUrl), thrds.store, thrds.feed, services.sessions).catch(redisUnavailable) : undefined;
 
       // One count for every long-lived connection (WebSocket and SSE): protection/connectionLimits.ts.
       const connectionLimits = new ConnectionLimits(config.protection);

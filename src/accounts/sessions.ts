@@ -24,7 +24,7 @@ export { purgeExpiredSessions, type SessionPolicy } from './sessionRows.ts';
  */
 export class SessionCache {
   private readonly entries = new Map<string, { userId: string; until: number }>();
-  private readonly revocationListeners = new Set<(userId: string) => void>();
+  private readonly revocationListeners = new Set<(userId: string, here: boolean) => void>();
 
   constructor(
     private readonly db: Database,
@@ -81,16 +81,17 @@ export class SessionCache {
    * Called with a user id after some of that user's sessions were ended
    * (logout, logoutEverywhere, changePassword, expiry purge): open
    * connections of that user re-check their token and close when it is gone.
+   * `here` is false when another instance ended them (redisNotifier.ts).
    */
-  onRevoked(listener: (userId: string) => void): () => void {
+  onRevoked(listener: (userId: string, here: boolean) => void): () => void {
     this.revocationListeners.add(listener);
     return () => this.revocationListeners.delete(listener);
   }
 
-  /** Forgets every cached token of `userId` and tells the listeners. */
-  revoked(userId: string): void {
+  /** Forgets every cached token of `userId` and tells the listeners; `here` false: another instance ended them. */
+  revoked(userId: string, here = true): void {
     for (const [token, entry] of this.entries) if (entry.userId === userId) this.entries.delete(token);
-    for (const listener of this.revocationListeners) listener(userId);
+    for (const listener of this.revocationListeners) listener(userId, here);
   }
 }
 

@@ -4,11 +4,14 @@
  * publishes the new head position and every other instance looks at once.
  * Redis carries only "look now": the events themselves are always read from
  * the log, so a lost or late notification delays delivery, never loses it.
+ * It also carries "sessions of user U ended", so a logout on one instance
+ * closes that user's WebSockets on every instance at once.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { EventStore } from '../events/eventStore.ts';
 import type { LogFeed } from '../events/logFeed.ts';
+import type { SessionCache } from '../accounts/sessions.ts';
 
 export interface RedisNotifier {
   close(): Promise<void>;
@@ -19,7 +22,7 @@ export function channelFor(databaseUrl: string): string {
   return `thrds:log:${createHash('sha256').update(databaseUrl).digest('hex').slice(0, 16)}`;
 }
 
-export async function startRedisNotifier(redisUrl: string, channel: string, store: EventStore, feed: LogFeed): Promise<RedisNotifier> {
+export async function startRedisNotifier(redisUrl: string, channel: string, store: EventStore, feed: LogFeed, sessions?: SessionCache): Promise<RedisNotifier> {
   const instance = randomUUID();
   const options = { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: false };
   const publisher = new Redis(redisUrl, options);
@@ -30,7 +33,10 @@ export async function startRedisNotifier(redisUrl: string, channel: string, stor
   await Promise.all([publisher.connect(), subscriber.connect()]);
 
   subscriber.on('message', (_channel: string, message: string) => {
-    if (!message.startsWith(`${instance}:`)) feed.poke();
+    if (message.startsWith(`${instance}:`)) return;
+    const revokedUser = /^[^:]+:revoked:(.+)$/.exec(message)?.[1];
+    if (revokedUser !== undefined) sessions?.revoked(revokedUser, false);
+    else feed.poke();
   });
   await subscriber.subscribe(channel);
 
@@ -39,9 +45,14 @@ export async function startRedisNotifier(redisUrl: string, channel: string, stor
     if (last) publisher.publish(channel, `${instance}:${last.position}`).catch(warn);
   });
 
+  const stopRevocations = sessions?.onRevoked((userId, here) => {
+    if (here) publisher.publish(channel, `${instance}:revoked:${userId}`).catch(warn);
+  });
+
   return {
     async close() {
       unsubscribe();
+      stopRevocations?.();
       subscriber.disconnect();
       await publisher.quit().catch(() => publisher.disconnect());
     },

@@ -33,6 +33,26 @@ describe(`two instances on one ${kind} log`, () => {
     expect((await sub.done).map((r) => r.threadEvents.message.body)).toEqual(Array.from({ length: 5 }, (_, i) => `from A ${i}`));
   });
 
+  it.runIf(withRedis)('closes with 4403 within a second the WebSockets on instance B of a token logged out on instance A', async () => {
+    const a = await startTestServer(kind, database, { redisUrl: REDIS_URL });
+    const b = await startTestServer(kind, database, { redisUrl: REDIS_URL });
+    servers.push(a, b);
+    const { token } = await signUp(a, 'roamer');
+    let logoutSentAt = Number.POSITIVE_INFINITY;
+    const closed = new Promise<{ code: number; afterLogoutMs: number }>((resolve, reject) => {
+      const client = b.wsClient(token);
+      client.on('closed', (event) => resolve({ code: (event as { code: number }).code, afterLogoutMs: performance.now() - logoutSentAt }));
+      client.subscribe({ query: 'subscription { events { position } }' }, { next: () => {}, error: () => {}, complete: () => {} });
+      client.on('connected', () => {
+        logoutSentAt = performance.now();
+        a.ok('mutation { logout }', {}, token).catch(reject);
+      });
+    });
+    const outcome = await Promise.race([closed, new Promise<string>((resolve) => setTimeout(() => resolve('still open after 5 s'), 5000))]);
+    expect(outcome).toMatchObject({ code: 4403 });
+    expect((outcome as { afterLogoutMs: number }).afterLogoutMs).toBeLessThan(1000);
+  });
+
   it('delivers across instances without Redis by polling the log', async () => {
     const a = await startTestServer(kind, database, { pollMs: 100 });
     const b = await startTestServer(kind, database, { pollMs: 100 });
