@@ -11,9 +11,10 @@ import type { Thrds } from './openThrds.ts';
 import { ReadCache } from './projections/readCache.ts';
 import type { ProtectionConfig } from './protection/protectionConfig.ts';
 import { createRateLimits } from './protection/rateLimits.ts';
+import { channelFor } from './realtime/redisNotifier.ts';
 import type { Services } from './schema/context.ts';
 
-/** `redis` keeps the rate counters shared by every instance (memory otherwise). */
+/** With `redis`, the rate counters are shared by every instance of this log (memory otherwise). */
 export function createServices(thrds: Thrds, protection: ProtectionConfig, redis?: Redis): Services {
   return {
     store: thrds.store,
@@ -23,7 +24,7 @@ export function createServices(thrds: Thrds, protection: ProtectionConfig, redis
     newId: randomUUID,
     readCache: new ReadCache(thrds.db),
     sessions: new SessionCache(thrds.db, protection),
-    rateLimits: createRateLimits(protection.rates, redis),
+    rateLimits: createRateLimits(protection.rates, redis ? { client: redis, namespace: channelFor(thrds.db.displayUrl) } : undefined),
     protection,
   };
 }

@@ -22,13 +22,18 @@ export interface RateLimits {
   readonly refusals: Readonly<Record<RateLimitName, number>>;
 }
 
-export function createRateLimits(rules: Readonly<Record<RateLimitName, RateRule | null>>, redis?: Redis): RateLimits {
+/**
+ * `redis.client` shares the counters between instances; `redis.namespace` keeps
+ * one deployment's counters apart from another's on the same Redis (the
+ * server passes the log's channel name, as the notifier does).
+ */
+export function createRateLimits(rules: Readonly<Record<RateLimitName, RateRule | null>>, redis?: { readonly client: Redis; readonly namespace: string }): RateLimits {
   const limiters = new Map<RateLimitName, RateLimiterAbstract>();
   for (const [name, rule] of Object.entries(rules) as Array<[RateLimitName, RateRule | null]>) {
     if (!rule) continue;
-    const options = { keyPrefix: `thrds:rate:${name}`, points: rule.points, duration: rule.durationSeconds };
+    const options = { keyPrefix: `${redis?.namespace ?? 'thrds'}:rate:${name}`, points: rule.points, duration: rule.durationSeconds };
     const memory = new RateLimiterMemory(options);
-    limiters.set(name, redis ? new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: memory }) : memory);
+    limiters.set(name, redis ? new RateLimiterRedis({ ...options, storeClient: redis.client, rejectIfRedisNotReady: true, insuranceLimiter: memory }) : memory);
   }
   const refusals = Object.fromEntries(Object.keys(RATE_ENV).map((name) => [name, 0])) as Record<RateLimitName, number>;
 

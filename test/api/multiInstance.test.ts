@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, mariadbReachable, type TestDatabase } from '../support/databases.ts';
+import { relaxedProtection } from '../support/protection.ts';
 import { REDIS_URL, redisReachable } from '../support/redis.ts';
 import { collect, CREATE_THREAD, POST, signUp, startTestServer, THREAD_EVENTS, type TestServer } from '../support/server.ts';
 
@@ -51,6 +52,23 @@ describe(`two instances on one ${kind} log`, () => {
     const outcome = await Promise.race([closed, new Promise<string>((resolve) => setTimeout(() => resolve('still open after 5 s'), 5000))]);
     expect(outcome).toMatchObject({ code: 4403 });
     expect((outcome as { afterLogoutMs: number }).afterLogoutMs).toBeLessThan(1000);
+  });
+
+  it.runIf(withRedis)('holds a rate limit across instances through Redis: 5 posts a minute, spent on A and B, refuse the 6th', async () => {
+    const relaxed = relaxedProtection();
+    const protection = relaxedProtection({ rates: { ...relaxed.rates, postsPerUser: { points: 5, durationSeconds: 60 } } });
+    const a = await startTestServer(kind, database, { redisUrl: REDIS_URL, protection });
+    const b = await startTestServer(kind, database, { redisUrl: REDIS_URL, protection });
+    servers.push(a, b);
+    const { token } = await signUp(a, 'limited');
+    const thread = (await a.ok(CREATE_THREAD, { title: 'Counted everywhere' }, token)).createThread.thread;
+    for (let i = 0; i < 5; i += 1) await (i % 2 === 0 ? a : b).ok(POST, { t: thread.id, b: `post ${i}` }, token);
+    for (const server of [a, b]) {
+      const refused = await server.gql(POST, { t: thread.id, b: 'one too many' }, token);
+      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED' });
+    }
+    const count = await a.ok<{ thread: { messageCount: number } }>('query ($id: ID!) { thread(id: $id) { messageCount } }', { id: thread.id });
+    expect(count.thread.messageCount).toBe(5);
   });
 
   it('delivers across instances without Redis by polling the log', async () => {
