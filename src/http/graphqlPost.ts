@@ -19,6 +19,7 @@ import { OperationCache, type PreparedOperation } from '../realtime/operationCac
 import { clientAddress } from '../protection/clientAddress.ts';
 import { correlationIdFrom, createContext, type Services } from '../schema/context.ts';
 import { maskError } from '../schema/maskError.ts';
+import { answerError, JSON_RESPONSE } from './errorAnswer.ts';
 import { retryAfterSeconds } from './retryAfter.ts';
 
 /** Answers a request yoga should take instead, body included. */
@@ -31,7 +32,6 @@ interface Body {
 }
 
 const GRAPHQL_RESPONSE = 'application/graphql-response+json; charset=utf-8';
-const JSON_RESPONSE = 'application/json; charset=utf-8';
 
 export function createGraphqlPostHandler(schema: GraphQLSchema, services: Services, maxBytes: number, fallback: Fallback) {
   const operations = new OperationCache(schema);
@@ -128,12 +128,9 @@ function parseBody(body: Buffer): Body | undefined {
 
 /** A subscription needs a stream: SSE (`Accept: text/event-stream`) or a WebSocket. */
 function notAcceptable(res: ServerResponse): void {
-  const error = { message: 'Subscriptions need Accept: text/event-stream, or a WebSocket (graphql-transport-ws)', extensions: { code: 'BAD_USER_INPUT' } };
-  const body = JSON.stringify({ errors: [error] });
-  res.writeHead(406, { 'content-type': JSON_RESPONSE, 'content-length': Buffer.byteLength(body) }).end(body);
+  answerError(res, 406, { message: 'Subscriptions need Accept: text/event-stream, or a WebSocket (graphql-transport-ws)', extensions: { code: 'BAD_USER_INPUT' } });
 }
 
 export function tooLarge(res: ServerResponse, maxBytes: number): void {
-  const error = { message: `Requests are limited to ${maxBytes} bytes`, extensions: { code: 'BAD_USER_INPUT' } };
-  res.writeHead(413, { 'content-type': JSON_RESPONSE, connection: 'close' }).end(JSON.stringify({ errors: [error] }));
+  answerError(res, 413, { message: `Requests are limited to ${maxBytes} bytes`, extensions: { code: 'BAD_USER_INPUT' } }, { connection: 'close' });
 }

@@ -13,6 +13,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { corsHeaders, originAllowed } from '../protection/origins.ts';
+import { answerError } from './errorAnswer.ts';
 
 const ALLOWED_METHODS = 'GET, POST, OPTIONS';
 /** What our clients and GraphiQL send; a preflight asking for others gets these, and the browser decides. */
@@ -26,9 +27,7 @@ const PREFLIGHT_MAX_AGE_SECONDS = '600';
  */
 export function applyOriginPolicy(req: IncomingMessage, res: ServerResponse, allowedOrigins: readonly string[]): boolean {
   if (!originAllowed(req, allowedOrigins)) {
-    const error = { message: `Origin ${req.headers.origin} may not use this API (see THRDS_ALLOWED_ORIGINS)`, extensions: { code: 'FORBIDDEN' } };
-    const body = JSON.stringify({ errors: [error] });
-    res.writeHead(403, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), vary: 'Origin' }).end(body);
+    answerError(res, 403, { message: `Origin ${req.headers.origin} may not use this API (see THRDS_ALLOWED_ORIGINS)`, extensions: { code: 'FORBIDDEN' } }, { vary: 'Origin' });
     return true;
   }
   const cors = corsHeaders(req, allowedOrigins);

@@ -6,6 +6,7 @@
  * POST body is.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { answerError } from './errorAnswer.ts';
 
 /** True when it answered the request (400): a parameter was not a JSON object or null. */
 export function refuseMalformedSearchParams(req: IncomingMessage, res: ServerResponse): boolean {
@@ -17,8 +18,7 @@ export function refuseMalformedSearchParams(req: IncomingMessage, res: ServerRes
     const text = params.get(name);
     if (!text) continue;
     if (isJsonObject(text)) continue;
-    const error = { message: `${name} must be a JSON object (or null)`, extensions: { code: 'BAD_REQUEST', field: name } };
-    res.writeHead(400, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({ errors: [error] }));
+    answerError(res, 400, { message: `${name} must be a JSON object (or null)`, extensions: { code: 'BAD_REQUEST', field: name } });
     return true;
   }
   return false;

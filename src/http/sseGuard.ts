@@ -20,6 +20,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
 import { clientAddress } from '../protection/clientAddress.ts';
+import { answerError } from './errorAnswer.ts';
 import { CONNECTION_RETRY_AFTER_SECONDS, type ConnectionLimits } from '../protection/connectionLimits.ts';
 
 /** The part of ConnectionLimits (shared with the WebSocket gateway) a stream needs. */
@@ -78,8 +79,7 @@ export function createSseGuard(options: SseGuardOptions): SseGuard {
       const release = options.connections.tryOpen(clientAddress(req, options.trustProxy));
       if (!release) {
         const error = { message: 'Too many open connections: close one or try again later', extensions: { code: 'RATE_LIMITED', retryAfter: CONNECTION_RETRY_AFTER_SECONDS } };
-        const body = JSON.stringify({ errors: [error] });
-        res.writeHead(429, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'retry-after': String(CONNECTION_RETRY_AFTER_SECONDS) }).end(body);
+        answerError(res, 429, error, { 'retry-after': String(CONNECTION_RETRY_AFTER_SECONDS) });
         return false;
       }
       connections += 1;
