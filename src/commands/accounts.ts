@@ -13,7 +13,7 @@ import { currentSchemaVersion, streamOf, type UserRegistered } from '../events/t
 import type { UserRow } from '../projections/usersProjection.ts';
 import { userByUsername } from '../projections/usersQueries.ts';
 import { type CommandDeps, metadataFor } from './commandDeps.ts';
-import { validate } from './limits.ts';
+import { isUsername, validate } from './limits.ts';
 import { checkLoginAllowed, countLoginFailure, countLoginSuccess, type LoginAttempt } from './loginAttempts.ts';
 
 export interface AccountDeps extends CommandDeps {
@@ -78,7 +78,7 @@ const WRONG_CREDENTIALS = 'Wrong username or password';
 /** A name that could be an account's, or null (it is then counted only per address). */
 function accountName(username: string): string | null {
   const trimmed = username.trim();
-  return /^[a-z0-9_]{3,32}$/.test(trimmed) ? trimmed : null;
+  return isUsername(trimmed) ? trimmed : null;
 }
 
 export async function login(deps: AccountDeps, input: { username: string; password: string }, request: AccountRequest): Promise<Session> {

@@ -29,6 +29,11 @@ if (LIMITS.idempotencyKey.max + USER_SCOPE_LENGTH > MAX_IDEMPOTENCY_KEY_LENGTH) 
 
 const length = codePoints;
 
+/** What a username looks like: 3–32 of a-z, 0-9 and _ (checked as typed, so login can tell a name no account can have). */
+export function isUsername(value: string): boolean {
+  return /^[a-z0-9_]{3,32}$/.test(value);
+}
+
 function trimmedWithin(field: Exclude<TextField, 'username'>, value: string): string {
   const trimmed = cleanText(field, value).trim();
   const { min, max } = LIMITS[field];
@@ -45,7 +50,7 @@ export const validate = {
   displayName: (value: string) => trimmedWithin('displayName', value),
   username(value: string): string {
     const username = cleanText('username', value).trim();
-    if (!/^[a-z0-9_]{3,32}$/.test(username)) {
+    if (!isUsername(username)) {
       throw new ValidationError('username must be 3–32 characters of a-z, 0-9 and _', { field: 'username' });
     }
     return username;
