@@ -212,16 +212,19 @@ function anonymousMutation(random: Random): { query: string; variables: unknown 
     case 3:
       return { query: 'mutation ($i: LoginInput!) { login(input: $i) { token } }', variables: { i: { username: random.pick(['nobody_here', invalidUsername(random)]), password: random.pick(['wrong password', 'p'.repeat(random.size(300_000)), '\u0000']) } } };
     default:
-      return { query: random.pick(['mutation { logout }', 'mutation { createThread(input: {}) { position } }', 'mutation { postMessage(input: { threadId: 1, body: 2 }) { position } }', 'mutation { register(input: { username: null }) { token } }']), variables: {} };
+      return { query: random.pick(['mutation { logout }', 'mutation { logoutEverywhere }', 'mutation { changePassword(input: { currentPassword: "x", newPassword: "correct horse" }) }', 'mutation { createThread(input: {}) { position } }', 'mutation { postMessage(input: { threadId: 1, body: 2 }) { position } }', 'mutation { register(input: { username: null }) { token } }']), variables: {} };
   }
 }
 
 /** Mutations sent with the seeded user's token whose input no rule may accept. */
 function invalidMutation(random: Random): { query: string; variables: unknown } {
   const key = random.chance(0.7) ? null : random.pick(['k'.repeat(129 + random.size(10_000)), 'has space', '\u0000', '']);
-  switch (random.int(0, 3)) {
+  switch (random.int(0, 4)) {
     case 0:
       return { query: 'mutation ($i: CreateThreadInput!) { createThread(input: $i) { position } }', variables: { i: { title: invalidText(random, 'title'), ...(key === null ? {} : { idempotencyKey: key }) } } };
+    case 4:
+      // A new password no rule accepts is refused before the current one is checked: the session and the password stay.
+      return { query: 'mutation ($i: ChangePasswordInput!) { changePassword(input: $i) }', variables: { i: { currentPassword: 'whatever it is', newPassword: random.pick(['short', 'p'.repeat(1025 + random.size(300_000)), '\ud800\ud800\ud800\ud800\ud800\ud800\ud800\ud800']) } } };
     case 1:
       return { query: 'mutation ($i: PostMessageInput!) { postMessage(input: $i) { position } }', variables: { i: { threadId: '%THREAD%', body: invalidText(random, 'body'), ...(key === null ? {} : { idempotencyKey: key }) } } };
     case 2:
