@@ -1,4 +1,5 @@
 /** Server configuration from the environment. */
+import { DEFAULT_DB_TIMEOUT_MS } from './db/deadline.ts';
 import { DEFAULT_DATABASE_URL } from './db/openDatabase.ts';
 import { type ProtectionConfig, protectionFromEnv } from './protection/protectionConfig.ts';
 
@@ -17,6 +18,29 @@ export interface ServerConfig {
   readonly redisUrl: string | undefined;
   /** Limits for clients that are not on our side (protection/protectionConfig.ts). */
   readonly protection: ProtectionConfig;
+  /** The deadline of every database operation and transaction, in ms: past it the request fails UNAVAILABLE. */
+  readonly dbTimeoutMs: number;
+  /** Appends waiting for the database at most; more are refused UNAVAILABLE at once. */
+  readonly appendQueueLimit: number;
+  /** How long a SIGTERM may take to let in-flight work finish before connections are cut, in ms. */
+  readonly drainMs: number;
+  /** During a drain, the server keeps listening until no request has come for this long (ms), within the drain. */
+  readonly drainQuietMs: number;
+  /** THRDS_METRICS_TOKEN: when set, /metrics answers only `Authorization: Bearer <token>` (401 otherwise). */
+  readonly metricsToken: string | undefined;
+}
+
+function nonNegativeInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  return env[name] === '0' ? 0 : positiveInteger(env, name, fallback);
+}
+
+/** A positive whole number from the environment, or `fallback`; anything else stops the start with a clear message. */
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive whole number (got ${text})`);
+  return value;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -31,5 +55,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     wsSendBufferLimit: Number(env.THRDS_WS_SEND_BUFFER_LIMIT ?? 4 * 1024 * 1024),
     redisUrl: env.REDIS_URL || undefined,
     protection: protectionFromEnv(env),
+    dbTimeoutMs: positiveInteger(env, 'THRDS_DB_TIMEOUT_MS', DEFAULT_DB_TIMEOUT_MS),
+    appendQueueLimit: positiveInteger(env, 'THRDS_APPEND_QUEUE_LIMIT', 10_000),
+    drainMs: positiveInteger(env, 'THRDS_DRAIN_MS', 10_000),
+    drainQuietMs: nonNegativeInteger(env, 'THRDS_DRAIN_QUIET_MS', 1000),
+    metricsToken: env.THRDS_METRICS_TOKEN || undefined,
   };
 }

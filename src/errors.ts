@@ -2,7 +2,7 @@
  * The expected refusals. Each carries a stable `code` that GraphQL puts in
  * `extensions.code`; anything that is not a ThrdsError is a bug and is masked.
  */
-export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'RATE_LIMITED' | 'QUERY_TOO_COMPLEX';
+export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'RATE_LIMITED' | 'QUERY_TOO_COMPLEX' | 'UNAVAILABLE';
 
 export class ThrdsError extends Error {
   constructor(
@@ -63,4 +63,28 @@ export class QueryTooComplexError extends ThrdsError {
   constructor(message: string, details: Readonly<Record<string, unknown>> = {}) {
     super('QUERY_TOO_COMPLEX', message, details);
   }
+}
+
+/**
+ * The server cannot do it now, through no fault of the request: the database
+ * is unreachable, stalled past the deadline, out of space or locked, the
+ * append queue is full, or the server is shutting down. Nothing was
+ * acknowledged; retrying (a mutation with the same `idempotencyKey`) is safe.
+ */
+export class UnavailableError extends ThrdsError {
+  constructor(
+    message: string,
+    readonly reason: UnavailableReason,
+    options: { cause?: unknown; retryAfterSeconds?: number } = {},
+  ) {
+    super('UNAVAILABLE', message, { retryable: true, retryAfter: Math.max(1, Math.ceil(options.retryAfterSeconds ?? 1)) });
+    if (options.cause !== undefined) this.cause = options.cause;
+  }
+}
+
+/** Why a dependency failed, for logs and metrics (never a client's business beyond the message). */
+export type UnavailableReason = 'database_unreachable' | 'database_timeout' | 'database_full' | 'database_busy' | 'pool_exhausted' | 'queue_full' | 'shutting_down';
+
+export function isUnavailable(error: unknown): error is UnavailableError {
+  return error instanceof UnavailableError;
 }

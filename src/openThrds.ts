@@ -8,6 +8,7 @@ import { migrate, type Migration } from './db/migrate.ts';
 import { DEFAULT_DATABASE_URL, openDatabase } from './db/openDatabase.ts';
 import { LogFeed, type LogFeedOptions } from './events/logFeed.ts';
 import { SqlEventStore, type SqlEventStoreOptions } from './events/sqlEventStore.ts';
+import { log } from './observability/log.ts';
 import { ProjectionEngine } from './projections/projectionEngine.ts';
 
 export interface Thrds {
@@ -21,12 +22,19 @@ export interface Thrds {
 
 export interface OpenThrdsOptions {
   readonly databaseUrl?: string;
+  /** The deadline of every database operation in ms (THRDS_DB_TIMEOUT_MS). */
+  readonly dbTimeoutMs?: number;
+  /** Read-only tools: refuse a database that does not exist rather than create it. */
+  readonly mustExist?: boolean;
   readonly store?: SqlEventStoreOptions;
   readonly feed?: LogFeedOptions;
 }
 
 export async function openThrds(options: OpenThrdsOptions = {}): Promise<Thrds> {
-  const db = await openDatabase(options.databaseUrl ?? DEFAULT_DATABASE_URL);
+  const db = await openDatabase(options.databaseUrl ?? DEFAULT_DATABASE_URL, {
+    ...(options.dbTimeoutMs !== undefined ? { timeoutMs: options.dbTimeoutMs } : {}),
+    ...(options.mustExist ? { mustExist: true } : {}),
+  });
   try {
     const migrationsApplied = await migrate(db);
     await warnIfNotDurable(db);
@@ -57,8 +65,9 @@ async function warnIfNotDurable(db: Database): Promise<void> {
   if (db.dialect !== 'mysql') return;
   const [row] = await db.query<{ flush: number | string }>('SELECT @@innodb_flush_log_at_trx_commit AS flush');
   if (Number(row?.flush) !== 1) {
-    console.warn(
-      `[thrds] WARNING: innodb_flush_log_at_trx_commit=${String(row?.flush)} on ${db.displayUrl}: a crash or power cut can lose appends that clients were told about. Set it to 1.`,
+    log.warn(
+      { database: db.displayUrl },
+      `innodb_flush_log_at_trx_commit=${String(row?.flush)}: a crash or power cut can lose appends that clients were told about. Set it to 1.`,
     );
   }
 }

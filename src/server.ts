@@ -6,9 +6,9 @@
  *   queries   → read models
  *   subscriptions ← the process's log feed ← commits
  */
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { createYoga } from 'graphql-yoga';
 import { Redis } from 'ioredis';
@@ -17,8 +17,9 @@ import { bearerToken, startSessionSweep } from './accounts/sessions.ts';
 import { createGraphqlPostHandler, tooLarge } from './http/graphqlPost.ts';
 import { configFromEnv, type ServerConfig } from './config.ts';
 import { openThrds } from './openThrds.ts';
+import { outageReason } from './db/unavailable.ts';
 import { createServices } from './services.ts';
-import { correlationIdFrom, createContext } from './schema/context.ts';
+import { createContext } from './schema/context.ts';
 import { clientAddress } from './protection/clientAddress.ts';
 import { schema } from './schema/index.ts';
 import { maskError } from './schema/maskError.ts';
@@ -34,6 +35,15 @@ import { useRetryAfter } from './http/retryAfter.ts';
 import { setApiSecurityHeaders } from './http/securityHeaders.ts';
 import { refuseMalformedSearchParams } from './http/searchParams.ts';
 import { createSseGuard, isStreamRequest } from './http/sseGuard.ts';
+import { closeWebSockets, InFlight, refuseUpgrade } from './lifecycle/drain.ts';
+import { Readiness } from './lifecycle/readiness.ts';
+import { dependencyLog } from './observability/dependencyLog.ts';
+import { observeRequest } from './observability/httpLog.ts';
+import { log } from './observability/log.ts';
+import { createMetrics } from './observability/metrics.ts';
+import { isMetricsRequest, serveMetrics } from './observability/metricsRoute.ts';
+import { REQUEST_ID_HEADER, requestIdOf } from './observability/requestId.ts';
+import { useErrorLog, yogaLogger } from './observability/yogaLogging.ts';
 
 /** No operation a client sends needs more (a message body is at most 4,000 characters). */
 const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -52,10 +62,17 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
     async start() {
       if (config.serveWeb) await ensureWebBuild();
       const web = config.serveWeb ? createWebHandler() : undefined;
-      const thrds = await openThrds({ databaseUrl: config.databaseUrl, feed: { pollMs: config.pollMs } });
+      const thrds = await openThrds({
+        databaseUrl: config.databaseUrl,
+        dbTimeoutMs: config.dbTimeoutMs,
+        store: { maxQueue: config.appendQueueLimit },
+        feed: { pollMs: config.pollMs },
+      });
+      const readiness = new Readiness(thrds.db, thrds.store, thrds.feed);
+      const inFlight = new InFlight();
       // Counters shared by every instance; when Redis is down they fall back to this instance's memory.
       const rateLimitRedis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : undefined;
-      rateLimitRedis?.on('error', () => {});
+      rateLimitRedis?.on('error', (error: Error) => dependencyLog('redis').failed(error)).on('ready', () => dependencyLog('redis').ok());
       await rateLimitRedis?.connect().catch(() => undefined);
       const services = createServices(thrds, config.protection, rateLimitRedis);
       const stopSessionSweep = startSessionSweep(services.sessions, services.clock);
@@ -70,15 +87,16 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
         graphqlEndpoint: '/graphql',
         // route() applies the origin policy (src/http/originPolicy.ts): yoga's CORS would echo any origin.
         cors: false,
-        plugins: [useFormCsrfPrevention(), useRetryAfter(), useRefusalStatus(), sse.plugin, operationLimitsPlugin()],
+        plugins: [useErrorLog(), useFormCsrfPrevention(), useRetryAfter(), useRefusalStatus(), sse.plugin, operationLimitsPlugin()],
         maskedErrors: { maskError },
         landingPage: false,
-        logging: 'warn',
+        // Errors are logged by useErrorLog with the request's id; yoga's logger skips those (observability/yogaLogging.ts).
+        logging: yogaLogger(),
         // HTTP and SSE only: WebSocket operations get their context in the gateway.
         context: ({ request, req }) =>
           createContext(services, {
             token: bearerToken(request.headers.get('authorization')),
-            correlationId: correlationIdFrom(request.headers.get('x-request-id'), randomUUID),
+            correlationId: requestIdOf(req),
             clientAddress: clientAddress(req, config.protection.trustProxy),
           }),
       });
@@ -94,7 +112,7 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
       };
       const graphqlPost = createGraphqlPostHandler(schema, services, MAX_REQUEST_BYTES, (req, res, body) => {
         toYoga(req, res, body).catch((error: unknown) => {
-          console.error('[thrds] request failed', error);
+          log.error({ requestId: requestIdOf(req), err: error }, 'request failed');
           if (!res.headersSent) res.writeHead(500);
           res.end();
         });
@@ -102,6 +120,23 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
 
       const http = createServer((req, res) => route(req, res));
       const route = (req: IncomingMessage, res: ServerResponse) => {
+        // Before anything can answer: every response carries the request's id, and is counted (observability/).
+        const requestId = requestIdOf(req);
+        res.setHeader(REQUEST_ID_HEADER, requestId);
+        observeRequest(req, res, requestId, metrics);
+        if (isMetricsRequest(req)) {
+          serveMetrics(req, res, metrics, config.metricsToken);
+          return;
+        }
+        inFlight.arrived();
+        // Draining: answer, then close, so the client's next request goes to another instance.
+        if (readiness.isDraining) res.setHeader('connection', 'close');
+        if (req.url === '/readyz') {
+          void readiness.report().then((report) => {
+            res.writeHead(report.status === 'ready' ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(report));
+          });
+          return;
+        }
         if (req.url === '/healthz') {
           const { connections, subscriptions, executions } = gateway.stats;
           const health = { status: 'ok', position: String(thrds.feed.head), connections, subscriptions, sharedExecutions: executions(), sseConnections: sse.stats.connections, sseSubscriptions: sse.stats.subscriptions };
@@ -116,7 +151,9 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
             return;
           }
           if (refuseMalformedSearchParams(req, res)) return;
-          if (isStreamRequest(req) && !sse.admit(req, res)) return;
+          const stream = isStreamRequest(req);
+          if (stream && !sse.admit(req, res)) return;
+          inFlight.track(res, stream);
           if (!graphqlPost(req, res)) void yoga.requestListener(req, res);
           return;
         }
@@ -127,7 +164,16 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
       // noServer: the gateway's upgrade listener checks path, origin (403) and connection caps (429) first.
       const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024, handleProtocols: chooseProtocol });
       const gateway = attachGateway(wss, schema, services, { sendBufferLimit: config.wsSendBufferLimit, connectionLimits });
-      http.on('upgrade', gateway.upgrade);
+      const metrics = createMetrics({
+        store: thrds.store,
+        feed: thrds.feed,
+        websocket: gateway.stats,
+        sse: sse.stats,
+        rateLimits: services.rateLimits,
+        pool: () => thrds.db.poolStats(),
+        ...(config.redisUrl ? { redisConnected: () => (notifier?.connected ?? false) && rateLimitRedis?.status === 'ready' } : {}),
+      });
+      http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => (readiness.isDraining ? refuseUpgrade(req, socket) : gateway.upgrade(req, socket, head)));
       // A request node cannot parse (or a socket error before one): 400 and close; never a crash, never a stack trace.
       http.on('clientError', (error: NodeJS.ErrnoException, socket) => {
         if (error.code !== 'ECONNRESET' && socket.writable) socket.write('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
@@ -149,18 +195,38 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
       }
 
       running = {
+        /** The drain (lifecycle/drain.ts): bounded by THRDS_DRAIN_MS, whatever the clients and the database do. */
         async stop() {
+          const started = Date.now();
+          const deadline = started + config.drainMs;
+          // Appends are taken while there is still time to finish one within the drain.
+          const writesUntil = started + Math.max(0, config.drainMs - config.dbTimeoutMs - 1000);
+          readiness.startDraining();
           stopSessionSweep();
-          // Stop accepting, let in-flight appends finish, then close sockets cleanly.
-          const closed = new Promise<void>((resolve) => http.close(() => resolve()));
-          await thrds.store.drain();
           gateway.close();
-          for (const client of wss.clients) client.close(1001, 'server shutting down');
+          const closeIdle = () => http.closeIdleConnections();
+          closeIdle();
+          // Still listening while clients keep coming (a load balancer learns from /readyz and stops
+          // sending), answering each with Connection: close; then no more connections.
+          while (Date.now() < writesUntil && Date.now() - inFlight.lastArrival < config.drainQuietMs) {
+            await new Promise((resolve) => setTimeout(resolve, 25));
+            closeIdle();
+          }
+          const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+          closeIdle();
+          await inFlight.settled(writesUntil, closeIdle);
+          thrds.store.stopAccepting();
+          await inFlight.settled(deadline, closeIdle);
+          // Whatever is still being committed commits (or fails) within its own deadline, and is answered.
+          await thrds.store.drain();
+          await inFlight.settled(Math.max(deadline, Date.now() + 500), closeIdle);
+          inFlight.endStreams();
+          await closeWebSockets(wss, Math.max(deadline, Date.now() + 500));
           await new Promise<void>((resolve) => wss.close(() => resolve()));
-          http.closeIdleConnections();
-          setTimeout(() => http.closeAllConnections(), 2000).unref();
+          http.closeAllConnections();
           await closed;
           await notifier?.close();
+          metrics.close();
           rateLimitRedis?.disconnect();
           await thrds.close();
         },
@@ -176,7 +242,7 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
 
 /** Redis only speeds up fan-out across instances; without it they still find each other's events by polling. */
 function redisUnavailable(error: unknown): undefined {
-  console.warn(`[thrds] Redis unavailable (${error instanceof Error ? error.message : String(error)}): instances will find each other's events by polling the log`);
+  log.warn({ dependency: 'redis' }, `Redis unavailable (${error instanceof Error ? error.message : String(error)}): instances will find each other's events by polling the log`);
   return undefined;
 }
 
@@ -184,13 +250,13 @@ async function main(): Promise<void> {
   const config = configFromEnv();
   const app = buildApp(config);
   const { port } = await app.start();
-  console.log(`Thrds listening on http://localhost:${port}/ (GraphQL at /graphql) with ${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`);
+  log.info({ port, database: config.databaseUrl.replace(/\/\/[^@]*@/, '//***@') }, `Thrds listening on http://localhost:${port}/ (GraphQL at /graphql)`);
   const shutdown = (signal: string) => {
-    console.log(`${signal}: finishing in-flight work and closing`);
+    log.info({ signal }, `${signal}: finishing in-flight work and closing`);
     app.stop().then(
       () => process.exit(0),
       (error: unknown) => {
-        console.error(error);
+        log.fatal({ err: error }, 'stopping failed');
         process.exit(1);
       },
     );
@@ -199,9 +265,26 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => shutdown('SIGINT'));
 }
 
+/** Why the server could not start, in one line an operator can act on. */
+export function startFailure(error: unknown, config: Pick<ServerConfig, 'port' | 'host' | 'databaseUrl'>): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  const detail = error instanceof Error ? error.message : String(error);
+  const database = config.databaseUrl.replace(/\/\/[^@]*@/, '//***@');
+  if (code === 'EADDRINUSE') return `Thrds cannot start: port ${config.port} on ${config.host} is already in use (another server?); stop it or set PORT`;
+  if (code === 'EACCES' && /listen/.test(detail)) return `Thrds cannot start: not allowed to listen on port ${config.port}; choose a port above 1023 with PORT`;
+  if (outageReason(error) !== undefined) return `Thrds cannot start: the database at ${database} is unavailable (${detail.split('\n')[0]}); check that it runs and DATABASE_URL`;
+  return `Thrds cannot start: ${detail.split('\n')[0]}`;
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   main().catch((error: unknown) => {
-    console.error('Thrds failed to start:', error instanceof Error ? error.message : error);
+    let config: Pick<ServerConfig, 'port' | 'host' | 'databaseUrl'> = { port: Number(process.env.PORT ?? 4000), host: process.env.HOST ?? '0.0.0.0', databaseUrl: process.env.DATABASE_URL ?? '' };
+    try {
+      config = configFromEnv();
+    } catch {
+      // The configuration itself was the problem: the message says which variable.
+    }
+    process.stderr.write(`${startFailure(error, config)}\n`);
     process.exit(1);
   });
 }

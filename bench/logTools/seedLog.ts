@@ -4,6 +4,7 @@ import { valuesList } from '../../src/db/sqlFragments.ts';
 import { EVENT_COLUMNS, rowValues } from '../../src/events/eventRows.ts';
 import type { StoredEvent } from '../../src/events/types.ts';
 import { syntheticEvents } from './syntheticLog.ts';
+import { BULK_TIMEOUT_MS } from '../../src/db/deadline.ts';
 
 const ROWS_PER_INSERT = 1000;
 const INSERTS_PER_TRANSACTION = 50;
@@ -28,7 +29,7 @@ export async function seedLog(db: Database, count: number): Promise<void> {
         last = chunk.at(-1);
         if (done) return;
       }
-    });
+    }, { timeoutMs: BULK_TIMEOUT_MS });
   }
   if (last) await db.execute('UPDATE log_head SET position = ?, hash = ? WHERE id = 1', [last.position, last.hash]);
 }

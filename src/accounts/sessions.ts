@@ -5,6 +5,7 @@
  * looks up and ends them, so every ending reaches the revocation listeners.
  */
 import type { Database } from '../db/database.ts';
+import { log, logFailure } from '../observability/log.ts';
 import {
   deleteSession,
   deleteUserSessions,
@@ -104,7 +105,7 @@ export function startSessionSweep(sessions: SessionCache, clock: () => number, e
   const timer = setInterval(() => {
     running ??= sessions
       .purgeExpired(clock())
-      .catch((error: unknown) => console.error('[thrds] session sweep failed', error))
+      .catch((error: unknown) => logFailure(log, error, 'session sweep failed; will retry', 'warn'))
       .finally(() => (running = undefined));
   }, everyMs);
   timer.unref();

@@ -5,6 +5,7 @@
  * and the store is left as it was. Memory holds one insert batch.
  */
 import type { Database, Sql } from '../db/database.ts';
+import { BULK_TIMEOUT_MS } from '../db/deadline.ts';
 import { valuesList } from '../db/sqlFragments.ts';
 import { EVENT_COLUMNS, rowValues } from '../events/eventRows.ts';
 import type { LogHead } from '../events/eventStore.ts';
@@ -62,7 +63,7 @@ export async function importLog(db: Database, lines: AsyncIterable<string>, opti
     const head = check.head;
     await tx.execute('UPDATE log_head SET position = ?, hash = ? WHERE id = 1', [head.position, head.hash]);
     return head;
-  });
+  }, { timeoutMs: BULK_TIMEOUT_MS });
 }
 
 async function refuseUnlessEmpty(db: Database, tx: Sql): Promise<void> {

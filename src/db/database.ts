@@ -39,14 +39,40 @@ export interface Transaction extends Sql {
   commitWith(statements: readonly Statement[]): Promise<void>;
 }
 
+export interface TransactionOptions {
+  /** This transaction's budget instead of the database's (bulk tools pass BULK_TIMEOUT_MS). */
+  readonly timeoutMs?: number;
+  /** An absolute deadline (ms since the epoch) the caller already owes someone: the earlier one wins. */
+  readonly deadline?: number;
+}
+
+export interface PoolStats {
+  /** Connections the pool may hold (1 on SQLite: its one writer). */
+  readonly size: number;
+  /** Connections checked out now (SQLite: 1 while a write runs). */
+  readonly inUse: number;
+  /** Callers waiting for one. */
+  readonly waiting: number;
+  /** SQLite: how long the current write has waited for a lock another process holds (0 when none). */
+  readonly lockWaitMs?: number;
+}
+
+/** The database a read-only tool was pointed at does not exist (a mistyped path or name); nothing was created. */
+export class StoreNotFoundError extends Error {
+  override name = 'StoreNotFoundError';
+}
+
 export interface Database extends Sql {
   readonly dialect: Dialect;
+  /** The deadline of every operation and transaction, in ms (THRDS_DB_TIMEOUT_MS): past it, UNAVAILABLE. */
+  readonly timeoutMs: number;
+  poolStats(): PoolStats;
   /** The URL with any password removed, for logs and errors. */
   readonly displayUrl: string;
   /** Appended to a SELECT that must lock its rows until commit ('' where a write transaction locks the whole file). */
   readonly forUpdate: string;
   /** Runs `fn` in one transaction on one connection: committed when it resolves (or by `commitWith`), rolled back when it throws. */
-  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Transaction) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Runs a multi-statement script (migrations). */
   exec(script: string): Promise<void>;
   /** Streams a large result row by row without holding it in memory. */

@@ -7,20 +7,18 @@
  * query's own JavaScript.
  */
 import mysql from 'mysql2';
-import type { Database, Row, Statement, Transaction } from './database.ts';
+import { type Database, type PoolStats, type Row, type Statement, StoreNotFoundError, type Transaction, type TransactionOptions } from './database.ts';
+import { beforeDeadline, DEFAULT_DB_TIMEOUT_MS, timedOut } from './deadline.ts';
+import { asUnavailable } from './unavailable.ts';
+import { UnavailableError } from '../errors.ts';
 
-type Queryable = Pick<mysql.Pool, 'query'> | Pick<mysql.PoolConnection, 'query'>;
-
-function run<T>(conn: Queryable, sql: string, params: readonly unknown[]): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    conn.query(sql, params as unknown[], (error, result) => (error ? reject(error) : resolve(result as T)));
-  });
-}
+/** Runs one SQL text (with its `?` values) and gives back mysql2's result. */
+type Runner = (sql: string, params: readonly unknown[]) => Promise<unknown>;
 
 /** Sends statements as one multi-statement query and returns each one's result. */
-async function send(conn: Queryable, statements: readonly Statement[]): Promise<unknown[]> {
+async function send(run: Runner, statements: readonly Statement[]): Promise<unknown[]> {
   if (statements.length === 0) return [];
-  const result = await run<unknown>(conn, statements.map((st) => st.sql).join(';\n'), statements.flatMap((st) => st.params));
+  const result = await run(statements.map((st) => st.sql).join(';\n'), statements.flatMap((st) => st.params));
   return statements.length === 1 ? [result] : (result as unknown[]);
 }
 
@@ -38,14 +36,14 @@ class MysqlSql implements Transaction {
   committed = false;
 
   constructor(
-    private readonly conn: Queryable,
+    private readonly run: Runner,
     private readonly inTransaction: boolean,
   ) {}
 
   private async sendAll(statements: readonly Statement[]): Promise<unknown[]> {
-    if (!this.inTransaction || this.begun) return send(this.conn, statements);
+    if (!this.inTransaction || this.begun) return send(this.run, statements);
     this.begun = true;
-    return (await send(this.conn, [START, ...statements])).slice(1);
+    return (await send(this.run, [START, ...statements])).slice(1);
   }
 
   query = async <T>(sql: string, params: readonly unknown[] = []): Promise<T[]> => (await this.sendAll([{ sql, params }]))[0] as T[];
@@ -67,6 +65,33 @@ class MysqlSql implements Transaction {
   };
 }
 
+/** One checked-out connection: given up (destroyed, never reused) once a deadline passed on it or it failed fatally. */
+class Lease {
+  lost = false;
+
+  constructor(readonly conn: mysql.PoolConnection) {}
+
+  run(sql: string, params: readonly unknown[], deadline: number, timeoutMs: number): Promise<unknown> {
+    const work = new Promise<unknown>((resolve, reject) => {
+      this.conn.query(sql, params as unknown[], (error, result) => (error ? reject(error) : resolve(result)));
+    });
+    return beforeDeadline(work, deadline, () => timedOut('query', timeoutMs), () => this.giveUp()).catch((error: unknown) => {
+      if ((error as { fatal?: unknown }).fatal === true) this.giveUp();
+      throw asUnavailable(error);
+    });
+  }
+
+  giveUp(): void {
+    if (this.lost) return;
+    this.lost = true;
+    this.conn.destroy();
+  }
+
+  end(): void {
+    if (!this.lost) this.conn.release();
+  }
+}
+
 function connect(options: mysql.ConnectionOptions): Promise<mysql.Connection> {
   return new Promise((resolve, reject) => {
     const conn = mysql.createConnection(options);
@@ -74,19 +99,37 @@ function connect(options: mysql.ConnectionOptions): Promise<mysql.Connection> {
   });
 }
 
-function end(conn: mysql.Connection | mysql.Pool): Promise<void> {
-  return new Promise((resolve) => conn.end(() => resolve()));
+/** Ends politely, but gives up after `graceMs`: a stalled database must not hold a shutdown. */
+function end(conn: mysql.Connection | mysql.Pool, graceMs = 2000): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      if ('destroy' in conn) conn.destroy();
+      resolve();
+    }, graceMs);
+    conn.end(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 export interface MysqlOptions {
   readonly connectionLimit?: number;
+  /** The deadline of every operation and transaction (THRDS_DB_TIMEOUT_MS). */
+  readonly timeoutMs?: number;
+  /** Refuse (StoreNotFoundError) instead of creating a database that does not exist. */
+  readonly mustExist?: boolean;
 }
+
+/** Pool waiters beyond this are refused at once (UNAVAILABLE) rather than queued. */
+const POOL_QUEUE_LIMIT = 2000;
 
 export async function openMysqlDatabase(url: string, options: MysqlOptions = {}): Promise<Database> {
   const parsed = new URL(url.replace(/^mariadb:/, 'mysql:'));
   const databaseName = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
   if (!databaseName) throw new Error(`DATABASE_URL names no database: ${redact(parsed)}`);
   if (!/^[A-Za-z0-9_$]+$/.test(databaseName)) throw new Error(`unsupported database name: ${databaseName}`);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_DB_TIMEOUT_MS;
   const connection: mysql.ConnectionOptions = {
     host: parsed.hostname || '127.0.0.1',
     port: Number(parsed.port || 3306),
@@ -97,63 +140,127 @@ export async function openMysqlDatabase(url: string, options: MysqlOptions = {})
     timezone: 'Z',
     // MariaDB marks the events' JSON columns as JSON: keep their stored text (verify hashes it as is; export writes it as is).
     jsonStrings: true,
+    connectTimeout: Math.min(timeoutMs, 10_000),
   };
 
   const admin = await connect(connection);
   try {
-    await run(admin, `CREATE DATABASE IF NOT EXISTS \`${databaseName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`, []);
+    if (options.mustExist) {
+      const [rows] = await new Promise<unknown[]>((resolve, reject) =>
+        admin.query('SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [databaseName], (error, result) => (error ? reject(error) : resolve([result]))),
+      );
+      if ((rows as unknown[]).length === 0) throw new StoreNotFoundError(`no database ${databaseName} on ${redact(parsed)}`);
+    } else {
+      await new Promise<void>((resolve, reject) =>
+        admin.query(`CREATE DATABASE IF NOT EXISTS \`${databaseName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`, (error) => (error ? reject(error) : resolve())),
+      );
+    }
   } finally {
     await end(admin);
   }
 
   const limit = options.connectionLimit ?? 12;
   // multipleStatements lets a group's writes travel in one round trip (Sql.batch); every value is a placeholder.
-  const pool = mysql.createPool({ ...connection, database: databaseName, connectionLimit: limit, maxIdle: limit, enableKeepAlive: true, multipleStatements: true });
-  const poolSql = new MysqlSql(pool, false);
-  const getConnection = () =>
-    new Promise<mysql.PoolConnection>((resolve, reject) => pool.getConnection((error, conn) => (error ? reject(error) : resolve(conn))));
+  const pool = mysql.createPool({
+    ...connection,
+    database: databaseName,
+    connectionLimit: limit,
+    maxIdle: limit,
+    enableKeepAlive: true,
+    multipleStatements: true,
+    queueLimit: POOL_QUEUE_LIMIT,
+  });
+  // mysql2 keeps these lists on the pool; they are what "in use" and "waiting" mean.
+  const lists = pool as unknown as { _allConnections: { length: number }; _freeConnections: { length: number }; _connectionQueue: { length: number } };
+  const poolStats = (): PoolStats => ({ size: limit, inUse: lists._allConnections.length - lists._freeConnections.length, waiting: lists._connectionQueue.length });
+
+  /** A connection by `deadline`: UNAVAILABLE when the pool has none free in time, or the database does not accept one. */
+  const acquire = (deadline: number): Promise<Lease> => {
+    let abandoned = false;
+    const exhausted = poolStats().inUse >= limit;
+    const work = new Promise<Lease>((resolve, reject) => {
+      pool.getConnection((error, conn) => {
+        if (abandoned) {
+          conn?.release();
+          return;
+        }
+        if (error) reject(asUnavailable(error));
+        else resolve(new Lease(conn));
+      });
+    });
+    return beforeDeadline(
+      work,
+      deadline,
+      () =>
+        exhausted
+          ? new UnavailableError(`Every database connection stayed in use for ${timeoutMs} ms; try again shortly`, 'pool_exhausted')
+          : timedOut('connect', timeoutMs),
+      () => {
+        abandoned = true;
+      },
+    );
+  };
+
+  /** One statement outside a transaction: its own connection, its own deadline. */
+  const runAlone: Runner = async (sql, params) => {
+    const deadline = Date.now() + timeoutMs;
+    const lease = await acquire(deadline);
+    try {
+      return await lease.run(sql, params, deadline, timeoutMs);
+    } finally {
+      lease.end();
+    }
+  };
+  const poolSql = new MysqlSql(runAlone, false);
 
   return {
     dialect: 'mysql',
     displayUrl: redact(parsed),
     forUpdate: ' FOR UPDATE',
+    timeoutMs,
     query: poolSql.query,
     execute: poolSql.execute,
     batch: poolSql.batch,
     queryEach: poolSql.queryEach,
-    async transaction(fn) {
-      const conn = await getConnection();
-      const tx = new MysqlSql(conn, true);
+    poolStats,
+    async transaction<T>(fn: (tx: Transaction) => Promise<T>, txOptions: TransactionOptions = {}): Promise<T> {
+      const budget = txOptions.timeoutMs ?? timeoutMs;
+      const deadline = Math.min(txOptions.deadline ?? Infinity, Date.now() + budget);
+      const lease = await acquire(deadline);
+      const tx = new MysqlSql((sql, params) => lease.run(sql, params, deadline, budget), true);
       try {
         const result = await fn(tx);
-        if (tx.begun && !tx.committed) await run(conn, 'COMMIT', []);
+        if (tx.begun && !tx.committed) await lease.run('COMMIT', [], deadline, budget);
         return result;
       } catch (error) {
-        if (tx.begun && !tx.committed) await run(conn, 'ROLLBACK', []).catch(() => conn.destroy());
-        throw error;
+        // A connection given up on rolls back on the server when it closes.
+        if (tx.begun && !tx.committed && !lease.lost) await lease.run('ROLLBACK', [], Date.now() + Math.min(budget, 2000), budget).catch(() => lease.giveUp());
+        throw asUnavailable(error);
       } finally {
-        conn.release();
+        lease.end();
       }
     },
     async exec(script) {
       const conn = await connect({ ...connection, database: databaseName, multipleStatements: true });
       try {
-        await run(conn, script, []);
+        await new Promise<void>((resolve, reject) => conn.query(script, (error) => (error ? reject(error) : resolve())));
       } finally {
         await end(conn);
       }
     },
     async *stream<T>(sql: string, params: readonly unknown[] = []) {
-      const conn = await getConnection();
+      const lease = await acquire(Date.now() + timeoutMs);
       let complete = false;
       try {
-        const rows = conn.query(sql, params as unknown[]).stream({ highWaterMark: 1000 });
+        const rows = lease.conn.query(sql, params as unknown[]).stream({ highWaterMark: 1000 });
         for await (const row of rows) yield row as T;
         complete = true;
+      } catch (error) {
+        throw asUnavailable(error);
       } finally {
         // A consumer that stopped early leaves the query running: that connection cannot go back to the pool.
-        if (complete) conn.release();
-        else conn.destroy();
+        if (complete) lease.end();
+        else lease.giveUp();
       }
     },
     close: () => end(pool),

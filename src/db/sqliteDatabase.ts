@@ -4,9 +4,20 @@
  * reads; WAL lets the reader see the last commit while a write is open.
  */
 import BetterSqlite3 from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { Database, Row, Statement, Transaction } from './database.ts';
+import { type Database, type PoolStats, type Row, type Statement, StoreNotFoundError, type Transaction, type TransactionOptions } from './database.ts';
+import { beforeDeadline, DEFAULT_DB_TIMEOUT_MS, sleep, timedOut } from './deadline.ts';
+import { asUnavailable } from './unavailable.ts';
+
+/**
+ * How long SQLite itself may wait for a lock, blocking the event loop. A
+ * lock held longer (another process writing) is waited for by
+ * `retryWhileBusy` instead: asynchronously, until the operation's deadline.
+ */
+const BUSY_WAIT_MS = 5;
+/** Opening may switch the journal mode, which needs the lock: the server is not serving yet, so it may wait. */
+const OPEN_BUSY_WAIT_MS = 2000;
 
 /** Transactions on one file are serialized within the process, so an async
  * transaction never meets a synchronous busy wait on the same thread. */
@@ -26,12 +37,46 @@ function withWriteLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
   return run;
 }
 
-function open(file: string, readonly: boolean): BetterSqlite3.Database {
-  const db = new BetterSqlite3(file, { timeout: 10_000 });
-  db.pragma('journal_mode = WAL');
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
+
+/**
+ * Since when writes have found the file locked by another process: set at
+ * the first SQLITE_BUSY, kept across writes that give up at their deadline,
+ * cleared when a write gets the lock (readiness reads it).
+ */
+interface LockWait {
+  since: number | undefined;
+  lastBusyAt: number;
+}
+
+/** Runs `fn` (synchronous SQLite work) again while the file is locked by someone else, until `deadline`; failures come out as UNAVAILABLE when they are outages. */
+async function retryWhileBusy<T>(fn: () => T | Promise<T>, deadline: number, wait?: LockWait): Promise<T> {
+  for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
+    try {
+      const result = await fn();
+      if (wait) wait.since = undefined;
+      return result;
+    } catch (error) {
+      const left = deadline - Date.now();
+      if (wait && isBusy(error)) {
+        wait.lastBusyAt = Date.now();
+        wait.since ??= wait.lastBusyAt;
+      }
+      if (!isBusy(error) || left <= 0) throw asUnavailable(error);
+      await sleep(Math.min(pause, left));
+    }
+  }
+}
+
+function open(file: string, role: 'writer' | 'reader'): BetterSqlite3.Database {
+  const db = new BetterSqlite3(file, { timeout: role === 'writer' ? OPEN_BUSY_WAIT_MS : BUSY_WAIT_MS });
+  if (role === 'writer') db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
-  db.pragma('busy_timeout = 10000');
-  if (readonly) db.pragma('query_only = ON');
+  db.pragma(`busy_timeout = ${BUSY_WAIT_MS}`);
+  if (role === 'reader') db.pragma('query_only = ON');
   return db;
 }
 
@@ -75,47 +120,102 @@ function sqlOn(db: BetterSqlite3.Database): Transaction {
   };
 }
 
-export function openSqliteDatabase(path: string): Database {
+export interface SqliteOptions {
+  /** The deadline of every operation and transaction (THRDS_DB_TIMEOUT_MS). */
+  readonly timeoutMs?: number;
+  /** Refuse (StoreNotFoundError) instead of creating a file that does not exist. */
+  readonly mustExist?: boolean;
+}
+
+export function openSqliteDatabase(path: string, options: SqliteOptions = {}): Database {
   const file = path === ':memory:' ? path : resolve(path);
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const writer = open(file, false);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_DB_TIMEOUT_MS;
+  if (file !== ':memory:') {
+    if (options.mustExist && !existsSync(file)) throw new StoreNotFoundError(`no SQLite database at ${file}`);
+    mkdirSync(dirname(file), { recursive: true });
+  }
+  const writer = open(file, 'writer');
   // An in-memory database exists once per connection: read through the writer.
-  const reader = file === ':memory:' ? writer : open(file, true);
+  const reader = file === ':memory:' ? writer : open(file, 'reader');
   const writeSql = sqlOn(writer);
   const readSql = sqlOn(reader);
   const lockKey = file === ':memory:' ? `memory:${Math.random()}` : file;
+  const writes = { running: 0, waiting: 0 };
+  const lockWait: LockWait = { since: undefined, lastBusyAt: 0 };
 
-  const transaction = <T>(fn: (tx: Transaction) => Promise<T>): Promise<T> =>
-    withWriteLock(lockKey, async () => {
-      writer.exec('BEGIN IMMEDIATE');
+  /** The write lock, then `fn`, by `deadline`: a turn that comes too late is refused, not started. */
+  const write = <T>(deadline: number, fn: () => Promise<T>): Promise<T> => {
+    writes.waiting += 1;
+    let abandoned = false;
+    const turn = withWriteLock(lockKey, async () => {
+      writes.waiting -= 1;
+      if (abandoned || Date.now() >= deadline) throw timedOut('waiting to write', timeoutMs);
+      writes.running += 1;
+      try {
+        return await fn();
+      } finally {
+        writes.running -= 1;
+      }
+    });
+    // The caller hears at its deadline even while the turn before it still runs; the turn, when it comes, is skipped.
+    return beforeDeadline(turn, deadline, () => timedOut('waiting to write', timeoutMs), () => {
+      abandoned = true;
+      turn.catch(() => undefined);
+    });
+  };
+
+  const transaction = <T>(fn: (tx: Transaction) => Promise<T>, txOptions: TransactionOptions = {}): Promise<T> => {
+    const deadline = Math.min(txOptions.deadline ?? Infinity, Date.now() + (txOptions.timeoutMs ?? timeoutMs));
+    return write(deadline, async () => {
+      await retryWhileBusy(() => writer.exec('BEGIN IMMEDIATE'), deadline, lockWait);
       try {
         const result = await fn(writeSql);
         writer.exec('COMMIT');
         return result;
       } catch (error) {
         if (writer.inTransaction) writer.exec('ROLLBACK');
-        throw error;
+        throw asUnavailable(error);
       }
     });
+  };
+  const deadline = () => Date.now() + timeoutMs;
 
   return {
     dialect: 'sqlite',
     displayUrl: `sqlite:${path}`,
     forUpdate: '',
-    query: readSql.query,
-    execute: (sql, params) => withWriteLock(lockKey, () => writeSql.execute(sql, params)),
-    batch: (statements) => withWriteLock(lockKey, () => writeSql.batch(statements)),
-    queryEach: readSql.queryEach,
+    timeoutMs,
+    query: (sql, params) => retryWhileBusy(() => readSql.query(sql, params), deadline()),
+    execute: (sql, params) => {
+      const by = deadline();
+      return write(by, () => retryWhileBusy(() => writeSql.execute(sql, params), by));
+    },
+    // In one transaction: a batch retried after a busy start never runs half of itself twice.
+    batch: (statements) => transaction((tx) => tx.batch(statements)),
+    queryEach: (statements) => retryWhileBusy(() => readSql.queryEach(statements), deadline()),
+    poolStats: (): PoolStats => ({
+      size: 1,
+      inUse: writes.running,
+      waiting: writes.waiting,
+      // Stale once no write has met the lock for a second: nobody is trying, so nobody is waiting.
+      lockWaitMs: lockWait.since === undefined || Date.now() - lockWait.lastBusyAt > 1000 ? 0 : Date.now() - lockWait.since,
+    }),
     transaction,
-    exec: (script) =>
-      withWriteLock(lockKey, async () => {
-        writer.exec(script);
-      }),
+    exec: (script) => {
+      const by = deadline();
+      return write(by, () =>
+        retryWhileBusy(() => {
+          writer.exec(script);
+        }, by),
+      );
+    },
     async *stream<T>(sql: string, params: readonly unknown[] = []) {
       // A dedicated connection: iterate() holds its statement open until done.
-      const db = file === ':memory:' ? writer : open(file, true);
+      const db = file === ':memory:' ? writer : open(file, 'reader');
       try {
         for (const row of db.prepare(sql).iterate(...bind(params))) yield row as T;
+      } catch (error) {
+        throw asUnavailable(error);
       } finally {
         if (db !== writer) db.close();
       }

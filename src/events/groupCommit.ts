@@ -15,10 +15,23 @@
  * behind our fsync) measured no better in an A/B either (2,495/2,344 against
  * 2,653/2,480 msg/s at 16 clients).
  */
-export type BatchCommit<Req, Res> = (batch: readonly Req[]) => Promise<ReadonlyArray<Res | Error>>;
+import { isUnavailable, UnavailableError } from '../errors.ts';
+
+/** Commits one group by `deadline` (ms since the epoch: the earliest any member owes its client). */
+export type BatchCommit<Req, Res> = (batch: readonly Req[], deadline: number) => Promise<ReadonlyArray<Res | Error>>;
+
+export interface GroupCommitOptions {
+  /** Requests in one group at most. */
+  readonly maxBatch?: number;
+  /** Requests waiting at most; past it a request is refused at once (UNAVAILABLE), not queued. */
+  readonly maxQueue?: number;
+  /** Each request's budget from submission to answer, in ms (THRDS_DB_TIMEOUT_MS). */
+  readonly timeoutMs?: number;
+}
 
 interface Waiting<Req, Res> {
   readonly request: Req;
+  readonly deadline: number;
   readonly resolve: (result: Res) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -27,18 +40,40 @@ export class GroupCommitter<Req, Res> {
   private queue: Waiting<Req, Res>[] = [];
   private committing = false;
   private scheduled = false;
+  private closed = false;
   private idle: Array<() => void> = [];
+  private readonly maxBatch: number;
+  private readonly maxQueue: number;
+  private readonly timeoutMs: number;
 
   constructor(
     private readonly commit: BatchCommit<Req, Res>,
-    private readonly maxBatch = 500,
-  ) {}
+    options: GroupCommitOptions = {},
+  ) {
+    this.maxBatch = options.maxBatch ?? 500;
+    this.maxQueue = options.maxQueue ?? 10_000;
+    this.timeoutMs = options.timeoutMs ?? 5000;
+  }
+
+  /** Requests waiting for a group (not counting the one being committed). */
+  get queued(): number {
+    return this.queue.length;
+  }
 
   submit(request: Req): Promise<Res> {
+    if (this.closed) return Promise.reject(new UnavailableError('The server is shutting down; try another instance or again shortly', 'shutting_down'));
+    if (this.queue.length >= this.maxQueue) {
+      return Promise.reject(new UnavailableError(`${this.queue.length} writes are already waiting; try again shortly`, 'queue_full'));
+    }
     return new Promise<Res>((resolve, reject) => {
-      this.queue.push({ request, resolve, reject });
+      this.queue.push({ request, deadline: Date.now() + this.timeoutMs, resolve, reject });
       this.schedule();
     });
+  }
+
+  /** Refuses new requests (UNAVAILABLE) from now on; those already submitted still commit. */
+  close(): void {
+    this.closed = true;
   }
 
   /** Resolves when everything submitted so far has settled. */
@@ -62,10 +97,17 @@ export class GroupCommitter<Req, Res> {
     });
   }
 
-  private async launch(batch: Waiting<Req, Res>[]): Promise<void> {
+  private async launch(taken: Waiting<Req, Res>[]): Promise<void> {
     this.committing = true;
     try {
-      await this.commitGroup(batch);
+      // A request whose client has been waiting past its deadline (behind a stalled group) is not started.
+      const now = Date.now();
+      const batch = taken.filter((waiting) => {
+        if (waiting.deadline > now) return true;
+        waiting.reject(new UnavailableError(`The write waited ${this.timeoutMs} ms for the database; try again shortly`, 'database_timeout'));
+        return false;
+      });
+      if (batch.length > 0) await this.commitGroup(batch);
     } finally {
       this.committing = false;
       if (this.queue.length > 0) this.schedule();
@@ -73,30 +115,46 @@ export class GroupCommitter<Req, Res> {
     }
   }
 
+  /**
+   * A group that fails for an outage (UNAVAILABLE) fails every member: nobody
+   * is to blame and retrying alone would only multiply the wait. Any other
+   * failure may be one request's (a constraint): each is retried alone.
+   */
   private async commitGroup(batch: Waiting<Req, Res>[]): Promise<void> {
     try {
-      settle(batch, await this.commit(batch.map((w) => w.request)));
+      settle(batch, await this.commit(batch.map((w) => w.request), earliest(batch)));
     } catch (error) {
-      if (batch.length === 1) {
-        batch[0]!.reject(error);
+      if (batch.length === 1 || isUnavailable(error)) {
+        for (const waiting of batch) waiting.reject(error);
         return;
       }
+      let outage: unknown;
       for (const waiting of batch) {
+        if (outage !== undefined) {
+          waiting.reject(outage);
+          continue;
+        }
         try {
-          settle([waiting], await this.commit([waiting.request]));
+          settle([waiting], await this.commit([waiting.request], waiting.deadline));
         } catch (alone) {
+          if (isUnavailable(alone)) outage = alone;
           waiting.reject(alone);
         }
       }
     }
   }
-
   private settleIdle(): void {
     if (this.queue.length > 0 || this.committing || this.scheduled) return;
     const waiting = this.idle;
     this.idle = [];
     for (const resolve of waiting) resolve();
   }
+}
+
+function earliest(batch: readonly { readonly deadline: number }[]): number {
+  let deadline = Infinity;
+  for (const waiting of batch) deadline = Math.min(deadline, waiting.deadline);
+  return deadline;
 }
 
 function settle<Req, Res>(batch: readonly Waiting<Req, Res>[], outcomes: ReadonlyArray<Res | Error>): void {

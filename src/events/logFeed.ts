@@ -6,6 +6,7 @@
  * each event exactly once, with no gap, whether it starts in the past
  * (replayed from the database in pages) or live.
  */
+import { dependencyLog } from '../observability/dependencyLog.ts';
 import type { EventStore } from './eventStore.ts';
 import type { StoredEvent } from './types.ts';
 
@@ -50,6 +51,9 @@ export class LogFeed {
     feed.schedulePoll();
     return feed;
   }
+
+  /** When the feed last read the log to its end, and the error of any read that failed since (readiness). */
+  lastRead: { readonly at: number; readonly error: unknown } = { at: Date.now(), error: undefined };
 
   /** The last position this process has seen committed. */
   get head(): number {
@@ -142,8 +146,12 @@ export class LogFeed {
           if (events.length === 0) break;
           this.push(events);
         }
+        this.lastRead = { at: Date.now(), error: undefined };
+        dependencyLog('log feed').ok();
       } catch (error) {
-        console.error('[thrds] the log feed could not read the log; will retry', error);
+        this.lastRead = { at: this.lastRead.at, error };
+        // Retried at the next poll; logged once when reads start failing, counted while they fail, once when they work again.
+        dependencyLog('log feed').failed(error);
       } finally {
         this.catchingUp = undefined;
       }

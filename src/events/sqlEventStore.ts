@@ -15,26 +15,35 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Sql, Statement, Transaction } from '../db/database.ts';
 import { isUniqueViolation } from '../db/database.ts';
-import { ConcurrencyError } from '../errors.ts';
+import { ConcurrencyError, isUnavailable, type UnavailableError } from '../errors.ts';
+import type { AppendObserver } from './appendObserver.ts';
 import type { AppendRequest, AppendResult, EventStore, LogHead, ReadAllOptions, TransactionHook } from './eventStore.ts';
 import { EVENT_COLUMNS, type EventRow, eventFromRow, rowParams } from './eventRows.ts';
 import { inList, valuesList } from '../db/sqlFragments.ts';
 import { GroupCommitter } from './groupCommit.ts';
 import { type Plan, type StoredKey, planAppends } from './planAppends.ts';
 import type { StoredEvent } from './types.ts';
+import { dependencyLog } from '../observability/dependencyLog.ts';
+
+const databaseLog = dependencyLog('database');
 
 export interface SqlEventStoreOptions {
   readonly hooks?: readonly TransactionHook[];
   readonly clock?: () => number;
   readonly newEventId?: () => string;
   readonly maxBatch?: number;
+  /** Appends waiting at most before new ones are refused UNAVAILABLE (THRDS_APPEND_QUEUE_LIMIT). */
+  readonly maxQueue?: number;
 }
 
 const INSERT_CHUNK = 500;
 
 export class SqlEventStore implements EventStore {
   readonly stats = { transactions: 0, appends: 0, events: 0 };
+  /** When a group last committed and last failed for an outage (readiness: are writes failing now?). */
+  writes: { readonly succeededAt: number; readonly failedAt: number; readonly failure: UnavailableError | undefined } = { succeededAt: 0, failedAt: 0, failure: undefined };
   private readonly listeners = new Set<(events: readonly StoredEvent[]) => void>();
+  private readonly observers = new Set<AppendObserver>();
   private readonly committer: GroupCommitter<AppendRequest, AppendResult>;
   private readonly hooks: readonly TransactionHook[];
   private readonly clock: () => number;
@@ -52,15 +61,47 @@ export class SqlEventStore implements EventStore {
     this.hooks = options.hooks ?? [];
     this.clock = options.clock ?? Date.now;
     this.newEventId = options.newEventId ?? randomUUID;
-    this.committer = new GroupCommitter((batch) => this.commitGroup(batch), options.maxBatch ?? 500);
+    this.committer = new GroupCommitter((batch, deadline) => this.commitGroup(batch, deadline), {
+      maxBatch: options.maxBatch ?? 500,
+      ...(options.maxQueue !== undefined ? { maxQueue: options.maxQueue } : {}),
+      timeoutMs: db.timeoutMs,
+    });
   }
 
   append(request: AppendRequest): Promise<AppendResult> {
-    return this.committer.submit(request);
+    const started = performance.now();
+    const answered = this.committer.submit(request);
+    if (this.observers.size > 0) {
+      const tell = (outcome: Parameters<AppendObserver['appended']>[1]) => {
+        const seconds = (performance.now() - started) / 1000;
+        for (const observer of this.observers) observer.appended(seconds, outcome);
+      };
+      answered.then(
+        (result) => tell({ result }),
+        (error: unknown) => tell({ error }),
+      );
+    }
+    return answered;
+  }
+
+  /** Tells `observer` of every append's answer and every group's transaction (metrics); returns how to stop. */
+  observe(observer: AppendObserver): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
   }
 
   drain(): Promise<void> {
     return this.committer.drain();
+  }
+
+  /** Refuses new appends (UNAVAILABLE, shutting down); those already accepted still commit. */
+  stopAccepting(): void {
+    this.committer.close();
+  }
+
+  /** Appends waiting for a group. */
+  get queued(): number {
+    return this.committer.queued;
   }
 
   onCommitted(listener: (events: readonly StoredEvent[]) => void): () => void {
@@ -88,13 +129,26 @@ export class SqlEventStore implements EventStore {
     return this.readAll({ streamId, after: options.after ?? 0, limit: options.limit ?? 10_000 });
   }
 
-  private async commitGroup(batch: readonly AppendRequest[]): Promise<Array<AppendResult | Error>> {
-    const { outcomes, committed } = await this.db.transaction((tx) => this.runGroup(tx, batch)).catch((error: unknown) => {
+  private async commitGroup(batch: readonly AppendRequest[], deadline: number): Promise<Array<AppendResult | Error>> {
+    const started = performance.now();
+    const observed = (failed: boolean) => {
+      for (const observer of this.observers) observer.group(batch.length, (performance.now() - started) / 1000, failed);
+    };
+    const { outcomes, committed } = await this.db.transaction((tx) => this.runGroup(tx, batch), { deadline }).catch((error: unknown) => {
+      observed(true);
       this.known = undefined;
+      if (isUnavailable(error)) {
+        this.writes = { ...this.writes, failedAt: Date.now(), failure: error };
+        // Once when it starts, then at most once a second with a count, and once when it is over.
+        databaseLog.failed(error);
+      }
       // A unique key broken by a lone request (e.g. a username taken by a concurrent registration).
       if (batch.length === 1 && isUniqueViolation(error)) throw new ConcurrencyError('That already exists');
       throw error;
     });
+    this.writes = { ...this.writes, succeededAt: Date.now() };
+    databaseLog.ok();
+    observed(false);
     this.stats.transactions += 1;
     this.stats.appends += batch.length;
     this.stats.events += committed.length;

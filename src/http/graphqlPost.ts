@@ -11,15 +11,18 @@
  * The origin policy, CORS and security headers are applied before either
  * path runs (see server.ts `route`).
  */
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { execute, type GraphQLError, type GraphQLSchema, OperationTypeNode } from 'graphql';
 import { bearerToken } from '../accounts/sessions.ts';
 import { OperationCache, type PreparedOperation } from '../realtime/operationCache.ts';
 import { clientAddress } from '../protection/clientAddress.ts';
-import { correlationIdFrom, createContext, type Services } from '../schema/context.ts';
+import { log, reasonOf } from '../observability/log.ts';
+import { logRefusal } from '../observability/refusalLog.ts';
+import { requestIdOf } from '../observability/requestId.ts';
+import { createContext, type Services } from '../schema/context.ts';
 import { maskError } from '../schema/maskError.ts';
 import { answerError, JSON_RESPONSE } from './errorAnswer.ts';
+import { unavailableStatus } from './refusalStatus.ts';
 import { retryAfterSeconds } from './retryAfter.ts';
 
 /** Answers a request yoga should take instead, body included. */
@@ -61,7 +64,7 @@ export function createGraphqlPostHandler(schema: GraphQLSchema, services: Servic
         return;
       }
       respond(req, res, prepared as PreparedOperation, request).catch((error: unknown) => {
-        console.error('[thrds] request failed', error);
+        log.error({ requestId: requestIdOf(req), err: error }, 'request failed');
         if (!res.headersSent) res.writeHead(500, { 'content-type': JSON_RESPONSE });
         res.end(JSON.stringify({ errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] }));
       });
@@ -70,7 +73,7 @@ export function createGraphqlPostHandler(schema: GraphQLSchema, services: Servic
   };
 
   async function respond(req: IncomingMessage, res: ServerResponse, prepared: PreparedOperation, request: Body): Promise<void> {
-    const correlationId = correlationIdFrom(req.headers['x-request-id'] as string | undefined, randomUUID);
+    const correlationId = requestIdOf(req);
     const result = await execute({
       schema,
       document: prepared.document,
@@ -80,12 +83,16 @@ export function createGraphqlPostHandler(schema: GraphQLSchema, services: Servic
     });
     const errors = result.errors?.map((error) => {
       const shown = maskError(error, 'Unexpected error.') as GraphQLError;
-      if (shown.extensions?.code === 'INTERNAL_SERVER_ERROR') console.error('[thrds] unexpected error', error.originalError ?? error);
+      // A bug in full (error, with its stack); a refusal or an outage as one debug line with its code.
+      if (shown.extensions?.code === 'INTERNAL_SERVER_ERROR') log.error({ requestId: correlationId, err: error.originalError ?? error }, 'unexpected error');
+      else logRefusal({ requestId: correlationId, code: String(shown.extensions?.code), message: shown.message, reason: reasonOf(error) });
       return shown.toJSON();
     });
     const graphqlResponse = accepts(req, 'application/graphql-response+json');
-    // A request error (no data at all, e.g. bad variables) is a 400 under the graphql-response+json media type.
-    const status = graphqlResponse && result.data === undefined ? 400 : 200;
+    // A request error (no data at all, e.g. bad variables) is a 400 under the graphql-response+json media type;
+    // an outage (UNAVAILABLE, nothing written) a 503.
+    const unavailable = unavailableStatus(errors, result.data, graphqlResponse) === 503;
+    const status = unavailable ? 503 : graphqlResponse && result.data === undefined ? 400 : 200;
     const body = JSON.stringify(errors ? { errors, data: result.data } : { data: result.data });
     // A length rather than chunked framing: one less thing for every client to parse.
     // CORS and security headers are already on `res` (originPolicy.ts, securityHeaders.ts); node merges them in.

@@ -33,7 +33,7 @@ export function applyOriginPolicy(req: IncomingMessage, res: ServerResponse, all
   const cors = corsHeaders(req, allowedOrigins);
   for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
   // A page may read only the safelisted headers of a cross-origin answer unless told: it needs Retry-After.
-  if (Object.keys(cors).length > 0) res.setHeader('access-control-expose-headers', 'Retry-After');
+  if (Object.keys(cors).length > 0) res.setHeader('access-control-expose-headers', 'Retry-After, X-Request-Id');
   if (req.method === 'OPTIONS') {
     res.writeHead(204, {
       'access-control-allow-methods': ALLOWED_METHODS,

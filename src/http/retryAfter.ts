@@ -1,5 +1,5 @@
 /**
- * `Retry-After` for rate-limited HTTP answers. A RATE_LIMITED error already
+ * `Retry-After` for rate-limited and unavailable HTTP answers. A RATE_LIMITED or UNAVAILABLE error already
  * says when to come back (`extensions.retryAfter`, seconds); HTTP clients and
  * proxies read the header instead, so both transports set it: the fast path
  * from its own result, yoga's path through this plugin.
@@ -10,12 +10,15 @@ interface CodedError {
   readonly extensions?: Readonly<Record<string, unknown>> | undefined;
 }
 
-/** The longest wait any RATE_LIMITED error asks for, in whole seconds; undefined when none is rate limited. */
+/** Codes whose `extensions.retryAfter` says when to come back. */
+const RETRY_LATER = new Set(['RATE_LIMITED', 'UNAVAILABLE']);
+
+/** The longest wait any RATE_LIMITED or UNAVAILABLE error asks for, in whole seconds; undefined when none does. */
 export function retryAfterSeconds(errors: readonly CodedError[] | undefined): number | undefined {
   let longest: number | undefined;
   for (const error of errors ?? []) {
     const { code, retryAfter } = error.extensions ?? {};
-    if (code !== 'RATE_LIMITED' || typeof retryAfter !== 'number' || !Number.isFinite(retryAfter)) continue;
+    if (typeof code !== 'string' || !RETRY_LATER.has(code) || typeof retryAfter !== 'number' || !Number.isFinite(retryAfter)) continue;
     longest = Math.max(longest ?? 1, Math.ceil(retryAfter));
   }
   return longest;

@@ -3,7 +3,8 @@
  * alike), the same as the WebSocket gateway gives its sockets:
  *
  * - each stream is a connection under the per-address and total caps, and
- *   is counted (with its live subscriptions) for `/healthz`;
+ *   is counted (with its live subscriptions, events sent and streams cut)
+ *   for `/healthz` and `/metrics`;
  * - a client may leave at most `sendBufferLimit` bytes unread
  *   (THRDS_WS_SEND_BUFFER_LIMIT applies to SSE too): the stream is written
  *   without waiting, as the gateway writes a socket, and destroyed once more
@@ -19,6 +20,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
+import { log } from '../observability/log.ts';
+import { requestIdOf } from '../observability/requestId.ts';
 import { clientAddress } from '../protection/clientAddress.ts';
 import { answerError } from './errorAnswer.ts';
 import { CONNECTION_RETRY_AFTER_SECONDS, type ConnectionLimits } from '../protection/connectionLimits.ts';
@@ -33,8 +36,8 @@ export interface SseGuardOptions {
 }
 
 export interface SseGuard {
-  /** Open streams and the live subscriptions they carry. */
-  readonly stats: { readonly connections: number; readonly subscriptions: number };
+  /** Open streams and the live subscriptions they carry; events sent and streams cut for reading too slowly, since start. */
+  readonly stats: { readonly connections: number; readonly subscriptions: number; readonly deliveries: number; readonly slowConsumerDrops: number };
   /** Admits a streaming request (see isStreamRequest) or answers it with 429; false when refused. */
   admit(req: IncomingMessage, res: ServerResponse): boolean;
   /** For yoga: counts subscriptions and ends each when its response closes. */
@@ -50,6 +53,8 @@ export function isStreamRequest(req: IncomingMessage): boolean {
 export function createSseGuard(options: SseGuardOptions): SseGuard {
   let connections = 0;
   let subscriptions = 0;
+  let deliveries = 0;
+  let slowConsumerDrops = 0;
   const bounded = new WeakSet<ServerResponse>();
 
   /** Writes never wait for the client; past the limit the response is destroyed. */
@@ -60,6 +65,10 @@ export function createSseGuard(options: SseGuardOptions): SseGuard {
     res.write = ((...args: unknown[]) => {
       write(...args);
       if (res.writableLength <= options.sendBufferLimit) return true;
+      if (!res.destroyed) {
+        slowConsumerDrops += 1;
+        log.debug({ requestId: requestIdOf(res.req), bufferedBytes: res.writableLength }, 'event stream too slow: closed');
+      }
       res.destroy();
       return false;
     }) as ServerResponse['write'];
@@ -72,6 +81,12 @@ export function createSseGuard(options: SseGuardOptions): SseGuard {
       },
       get subscriptions() {
         return subscriptions;
+      },
+      get deliveries() {
+        return deliveries;
+      },
+      get slowConsumerDrops() {
+        return slowConsumerDrops;
       },
     },
 
@@ -99,7 +114,7 @@ export function createSseGuard(options: SseGuardOptions): SseGuard {
             if (!isAsyncIterable(result)) return;
             if (res) boundWrites(res);
             subscriptions += 1;
-            setResult(endedWith(result, res, () => (subscriptions -= 1)));
+            setResult(endedWith(result, res, () => (subscriptions -= 1), () => (deliveries += 1)));
           },
         };
       },
@@ -117,7 +132,7 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
  * down proves the feed let go), and with `return()` called on the source the
  * moment `res` closes.
  */
-function endedWith<T>(source: AsyncIterable<T>, res: ServerResponse | undefined, onEnd: () => void): AsyncIterableIterator<T> {
+function endedWith<T>(source: AsyncIterable<T>, res: ServerResponse | undefined, onEnd: () => void, onNext: () => void): AsyncIterableIterator<T> {
   const iterator = source[Symbol.asyncIterator]();
   let ended = false;
   let finished = false;
@@ -140,7 +155,7 @@ function endedWith<T>(source: AsyncIterable<T>, res: ServerResponse | undefined,
     }
   };
   function stop(): void {
-    if (end()) returnSource().catch((error: unknown) => console.error('[thrds] ending an SSE subscription failed', error));
+    if (end()) returnSource().catch((error: unknown) => log.error({ err: error, ...(res ? { requestId: requestIdOf(res.req) } : {}) }, 'ending an SSE subscription failed'));
   }
   if (res?.destroyed || res?.closed) queueMicrotask(stop);
   else res?.once('close', stop);
@@ -152,7 +167,9 @@ function endedWith<T>(source: AsyncIterable<T>, res: ServerResponse | undefined,
     async next() {
       try {
         const result = await iterator.next();
-        if (result.done && end()) finish();
+        if (result.done) {
+          if (end()) finish();
+        } else onNext();
         return result;
       } catch (error) {
         if (end()) finish();

@@ -17,6 +17,10 @@ import { messagesProjection } from './messagesProjection.ts';
 import type { Projection } from './projection.ts';
 import { threadsProjection } from './threadsProjection.ts';
 import { usersProjection } from './usersProjection.ts';
+import { BULK_TIMEOUT_MS } from '../db/deadline.ts';
+
+/** Catching up and resetting run before serving (or from the CLI): no request waits on them. */
+const BULK = { timeoutMs: BULK_TIMEOUT_MS };
 
 export const allProjections: readonly Projection[] = [usersProjection, threadsProjection, messagesProjection];
 
@@ -75,7 +79,7 @@ export class ProjectionEngine {
           await tx.execute('UPDATE projection_checkpoints SET position = ? WHERE name = ?', [last, projection.name]);
         }
         return { count: events.length, position: last, head };
-      });
+      }, BULK);
       applied += step.count;
       onProgress?.(step.position, step.head);
       if (step.count === 0) break;
@@ -92,7 +96,7 @@ export class ProjectionEngine {
         await tx.execute(`DELETE FROM ${projection.table}`);
         await tx.execute('UPDATE projection_checkpoints SET position = 0 WHERE name = ?', [projection.name]);
       }
-    });
+    }, BULK);
   }
 }
 

@@ -28,6 +28,10 @@ import type { StoredEvent } from '../events/types.ts';
 import type { Projection } from './projection.ts';
 import { allProjections } from './projectionEngine.ts';
 import { createTableLike, mysqlSwapStatement, retiredName, shadowName, swapSqliteTable } from './shadowTables.ts';
+import { BULK_TIMEOUT_MS } from '../db/deadline.ts';
+
+/** A rebuild's transactions may rightly take minutes; requests never wait on them for long (appends do wait on the swap). */
+const BULK = { timeoutMs: BULK_TIMEOUT_MS };
 
 export interface RebuildOptions {
   /** Default: every projection. */
@@ -84,7 +88,7 @@ export async function rebuildProjections(db: Database, options: RebuildOptions =
       if (page.length === 0) break;
       const last = page.at(-1)!.position;
       if (last < head) next = readPage(db, last, head, pageSize);
-      await db.transaction((tx) => applyToShadow(tx, page));
+      await db.transaction((tx) => applyToShadow(tx, page), BULK);
       position = last;
       applied += page.length;
       options.onProgress?.(position, head);
@@ -117,7 +121,7 @@ async function swapSqlite(db: Database, projections: readonly Projection[], posi
     for (const p of projections) await swapSqliteTable(tx, p.table);
     await setCheckpoints(tx, projections, head);
     return head;
-  });
+  }, BULK);
 }
 
 async function swapMysql(db: Database, projections: readonly Projection[], position: number, applyRange: ApplyRange): Promise<number> {
@@ -127,7 +131,7 @@ async function swapMysql(db: Database, projections: readonly Projection[], posit
     await setCheckpoints(lock, projections, head);
     await db.transaction(async (tx) => {
       await applyRange(tx, position, head);
-    });
+    }, BULK);
     await db.transaction(async (ddl) => {
       await ddl.execute('SET SESSION lock_wait_timeout = 30');
       try {
@@ -135,9 +139,9 @@ async function swapMysql(db: Database, projections: readonly Projection[], posit
       } finally {
         await ddl.execute('SET SESSION lock_wait_timeout = DEFAULT');
       }
-    });
+    }, BULK);
     return head;
-  });
+  }, BULK);
 }
 
 async function lockedHead(db: Database, tx: Sql): Promise<number> {

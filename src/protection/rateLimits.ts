@@ -18,7 +18,7 @@ export interface RateLimits {
   check(name: RateLimitName, key: string): Promise<void>;
   /** Forgets `key`'s count (a successful login clears its username's failures). */
   reset(name: RateLimitName, key: string): Promise<void>;
-  /** How many refusals each limit has made since start (for /healthz and, later, metrics). */
+  /** How many refusals each limit has made since start (thrds_rate_limit_refusals_total on /metrics). */
   readonly refusals: Readonly<Record<RateLimitName, number>>;
 }
 

@@ -14,6 +14,8 @@ import type { WebSocket } from 'ws';
 import { bearerToken } from '../accounts/sessions.ts';
 import { RateLimitedError } from '../errors.ts';
 import { FeedSubscription } from '../events/logFeed.ts';
+import { log, type Logger } from '../observability/log.ts';
+import { operationRequestId } from '../observability/requestId.ts';
 import { createContext, type Services } from '../schema/context.ts';
 import { eventExecutor } from './eventExecutor.ts';
 import { LiveSubscription, type Owner } from './liveSubscription.ts';
@@ -45,7 +47,7 @@ export interface Shared {
   readonly operations: OperationCache;
   readonly groups: GroupRegistry;
   readonly settings: ConnectionSettings;
-  readonly stats: { connections: number; subscriptions: number };
+  readonly stats: { connections: number; subscriptions: number; slowConsumerDrops: number };
   readonly signedIn: SignedInConnections;
   /** Unique to this gateway: connection numbers restart with the process, rate-limit keys in Redis outlive it. */
   readonly instance: string;
@@ -70,6 +72,7 @@ export class Connection implements Owner, SignedIn {
   /** Catch-ups on one socket take turns: the socket is the bottleneck anyway, and one page is in memory, not one per subscription. */
   private replaying: Promise<void> = Promise.resolve();
   private readonly rateKey: string;
+  private readonly log: Logger;
 
   constructor(
     private readonly shared: Shared,
@@ -79,8 +82,12 @@ export class Connection implements Owner, SignedIn {
     private readonly number: number,
     /** Where the connection comes from (protection/clientAddress.ts). */
     private readonly address: string,
+    /** The upgrade request's id (observability/requestId.ts): each operation's correlation id starts with it. */
+    private readonly requestId: string,
   ) {
     shared.stats.connections += 1;
+    this.log = log.child({ requestId });
+    this.log.debug({ clientAddress: address }, 'WebSocket connected');
     this.rateKey = `${shared.instance}:${number}`;
     this.initTimer = setTimeout(() => {
       if (!this.acknowledged) this.close(CloseCode.ConnectionInitialisationTimeout, 'Connection initialisation timeout');
@@ -129,6 +136,7 @@ export class Connection implements Owner, SignedIn {
   closed(): void {
     clearTimeout(this.initTimer);
     this.shared.stats.connections -= 1;
+    this.log.debug('WebSocket closed');
     this.stopAll();
     if (this.userId) this.shared.signedIn.remove(this.userId, this);
   }
@@ -141,6 +149,8 @@ export class Connection implements Owner, SignedIn {
   tooSlow(): void {
     if (this.dropped) return;
     this.dropped = true;
+    this.shared.stats.slowConsumerDrops += 1;
+    this.log.debug({ bufferedBytes: this.socket.bufferedAmount }, 'WebSocket too slow: closed 1013');
     this.close(SLOW_CONSUMER_CLOSE, 'Too slow: resubscribe with after = your last position');
     // The close frame waits behind the unread data; a client that never reads is cut off.
     const socket = this.socket;
@@ -184,7 +194,7 @@ export class Connection implements Owner, SignedIn {
     }
     this.initReceived = true;
     this.authenticate(payload).catch((error: unknown) => {
-      logUnexpected(`ws-${this.number}`, error);
+      logUnexpected(this.requestId, error);
       this.close(CloseCode.InternalServerError, 'Internal server error');
     });
   }
@@ -226,7 +236,7 @@ export class Connection implements Owner, SignedIn {
     // Installed before anything is awaited, so a complete for this id that follows at once finds it.
     const operation = new Operation();
     this.running.set(id, operation);
-    const correlationId = `ws-${this.number}:${id}`.slice(0, 64);
+    const correlationId = operationRequestId(this.requestId, id);
     this.start(id, operation, payload, correlationId).catch((error: unknown) => {
       logUnexpected(correlationId, error);
       const wasRunning = this.finish(id, operation);

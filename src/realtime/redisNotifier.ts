@@ -12,8 +12,11 @@ import { Redis } from 'ioredis';
 import type { EventStore } from '../events/eventStore.ts';
 import type { LogFeed } from '../events/logFeed.ts';
 import type { SessionCache } from '../accounts/sessions.ts';
+import { dependencyLog } from '../observability/dependencyLog.ts';
 
 export interface RedisNotifier {
+  /** Both connections are up (metrics: while not, instances find each other's events by polling). */
+  readonly connected: boolean;
   close(): Promise<void>;
 }
 
@@ -27,10 +30,19 @@ export async function startRedisNotifier(redisUrl: string, channel: string, stor
   const options = { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: false };
   const publisher = new Redis(redisUrl, options);
   const subscriber = new Redis(redisUrl, options);
-  const warn = (error: Error) => console.warn(`[thrds] redis (${redisUrl}): ${error.message}; falling back to polling the log`);
-  publisher.on('error', warn);
-  subscriber.on('error', warn);
-  await Promise.all([publisher.connect(), subscriber.connect()]);
+  // Down: instances fall back to polling the log. Logged once when it goes, at most once a second while it stays down, once when it is back.
+  const redis = dependencyLog('redis');
+  const warn = (error: Error) => redis.failed(error);
+  const ready = () => redis.ok();
+  for (const connection of [publisher, subscriber]) connection.on('error', warn).on('ready', ready);
+  try {
+    await Promise.all([publisher.connect(), subscriber.connect()]);
+  } catch (error) {
+    // Not kept retrying in the background: the caller goes on without the notifier.
+    publisher.disconnect();
+    subscriber.disconnect();
+    throw error;
+  }
 
   subscriber.on('message', (_channel: string, message: string) => {
     if (message.startsWith(`${instance}:`)) return;
@@ -50,6 +62,9 @@ export async function startRedisNotifier(redisUrl: string, channel: string, stor
   });
 
   return {
+    get connected() {
+      return publisher.status === 'ready' && subscriber.status === 'ready';
+    },
     async close() {
       unsubscribe();
       stopRevocations?.();

@@ -6,6 +6,7 @@
  * closed with 4403.
  */
 import type { SessionCache } from '../accounts/sessions.ts';
+import { log, logFailure } from '../observability/log.ts';
 
 export interface SignedIn {
   readonly token: string;
@@ -45,7 +46,7 @@ export class SignedInConnections {
         (stillFor) => {
           if (stillFor !== userId) for (const connection of connections) connection.revoke();
         },
-        (error: unknown) => console.error(`[thrds] could not re-check a revoked user's WebSocket session (user ${userId})`, error),
+        (error: unknown) => logFailure(log.child({ userId }), error, "could not re-check a revoked user's WebSocket session", 'warn'),
       );
     }
   }

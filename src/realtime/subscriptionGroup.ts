@@ -15,6 +15,7 @@ import type { WebSocket } from 'ws';
 import { canonicalJson } from '../events/canonicalJson.ts';
 import { type FeedFilter, type LogFeed, matchesFilter } from '../events/logFeed.ts';
 import type { StoredEvent } from '../events/types.ts';
+import { log } from '../observability/log.ts';
 
 /**
  * How many recent events' results a group keeps for members still catching
@@ -142,6 +143,7 @@ export class SubscriptionGroup {
       frames?.set(member.id, frame);
     }
     member.socket.send(frame, { binary: false });
+    this.registry.deliveries += 1;
     member.last = position;
     return true;
   }
@@ -195,7 +197,7 @@ export class SubscriptionGroup {
         }
       }
     } catch (error) {
-      console.error('[thrds] a subscription group could not execute an event; its members are dropped to resume', error);
+      log.error({ err: error, members: this.live.size }, 'a subscription group could not execute an event; its members are dropped to resume');
       for (const member of this.live) member.onTooSlow();
       this.live.clear();
     } finally {
@@ -208,6 +210,8 @@ export class SubscriptionGroup {
 export class GroupRegistry {
   private readonly groups = new Map<string, SubscriptionGroup>();
   executions = 0;
+  /** Event frames sent to members, since start (metrics). */
+  deliveries = 0;
 
   constructor(
     private readonly feed: LogFeed,

@@ -15,6 +15,7 @@ import type { IncomingMessage } from 'node:http';
 import type { GraphQLSchema } from 'graphql';
 import { CloseCode, GRAPHQL_TRANSPORT_WS_PROTOCOL } from 'graphql-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
+import { requestIdOf } from '../observability/requestId.ts';
 import { clientAddress } from '../protection/clientAddress.ts';
 import { ConnectionLimits } from '../protection/connectionLimits.ts';
 import type { Services } from '../schema/context.ts';
@@ -39,7 +40,16 @@ export interface GatewayOptions {
 }
 
 export interface Gateway {
-  readonly stats: { readonly connections: number; readonly subscriptions: number; readonly groups: number; executions(): number };
+  readonly stats: {
+    readonly connections: number;
+    readonly subscriptions: number;
+    readonly groups: number;
+    executions(): number;
+    /** Frames of subscription events sent, since start. */
+    readonly deliveries: number;
+    /** Connections closed 1013 for reading too slowly, since start. */
+    readonly slowConsumerDrops: number;
+  };
   /** The http server's 'upgrade' listener (the WebSocketServer is `noServer`). */
   readonly upgrade: UpgradeListener;
   close(): void;
@@ -52,7 +62,7 @@ export function attachGateway(wss: WebSocketServer, schema: GraphQLSchema, servi
     maxOperationsPerConnection: options.maxOperationsPerConnection ?? services.protection.maxSubscriptionsPerConnection,
   };
   const keepAliveMs = options.keepAliveMs ?? 12_000;
-  const stats = { connections: 0, subscriptions: 0 };
+  const stats = { connections: 0, subscriptions: 0, slowConsumerDrops: 0 };
   const groups = new GroupRegistry(services.feed, settings.sendBufferLimit);
   const signedIn = new SignedInConnections(services.sessions, services.clock);
   const shared: Shared = { schema, services, operations: new OperationCache(schema), groups, settings, stats, signedIn, instance: services.newId() };
@@ -86,7 +96,7 @@ export function attachGateway(wss: WebSocketServer, schema: GraphQLSchema, servi
     }
     alive.add(socket);
     socket.on('pong', markAlive);
-    const connection = new Connection(shared, socket, request.socket, (connectionNumber += 1), clientAddress(request, services.protection.trustProxy));
+    const connection = new Connection(shared, socket, request.socket, (connectionNumber += 1), clientAddress(request, services.protection.trustProxy), requestIdOf(request));
     connections.set(socket, connection);
     socket.on('message', onSocketMessage);
     socket.once('close', onSocketClose);
@@ -104,6 +114,12 @@ export function attachGateway(wss: WebSocketServer, schema: GraphQLSchema, servi
         return groups.size;
       },
       executions: () => groups.executions,
+      get deliveries() {
+        return groups.deliveries;
+      },
+      get slowConsumerDrops() {
+        return stats.slowConsumerDrops;
+      },
     },
     upgrade: acceptUpgrades(wss, {
       path: options.path ?? '/graphql',

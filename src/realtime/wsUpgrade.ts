@@ -11,6 +11,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { GRAPHQL_TRANSPORT_WS_PROTOCOL } from 'graphql-ws';
 import type { WebSocketServer } from 'ws';
+import { log } from '../observability/log.ts';
+import { requestIdOf } from '../observability/requestId.ts';
 import { clientAddress } from '../protection/clientAddress.ts';
 import { CONNECTION_RETRY_AFTER_SECONDS, type ConnectionLimits } from '../protection/connectionLimits.ts';
 import { originAllowed } from '../protection/origins.ts';
@@ -39,17 +41,20 @@ export function chooseProtocol(protocols: Set<string>): string | false {
 /** The http server's 'upgrade' listener for a `noServer` WebSocketServer. */
 export function acceptUpgrades(wss: WebSocketServer, policy: UpgradePolicy): UpgradeListener {
   // With noServer ws emits no server errors of its own; a listener keeps any future one from being fatal.
-  wss.on('error', (error: Error) => console.error('[thrds] WebSocket server error', error));
+  wss.on('error', (error: Error) => log.error({ err: error }, 'WebSocket server error'));
+  // The handshake's answer names the connection: its request id (the client's, when acceptable) prefixes every operation's.
+  wss.on('headers', (headers: string[], req: IncomingMessage) => headers.push(`X-Request-Id: ${requestIdOf(req)}`));
   // A malformed handshake (no key, wrong version, bad extension header): ws's message says what was wrong.
-  wss.on('wsClientError', (error: Error, socket: Duplex) => refuse(socket, 400, error.message));
+  wss.on('wsClientError', (error: Error, socket: Duplex, req: IncomingMessage) => refuse(socket, 400, error.message, { 'X-Request-Id': requestIdOf(req) }));
 
   return (req, socket, head) => {
     socket.on('error', peerGone);
+    const requestId = { 'X-Request-Id': requestIdOf(req) };
     const path = (req.url ?? '').split('?', 1)[0];
-    if (path !== policy.path) return refuse(socket, 404, 'Not found');
-    if (!originAllowed(req, policy.protection.allowedOrigins)) return refuse(socket, 403, 'Origin not allowed');
+    if (path !== policy.path) return refuse(socket, 404, 'Not found', requestId);
+    if (!originAllowed(req, policy.protection.allowedOrigins)) return refuse(socket, 403, 'Origin not allowed', requestId);
     const release = policy.limits.tryOpen(clientAddress(req, policy.protection.trustProxy));
-    if (!release) return refuse(socket, 429, 'Too many connections', { 'Retry-After': String(CONNECTION_RETRY_AFTER_SECONDS) });
+    if (!release) return refuse(socket, 429, 'Too many connections', { ...requestId, 'Retry-After': String(CONNECTION_RETRY_AFTER_SECONDS) });
     // The TCP socket closes exactly once, however the upgrade or the connection ends.
     socket.once('close', release);
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));

@@ -8,6 +8,7 @@ import type { SessionCache } from '../accounts/sessions.ts';
 import { messagesByIds } from '../projections/messagesQueries.ts';
 import { threadsByIds } from '../projections/threadsQueries.ts';
 import type { ProtectionConfig } from '../protection/protectionConfig.ts';
+import { MAX_REQUEST_ID, requestIdFrom } from '../observability/requestId.ts';
 import { createLoader, type Loader } from './loader.ts';
 
 export interface Services extends CommandDeps {
@@ -26,11 +27,11 @@ export interface RequestInfo {
   readonly clientAddress: string;
 }
 
-export const MAX_CORRELATION_ID = 64;
+export const MAX_CORRELATION_ID = MAX_REQUEST_ID;
 
-/** A client's request id when it is 1–64 printable ASCII characters; otherwise a fresh one. */
+/** A client's request id when it is 1–64 printable ASCII characters; otherwise a fresh one (observability/requestId.ts). */
 export function correlationIdFrom(value: string | null | undefined, fresh: () => string): string {
-  return value && value.length <= MAX_CORRELATION_ID && /^[\x21-\x7e]+$/.test(value) ? value : fresh();
+  return requestIdFrom(value, fresh);
 }
 
 export interface Context {

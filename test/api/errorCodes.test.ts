@@ -6,15 +6,16 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createWebHandler } from '../../src/http/webApp.ts';
+import { captureLogs, type CapturedLogs } from '../support/captureLogs.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 type Errors = Array<{ message: string; extensions?: { code?: string; field?: string } }>;
 
 describe('error codes on sqlite', () => {
   let server: TestServer;
-  let logged: ReturnType<typeof vi.spyOn>[];
+  let logged: CapturedLogs | undefined;
   beforeAll(async () => {
     server = await startTestServer('sqlite');
   });
@@ -22,13 +23,13 @@ describe('error codes on sqlite', () => {
     await server.dispose();
   });
   const watchLog = () => {
-    logged = [vi.spyOn(console, 'error'), vi.spyOn(console, 'warn')];
+    logged = captureLogs('warn');
   };
   afterEach(() => {
-    const calls = (logged ?? []).flatMap((spy) => spy.mock.calls.map((call: unknown[]) => call.map((arg: unknown) => (arg instanceof Error ? arg.stack : String(arg))).join(' ').slice(0, 300)));
-    for (const spy of logged ?? []) spy.mockRestore();
-    logged = [];
-    expect(calls).toEqual([]);
+    const lines = (logged?.lines ?? []).map((line) => `${line.level} ${line.msg} ${line.err?.stack ?? ''}`.slice(0, 300));
+    logged?.stop();
+    logged = undefined;
+    expect(lines).toEqual([]);
   });
 
   const post = async (body: string, accept = 'application/graphql-response+json') => {

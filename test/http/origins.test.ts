@@ -41,7 +41,7 @@ describe('origins and CSRF on /graphql', () => {
     expect(fast.headers.get('access-control-allow-origin')).toBe(FRIEND);
     expect(fast.headers.get('access-control-allow-credentials')).toBe('true');
     expect(fast.headers.get('vary')).toMatch(/Origin/);
-    expect(fast.headers.get('access-control-expose-headers')).toBe('Retry-After');
+    expect(fast.headers.get('access-control-expose-headers')).toBe('Retry-After, X-Request-Id');
 
     // A GET query and an invalid document are yoga's to answer.
     const viaYoga = await fetch(`${server.url}?query=${encodeURIComponent('{ me { id } }')}`, { headers: { origin: FRIEND, accept: 'application/json' } });

@@ -8,6 +8,7 @@
  */
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureLogs } from '../support/captureLogs.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { clientFrame, initialise, openRaw } from './rawWebSocket.ts';
 
@@ -79,9 +80,7 @@ describe('hostile WebSocket frames', () => {
   });
 
   it('answers a request HTTP cannot parse with 400 and closes it, without logging a stack trace', async () => {
-    const logged: unknown[] = [];
-    const original = console.error;
-    console.error = (...args: unknown[]) => logged.push(args);
+    const logs = captureLogs('warn');
     try {
       const answer = await new Promise<string>((resolve) => {
         const socket = connect({ port, host: '127.0.0.1' });
@@ -93,9 +92,9 @@ describe('hostile WebSocket frames', () => {
       });
       expect(answer.startsWith('HTTP/1.1 400')).toBe(true);
     } finally {
-      console.error = original;
+      logs.stop();
     }
-    expect(logged).toEqual([]);
+    expect(logs.lines).toEqual([]);
     await stillServing();
   });
 

@@ -117,8 +117,8 @@ describe.each(await storeKinds())('subscription bookkeeping on %s', (kind) => {
     const reply = await ws.next((m) => m.id === id && m.type === 'next');
     expect((reply.payload as { data: unknown }).data).toBeTruthy();
     const [event] = await harness.services.store.readAll({ after, limit: 1 });
-    expect(event?.metadata.correlationId.length).toBeLessThanOrEqual(64);
-    expect(event?.metadata.correlationId.startsWith('ws-')).toBe(true);
+    // `<the upgrade's request id>:<operation id>`, cut to 64 (the client sent no x-request-id: a fresh UUID).
+    expect(event?.metadata.correlationId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:i{27}$/);
     ws.socket.destroy();
   });
 });

@@ -4,7 +4,9 @@
  * once, with the operation's correlation id.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureLogs } from '../support/captureLogs.ts';
 import { REGISTER } from '../support/server.ts';
+import { openRaw, initialise } from './rawWebSocket.ts';
 import { type GatewayHarness, startGateway } from './gatewayHarness.ts';
 
 describe('unexpected errors over WebSocket', () => {
@@ -25,22 +27,21 @@ describe('unexpected errors over WebSocket', () => {
     readCache.usersByIds = async () => {
       throw new Error('the users table is on fire');
     };
-    const logged: unknown[][] = [];
-    const consoleError = console.error;
-    console.error = (...args: unknown[]) => logged.push(args);
+    const logs = captureLogs('warn');
     try {
-      const ws = await harness.client(token);
+      const ws = await openRaw(harness.port, { headers: { 'X-Request-Id': 'unlucky-socket' } });
+      await initialise(ws, token);
       ws.sendJson({ id: 'who-am-i', type: 'subscribe', payload: { query: '{ me { id username } }' } });
       const reply = await ws.next((m) => m.id === 'who-am-i' && m.type === 'next');
       expect(reply.payload).toEqual({ data: { me: null }, errors: [expect.objectContaining({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } })] });
       expect(JSON.stringify(reply)).not.toContain('fire');
       ws.socket.destroy();
     } finally {
-      console.error = consoleError;
+      logs.stop();
       readCache.usersByIds = original;
     }
-    expect(logged).toHaveLength(1);
-    expect(String(logged[0]?.[0])).toMatch(/ws-\d+:who-am-i/);
-    expect(String(logged[0]?.[1])).toContain('the users table is on fire');
+    expect(logs.lines).toHaveLength(1);
+    expect(logs.lines[0]).toMatchObject({ level: 'error', requestId: 'unlucky-socket:who-am-i' });
+    expect(logs.lines[0]?.err?.stack).toContain('the users table is on fire');
   });
 });

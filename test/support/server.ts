@@ -27,7 +27,8 @@ export interface TestServer {
 
 export async function startTestServer(kind: StoreKind, database?: TestDatabase, overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
   const db = database ?? (await createTestDatabase(kind));
-  const config = { host: '127.0.0.1', databaseUrl: db.url, serveWeb: false, pollMs: 100, protection: relaxedProtection(), ...overrides };
+  // No quiet period on stop: nothing balances load in front of a test server.
+  const config = { host: '127.0.0.1', databaseUrl: db.url, serveWeb: false, pollMs: 100, protection: relaxedProtection(), drainQuietMs: 0, ...overrides };
   let app: App = buildApp({ ...config, port: 0 });
   let { port } = await app.start();
   const clients: Client[] = [];

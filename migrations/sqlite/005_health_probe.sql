@@ -1,0 +1,4 @@
+-- One row the readiness check writes while appends are failing, to tell when writes work again
+-- without appending anything to the log.
+CREATE TABLE health_probe (id INTEGER PRIMARY KEY, checked_at INTEGER NOT NULL);
+INSERT INTO health_probe (id, checked_at) VALUES (1, 0);
