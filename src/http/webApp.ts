@@ -2,14 +2,19 @@
  * Serves the built web app (web/dist) from the Thrds server at `/`: files
  * with their content types, fingerprinted assets cached for a year, every
  * other page path answered with index.html so the client-side routes survive
- * a reload. `ensureWebBuild()` builds web/dist first when it is missing or
- * older than its sources, so `npm start` needs no separate build step.
+ * a reload. Run from the TypeScript sources (`npm start`), `ensureWebBuild()`
+ * builds web/dist first when it is missing or older than its sources, so no
+ * separate build step is needed; run compiled (`node dist/server.js`, after
+ * `npm run build`) it never builds: Vite is a development dependency and
+ * production serves the web app the build step made.
  */
 import { createReadStream, type Stats } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { log } from '../observability/log.ts';
+import { requestIdOf } from '../observability/requestId.ts';
 
 const webRoot = fileURLToPath(new URL('../../web/', import.meta.url));
 export const defaultDistDir = join(webRoot, 'dist');
@@ -68,7 +73,7 @@ export function createWebHandler(options: WebHandlerOptions = {}): (req: Incomin
     const pathname = pathnameOf(req.url);
     if (pathname === null || serverPaths.some((p) => pathname === p || pathname.startsWith(`${p}/`))) return false;
     serve(distDir, pathname, req, res).catch((error: unknown) => {
-      console.error('web app: failed to serve', pathname, error);
+      log.error({ requestId: requestIdOf(req), path: pathname, err: error }, 'web app: failed to serve');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' });
       res.end('Internal error');
     });
@@ -162,16 +167,26 @@ function notFound(res: ServerResponse): void {
 
 let building: Promise<void> | undefined;
 
+/** Compiled to dist/http/webApp.js by `npm run build`: production, where Vite is not installed. */
+const runningCompiled = !import.meta.url.endsWith('.ts');
+
 /**
  * Builds web/dist with Vite when it is missing or older than the web sources.
  * Safe to call from several processes at once (test workers): each builds into
  * its own directory and swaps it in by rename, so a reader never sees half a build.
+ * Compiled, it builds nothing and only warns when web/dist is missing.
  */
 export function ensureWebBuild(options: { readonly distDir?: string; readonly force?: boolean } = {}): Promise<void> {
+  if (runningCompiled) return warnIfUnbuilt(options.distDir ?? defaultDistDir);
   building ??= buildIfNeeded(options.distDir ?? defaultDistDir, options.force ?? false).finally(() => {
     building = undefined;
   });
   return building;
+}
+
+async function warnIfUnbuilt(distDir: string): Promise<void> {
+  if (await statFile(join(distDir, 'index.html'))) return;
+  log.warn(`the web app is not built (${join(distDir, 'index.html')} is missing): / answers 503 until \`npm run build\` has run`);
 }
 
 async function buildIfNeeded(distDir: string, force: boolean): Promise<void> {
