@@ -1,7 +1,13 @@
 /**
- * One event as one JSON line, in its stored form (never upcast), the format
- * of `thrds export`, `thrds import` and `thrds events`. Keys keep the order
- * of StoredEvent so a line reads the same way every time.
+ * One event as one JSON line, in its stored form (never upcast): the format
+ * of `thrds export`, `thrds import` and `thrds events`. Values have the
+ * API's types: `position` a decimal string (the Position scalar),
+ * `recordedAt` ISO-8601 in UTC with milliseconds (the DateTime scalar).
+ * Keys keep the order of StoredEvent so a line reads the same way every time.
+ *
+ * Import also reads the first format (thrds 0.1.0): `position` a JSON
+ * number, `recordedAt` milliseconds since the epoch. Both carry the same
+ * instant to the millisecond, so the hash chain checks out either way.
  */
 import { type EventRow, rowFromEvent } from '../events/eventRows.ts';
 import type { EventMetadata, StoredEvent } from '../events/types.ts';
@@ -13,9 +19,9 @@ import type { EventMetadata, StoredEvent } from '../events/types.ts';
  */
 export function lineFromRow(row: EventRow): string {
   return (
-    `{"position":${Number(row.position)},"eventId":${JSON.stringify(row.event_id)},"streamId":${JSON.stringify(row.stream_id)}` +
+    `{"position":"${Number(row.position)}","eventId":${JSON.stringify(row.event_id)},"streamId":${JSON.stringify(row.stream_id)}` +
     `,"streamVersion":${Number(row.stream_version)},"type":${JSON.stringify(row.type)},"schemaVersion":${Number(row.schema_version)}` +
-    `,"data":${jsonText(row.data)},"metadata":${jsonText(row.metadata)},"recordedAt":${Number(row.recorded_at)},"hash":${JSON.stringify(row.hash)}}`
+    `,"data":${jsonText(row.data)},"metadata":${jsonText(row.metadata)},"recordedAt":"${new Date(Number(row.recorded_at)).toISOString()}","hash":${JSON.stringify(row.hash)}}`
   );
 }
 
@@ -40,7 +46,11 @@ export class BadLineError extends Error {
   }
 }
 
-/** Parses and checks the shape of one exported line. */
+const POSITION = /^(0|[1-9][0-9]{0,15})$/;
+/** What Date#toISOString writes (years beyond 9999 as ±YYYYYY), or an explicit offset. */
+const ISO_8601 = /^(\d{4}|[+-]\d{6})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Parses and checks the shape of one exported line, in either format. */
 export function eventFromLine(text: string, lineNumber: number): StoredEvent {
   let value: unknown;
   try {
@@ -55,6 +65,19 @@ export function eventFromLine(text: string, lineNumber: number): StoredEvent {
     if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < min) throw new BadLineError(lineNumber, `${key} must be an integer ≥ ${min}`);
     return n;
   };
+  const position = (): number => {
+    const p = v.position;
+    const n = typeof p === 'string' && POSITION.test(p) ? Number(p) : p;
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) throw new BadLineError(lineNumber, 'position must be a decimal string of a whole number ≥ 1, e.g. "42"');
+    return n;
+  };
+  const instant = (): number => {
+    const t = v.recordedAt;
+    if (typeof t === 'number' && Number.isSafeInteger(t) && t >= 0) return t;
+    const ms = typeof t === 'string' && ISO_8601.test(t) ? Date.parse(t) : Number.NaN;
+    if (Number.isNaN(ms) || ms < 0) throw new BadLineError(lineNumber, 'recordedAt must be an ISO-8601 instant, e.g. "2026-12-01T09:30:00.000Z"');
+    return ms;
+  };
   const str = (key: string, max: number): string => {
     const s = v[key];
     if (typeof s !== 'string' || s.length === 0 || s.length > max) throw new BadLineError(lineNumber, `${key} must be a string of 1-${max} characters`);
@@ -68,7 +91,7 @@ export function eventFromLine(text: string, lineNumber: number): StoredEvent {
   const hash = str('hash', 64);
   if (!/^[0-9a-f]{64}$/.test(hash)) throw new BadLineError(lineNumber, 'hash must be 64 lowercase hex digits');
   return {
-    position: int('position', 1),
+    position: position(),
     eventId: str('eventId', 36),
     streamId: str('streamId', 128),
     streamVersion: int('streamVersion', 1),
@@ -76,7 +99,7 @@ export function eventFromLine(text: string, lineNumber: number): StoredEvent {
     schemaVersion: int('schemaVersion', 1),
     data: obj('data'),
     metadata: obj('metadata') as unknown as EventMetadata,
-    recordedAt: int('recordedAt', 0),
+    recordedAt: instant(),
     hash,
   };
 }

@@ -1,62 +1,59 @@
-/** What every subcommand declares, and the options they all share. */
-import type { Database } from '../db/database.ts';
-import { migrate, type Migration } from '../db/migrate.ts';
-import { DEFAULT_DATABASE_URL, openDatabase } from '../db/openDatabase.ts';
-import { type FlagKind, type ParsedArgs, stringFlag, booleanFlag } from './args.ts';
+/** What every subcommand declares (for parsing and for its help), and the options they all share. */
+import { DEFAULT_DATABASE_URL } from '../db/openDatabase.ts';
+import { booleanFlag, type FlagSpecs, type ParsedArgs, stringFlag } from './args.ts';
+import type { ExitCode } from './exitCodes.ts';
 import { createProgress, type Progress } from './progress.ts';
 
+export interface ArgumentSpec {
+  /** As help shows it, e.g. `FILE`. */
+  readonly name: string;
+  readonly description: string;
+  readonly optional?: boolean;
+  /** Takes any number (zero or more when optional). */
+  readonly variadic?: boolean;
+}
+
 export interface Command {
+  readonly name: string;
+  /** One line, for the command list. */
   readonly summary: string;
-  /** The arguments after the subcommand's name, e.g. `[--after P] [--follow]`. */
-  readonly usage: string;
-  readonly flags: Readonly<Record<string, FlagKind>>;
-  /** Resolves to the exit code. */
+  /** What it does in more words, for its own help. */
+  readonly description: string;
+  readonly args: readonly ArgumentSpec[];
+  /** Its own options (the global ones are added). */
+  readonly flags: FlagSpecs;
+  /** What `--json` does for this command. */
+  readonly json: string;
+  readonly examples: ReadonlyArray<readonly [command: string, what: string]>;
+  /** What an exit code means for this command where it says more than the general meaning; null: never exits with it. */
+  readonly exitCodes: Partial<Record<ExitCode, string | null>>;
+  /** Resolves to the exit code; an expected failure throws a CliError. */
   run(args: ParsedArgs): Promise<number>;
 }
 
-/** An expected failure: printed as one clear line, exit code 1. */
-export class CliError extends Error {
-  override readonly name = 'CliError';
-}
-
-export const commonFlags: Readonly<Record<string, FlagKind>> = { 'database-url': 'string', quiet: 'boolean', help: 'boolean' };
+/** Accepted before or after the subcommand. */
+export const globalFlags: FlagSpecs = {
+  'database-url': {
+    kind: 'string',
+    value: 'URL',
+    aliases: ['db'],
+    description: 'the store: sqlite:<file> or mysql://user:pass@host:3306/db',
+    default: `$DATABASE_URL, else ${DEFAULT_DATABASE_URL}`,
+  },
+  json: { kind: 'boolean', description: 'machine-readable output (see the command for what it prints)' },
+  quiet: { kind: 'boolean', aliases: ['q'], description: 'no progress lines on standard error' },
+  help: { kind: 'boolean', aliases: ['h'], description: 'print this help and exit' },
+  version: { kind: 'boolean', aliases: ['V'], description: 'print the version and exit' },
+};
 
 export function databaseUrl(args: ParsedArgs): string {
   return stringFlag(args, 'database-url') || process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
 }
 
+export function wantsJson(args: ParsedArgs): boolean {
+  return booleanFlag(args, 'json');
+}
+
 export function progressFor(args: ParsedArgs, label: string): Progress {
   return createProgress({ label, quiet: booleanFlag(args, 'quiet') });
-}
-
-/** Opens the database and brings its schema up to date. */
-export async function openMigrated(args: ParsedArgs): Promise<{ db: Database; applied: Migration[] }> {
-  const db = await openDatabase(databaseUrl(args));
-  try {
-    return { db, applied: await migrate(db) };
-  } catch (error) {
-    await db.close();
-    throw error;
-  }
-}
-
-/** Opens the database for reading the log; a database without one is a clear error, not an empty answer. */
-export async function openExisting(args: ParsedArgs): Promise<Database> {
-  const db = await openDatabase(databaseUrl(args));
-  try {
-    await db.query('SELECT position FROM log_head WHERE id = 1');
-    return db;
-  } catch (error) {
-    await db.close();
-    throw new CliError(`no event log at ${db.displayUrl} (${(error as Error).message.split('\n')[0]}): run \`thrds migrate\` first`);
-  }
-}
-
-/** Runs `fn` with the database and always closes it. */
-export async function using<T>(db: Database, fn: (db: Database) => Promise<T>): Promise<T> {
-  try {
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
 }

@@ -1,73 +1,99 @@
 /**
- * The `thrds` command: `thrds <subcommand> [options]`. Exit codes: 0 done,
- * 1 failed (a clear message on standard error; for `verify`, a bad log),
- * 2 bad usage.
+ * The `thrds` command: `thrds [options] <command> [options] [arguments]`,
+ * global options before or after the command. Exit codes: exitCodes.ts
+ * (0 done, 1 a check failed, 2 bad usage, 3 cannot open the store, 4 any
+ * other failure).
  */
-import { parseArgs, UsageError } from './args.ts';
-import { CliError, type Command } from './command.ts';
-import { eventsCommand } from './commands/events.ts';
-import { exportCommand } from './commands/export.ts';
-import { importCommand } from './commands/import.ts';
-import { migrateCommand } from './commands/migrate.ts';
-import { rebuildCommand } from './commands/rebuild.ts';
-import { serveCommand } from './commands/serve.ts';
-import { statsCommand } from './commands/stats.ts';
-import { verifyCommand } from './commands/verify.ts';
+import { flagNamed, isOption, parseArgs, type ParsedArgs } from './args.ts';
+import { type Command, globalFlags } from './command.ts';
+import { commands } from './commandList.ts';
+import { CliError, ExitCode, UsageError } from './exitCodes.ts';
+import { commandHelp, mainHelp } from './help.ts';
+import { closest } from './suggest.ts';
+import { packageVersion } from './version.ts';
+import { sendLogsTo } from '../observability/log.ts';
 
-const commands: Readonly<Record<string, Command>> = {
-  serve: serveCommand,
-  migrate: migrateCommand,
-  events: eventsCommand,
-  export: exportCommand,
-  import: importCommand,
-  verify: verifyCommand,
-  rebuild: rebuildCommand,
-  stats: statsCommand,
-};
-
-function help(): string {
-  const width = Math.max(...Object.keys(commands).map((n) => n.length));
-  return [
-    'usage: thrds <command> [--database-url URL] [--quiet] [options]',
-    '',
-    'commands:',
-    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
-    '',
-    'The database is --database-url, else $DATABASE_URL, else sqlite:./data/thrds.db',
-    '(mysql://user:pass@host:3306/db for MariaDB/MySQL). `thrds <command> --help` for its options.',
-  ].join('\n');
+function commandNamed(name: string): Command {
+  const command = commands.find((c) => c.name === name);
+  if (command) return command;
+  const near = closest(name, [...commands.map((c) => c.name), 'help']);
+  throw new UsageError(`unknown command '${name}'${near ? ` (did you mean '${near}'?)` : ''}`);
 }
 
+/** Where the command's name is: the first argument that is neither a global option nor its value. */
+function commandIndex(argv: readonly string[]): number | undefined {
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    if (arg === '--') return undefined;
+    if (!isOption(arg)) return i;
+    const flag = flagNamed(arg, globalFlags);
+    // Not a global option: parsing the words before the command reports it.
+    if (!flag) return undefined;
+    if (flag.spec.kind === 'string' && flag.inlineValue === undefined) i += 1;
+  }
+  return undefined;
+}
+
+/** `--help` or `-h` anywhere (before a `--`) asks for help, whatever else is wrong with the line. */
+function asksFor(argv: readonly string[], ...spellings: string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).some((arg) => spellings.includes(arg));
+}
+
+function checkArguments(command: Command, args: ParsedArgs): void {
+  const specs = command.args;
+  const { positionals } = args;
+  if (!specs.some((a) => a.variadic) && positionals.length > specs.length) throw new UsageError(`unexpected argument '${positionals[specs.length]}'`);
+  const required = specs.filter((a) => !a.optional).length;
+  if (positionals.length < required) throw new UsageError(`missing argument ${specs[positionals.length]!.name}`);
+}
+
+let command: Command | undefined;
+
+/** Runs the command line and resolves to the exit code. */
 async function main(argv: readonly string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    console.log(help());
-    return name === undefined ? 2 : 0;
-  }
-  const command = commands[name];
-  if (!command) {
-    console.error(`thrds: unknown command '${name}'\n\n${help()}`);
-    return 2;
-  }
   try {
-    const args = parseArgs(rest, command.flags);
-    if (args.flags.get('help') === true) {
-      console.log(`usage: thrds ${name} ${command.usage}\n\n${command.summary}`);
-      return 0;
+    const at = commandIndex(argv);
+    const name = at === undefined ? undefined : argv[at]!;
+    const rest = at === undefined ? argv : [...argv.slice(0, at), ...argv.slice(at + 1)];
+    if (asksFor(rest, '--version', '-V')) {
+      console.log(packageVersion());
+      return ExitCode.ok;
     }
+    if (name === undefined) {
+      parseArgs(rest, globalFlags);
+      console.log(mainHelp(commands));
+      return asksFor(rest, '--help', '-h') ? ExitCode.ok : ExitCode.usage;
+    }
+    if (name === 'help') {
+      const { positionals } = parseArgs(rest, globalFlags);
+      if (positionals.length > 1) throw new UsageError(`help takes one command, got '${positionals.join(' ')}'`);
+      console.log(positionals[0] === undefined ? mainHelp(commands) : commandHelp(commandNamed(positionals[0])));
+      return ExitCode.ok;
+    }
+    command = commandNamed(name);
+    // Stdout is the command's output (`thrds export > file`): the server's log lines go to stderr, but for `serve`, whose output they are.
+    if (command.name !== 'serve') sendLogsTo(process.stderr);
+    if (asksFor(rest, '--help', '-h')) {
+      console.log(commandHelp(command));
+      return ExitCode.ok;
+    }
+    const args = parseArgs(rest, { ...globalFlags, ...command.flags });
+    checkArguments(command, args);
     return await command.run(args);
   } catch (error) {
+    const who = command ? `thrds ${command.name}` : 'thrds';
     if (error instanceof UsageError) {
-      console.error(`thrds ${name}: ${error.message}\nusage: thrds ${name} ${command.usage}`);
-      return 2;
+      console.error(`${who}: ${error.message}\nRun '${who} --help' for usage.`);
+      return error.exitCode;
     }
     if (error instanceof CliError) {
-      console.error(`thrds ${name}: ${error.message}`);
-      return 1;
+      console.error(`${who}: ${error.message}`);
+      return error.exitCode;
     }
-    console.error(`thrds ${name}: failed: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`${who}: failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
     if (process.env.THRDS_DEBUG) console.error(error);
-    return 1;
+    return ExitCode.failed;
   }
 }
 
@@ -78,6 +104,6 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 const code = await main(process.argv.slice(2));
-// The server leaves timers and pools to the process's end; every other command closes what it opened.
-if (process.argv[2] === 'serve') process.exit(code);
+// The server leaves timers and pools to the process's end (also when it failed to start); every other command closes what it opened.
+if (command?.name === 'serve') process.exit(code);
 process.exitCode = code;

@@ -1,4 +1,8 @@
 /** `thrds migrate`, `thrds stats` and the command's usage errors, through the real command. */
+import { rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, storeKinds, type TestDatabase } from '../support/databases.ts';
 import { openTestThrds, type TestThrds } from '../support/thrds.ts';
@@ -74,7 +78,7 @@ describe.each(kinds)('thrds migrate and stats on %s', (kind) => {
 describe('thrds usage', () => {
   it('lists the commands and exits 2 when given none', async () => {
     const run = await runThrds([]);
-    expect(run.stdout).toContain('usage: thrds <command>');
+    expect(run.stdout).toContain('usage: thrds [options] <command>');
     for (const name of ['serve', 'migrate', 'events', 'export', 'import', 'verify', 'rebuild', 'stats']) expect(run.stdout).toContain(`  ${name}`);
     expect(run.code).toBe(2);
   });
@@ -82,19 +86,40 @@ describe('thrds usage', () => {
   it('refuses an unknown command, an unknown option and a bad position with exit 2', async () => {
     expect((await runThrds(['frobnicate'])).code).toBe(2);
     const option = await runThrds(['verify', '--bogus']);
-    expect(option.stderr).toContain('thrds verify: unknown option --bogus');
+    expect(option.stderr).toBe("thrds verify: unknown option --bogus\nRun 'thrds verify --help' for usage.\n");
     expect(option.code).toBe(2);
     const position = await runThrds(['events', '--after', 'ten']);
     expect(position.stderr).toContain('--after must be a position');
     expect(position.code).toBe(2);
   });
 
-  it('fails with a clear message and exit 1 on a database URL it cannot use', async () => {
+  it('serve that cannot start says why in one line: 3 for an unreachable database, 4 for a busy port', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as AddressInfo).port;
+    try {
+      const env = { env: { THRDS_SERVE_WEB: '0' } };
+      const [taken, down] = await Promise.all([
+        runThrds(['serve', '--port', String(port), '--host', '127.0.0.1', '--db', `sqlite:${join(tmpdir(), `thrds-serve-${port}.db`)}`], env),
+        runThrds(['serve', '--port', '0', '--db', 'mysql://root@127.0.0.1:1/nowhere'], env),
+      ]);
+      expect(taken.stderr).toMatch(/^thrds serve: cannot start: .*EADDRINUSE.*\n$/);
+      expect(taken.code).toBe(4);
+      expect(down.stderr).toMatch(/^thrds serve: cannot start: .*ECONNREFUSED.*\(mysql:\/\/\*\*\*@127\.0\.0\.1:1\/nowhere\)\n$/);
+      expect(down.code).toBe(3);
+    } finally {
+      busy.close();
+      rmSync(join(tmpdir(), `thrds-serve-${port}.db`), { force: true });
+      for (const suffix of ['-wal', '-shm']) rmSync(join(tmpdir(), `thrds-serve-${port}.db${suffix}`), { force: true });
+    }
+  });
+
+  it('cannot open the store (exit 3, not the 1 of a failed check) for a database URL it cannot use or reach', async () => {
     const run = await runThrds(['verify', '--database-url', 'postgres://x/y']);
-    expect(run.stderr).toBe('thrds verify: failed: DATABASE_URL must start with sqlite: or mysql:// (got postgres:)\n');
-    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('thrds verify: postgres://x/y: DATABASE_URL must start with sqlite: or mysql:// (got postgres:)\n');
+    expect(run.code).toBe(3);
     const down = await runThrds(['stats', '--database-url', 'mysql://root@127.0.0.1:1/nowhere']);
-    expect(down.stderr).toMatch(/^thrds stats: failed: .*ECONNREFUSED/);
-    expect(down.code).toBe(1);
+    expect(down.stderr).toMatch(/^thrds stats: mysql:\/\/\*\*\*@127\.0\.0\.1:1\/nowhere: .*(ECONNREFUSED|unreachable)/);
+    expect(down.code).toBe(3);
   });
 });

@@ -5,15 +5,16 @@
  * `--upcast` asks for today's shape.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, storeKinds } from '../support/databases.ts';
+import { storeKinds } from '../support/databases.ts';
 import { openTestThrds, type TestThrds } from '../support/thrds.ts';
 import { type ChatLog, postMessages, seedChat } from './support/chatLog.ts';
 import { runThrds, spawnThrds } from './support/runThrds.ts';
+import { createEmptyStore } from './support/stores.ts';
 
 const kinds = await storeKinds();
 
 interface Line {
-  position: number;
+  position: string;
   streamId: string;
   type: string;
   schemaVersion: number;
@@ -25,6 +26,10 @@ const parse = (stdout: string): Line[] =>
     .split('\n')
     .filter((l) => l !== '')
     .map((l) => JSON.parse(l) as Line);
+
+/** Positions as the lines carry them: decimal strings, the API's Position type. */
+const positions = (lines: Line[]): string[] => lines.map((e) => e.position);
+const range = (from: number, count: number): string[] => Array.from({ length: count }, (_, i) => String(from + i));
 
 describe.each(kinds)('thrds events on %s', (kind) => {
   let t: TestThrds;
@@ -45,11 +50,11 @@ describe.each(kinds)('thrds events on %s', (kind) => {
   };
 
   it('prints every event in position order by default', async () => {
-    expect((await events()).map((e) => e.position)).toEqual(Array.from({ length: 35 }, (_, i) => i + 1));
+    expect(positions(await events())).toEqual(range(1, 35));
   });
 
   it('keeps to --after and --until', async () => {
-    expect((await events('--after', '10', '--until', '14')).map((e) => e.position)).toEqual([11, 12, 13, 14]);
+    expect(positions(await events('--after', '10', '--until', '14'))).toEqual(['11', '12', '13', '14']);
   });
 
   it('keeps to one stream with --stream and to types with --type', async () => {
@@ -86,15 +91,15 @@ describe.each(kinds)('thrds events on %s', (kind) => {
       child.kill('SIGINT');
     }
     expect(await exited).toBe(0);
-    expect(parse(out).map((e) => e.position)).toEqual(Array.from({ length: 205 }, (_, i) => i + 31));
+    expect(positions(parse(out))).toEqual(range(31, 205));
   });
 
-  it('says how to fix a database without a log', async () => {
-    const empty = await createTestDatabase(kind);
+  it('says how to fix a database without a log (exit 3: cannot open the store)', async () => {
+    const empty = await createEmptyStore(kind);
     try {
       const run = await runThrds(['events', '--database-url', empty.url]);
       expect(run.stderr).toMatch(/^thrds events: no event log at .*run `thrds migrate` first/);
-      expect(run.code).toBe(1);
+      expect(run.code).toBe(3);
     } finally {
       await empty.drop();
     }

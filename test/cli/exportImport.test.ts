@@ -69,9 +69,14 @@ describe.each(kinds)('thrds export from %s', (kind) => {
     for (const db of targets) await db.drop();
   });
 
-  it('writes every event once, in position order, in its stored form', async () => {
-    const lines = exported.trimEnd().split('\n').map((l) => JSON.parse(l) as { position: number; type: string; schemaVersion: number; data: Record<string, unknown> });
-    expect(lines.map((l) => l.position)).toEqual(Array.from({ length: 129 }, (_, i) => i + 1));
+  it('writes every event once, in position order, in its stored form, with the API\'s types', async () => {
+    type Line = { position: string; type: string; schemaVersion: number; recordedAt: string; data: Record<string, unknown> };
+    const lines = exported.trimEnd().split('\n').map((l) => JSON.parse(l) as Line);
+    expect(lines.map((l) => l.position)).toEqual(Array.from({ length: 129 }, (_, i) => String(i + 1)));
+    const stored = await source.store.readAll({ after: 0, limit: 1000 });
+    // recordedAt is the DateTime scalar's form: ISO-8601 in UTC with milliseconds, the same instant as stored.
+    expect(lines.map((l) => l.recordedAt)).toEqual(stored.map((e) => new Date(e.recordedAt).toISOString()));
+    for (const line of lines) expect(line.recordedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     const v1 = lines.filter((l) => l.type === 'MessagePosted' && l.schemaVersion === 1);
     expect(v1).toHaveLength(30);
     for (const event of v1) expect(event.data).not.toHaveProperty('format');
@@ -84,7 +89,8 @@ describe.each(kinds)('thrds export from %s', (kind) => {
 
   it.each(kinds)('imports into an empty %s store with the same log, head hash and read models', async (targetKind) => {
     const db = await target(targetKind);
-    const run = await runThrds(['import', '--database-url', db.url], { stdin: { file: join(dir, `${kind}.jsonl`) } });
+    // FILE is read, not standard input (which holds something that is not a log).
+    const run = await runThrds(['import', join(dir, `${kind}.jsonl`), '--database-url', db.url], { stdin: 'not a log\n' });
     const head = await source.store.head();
     expect(run.stdout.trim()).toBe(`imported 129 events; head position 129, hash ${head.hash}; read models caught up`);
     expect(run.code).toBe(0);
@@ -146,7 +152,8 @@ describe.each(kinds)('thrds export from %s', (kind) => {
     // Broken deep in the file, after many batches went in: all of them roll back.
     const broken = join(dir, `big-broken-${kind}.jsonl`);
     const good = readFileSync(file, 'utf8');
-    const at = good.indexOf('{"position":45000,');
+    const at = good.indexOf('{"position":"45000",');
+    expect(at).toBeGreaterThan(0);
     writeFileSync(broken, good.slice(0, at) + good.slice(at).replace('quick brown', 'quick black'));
     const refused = await runThrds(['import', '--quiet', '--database-url', first.url], { ...small, stdin: { file: broken } });
     expect(refused.stderr).toContain('refused: broken chain at position 45000 (edited');

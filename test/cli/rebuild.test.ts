@@ -148,10 +148,10 @@ describe.each(kinds)('rebuild on %s', (kind) => {
     expect(titles.map((r) => r.title)).toEqual(['defaced']);
   });
 
-  it('refuses an unknown projection name', async () => {
+  it('refuses an unknown projection name as bad usage (exit 2)', async () => {
     t = await openWithReference(kind);
     const run = await runThrds(['rebuild', 'nope', '--database-url', t.database.url]);
     expect(run.stderr).toContain('no projection named nope (known: users, threads, messages)');
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
   });
 });

@@ -9,15 +9,38 @@ import { lineFromEvent } from '../../audit/eventLine.ts';
 import { SqlEventStore } from '../../events/sqlEventStore.ts';
 import { upcast } from '../../events/upcast.ts';
 import { booleanFlag, positionFlag, stringFlag } from '../args.ts';
-import { type Command, commonFlags, openExisting, using } from '../command.ts';
+import type { Command } from '../command.ts';
+import { ExitCode } from '../exitCodes.ts';
+import { openExisting, using } from '../openStore.ts';
 import { LineWriter } from '../output.ts';
 
 const PAGE = 1000;
 
 export const eventsCommand: Command = {
+  name: 'events',
   summary: 'print events as JSON lines; --follow keeps tailing the log',
-  usage: '[--after P] [--until P] [--stream ID] [--type T[,T…]] [--follow] [--upcast] [--poll-ms N]',
-  flags: { ...commonFlags, after: 'string', until: 'string', stream: 'string', type: 'string', follow: 'boolean', upcast: 'boolean', 'poll-ms': 'string' },
+  description: [
+    'Prints events in position order, one JSON object a line, in the format of `thrds export` (see the',
+    'README: position a decimal string, recordedAt ISO-8601), stored form unless --upcast. With --follow',
+    'it keeps printing new events as they commit, each exactly once, until interrupted. Read-only.',
+  ].join('\n'),
+  args: [],
+  flags: {
+    after: { kind: 'string', value: 'P', description: 'start after this position', default: '0, the beginning' },
+    until: { kind: 'string', value: 'P', description: 'stop at this position, included', default: 'the head' },
+    stream: { kind: 'string', value: 'ID', description: 'only this stream, e.g. thread-<uuid> or user-<uuid>' },
+    type: { kind: 'string', value: 'T[,T…]', description: 'only these event types, e.g. MessagePosted,ThreadCreated' },
+    follow: { kind: 'boolean', aliases: ['f'], description: 'keep tailing the log until SIGINT or SIGTERM' },
+    upcast: { kind: 'boolean', description: "print each event in today's schema version instead of as stored" },
+    'poll-ms': { kind: 'string', value: 'N', description: 'with --follow, how often to look for new events', default: '200' },
+  },
+  json: 'no effect: the output is JSON lines already',
+  examples: [
+    ['thrds events --after 100 --until 200', 'positions 101 to 200'],
+    ['thrds events --type MessagePosted --follow', 'every new message as it is posted'],
+    ["thrds events --stream thread-<uuid> | jq -r .data.body", "one thread's messages, bodies only"],
+  ],
+  exitCodes: { 1: null },
   async run(args) {
     const after = positionFlag(args, 'after') ?? 0;
     const until = positionFlag(args, 'until');
@@ -54,6 +77,6 @@ export const eventsCommand: Command = {
     });
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
-    return 0;
+    return ExitCode.ok;
   },
 };

@@ -1,17 +1,33 @@
 /** `thrds verify`: walks the hash chain and the position sequence; exit 1 at the first bad position. */
 import { verifyLog } from '../../audit/verifyLog.ts';
-import { booleanFlag } from '../args.ts';
-import { type Command, commonFlags, openExisting, progressFor, using } from '../command.ts';
+import { type Command, progressFor, wantsJson } from '../command.ts';
+import { ExitCode } from '../exitCodes.ts';
+import { openExisting, using } from '../openStore.ts';
 
 export const verifyCommand: Command = {
+  name: 'verify',
   summary: 'check every hash and position of the log; exit 1 at the first bad one',
-  usage: '[--json]',
-  flags: { ...commonFlags, json: 'boolean' },
+  description: [
+    'Walks the log in position order up to the head found at the start (appends may go on meanwhile),',
+    "checking that positions run 1, 2, 3… without a gap and that every event's hash chains from the one",
+    'before it, then that the head row agrees. Prints `ok: N events verified` with the head hash, or',
+    '`FAILED at position P: <kind>: <detail>` for the first bad event (kinds: edited, missing,',
+    'reordered, head-mismatch). Read-only: it never creates or changes a store.',
+  ].join('\n'),
+  args: [],
+  flags: {},
+  json: 'print one object: {"ok":true|false,"count":N,"head":{"position":N,"hash":"…"},"finding"?:{"kind","position","detail"}}',
+  examples: [
+    ['thrds verify', 'check the embedded store (sqlite:./data/thrds.db)'],
+    ['thrds verify --db mysql://thrds:secret@127.0.0.1:3306/thrds --json', 'check a MariaDB store, the result as JSON'],
+    ['thrds verify -q && echo intact', 'use the exit code in a script'],
+  ],
+  exitCodes: { 0: 'the log checks out', 1: 'the log failed its check: the first bad position and what is wrong are printed' },
   async run(args) {
     const progress = progressFor(args, 'verify');
     const result = await using(await openExisting(args), (db) => verifyLog(db, { onProgress: (done, total) => progress.update(done, total) }));
     progress.finish(result.count, result.finding ? ', stopped at the first bad event' : '');
-    if (booleanFlag(args, 'json')) {
+    if (wantsJson(args)) {
       console.log(JSON.stringify({ ok: !result.finding, count: result.count, head: result.head, ...(result.finding ? { finding: result.finding } : {}) }));
     } else if (result.finding) {
       const f = result.finding;
@@ -19,6 +35,6 @@ export const verifyCommand: Command = {
     } else {
       console.log(`ok: ${result.count} events verified; head position ${result.head.position}, hash ${result.head.hash}`);
     }
-    return result.finding ? 1 : 0;
+    return result.finding ? ExitCode.checkFailed : ExitCode.ok;
   },
 };
