@@ -4,6 +4,7 @@
  * people, history and scroll-back, resuming after being offline, text safety,
  * retries that cannot double-post, and screenshots for a person to look at.
  */
+import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
@@ -284,6 +285,46 @@ describe('web app', () => {
     expect(await messageBodies(page)).toEqual(['third time lucky']);
     const stored = await server.gql<{ thread: { messageCount: number } }>(`query ($id: ID!) { thread(id: $id) { messageCount } }`, { id: threadId });
     expect(stored.thread.messageCount).toBe(1);
+  });
+
+  it('a send the server cannot take now (UNAVAILABLE: its database is locked) waits and goes again by itself with the same key, and appears once', async () => {
+    const outage = await startWebServer({ dbTimeoutMs: 800 });
+    let holder: BetterSqlite3.Database | undefined;
+    try {
+      const ada = await register(outage, 'Ada');
+      const threadId = await createThread(outage, ada, 'During an outage');
+      const context = await signedInContext(browser, outage.baseUrl, ada, desktop);
+      contexts.push(context);
+      const page = await context.newPage();
+      await openThread(page, threadId);
+      const keys: string[] = [];
+      page.on('request', (request) => {
+        const payload = request.url().endsWith('/graphql') && request.method() === 'POST' ? (request.postDataJSON() as { operationName?: string; variables?: { input?: { idempotencyKey?: string } } }) : null;
+        if (payload?.operationName === 'PostMessage') keys.push(payload.variables?.input?.idempotencyKey ?? '');
+      });
+
+      // Another process takes the store's write lock: every append now fails UNAVAILABLE after the 800 ms deadline.
+      holder = new BetterSqlite3(outage.databaseUrl.slice('sqlite:'.length));
+      holder.exec('BEGIN IMMEDIATE');
+      await send(page, 'sent through an outage');
+      const waiting = page.locator('.messages > li.pending[data-status="waiting"]', { hasText: 'sent through an outage' });
+      await waiting.waitFor();
+      expect(await waiting.textContent()).toContain('Server busy');
+      holder.exec('ROLLBACK');
+      holder.close();
+      holder = undefined;
+
+      await messageWith(page, 'sent through an outage').waitFor({ timeout: 15_000 });
+      await expect.poll(() => page.locator('.messages > li.pending').count()).toBe(0);
+      expect(keys.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(keys).size).toBe(1);
+      expect(await messageBodies(page)).toEqual(['sent through an outage']);
+      const stored = await outage.gql<{ thread: { messageCount: number } }>(`query ($id: ID!) { thread(id: $id) { messageCount } }`, { id: threadId });
+      expect(stored.thread.messageCount).toBe(1);
+    } finally {
+      holder?.close();
+      await outage.stop();
+    }
   });
 
   it('screenshots of the thread list and a thread at desktop and phone widths, light and dark, are written for people to look at', async () => {

@@ -53,7 +53,7 @@ describe('a thread’s messages', () => {
   });
 
   it('settles one pending send by the confirmed message with the same text and reply target', () => {
-    const pending = (key: string, body: string): PendingSend => ({ key, body, replyTo: null, status: 'sending', error: null, permanent: false });
+    const pending = (key: string, body: string): PendingSend => ({ key, body, replyTo: null, status: 'sending', error: null, permanent: false, autoRetries: 0 });
     const sends = [pending('k1', 'hi'), pending('k2', 'hi'), pending('k3', 'other')];
     expect(settleBy(sends, message(4, ' hi '), ada.id).map((p) => p.key)).toEqual(['k2', 'k3']);
     expect(settleBy(sends, { ...message(4, 'hi'), author: { ...ada, id: 'someone-else' } }, ada.id)).toBe(sends);

@@ -2,24 +2,28 @@
  * A real Thrds server for browser tests: its own SQLite file, a free port,
  * the built web app at `/`, plus a small GraphQL-over-HTTP client for seeding.
  */
+import type { ServerConfig } from '../../../src/config.ts';
 import { buildApp, type App } from '../../../src/server.ts';
 import { relaxedProtection } from '../../support/protection.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/databases.ts';
 
 export interface WebServer {
   readonly baseUrl: string;
+  /** The server's store (`sqlite:<file>`), for tests that take the file's lock from outside. */
+  readonly databaseUrl: string;
   /** Sends one operation; throws on GraphQL errors. */
   gql<T>(query: string, variables?: Record<string, unknown>, token?: string): Promise<T>;
   stop(): Promise<void>;
 }
 
-export async function startWebServer(): Promise<WebServer> {
+export async function startWebServer(overrides: Partial<ServerConfig> = {}): Promise<WebServer> {
   const database: TestDatabase = await createTestDatabase('sqlite');
-  const app: App = buildApp({ port: 0, host: '127.0.0.1', databaseUrl: database.url, serveWeb: true, pollMs: 100, protection: relaxedProtection() });
+  const app: App = buildApp({ port: 0, host: '127.0.0.1', databaseUrl: database.url, serveWeb: true, pollMs: 100, protection: relaxedProtection(), drainQuietMs: 0, ...overrides });
   const { port } = await app.start();
   const baseUrl = `http://127.0.0.1:${port}`;
   return {
     baseUrl,
+    databaseUrl: database.url,
     async gql<T>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
       const response = await fetch(`${baseUrl}/graphql`, {
         method: 'POST',

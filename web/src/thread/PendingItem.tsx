@@ -11,21 +11,22 @@ export interface PendingItemProps {
 
 export function PendingItem({ send, onRetry, onDiscard }: PendingItemProps) {
   const failed = send.status === 'failed';
+  const status = failed ? `Not sent${send.error ? `: ${send.error}` : ''}` : send.status === 'waiting' ? 'Server busy: sending again shortly…' : 'Sending…';
   return (
     <li className={`message mine pending${failed ? ' failed' : ''}`} data-status={send.status}>
       <div className="message-meta">
         <span className="message-author">You</span>
         <span className="message-time" role={failed ? 'alert' : undefined}>
-          {failed ? `Not sent${send.error ? `: ${send.error}` : ''}` : 'Sending…'}
+          {status}
         </span>
       </div>
       {send.replyTo && <ReplyQuote replyTo={send.replyTo} />}
       <p className="message-body">
         <LinkifiedText text={send.body} />
       </p>
-      {failed && (
+      {(failed || send.status === 'waiting') && (
         <div className="pending-actions">
-          {!send.permanent && (
+          {failed && !send.permanent && (
             <button type="button" className="button small" onClick={() => onRetry(send.key)}>
               Retry
             </button>

@@ -9,10 +9,13 @@ export interface PendingSend {
   readonly key: string;
   readonly body: string;
   readonly replyTo: Message | null;
-  readonly status: 'sending' | 'failed';
+  /** `waiting`: the server said "not now" (busy, or a rate limit); the same send goes again by itself. */
+  readonly status: 'sending' | 'waiting' | 'failed';
   readonly error: string | null;
   /** A refusal (bad input, forbidden) that a retry cannot fix. */
   readonly permanent: boolean;
+  /** Tries the client made by itself after the server asked it to wait. */
+  readonly autoRetries: number;
 }
 
 /**

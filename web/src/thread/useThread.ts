@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CombinedError } from '@urql/core';
-import { errorCode, errorMessage } from '../api/errors.ts';
+import { errorCode, errorMessage, retryAfterSeconds } from '../api/errors.ts';
 import { newIdempotencyKey } from '../api/idempotencyKey.ts';
 import { PostMessageMutation, ThreadEventsSubscription, ThreadQuery, type Message } from '../api/operations.ts';
 import { comparePositions, logStart, type Position } from '../api/position.ts';
@@ -14,6 +14,9 @@ import { useThrds } from '../api/ThrdsContext.tsx';
 import { useResumableSubscription } from '../api/useResumableSubscription.ts';
 import { addMessages, emptyMessageLog, type MessageLog } from './messageLog.ts';
 import { settleBy, type PendingSend } from './pendingSends.ts';
+
+/** Sends the client retries by itself when the server asks it to wait; after that the person decides. */
+const MAX_AUTO_RETRIES = 5;
 
 const pageSize = 50;
 
@@ -128,21 +131,47 @@ export function useThread(threadId: string, meId: string): OpenThread {
           const failure = result.error;
           const code = failure ? errorCode(failure) : 'UNKNOWN';
           const permanent = code === 'BAD_USER_INPUT' || code === 'FORBIDDEN' || code === 'NOT_FOUND';
-          setPending((p) =>
-            p.map((x) =>
-              x.key === send.key
-                ? { ...x, status: 'failed', error: failure ? errorMessage(failure) : 'Not sent.', permanent }
-                : x,
-            ),
-          );
+          // "Not now" (the server is busy or the rate is spent; nothing was written): the same send,
+          // with the same idempotency key, goes again by itself when the server says, a few times.
+          const waitSeconds = failure ? retryAfterSeconds(failure) : undefined;
+          const waiting = waitSeconds !== undefined && send.autoRetries < MAX_AUTO_RETRIES;
+          const next: PendingSend = {
+            ...send,
+            status: waiting ? 'waiting' : 'failed',
+            error: failure ? errorMessage(failure) : 'Not sent.',
+            permanent,
+            autoRetries: waiting ? send.autoRetries + 1 : send.autoRetries,
+          };
+          setPending((p) => p.map((x) => (x.key === send.key ? next : x)));
+          if (waiting) {
+            const timer = setTimeout(() => {
+              retryTimers.current.delete(timer);
+              // Discarded meanwhile (or retried by hand): nothing to send.
+              if (!pendingRef.current.some((x) => x.key === send.key && x.status === 'waiting')) return;
+              setPending((p) => p.map((x) => (x.key === send.key ? { ...x, status: 'sending' } : x)));
+              attemptRef.current({ ...next, status: 'sending' });
+            }, waitSeconds * 1000);
+            retryTimers.current.add(timer);
+          }
         });
     },
     [client, threadId],
   );
+  const attemptRef = useRef(attempt);
+  attemptRef.current = attempt;
+  const pendingRef = useRef(pending);
+  pendingRef.current = pending;
+  const retryTimers = useRef(new Set<ReturnType<typeof setTimeout>>());
+  useEffect(
+    () => () => {
+      for (const timer of retryTimers.current) clearTimeout(timer);
+    },
+    [],
+  );
 
   const send = useCallback(
     (body: string, replyTo: Message | null) => {
-      const item: PendingSend = { key: newIdempotencyKey(), body, replyTo, status: 'sending', error: null, permanent: false };
+      const item: PendingSend = { key: newIdempotencyKey(), body, replyTo, status: 'sending', error: null, permanent: false, autoRetries: 0 };
       setPending((p) => [...p, item]);
       attempt(item);
     },
@@ -153,7 +182,7 @@ export function useThread(threadId: string, meId: string): OpenThread {
     (key: string) => {
       const item = pending.find((p) => p.key === key);
       if (!item || item.status !== 'failed') return;
-      const again: PendingSend = { ...item, status: 'sending', error: null };
+      const again: PendingSend = { ...item, status: 'sending', error: null, autoRetries: 0 };
       setPending((p) => p.map((x) => (x.key === key ? again : x)));
       attempt(again);
     },
