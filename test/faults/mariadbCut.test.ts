@@ -4,39 +4,25 @@
  * test's own, never the shared one), each under 8 writers and a reader.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { createTestDatabase, mariadbReachable, MYSQL_SERVER_URL, type TestDatabase } from '../support/databases.ts';
+import { mariadbReachable } from '../support/databases.ts';
 import { OwnMariadb, ownMariadbUnavailable } from '../support/ownMariadb.ts';
 import { ServerProcess } from '../support/serverProcess.ts';
-import { TcpProxy } from '../support/tcpProxy.ts';
-import { DEADLINE_MS, faultEnv, viaPort, skipOutsideCi } from './support/faultEnv.ts';
+import { DEADLINE_MS, faultEnv, skipOutsideCi } from './support/faultEnv.ts';
 import { expectOutageHandled, runOutage } from './support/outage.ts';
+import { serverBehindProxy } from './support/behindProxy.ts';
 
 const reachable = await mariadbReachable();
 const noOwnMariadb = skipOutsideCi(await ownMariadbUnavailable());
 if (noOwnMariadb) console.warn(`[test] SKIPPED the own-mariadbd restart test: ${noOwnMariadb}`);
 
 describe.skipIf(!reachable)('MariaDB connection cut by a proxy', () => {
-  let database: TestDatabase;
-  let proxy: TcpProxy;
-  let server: ServerProcess | undefined;
-
-  beforeAll(async () => {
-    database = await createTestDatabase('mariadb');
-    const target = new URL(MYSQL_SERVER_URL);
-    proxy = await TcpProxy.start({ host: target.hostname, port: Number(target.port || 3306) });
-    server = await ServerProcess.start({ databaseUrl: viaPort(database.url, proxy.port), env: faultEnv });
-  });
-  afterAll(async () => {
-    await server?.stop();
-    await proxy?.close();
-    await database?.drop();
-  });
+  const setup = serverBehindProxy();
 
   it('fails writes UNAVAILABLE within the deadline while cut, recovers when the port answers again, and loses or duplicates nothing', async () => {
     const result = await runOutage({
-      server: server!,
-      storeUrl: database.url,
-      fault: { name: 'mariadb-cut', inject: () => proxy.cut(), lift: () => proxy.resume() },
+      server: setup.server,
+      storeUrl: setup.database.url,
+      fault: { name: 'mariadb-cut', inject: () => setup.proxy.cut(), lift: () => setup.proxy.resume() },
       outageMs: 5000,
     });
     expectOutageHandled(result, { deadlineMs: DEADLINE_MS, writesFail: true, readiness: true, maxLogLines: 40 });

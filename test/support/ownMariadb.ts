@@ -6,13 +6,14 @@
  * `mariadb-install-db` runs once per test file into a template directory;
  * every instance starts from a copy of it. Root has no password (tcp, 127.0.0.1).
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
 import { freePort } from './freePort.ts';
+import { ServiceProcess } from './serviceProcess.ts';
 
 const run = promisify(execFile);
 
@@ -54,20 +55,13 @@ function templateDir(): Promise<string> {
   return template;
 }
 
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
-
 export interface OwnMariadbOptions {
   /** Where the data directory goes (e.g. a small tmpfs); a fresh temporary directory by default. */
   readonly parentDir?: string;
 }
 
 export class OwnMariadb {
-  private child: ChildProcess | undefined;
-  private exited: Promise<void> = Promise.resolve();
-  private log = '';
+  private readonly process = new ServiceProcess('mariadbd');
 
   private constructor(
     readonly port: number,
@@ -97,18 +91,22 @@ export class OwnMariadb {
   }
 
   get isRunning(): boolean {
-    return this.child !== undefined;
+    return this.process.isRunning;
   }
 
   /** What mariadbd wrote to stdout/stderr (its error log), for failure messages. */
   get output(): string {
-    return this.log.slice(-4000);
+    return this.process.output;
   }
 
   /** Starts mariadbd on the same port and data directory; resolves once it accepts a query. */
   async start(timeoutMs = 30_000): Promise<void> {
-    if (this.child) return;
-    const child = spawn(
+    const answers = async () => {
+      const conn = await mysql.createConnection({ uri: this.url, connectTimeout: 1000 });
+      await conn.query('SELECT 1');
+      await conn.end();
+    };
+    await this.process.start(
       'mariadbd',
       [
         '--no-defaults',
@@ -127,45 +125,15 @@ export class OwnMariadb {
         '--max-connections=500',
         ...INNODB_SIZES,
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      answers,
+      timeoutMs,
+      100,
     );
-    this.child = child;
-    running.add(child);
-    child.stdout?.setEncoding('utf8').on('data', (d: string) => (this.log += d));
-    child.stderr?.setEncoding('utf8').on('data', (d: string) => (this.log += d));
-    this.exited = new Promise((resolve) =>
-      child.once('exit', () => {
-        running.delete(child);
-        if (this.child === child) this.child = undefined;
-        resolve();
-      }),
-    );
-    const deadline = performance.now() + timeoutMs;
-    for (;;) {
-      if (!this.child) throw new Error(`mariadbd exited while starting:\n${this.output}`);
-      try {
-        const conn = await mysql.createConnection({ uri: this.url, connectTimeout: 1000 });
-        await conn.query('SELECT 1');
-        await conn.end();
-        return;
-      } catch (error) {
-        if (performance.now() > deadline) {
-          child.kill('SIGKILL');
-          throw new Error(`mariadbd did not accept connections within ${timeoutMs} ms (${String(error)}):\n${this.output}`);
-        }
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
   }
 
   /** SIGTERM (a clean shutdown) or SIGKILL (a crash); resolves once the process is gone. */
-  async stop(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
-    const child = this.child;
-    if (!child) return;
-    child.kill(signal);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    await this.exited;
-    clearTimeout(timer);
+  stop(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
+    return this.process.stop(signal, 30_000);
   }
 
   async restart(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
