@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
 
+/** The fault-injection suites time /healthz, /readyz and every request against bounds: they run last, one file at a time, on a machine no other suite is loading. */
+const FAULTS = 'test/faults/**/*.test.ts';
+
 export default defineConfig({
   resolve: {
     // graphql ships CJS (main) and ESM (module) builds without an exports map. Node loads the CJS
@@ -11,11 +14,20 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
   },
   test: {
-    include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Two cores: more workers only make the timing-sensitive suites slower.
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'suite', include: ['test/**/*.test.ts', 'src/**/*.test.ts'], exclude: [FAULTS], sequence: { groupOrder: 0 } },
+      },
+      {
+        extends: true,
+        test: { name: 'faults', include: [FAULTS], sequence: { groupOrder: 1 }, fileParallelism: false },
+      },
+    ],
   },
 });
