@@ -72,7 +72,8 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
       const inFlight = new InFlight();
       // Counters shared by every instance; when Redis is down they fall back to this instance's memory.
       const rateLimitRedis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : undefined;
-      rateLimitRedis?.on('error', (error: Error) => dependencyLog('redis').failed(error)).on('ready', () => dependencyLog('redis').ok());
+      const rateLimitLog = dependencyLog('redis').part('rate limits');
+      rateLimitRedis?.on('error', (error: Error) => rateLimitLog.failed(error)).on('ready', () => rateLimitLog.ok());
       await rateLimitRedis?.connect().catch(() => undefined);
       const services = createServices(thrds, config.protection, rateLimitRedis);
       const stopSessionSweep = startSessionSweep(services.sessions, services.clock);

@@ -19,6 +19,13 @@ export interface DependencyLog {
   ok(): void;
   /** Failed since its last success. */
   readonly down: boolean;
+  /**
+   * One of several connections to the same dependency (a publisher and a
+   * subscriber, say): the dependency is back only once every part that
+   * failed is back, so one connection recovering before another does not
+   * log "back", then "down" again.
+   */
+  part(name: string): DependencyLog;
 }
 
 export interface DependencyLogOptions {
@@ -37,9 +44,26 @@ export function createDependencyLog(name: string, options: DependencyLogOptions 
   let unreported = 0;
   let reportedAt = 0;
 
-  return {
+  const downParts = new Set<string>();
+  const whole: DependencyLog = {
     get down() {
       return downSince !== undefined;
+    },
+    part(part) {
+      return {
+        get down() {
+          return downParts.has(part);
+        },
+        failed(error) {
+          downParts.add(part);
+          whole.failed(error);
+        },
+        ok() {
+          downParts.delete(part);
+          whole.ok();
+        },
+        part: (inner) => whole.part(`${part}/${inner}`),
+      };
     },
     failed(error) {
       const now = clock();
@@ -60,12 +84,13 @@ export function createDependencyLog(name: string, options: DependencyLogOptions 
       unreported = 0;
     },
     ok() {
-      if (downSince === undefined) return;
+      if (downSince === undefined || downParts.size > 0) return;
       const downMs = clock() - downSince;
       downSince = undefined;
       logger.info({ errors, downMs }, `${name} back after ${errors} ${errors === 1 ? 'error' : 'errors'}, ${seconds(downMs)}`);
     },
   };
+  return whole;
 }
 
 const byName = new Map<string, DependencyLog>();

@@ -32,9 +32,11 @@ export async function startRedisNotifier(redisUrl: string, channel: string, stor
   const subscriber = new Redis(redisUrl, options);
   // Down: instances fall back to polling the log. Logged once when it goes, at most once a second while it stays down, once when it is back.
   const redis = dependencyLog('redis');
-  const warn = (error: Error) => redis.failed(error);
-  const ready = () => redis.ok();
-  for (const connection of [publisher, subscriber]) connection.on('error', warn).on('ready', ready);
+  const publishing = redis.part('publisher');
+  const subscribing = redis.part('subscriber');
+  const warn = (error: Error) => publishing.failed(error);
+  publisher.on('error', warn).on('ready', () => publishing.ok());
+  subscriber.on('error', (error: Error) => subscribing.failed(error)).on('ready', () => subscribing.ok());
   try {
     await Promise.all([publisher.connect(), subscriber.connect()]);
   } catch (error) {

@@ -51,6 +51,26 @@ describe('dependencyLog on a fake clock', () => {
     }
   });
 
+  it('is back only when every connection that failed is back, so one reconnecting first does not log back-down-back', () => {
+    const logs = captureLogs('debug');
+    try {
+      const redis = createDependencyLog('redis', { logger: log });
+      const publisher = redis.part('publisher');
+      const subscriber = redis.part('subscriber');
+      const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6390'), { code: 'ECONNREFUSED' });
+      publisher.failed(refused);
+      subscriber.failed(refused);
+      subscriber.ok();
+      expect(redis.down).toBe(true);
+      publisher.failed(new Error("Stream isn't writeable and enableOfflineQueue options is false"));
+      publisher.ok();
+      expect(redis.down).toBe(false);
+      expect(logs.lines.map((l) => l.msg)).toEqual(['redis down: connect ECONNREFUSED 127.0.0.1:6390', 'redis back after 3 errors, 0.0 s']);
+    } finally {
+      logs.stop();
+    }
+  });
+
   it('shows the stack once when what failed looks like a bug rather than an outage', () => {
     const logs = captureLogs('debug');
     try {
