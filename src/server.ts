@@ -17,6 +17,7 @@ import { bearerToken, startSessionSweep } from './accounts/sessions.ts';
 import { createGraphqlPostHandler, tooLarge } from './http/graphqlPost.ts';
 import { configFromEnv, type ServerConfig } from './config.ts';
 import { openThrds } from './openThrds.ts';
+import { redactedUrl } from './db/openDatabase.ts';
 import { outageReason } from './db/unavailable.ts';
 import { createServices } from './services.ts';
 import { createContext } from './schema/context.ts';
@@ -26,6 +27,7 @@ import { maskError } from './schema/maskError.ts';
 import { operationLimitsPlugin } from './protection/operationLimits.ts';
 import { channelFor, startRedisNotifier } from './realtime/redisNotifier.ts';
 import { attachGateway, chooseProtocol } from './realtime/wsGateway.ts';
+import { refuseUpgrade } from './realtime/wsUpgrade.ts';
 import { ConnectionLimits } from './protection/connectionLimits.ts';
 import { createWebHandler, ensureWebBuild } from './http/webApp.ts';
 import { useFormCsrfPrevention } from './http/csrfPrevention.ts';
@@ -35,7 +37,7 @@ import { useRetryAfter } from './http/retryAfter.ts';
 import { setApiSecurityHeaders } from './http/securityHeaders.ts';
 import { refuseMalformedSearchParams } from './http/searchParams.ts';
 import { createSseGuard, isStreamRequest } from './http/sseGuard.ts';
-import { closeWebSockets, InFlight, refuseUpgrade } from './lifecycle/drain.ts';
+import { closeWebSockets, InFlight } from './lifecycle/drain.ts';
 import { Readiness } from './lifecycle/readiness.ts';
 import { dependencyLog } from './observability/dependencyLog.ts';
 import { observeRequest } from './observability/httpLog.ts';
@@ -174,7 +176,9 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
         pool: () => thrds.db.poolStats(),
         ...(config.redisUrl ? { redisConnected: () => (notifier?.connected ?? false) && rateLimitRedis?.status === 'ready' } : {}),
       });
-      http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => (readiness.isDraining ? refuseUpgrade(req, socket) : gateway.upgrade(req, socket, head)));
+      const refuseWhileDraining = (req: IncomingMessage, socket: Duplex) =>
+        refuseUpgrade(socket, 503, 'The server is shutting down; connect again', { 'Retry-After': '1', 'X-Request-Id': requestIdOf(req) });
+      http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => (readiness.isDraining ? refuseWhileDraining(req, socket) : gateway.upgrade(req, socket, head)));
       // A request node cannot parse (or a socket error before one): 400 and close; never a crash, never a stack trace.
       http.on('clientError', (error: NodeJS.ErrnoException, socket) => {
         if (error.code !== 'ECONNRESET' && socket.writable) socket.write('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
@@ -251,7 +255,7 @@ async function main(): Promise<void> {
   const config = configFromEnv();
   const app = buildApp(config);
   const { port } = await app.start();
-  log.info({ port, database: config.databaseUrl.replace(/\/\/[^@]*@/, '//***@') }, `Thrds listening on http://localhost:${port}/ (GraphQL at /graphql)`);
+  log.info({ port, database: redactedUrl(config.databaseUrl) }, `Thrds listening on http://localhost:${port}/ (GraphQL at /graphql)`);
   const shutdown = (signal: string) => {
     log.info({ signal }, `${signal}: finishing in-flight work and closing`);
     app.stop().then(
@@ -270,7 +274,7 @@ async function main(): Promise<void> {
 export function startFailure(error: unknown, config: Pick<ServerConfig, 'port' | 'host' | 'databaseUrl'>): string {
   const code = (error as { code?: unknown } | null)?.code;
   const detail = error instanceof Error ? error.message : String(error);
-  const database = config.databaseUrl.replace(/\/\/[^@]*@/, '//***@');
+  const database = redactedUrl(config.databaseUrl);
   if (code === 'EADDRINUSE') return `Thrds cannot start: port ${config.port} on ${config.host} is already in use (another server?); stop it or set PORT`;
   if (code === 'EACCES' && /listen/.test(detail)) return `Thrds cannot start: not allowed to listen on port ${config.port}; choose a port above 1023 with PORT`;
   if (outageReason(error) !== undefined) return `Thrds cannot start: the database at ${database} is unavailable (${detail.split('\n')[0]}); check that it runs and DATABASE_URL`;

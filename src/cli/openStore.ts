@@ -7,7 +7,7 @@
  */
 import type { Database } from '../db/database.ts';
 import { migrate, type Migration } from '../db/migrate.ts';
-import { openDatabase, StoreNotFoundError } from '../db/openDatabase.ts';
+import { openDatabase, redactedUrl, StoreNotFoundError } from '../db/openDatabase.ts';
 import type { ParsedArgs } from './args.ts';
 import { databaseUrl } from './command.ts';
 import { StoreOpenError } from './exitCodes.ts';
@@ -16,17 +16,13 @@ function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 }
 
-function redacted(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
-}
-
 async function open(args: ParsedArgs, mustExist: boolean): Promise<Database> {
   const url = databaseUrl(args);
   try {
     return await openDatabase(url, { mustExist });
   } catch (error) {
     if (error instanceof StoreNotFoundError) throw new StoreOpenError(`${firstLine(error)}; nothing was created`);
-    throw new StoreOpenError(`${redacted(url)}: ${firstLine(error)}`);
+    throw new StoreOpenError(`${redactedUrl(url)}: ${firstLine(error)}`);
   }
 }
 

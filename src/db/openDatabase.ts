@@ -10,6 +10,11 @@ export { StoreNotFoundError } from './database.ts';
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/thrds.db';
 
+/** A DATABASE_URL fit for logs and messages: any credentials replaced by `***`. */
+export function redactedUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}
+
 export interface OpenDatabaseOptions {
   /** The deadline of every operation and transaction in ms (THRDS_DB_TIMEOUT_MS; default 5,000). */
   readonly timeoutMs?: number;

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { type Database, type PoolStats, type Row, type Statement, StoreNotFoundError, type Transaction, type TransactionOptions } from './database.ts';
 import { beforeDeadline, DEFAULT_DB_TIMEOUT_MS, sleep, timedOut } from './deadline.ts';
-import { asUnavailable } from './unavailable.ts';
+import { asUnavailable, outageReason } from './unavailable.ts';
 
 /**
  * How long SQLite itself may wait for a lock, blocking the event loop. A
@@ -37,10 +37,8 @@ function withWriteLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
   return run;
 }
 
-function isBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
-}
+/** Another connection holds the lock (SQLITE_BUSY or SQLITE_LOCKED and their extended codes). */
+const isBusy = (error: unknown): boolean => outageReason(error) === 'database_busy';
 
 /**
  * Since when writes have found the file locked by another process: set at

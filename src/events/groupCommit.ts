@@ -55,11 +55,6 @@ export class GroupCommitter<Req, Res> {
     this.timeoutMs = options.timeoutMs ?? 5000;
   }
 
-  /** Requests waiting for a group (not counting the one being committed). */
-  get queued(): number {
-    return this.queue.length;
-  }
-
   submit(request: Req): Promise<Res> {
     if (this.closed) return Promise.reject(new UnavailableError('The server is shutting down; try another instance or again shortly', 'shutting_down'));
     if (this.queue.length >= this.maxQueue) {

@@ -38,10 +38,20 @@ export interface SqlEventStoreOptions {
 
 const INSERT_CHUNK = 500;
 
+export interface WriteOutcomes {
+  readonly succeededAt: number;
+  readonly failedAt: number;
+  readonly failure: UnavailableError | undefined;
+}
+
 export class SqlEventStore implements EventStore {
   readonly stats = { transactions: 0, appends: 0, events: 0 };
+  private writeOutcomes: WriteOutcomes = { succeededAt: 0, failedAt: 0, failure: undefined };
+
   /** When a group last committed and last failed for an outage (readiness: are writes failing now?). */
-  writes: { readonly succeededAt: number; readonly failedAt: number; readonly failure: UnavailableError | undefined } = { succeededAt: 0, failedAt: 0, failure: undefined };
+  get writes(): WriteOutcomes {
+    return this.writeOutcomes;
+  }
   private readonly listeners = new Set<(events: readonly StoredEvent[]) => void>();
   private readonly observers = new Set<AppendObserver>();
   private readonly committer: GroupCommitter<AppendRequest, AppendResult>;
@@ -99,11 +109,6 @@ export class SqlEventStore implements EventStore {
     this.committer.close();
   }
 
-  /** Appends waiting for a group. */
-  get queued(): number {
-    return this.committer.queued;
-  }
-
   onCommitted(listener: (events: readonly StoredEvent[]) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -138,7 +143,7 @@ export class SqlEventStore implements EventStore {
       observed(true);
       this.known = undefined;
       if (isUnavailable(error)) {
-        this.writes = { ...this.writes, failedAt: Date.now(), failure: error };
+        this.writeOutcomes = { ...this.writeOutcomes, failedAt: Date.now(), failure: error };
         // Once when it starts, then at most once a second with a count, and once when it is over.
         databaseLog.failed(error);
       }
@@ -146,7 +151,7 @@ export class SqlEventStore implements EventStore {
       if (batch.length === 1 && isUniqueViolation(error)) throw new ConcurrencyError('That already exists');
       throw error;
     });
-    this.writes = { ...this.writes, succeededAt: Date.now() };
+    this.writeOutcomes = { ...this.writeOutcomes, succeededAt: Date.now() };
     databaseLog.ok();
     observed(false);
     this.stats.transactions += 1;

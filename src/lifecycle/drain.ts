@@ -7,9 +7,8 @@
  * clients retry elsewhere with the same idempotencyKey). No request whose
  * append committed is cut off before its answer is written.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
-import { requestIdOf } from '../observability/requestId.ts';
 
 /** The HTTP requests being answered now: plain ones (a drain waits for them) and streams (SSE: a drain ends them). */
 export class InFlight {
@@ -30,14 +29,6 @@ export class InFlight {
       set.delete(res);
       if (this.requests.size === 0) this.wake();
     });
-  }
-
-  get requestCount(): number {
-    return this.requests.size;
-  }
-
-  get streamCount(): number {
-    return this.streams.size;
   }
 
   /** Resolves when no plain request is in flight, or at `deadline` (false then). `tick` runs every 50 ms meanwhile. */
@@ -87,10 +78,4 @@ export async function closeWebSockets(wss: WebSocketServer, deadline: number): P
   const cutAt = Math.min(deadline, Date.now() + 1000);
   while (wss.clients.size > 0 && Date.now() < cutAt) await new Promise((resolve) => setTimeout(resolve, 20));
   for (const socket of wss.clients) socket.terminate();
-}
-
-/** An upgrade that arrives while draining: 503, and the socket closes. */
-export function refuseUpgrade(req: IncomingMessage, socket: import('node:stream').Duplex): void {
-  const body = JSON.stringify({ errors: [{ message: 'The server is shutting down; connect again', extensions: { code: 'UNAVAILABLE', retryable: true } }] });
-  socket.end(`HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\nX-Request-Id: ${requestIdOf(req)}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
 }

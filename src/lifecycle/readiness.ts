@@ -43,6 +43,8 @@ export interface ReadinessReport {
 
 export class Readiness {
   private draining = false;
+  /** When a probe write last succeeded: writes work again, whatever appends failed before it. */
+  private probeSucceededAt = 0;
   private cached: { at: number; report: Promise<ReadinessReport> } | undefined;
   private readonly probeTimeoutMs: number;
   private readonly cacheMs: number;
@@ -133,14 +135,14 @@ export class Readiness {
   private async checkWrites(): Promise<Check> {
     const { succeededAt, failedAt, failure } = this.store.writes;
     const now = Date.now();
-    if (failure === undefined || succeededAt >= failedAt || now - failedAt > this.writeFailureMs) return { ok: true };
+    if (failure === undefined || Math.max(succeededAt, this.probeSucceededAt) >= failedAt || now - failedAt > this.writeFailureMs) return { ok: true };
     const failing: Check = { ok: false, since: new Date(failedAt).toISOString(), reason: failure.reason, error: failure.message };
     // MariaDB writes its redo log into space it set aside: a small write succeeds on a full disk where
     // appends fail. There only a commit (or the failure ageing out) says the space is back.
     if (this.db.dialect === 'mysql' && failure.reason === 'database_full') return failing;
     try {
       await this.db.transaction((tx) => tx.execute('UPDATE health_probe SET checked_at = ? WHERE id = 1', [now]), { timeoutMs: this.probeTimeoutMs });
-      this.store.writes = { ...this.store.writes, succeededAt: Date.now() };
+      this.probeSucceededAt = Date.now();
       return { ok: true };
     } catch (error) {
       return { ...failing, error: message(error) };

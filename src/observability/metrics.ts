@@ -10,6 +10,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AppendObserver } from '../events/appendObserver.ts';
 import { expectedFailure } from './log.ts';
+import { beforeDeadline, timedOut } from '../db/deadline.ts';
 
 /** A transport's long-lived streams, as the WebSocket gateway and the SSE guard count them. */
 export interface StreamStats {
@@ -92,7 +93,8 @@ export function createMetrics(sources: MetricSources): Metrics {
   // Read once per scrape (scrape() refreshes it first): the head gauge and the lag must agree.
   let head = 0;
   const refreshHead = async () => {
-    head = Math.max(head, (await withinMs(sources.store.head(), HEAD_QUERY_MS))?.position ?? 0, sources.feed.head);
+    const read = beforeDeadline(sources.store.head(), Date.now() + HEAD_QUERY_MS, () => timedOut('log head for /metrics', HEAD_QUERY_MS));
+    head = Math.max(head, (await read.catch(() => undefined))?.position ?? 0, sources.feed.head);
   };
   gauge(registry, 'thrds_log_head_position', 'Position of the last event in the log (read from the database at each scrape)', () => head);
   gauge(registry, 'thrds_log_feed_position', "Position up to which this instance's log feed has read (what subscribers are served from)", () => sources.feed.head);
@@ -171,14 +173,6 @@ function failureLabels(error: unknown): { code: string; reason?: string } {
   if (!expected) return { code: 'INTERNAL_SERVER_ERROR' };
   const reason = (expected as { reason?: unknown }).reason;
   return typeof reason === 'string' ? { code: expected.code, reason } : { code: expected.code };
-}
-
-function withinMs<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(resolve, ms, undefined);
-  });
-  return Promise.race([promise.catch(() => undefined), late]).finally(() => clearTimeout(timer));
 }
 
 let processMetrics: Registry | undefined;

@@ -79,7 +79,8 @@ export class Connection implements Owner, SignedIn {
     private readonly socket: WebSocket,
     /** The TCP socket under it (the upgraded request's): see Member.transport. */
     private readonly transport: Transport,
-    private readonly number: number,
+    /** This gateway's count of connections so far: names the connection's rate-limit key. */
+    number: number,
     /** Where the connection comes from (protection/clientAddress.ts). */
     private readonly address: string,
     /** The upgrade request's id (observability/requestId.ts): each operation's correlation id starts with it. */

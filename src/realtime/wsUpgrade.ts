@@ -45,16 +45,16 @@ export function acceptUpgrades(wss: WebSocketServer, policy: UpgradePolicy): Upg
   // The handshake's answer names the connection: its request id (the client's, when acceptable) prefixes every operation's.
   wss.on('headers', (headers: string[], req: IncomingMessage) => headers.push(`X-Request-Id: ${requestIdOf(req)}`));
   // A malformed handshake (no key, wrong version, bad extension header): ws's message says what was wrong.
-  wss.on('wsClientError', (error: Error, socket: Duplex, req: IncomingMessage) => refuse(socket, 400, error.message, { 'X-Request-Id': requestIdOf(req) }));
+  wss.on('wsClientError', (error: Error, socket: Duplex, req: IncomingMessage) => refuseUpgrade(socket, 400, error.message, { 'X-Request-Id': requestIdOf(req) }));
 
   return (req, socket, head) => {
     socket.on('error', peerGone);
     const requestId = { 'X-Request-Id': requestIdOf(req) };
     const path = (req.url ?? '').split('?', 1)[0];
-    if (path !== policy.path) return refuse(socket, 404, 'Not found', requestId);
-    if (!originAllowed(req, policy.protection.allowedOrigins)) return refuse(socket, 403, 'Origin not allowed', requestId);
+    if (path !== policy.path) return refuseUpgrade(socket, 404, 'Not found', requestId);
+    if (!originAllowed(req, policy.protection.allowedOrigins)) return refuseUpgrade(socket, 403, 'Origin not allowed', requestId);
     const release = policy.limits.tryOpen(clientAddress(req, policy.protection.trustProxy));
-    if (!release) return refuse(socket, 429, 'Too many connections', { ...requestId, 'Retry-After': String(CONNECTION_RETRY_AFTER_SECONDS) });
+    if (!release) return refuseUpgrade(socket, 429, 'Too many connections', { ...requestId, 'Retry-After': String(CONNECTION_RETRY_AFTER_SECONDS) });
     // The TCP socket closes exactly once, however the upgrade or the connection ends.
     socket.once('close', release);
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
@@ -64,10 +64,10 @@ export function acceptUpgrades(wss: WebSocketServer, policy: UpgradePolicy): Upg
 /** A reset or broken pipe from the peer: the socket is destroyed and its close releases what it held; nothing to report. */
 function peerGone(): void {}
 
-const REASONS: Readonly<Record<number, string>> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests' };
+const REASONS: Readonly<Record<number, string>> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
 
-/** Answers the upgrade request with a plain HTTP error and closes the socket once it is written. */
-function refuse(socket: Duplex, status: number, message: string, headers: Readonly<Record<string, string>> = {}): void {
+/** Answers the upgrade request with a plain HTTP error and closes the socket once it is written (the drain's 503 too). */
+export function refuseUpgrade(socket: Duplex, status: number, message: string, headers: Readonly<Record<string, string>> = {}): void {
   if (!socket.writable) {
     socket.destroy();
     return;

@@ -12,6 +12,7 @@ import { newFile } from '../newFile.ts';
 import { openExisting, using } from '../openStore.ts';
 import { dumpMariadb, dumpTargetOf } from '../backup/mariadbDump.ts';
 import { backupSqlite } from '../backup/sqliteBackup.ts';
+import { redactedUrl } from '../../db/openDatabase.ts';
 
 export const backupCommand: Command = {
   name: 'backup',
@@ -41,7 +42,7 @@ export const backupCommand: Command = {
   async run(args) {
     const url = databaseUrl(args);
     const target = newFile(args.positionals[0]!, booleanFlag(args, 'force'));
-    const store = url.replace(/\/\/[^@/]*@/, '//***@');
+    const store = redactedUrl(url);
     let head;
     try {
       if (url.startsWith('sqlite:')) {

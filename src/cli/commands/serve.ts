@@ -1,6 +1,6 @@
 /** `thrds serve`: the server (what `npm start` runs), until SIGINT or SIGTERM. */
 import { outageReason } from '../../db/unavailable.ts';
-import { StoreNotFoundError } from '../../db/openDatabase.ts';
+import { redactedUrl, StoreNotFoundError } from '../../db/openDatabase.ts';
 import { positionFlag, stringFlag } from '../args.ts';
 import { type Command, databaseUrl, wantsJson } from '../command.ts';
 import { CliError, ExitCode, StoreOpenError } from '../exitCodes.ts';
@@ -40,7 +40,7 @@ export const serveCommand: Command = {
       throw new CliError(`bad configuration: ${(error as Error).message}`);
     }
     const app = buildApp(config);
-    const store = config.databaseUrl.replace(/\/\/[^@]*@/, '//***@');
+    const store = redactedUrl(config.databaseUrl);
     let started;
     try {
       started = await app.start();
