@@ -1,14 +1,14 @@
 /** Every `thrds` subcommand, in the order help lists them. */
-import type { Command } from './command.ts';
-import { backupCommand } from './commands/backup.ts';
-import { eventsCommand } from './commands/events.ts';
-import { exportCommand } from './commands/export.ts';
-import { importCommand } from './commands/import.ts';
-import { migrateCommand } from './commands/migrate.ts';
-import { rebuildCommand } from './commands/rebuild.ts';
-import { serveCommand } from './commands/serve.ts';
-import { statsCommand } from './commands/stats.ts';
-import { verifyCommand } from './commands/verify.ts';
+import type { Command } from './subcommand.ts';
+import { backupCommand } from './subcommands/backup.ts';
+import { eventsCommand } from './subcommands/events.ts';
+import { exportCommand } from './subcommands/export.ts';
+import { importCommand } from './subcommands/import.ts';
+import { migrateCommand } from './subcommands/migrate.ts';
+import { rebuildCommand } from './subcommands/rebuild.ts';
+import { serveCommand } from './subcommands/serve.ts';
+import { statsCommand } from './subcommands/stats.ts';
+import { verifyCommand } from './subcommands/verify.ts';
 
 export const commands: readonly Command[] = [
   serveCommand,

@@ -1,6 +1,6 @@
 /** The help texts, built from what the commands declare so they cannot drift from what is parsed. */
 import type { FlagSpec, FlagSpecs } from './args.ts';
-import { type Command, globalFlags } from './command.ts';
+import { type Command, globalFlags } from './subcommand.ts';
 import { type ExitCode, exitCodeMeaning } from './exitCodes.ts';
 
 export function usageLine(command: Command): string {

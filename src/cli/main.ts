@@ -5,7 +5,7 @@
  * other failure).
  */
 import { flagNamed, isOption, parseArgs, type ParsedArgs } from './args.ts';
-import { type Command, globalFlags } from './command.ts';
+import { type Command, globalFlags } from './subcommand.ts';
 import { commands } from './commandList.ts';
 import { CliError, ExitCode, UsageError } from './exitCodes.ts';
 import { commandHelp, mainHelp } from './help.ts';

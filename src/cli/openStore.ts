@@ -9,7 +9,7 @@ import type { Database } from '../db/database.ts';
 import { migrate, type Migration } from '../db/migrate.ts';
 import { openDatabase, redactedUrl, StoreNotFoundError } from '../db/openDatabase.ts';
 import type { ParsedArgs } from './args.ts';
-import { databaseUrl } from './command.ts';
+import { databaseUrl } from './subcommand.ts';
 import { StoreOpenError } from './exitCodes.ts';
 
 function firstLine(error: unknown): string {

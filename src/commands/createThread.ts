@@ -4,8 +4,8 @@ import type { AppendRequest } from '../events/eventStore.ts';
 import { currentSchemaVersion, streamOf, type ThreadCreated } from '../events/types.ts';
 import { threadsByIds } from '../projections/threadsQueries.ts';
 import { evolveThreads, type ThreadRow } from '../projections/threadsProjection.ts';
-import { type Actor, type CommandDeps, idempotency, metadataFor } from './commandDeps.ts';
-import { validate } from './limits.ts';
+import { type Actor, type CommandDeps, idempotency, metadataFor } from '../modules/commandDeps.ts';
+import { validate } from '../input/limits.ts';
 
 export interface CreateThreadInput {
   readonly title: string;

@@ -5,8 +5,8 @@ import { currentSchemaVersion, type MessagePosted, streamOf } from '../events/ty
 import { upcast } from '../events/upcast.ts';
 import { evolveMessages, type MessageRow } from '../projections/messagesProjection.ts';
 import { messagesByIds } from '../projections/messagesQueries.ts';
-import { type Actor, type CommandDeps, idempotency, metadataFor } from './commandDeps.ts';
-import { validate } from './limits.ts';
+import { type Actor, type CommandDeps, idempotency, metadataFor } from '../modules/commandDeps.ts';
+import { validate } from '../input/limits.ts';
 
 export interface PostMessageInput {
   readonly threadId: string;

@@ -1,6 +1,6 @@
 /** register, login, logout, logoutEverywhere, changePassword. */
-import { changePassword, login, logout, logoutEverywhere, register } from '../commands/accounts.ts';
-import type { Session } from '../commands/accounts.ts';
+import { changePassword, login, logout, logoutEverywhere, register } from '../accounts/accounts.ts';
+import type { Session } from '../accounts/accounts.ts';
 import { builder } from './builder.ts';
 import { User } from './refs.ts';
 

@@ -1,5 +1,5 @@
 /** The GraphQL context: who is asking, and the services resolvers may use. */
-import type { CommandDeps } from '../commands/commandDeps.ts';
+import type { CommandDeps } from '../modules/commandDeps.ts';
 import type { LogFeed } from '../events/logFeed.ts';
 import type { MessageRow } from '../projections/messagesProjection.ts';
 import type { ThreadRow } from '../projections/threadsProjection.ts';

@@ -2,7 +2,7 @@
  * The log as GraphQL: the Event interface and its types, the `events`
  * query for audit clients, and the resumable subscriptions.
  */
-import { validate } from '../commands/limits.ts';
+import { validate } from '../input/limits.ts';
 import { NotFoundError } from '../errors.ts';
 import { streamOf, type StoredEvent } from '../events/types.ts';
 import { upcast } from '../events/upcast.ts';

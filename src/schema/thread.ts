@@ -1,6 +1,6 @@
 /** Thread, its messages, the `threads`/`thread` queries and `createThread`. */
 import { createThread } from '../commands/createThread.ts';
-import { validate } from '../commands/limits.ts';
+import { validate } from '../input/limits.ts';
 import { messagesAfter, messagesBefore } from '../projections/messagesQueries.ts';
 import type { MessageRow } from '../projections/messagesProjection.ts';
 import { recentThreads } from '../projections/threadsQueries.ts';

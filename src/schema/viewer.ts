@@ -1,5 +1,5 @@
 /** Resolvers' access to the signed-in user. */
-import type { Actor } from '../commands/commandDeps.ts';
+import type { Actor } from '../modules/commandDeps.ts';
 import { UnauthenticatedError } from '../errors.ts';
 import type { UserRow } from '../projections/usersProjection.ts';
 import type { Context } from './context.ts';

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createThread } from '../../src/commands/createThread.ts';
 import { postMessage } from '../../src/commands/postMessage.ts';
-import { type AccountDeps, register } from '../../src/commands/accounts.ts';
+import { type AccountDeps, register } from '../../src/accounts/accounts.ts';
 import { SessionCache } from '../../src/accounts/sessions.ts';
 import type { Sql } from '../../src/db/database.ts';
 import { createRateLimits } from '../../src/protection/rateLimits.ts';

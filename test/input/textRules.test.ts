@@ -1,8 +1,8 @@
 /** The text rules, given/when/then: what a title, body, display name or username may hold, and what is stored. */
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors.ts';
-import { validate } from '../../src/commands/limits.ts';
-import { hasVisibleCharacter } from '../../src/commands/textRules.ts';
+import { validate } from '../../src/input/limits.ts';
+import { hasVisibleCharacter } from '../../src/input/textRules.ts';
 
 /** The refusal `fn` throws: a ValidationError (BAD_USER_INPUT) naming `field`. */
 function refusal(fn: () => unknown, field: string): ValidationError {

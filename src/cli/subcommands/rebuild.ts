@@ -3,7 +3,7 @@ import { migrate } from '../../db/migrate.ts';
 import { allProjections } from '../../projections/projectionEngine.ts';
 import { projectionsNamed, rebuildProjections } from '../../projections/rebuild.ts';
 import { positionFlag } from '../args.ts';
-import { type Command, progressFor, wantsJson } from '../command.ts';
+import { type Command, progressFor, wantsJson } from '../subcommand.ts';
 import { ExitCode, UsageError } from '../exitCodes.ts';
 import { openExisting, using } from '../openStore.ts';
 

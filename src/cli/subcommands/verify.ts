@@ -1,6 +1,6 @@
 /** `thrds verify`: walks the hash chain and the position sequence; exit 1 at the first bad position. */
 import { verifyLog } from '../../audit/verifyLog.ts';
-import { type Command, progressFor, wantsJson } from '../command.ts';
+import { type Command, progressFor, wantsJson } from '../subcommand.ts';
 import { ExitCode } from '../exitCodes.ts';
 import { openExisting, using } from '../openStore.ts';
 

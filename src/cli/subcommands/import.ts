@@ -5,7 +5,7 @@
 import { BadLineError } from '../../audit/eventLine.ts';
 import { importLog, ImportRefusedError } from '../../audit/importLog.ts';
 import { rebuildProjections } from '../../projections/rebuild.ts';
-import { type Command, progressFor, wantsJson } from '../command.ts';
+import { type Command, progressFor, wantsJson } from '../subcommand.ts';
 import { CheckFailedError, ExitCode } from '../exitCodes.ts';
 import { openInput } from '../inputFile.ts';
 import { openMigrated, using } from '../openStore.ts';

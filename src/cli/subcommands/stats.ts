@@ -1,6 +1,6 @@
 /** `thrds stats`: events by type, streams, the head, and each projection's checkpoint and lag. */
 import { logStats } from '../../audit/logStats.ts';
-import { type Command, wantsJson } from '../command.ts';
+import { type Command, wantsJson } from '../subcommand.ts';
 import { ExitCode } from '../exitCodes.ts';
 import { openExisting, using } from '../openStore.ts';
 

@@ -9,7 +9,7 @@ import { lineFromEvent } from '../../audit/eventLine.ts';
 import { SqlEventStore } from '../../events/sqlEventStore.ts';
 import { upcast } from '../../events/upcast.ts';
 import { booleanFlag, positionFlag, stringFlag } from '../args.ts';
-import type { Command } from '../command.ts';
+import type { Command } from '../subcommand.ts';
 import { ExitCode } from '../exitCodes.ts';
 import { openExisting, using } from '../openStore.ts';
 import { LineWriter } from '../output.ts';

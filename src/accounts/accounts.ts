@@ -5,15 +5,15 @@
  * without its user. Every costly step (a lookup, a hash) comes after the
  * input is valid and the rate limits allow it; a refusal writes nothing.
  */
-import type { SessionCache } from '../accounts/sessions.ts';
-import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from '../accounts/passwords.ts';
+import type { SessionCache } from './sessions.ts';
+import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from './passwords.ts';
 import { isUniqueViolation } from '../db/database.ts';
 import { ConcurrencyError, NotFoundError, ThrdsError, UnauthenticatedError } from '../errors.ts';
 import { currentSchemaVersion, streamOf, type UserRegistered } from '../events/types.ts';
 import type { UserRow } from '../projections/usersProjection.ts';
 import { userByUsername } from '../projections/usersQueries.ts';
-import { type CommandDeps, metadataFor } from './commandDeps.ts';
-import { isUsername, validate } from './limits.ts';
+import { type CommandDeps, metadataFor } from '../modules/commandDeps.ts';
+import { isUsername, validate } from '../input/limits.ts';
 import { checkLoginAllowed, countLoginFailure, countLoginSuccess, type LoginAttempt } from './loginAttempts.ts';
 
 export interface AccountDeps extends CommandDeps {

@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { exportLog } from '../../audit/exportLog.ts';
 import { booleanFlag, positionFlag } from '../args.ts';
-import { type Command, progressFor, wantsJson } from '../command.ts';
+import { type Command, progressFor, wantsJson } from '../subcommand.ts';
 import { ExitCode } from '../exitCodes.ts';
 import { newFile } from '../newFile.ts';
 import { openExisting, using } from '../openStore.ts';

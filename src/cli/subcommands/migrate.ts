@@ -1,5 +1,5 @@
 /** `thrds migrate`: applies pending migrations and says which. */
-import { type Command, wantsJson } from '../command.ts';
+import { type Command, wantsJson } from '../subcommand.ts';
 import { ExitCode } from '../exitCodes.ts';
 import { openMigrated } from '../openStore.ts';
 

@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs';
 import { readHead } from '../../audit/logHead.ts';
 import { booleanFlag } from '../args.ts';
-import { type Command, databaseUrl, wantsJson } from '../command.ts';
+import { type Command, databaseUrl, wantsJson } from '../subcommand.ts';
 import { ExitCode, UsageError } from '../exitCodes.ts';
 import { newFile } from '../newFile.ts';
 import { openExisting, using } from '../openStore.ts';

@@ -2,7 +2,7 @@
 import { outageReason } from '../../db/unavailable.ts';
 import { redactedUrl, StoreNotFoundError } from '../../db/openDatabase.ts';
 import { positionFlag, stringFlag } from '../args.ts';
-import { type Command, databaseUrl, wantsJson } from '../command.ts';
+import { type Command, databaseUrl, wantsJson } from '../subcommand.ts';
 import { CliError, ExitCode, StoreOpenError } from '../exitCodes.ts';
 
 export const serveCommand: Command = {
