@@ -9,6 +9,7 @@ import { DEFAULT_DATABASE_URL, openDatabase } from './db/openDatabase.ts';
 import { LogFeed, type LogFeedOptions } from './events/logFeed.ts';
 import { SqlEventStore, type SqlEventStoreOptions } from './events/sqlEventStore.ts';
 import { log } from './observability/log.ts';
+import { upcast } from './modules/index.ts';
 import { ProjectionEngine } from './projections/projectionEngine.ts';
 
 export interface Thrds {
@@ -40,7 +41,7 @@ export async function openThrds(options: OpenThrdsOptions = {}): Promise<Thrds> 
     await warnIfNotDurable(db);
     const projections = new ProjectionEngine(db);
     await projections.catchUp();
-    const store = new SqlEventStore(db, { ...options.store, hooks: [projections.inline, ...(options.store?.hooks ?? [])] });
+    const store = new SqlEventStore(db, { upcast, ...options.store, hooks: [projections.inline, ...(options.store?.hooks ?? [])] });
     const feed = await LogFeed.start(store, options.feed);
     return {
       db,

@@ -12,8 +12,8 @@ import { cpuShare, failToParent, serveParent, sendToParent } from '../support/ch
 import type { IpcMessage } from '../support/childProcesses.ts';
 import { POST_MESSAGE } from '../support/graphqlHttp.ts';
 import { LeanGraphqlConnection } from '../support/leanHttp.ts';
-import { createThread } from '../../src/commands/createThread.ts';
-import { postMessage } from '../../src/commands/postMessage.ts';
+import { createThread } from '../../src/modules/threadCreated.ts';
+import { postMessage } from '../../src/modules/messagePosted.ts';
 import { openThrds } from '../../src/openThrds.ts';
 import { createRateLimits } from '../../src/protection/rateLimits.ts';
 import { relaxedProtection } from '../../test/support/protection.ts';

@@ -5,7 +5,8 @@
  * read models are what the API would have written, in seconds.
  */
 import { randomUUID } from 'node:crypto';
-import { currentSchemaVersion, streamOf } from '../../src/events/types.ts';
+import { streamOf } from '../../src/events/types.ts';
+import { currentSchemaVersion } from '../../src/modules/index.ts';
 import { openThrds } from '../../src/openThrds.ts';
 
 export interface LongThread {

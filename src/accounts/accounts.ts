@@ -9,7 +9,9 @@ import type { SessionCache } from './sessions.ts';
 import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from './passwords.ts';
 import { isUniqueViolation } from '../db/database.ts';
 import { ConcurrencyError, NotFoundError, ThrdsError, UnauthenticatedError } from '../errors.ts';
-import { currentSchemaVersion, streamOf, type UserRegistered } from '../events/types.ts';
+import { streamOf } from '../events/types.ts';
+import { newEvent } from '../modules/eventModule.ts';
+import { userRegistered } from '../modules/userRegistered.ts';
 import type { UserRow } from '../projections/usersProjection.ts';
 import { userByUsername } from '../projections/usersQueries.ts';
 import { type CommandDeps, metadataFor } from '../modules/commandDeps.ts';
@@ -49,12 +51,11 @@ export async function register(deps: AccountDeps, input: RegisterInput, request:
 
   const userId = deps.newId();
   const passwordHash = await hashPassword(password);
-  const event: UserRegistered = { type: 'UserRegistered', data: { userId, username, displayName } };
   const now = deps.clock();
   try {
     await deps.store.append({
       streamId: streamOf.user(userId),
-      events: [{ ...event, schemaVersion: currentSchemaVersion.UserRegistered }],
+      events: [newEvent(userRegistered, { userId, username, displayName })],
       metadata: { ...metadataFor(null, request.correlationId), actorId: userId },
       expectedVersion: 'no_stream',
       withinTransaction: async (tx) => {

@@ -42,6 +42,8 @@ export interface ReadAllOptions {
   readonly limit?: number;
   readonly streamId?: string;
   readonly types?: readonly string[];
+  /** The events as stored, not upcast to today's shape (audit, export, hashing). */
+  readonly stored?: boolean;
 }
 
 export interface LogHead {

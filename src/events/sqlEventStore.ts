@@ -34,6 +34,13 @@ export interface SqlEventStoreOptions {
   readonly maxBatch?: number;
   /** Appends waiting at most before new ones are refused UNAVAILABLE (THRDS_APPEND_QUEUE_LIMIT). */
   readonly maxQueue?: number;
+  /**
+   * Reads an event stored at an older schema version in today's shape
+   * (src/modules `upcast`). Applied to every event the store hands out:
+   * reads, append results, commit notifications and the transaction hooks.
+   * `readAll({ stored: true })` gives the stored form (audit, export).
+   */
+  readonly upcast?: (event: StoredEvent) => StoredEvent;
 }
 
 const INSERT_CHUNK = 500;
@@ -58,6 +65,7 @@ export class SqlEventStore implements EventStore {
   private readonly hooks: readonly TransactionHook[];
   private readonly clock: () => number;
   private readonly newEventId: () => string;
+  private readonly upcast: (event: StoredEvent) => StoredEvent;
   /**
    * Stream versions as of our own last commit. While log_head still stands
    * where that commit left it, nobody else has written, so they are exact.
@@ -71,6 +79,7 @@ export class SqlEventStore implements EventStore {
     this.hooks = options.hooks ?? [];
     this.clock = options.clock ?? Date.now;
     this.newEventId = options.newEventId ?? randomUUID;
+    this.upcast = options.upcast ?? ((event) => event);
     this.committer = new GroupCommitter((batch, deadline) => this.commitGroup(batch, deadline), {
       maxBatch: options.maxBatch ?? 500,
       ...(options.maxQueue !== undefined ? { maxQueue: options.maxQueue } : {}),
@@ -122,12 +131,12 @@ export class SqlEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
     const { sql, params } = selectEvents(options);
     const rows = await this.db.query<EventRow>(`${sql} LIMIT ?`, [...params, Math.max(0, options.limit ?? 1000)]);
-    return rows.map(eventFromRow);
+    return options.stored ? rows.map(eventFromRow) : rows.map((row) => this.upcast(eventFromRow(row)));
   }
 
   async *streamAll(options: Omit<ReadAllOptions, 'limit'> = {}): AsyncIterable<StoredEvent> {
     const { sql, params } = selectEvents(options);
-    for await (const row of this.db.stream<EventRow>(sql, params)) yield eventFromRow(row);
+    for await (const row of this.db.stream<EventRow>(sql, params)) yield options.stored ? eventFromRow(row) : this.upcast(eventFromRow(row));
   }
 
   async readStream(streamId: string, options: { after?: number; limit?: number } = {}): Promise<StoredEvent[]> {
@@ -207,6 +216,8 @@ export class SqlEventStore implements EventStore {
     });
     // A failed group forgets it (commitGroup).
     this.remember(headBefore, plan.head, versions, plan.events);
+    // What leaves the store is in today's shape (an import may write older versions).
+    const current = plan.events.map(this.upcast);
     const outcomes = await this.results(tx, batch, plan);
 
     // Credentials and the like first: a unique key they break fails this group before anything else is sent.
@@ -228,10 +239,10 @@ export class SqlEventStore implements EventStore {
         params: plan.keys.flatMap((k) => [k.key, k.requestHash, k.firstPosition, k.lastPosition]),
       });
     }
-    this.hooks.forEach((hook, i) => writes.push(...hook.statements(plan.events, headBefore, hook.read ? (rows[at.hooks + i] ?? []) : [])));
+    this.hooks.forEach((hook, i) => writes.push(...hook.statements(current, headBefore, hook.read ? (rows[at.hooks + i] ?? []) : [])));
     writes.push({ sql: 'UPDATE log_head SET position = ?, hash = ? WHERE id = 1', params: [plan.head.position, plan.head.hash] });
     await commitInParts(tx, writes);
-    return { outcomes, committed: plan.events };
+    return { outcomes, committed: current };
   }
 
   /** Stream versions as of `after`, this group's planned head: exact once it commits. */
@@ -254,7 +265,7 @@ export class SqlEventStore implements EventStore {
         if (outcome.kind === 'refused') return outcome.error;
         if (outcome.kind === 'appended') {
           return {
-            events: outcome.events,
+            events: outcome.events.map(this.upcast),
             firstPosition: outcome.events[0]!.position,
             lastPosition: outcome.events.at(-1)!.position,
             streamVersion: outcome.streamVersion,
@@ -263,8 +274,8 @@ export class SqlEventStore implements EventStore {
         }
         const events =
           outcome.firstPosition >= firstPlanned
-            ? plan.events.filter((e) => e.position >= outcome.firstPosition && e.position <= outcome.lastPosition)
-            : (await tx.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position BETWEEN ? AND ? ORDER BY position`, [outcome.firstPosition, outcome.lastPosition])).map(eventFromRow);
+            ? plan.events.filter((e) => e.position >= outcome.firstPosition && e.position <= outcome.lastPosition).map(this.upcast)
+            : (await tx.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position BETWEEN ? AND ? ORDER BY position`, [outcome.firstPosition, outcome.lastPosition])).map((row) => this.upcast(eventFromRow(row)));
         const streamId = batch[i]!.streamId;
         return {
           events,

@@ -1,6 +1,7 @@
 /**
- * Events are facts in the past tense. `ChatEvent` is the readonly union of
- * every event the domain records; `StoredEvent` is one as the log holds it.
+ * Events as the log holds them, whatever their type: `StoredEvent` is one
+ * in the log, `NewEvent` one on its way in. The event types themselves, and
+ * the union of them, are the domain's: src/modules.
  */
 
 export interface EventMetadata {
@@ -9,40 +10,6 @@ export interface EventMetadata {
   readonly correlationId: string;
   readonly causationId: string | null;
 }
-
-export interface UserRegistered {
-  readonly type: 'UserRegistered';
-  readonly data: { readonly userId: string; readonly username: string; readonly displayName: string };
-}
-
-export interface ThreadCreated {
-  readonly type: 'ThreadCreated';
-  readonly data: { readonly threadId: string; readonly title: string };
-}
-
-export type MessageFormat = 'plain' | 'markdown';
-
-/** v1 had no `format`; v2 added it (v1 events read as `plain`). */
-export interface MessagePosted {
-  readonly type: 'MessagePosted';
-  readonly data: {
-    readonly messageId: string;
-    readonly threadId: string;
-    readonly body: string;
-    readonly replyToId: string | null;
-    readonly format: MessageFormat;
-  };
-}
-
-export type ChatEvent = UserRegistered | ThreadCreated | MessagePosted;
-export type ChatEventType = ChatEvent['type'];
-
-/** The schema version each event type is written with today. */
-export const currentSchemaVersion: Readonly<Record<ChatEventType, number>> = {
-  UserRegistered: 1,
-  ThreadCreated: 1,
-  MessagePosted: 2,
-};
 
 /** An event on its way into the log. */
 export interface NewEvent {

@@ -1,4 +1,5 @@
 /** messages: one row per posted message. */
+import { evolveReadModel } from '../modules/index.ts';
 import type { StoredEvent } from '../events/types.ts';
 import type { Statement } from '../db/database.ts';
 import { valuesList } from '../db/sqlFragments.ts';
@@ -15,23 +16,17 @@ export interface MessageRow {
   readonly format: string;
 }
 
+/** What a run of events does to the messages table: the event modules' `messages` steps fill it in. */
+export class MessageChanges {
+  readonly posted: MessageRow[] = [];
+
+  post(row: MessageRow): void {
+    this.posted.push(row);
+  }
+}
+
 export function evolveMessages(events: readonly StoredEvent[]): MessageRow[] {
-  return events.flatMap((event) => {
-    if (event.type !== 'MessagePosted') return [];
-    const data = event.data as { messageId: string; threadId: string; body: string; replyToId?: string | null; format?: string };
-    return [
-      {
-        id: data.messageId,
-        threadId: data.threadId,
-        authorId: event.metadata.actorId ?? '',
-        body: data.body,
-        postedAt: event.recordedAt,
-        position: event.position,
-        replyToId: data.replyToId ?? null,
-        format: data.format ?? 'plain',
-      },
-    ];
-  });
+  return evolveReadModel('messages', new MessageChanges(), events).posted;
 }
 
 export const messagesProjection: Projection = projection('messages', (events, table = 'messages') => {

@@ -12,7 +12,7 @@ import { inList } from '../db/sqlFragments.ts';
 import { eventFromRow, EVENT_COLUMNS, type EventRow } from '../events/eventRows.ts';
 import type { LogHead, TransactionHook } from '../events/eventStore.ts';
 import type { StoredEvent } from '../events/types.ts';
-import { upcast } from '../events/upcast.ts';
+import { upcast } from '../modules/index.ts';
 import { messagesProjection } from './messagesProjection.ts';
 import type { Projection } from './projection.ts';
 import { threadsProjection } from './threadsProjection.ts';
@@ -42,9 +42,8 @@ export class ProjectionEngine {
         const at = new Map(rows.map((r) => [String(r.name), Number(r.position)]));
         const live = this.projections.filter((p) => at.get(p.name) === headBefore.position);
         if (live.length === 0) return [];
-        const current = events.map(upcast);
         return [
-          ...live.flatMap((projection) => projection.statements(current)),
+          ...live.flatMap((projection) => projection.statements(events)),
           {
             sql: `UPDATE projection_checkpoints SET position = ? WHERE position = ? AND name IN (${inList(live)})`,
             params: [events.at(-1)!.position, headBefore.position, ...live.map((p) => p.name)],

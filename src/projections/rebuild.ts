@@ -23,7 +23,7 @@
  */
 import type { Database, Sql } from '../db/database.ts';
 import { EVENT_COLUMNS, eventFromRow, type EventRow } from '../events/eventRows.ts';
-import { upcast } from '../events/upcast.ts';
+import { upcast } from '../modules/index.ts';
 import type { StoredEvent } from '../events/types.ts';
 import type { Projection } from './projection.ts';
 import { allProjections } from './projectionEngine.ts';

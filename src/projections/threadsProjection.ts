@@ -1,7 +1,8 @@
 /** threads: one row per thread, with its message count and latest activity. */
 import type { Statement } from '../db/database.ts';
-import type { StoredEvent } from '../events/types.ts';
 import { inList, valuesList } from '../db/sqlFragments.ts';
+import type { StoredEvent } from '../events/types.ts';
+import { evolveReadModel } from '../modules/index.ts';
 import { type Projection, projection, tableName } from './projection.ts';
 
 export interface ThreadRow {
@@ -15,68 +16,93 @@ export interface ThreadRow {
   readonly position: number;
 }
 
-export interface ThreadActivity {
-  readonly added: number;
-  readonly lastActivityAt: number;
+/** A change to a thread that existed before the events: every event moves `position`. */
+export interface ThreadChange {
   readonly position: number;
+  readonly addedMessages?: number;
+  readonly lastActivityAt?: number;
+  readonly title?: string;
 }
 
-export interface ThreadChanges {
-  /** Threads created by these events, with the activity that followed. */
-  readonly created: Map<string, ThreadRow>;
-  /** Activity on threads that existed before these events. */
-  readonly activity: Map<string, ThreadActivity>;
+/** The net change to one existing thread over a run of events. */
+export interface ThreadPatch {
+  readonly position: number;
+  readonly addedMessages: number;
+  readonly lastActivityAt?: number;
+  readonly title?: string;
+}
+
+/** What a run of events does to the threads table: the event modules' `threads` steps fill it in. */
+export class ThreadChanges {
+  /** Threads created by these events, with what followed folded in. */
+  readonly created = new Map<string, ThreadRow>();
+  /** Threads that existed before these events. */
+  readonly patched = new Map<string, ThreadPatch>();
+
+  open(row: ThreadRow): void {
+    this.created.set(row.id, row);
+  }
+
+  change(threadId: string, change: ThreadChange): void {
+    const fresh = this.created.get(threadId);
+    if (fresh) {
+      this.created.set(threadId, {
+        ...fresh,
+        position: change.position,
+        messageCount: fresh.messageCount + (change.addedMessages ?? 0),
+        lastActivityAt: change.lastActivityAt ?? fresh.lastActivityAt,
+        title: change.title ?? fresh.title,
+      });
+      return;
+    }
+    const seen = this.patched.get(threadId);
+    const lastActivityAt = change.lastActivityAt ?? seen?.lastActivityAt;
+    const title = change.title ?? seen?.title;
+    this.patched.set(threadId, {
+      position: change.position,
+      addedMessages: (seen?.addedMessages ?? 0) + (change.addedMessages ?? 0),
+      ...(lastActivityAt !== undefined ? { lastActivityAt } : {}),
+      ...(title !== undefined ? { title } : {}),
+    });
+  }
 }
 
 export function evolveThreads(events: readonly StoredEvent[]): ThreadChanges {
-  const created = new Map<string, ThreadRow>();
-  const activity = new Map<string, ThreadActivity>();
-  for (const event of events) {
-    if (event.type === 'ThreadCreated') {
-      const data = event.data as { threadId: string; title: string };
-      created.set(data.threadId, {
-        id: data.threadId,
-        title: data.title,
-        createdBy: event.metadata.actorId ?? '',
-        createdAt: event.recordedAt,
-        messageCount: 0,
-        lastActivityAt: event.recordedAt,
-        position: event.position,
-      });
-    } else if (event.type === 'MessagePosted') {
-      const { threadId } = event.data as { threadId: string };
-      const fresh = created.get(threadId);
-      if (fresh) {
-        created.set(threadId, { ...fresh, messageCount: fresh.messageCount + 1, lastActivityAt: event.recordedAt, position: event.position });
-      } else {
-        const seen = activity.get(threadId);
-        activity.set(threadId, { added: (seen?.added ?? 0) + 1, lastActivityAt: event.recordedAt, position: event.position });
-      }
-    }
-  }
-  return { created, activity };
+  return evolveReadModel('threads', new ThreadChanges(), events);
 }
 
 export const threadsProjection: Projection = projection('threads', (events, table = 'threads') => {
-  const { created, activity } = evolveThreads(events);
-  const t = tableName(table);
+  const { created, patched } = evolveThreads(events);
+  const threads = tableName(table);
   const statements: Statement[] = [];
   if (created.size > 0) {
     const rows = [...created.values()];
     statements.push({
-      sql: `INSERT INTO ${t} (id, title, created_by, created_at, message_count, last_activity_at, position) VALUES ${valuesList(7, rows.length)}`,
+      sql: `INSERT INTO ${threads} (id, title, created_by, created_at, message_count, last_activity_at, position) VALUES ${valuesList(7, rows.length)}`,
       params: rows.flatMap((r) => [r.id, r.title, r.createdBy, r.createdAt, r.messageCount, r.lastActivityAt, r.position]),
     });
   }
-  if (activity.size > 0) {
-    // One statement for every thread the events touched, not one per thread.
-    const ids = [...activity.keys()];
-    const cases = ids.map(() => 'WHEN ? THEN ?').join(' ');
-    const column = (pick: (a: ThreadActivity) => number) => ids.flatMap((id) => [id, pick(activity.get(id)!)]);
-    statements.push({
-      sql: `UPDATE ${t} SET message_count = message_count + CASE id ${cases} END, last_activity_at = CASE id ${cases} END, position = CASE id ${cases} END WHERE id IN (${inList(ids)})`,
-      params: [...column((a) => a.added), ...column((a) => a.lastActivityAt), ...column((a) => a.position), ...ids],
-    });
-  }
+  if (patched.size > 0) statements.push(patchStatement(threads, patched));
   return statements;
 });
+
+/** One statement for every thread the events touched, not one per thread; a column a patch leaves out keeps its value. */
+function patchStatement(threads: string, patched: ReadonlyMap<string, ThreadPatch>): Statement {
+  const ids = [...patched.keys()];
+  const params: unknown[] = [];
+  /** `name = CASE id WHEN … END` for the threads whose patch sets it; `added`: added to the current value. */
+  const column = (name: string, pick: (patch: ThreadPatch) => unknown, added = false) => {
+    const changed = ids.filter((id) => pick(patched.get(id)!) !== undefined);
+    if (changed.length === 0) return [];
+    for (const id of changed) params.push(id, pick(patched.get(id)!));
+    const cases = `CASE id ${changed.map(() => 'WHEN ? THEN ?').join(' ')} ELSE ${added ? '0' : name} END`;
+    return [`${name} = ${added ? `${name} + ${cases}` : cases}`];
+  };
+  const assignments = [
+    ...column('message_count', (p) => p.addedMessages || undefined, true),
+    ...column('last_activity_at', (p) => p.lastActivityAt),
+    ...column('title', (p) => p.title),
+    ...column('position', (p) => p.position),
+  ];
+  return { sql: `UPDATE ${threads} SET ${assignments.join(', ')} WHERE id IN (${inList(ids)})`, params: [...params, ...ids] };
+}

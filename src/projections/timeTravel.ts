@@ -14,7 +14,6 @@
 import { RateLimitedError } from '../errors.ts';
 import type { EventStore } from '../events/eventStore.ts';
 import { type StoredEvent, streamOf } from '../events/types.ts';
-import { upcast } from '../events/upcast.ts';
 import { evolveMessages, type MessageRow } from './messagesProjection.ts';
 import { evolveThreads, type ThreadRow } from './threadsProjection.ts';
 
@@ -59,7 +58,7 @@ async function readStreamUntil(store: Store, streamId: string, until: number): P
   while (after < until) {
     const windowEnd = Math.min(until, after + span);
     const page = await store.readAll({ streamId, after, until: windowEnd, limit: FOLD_PAGE });
-    for (const event of page) events.push(upcast(event));
+    for (const event of page) events.push(event);
     if (page.length === FOLD_PAGE) {
       after = page.at(-1)!.position;
       span = Math.max(FOLD_PAGE, Math.floor(span / 2));

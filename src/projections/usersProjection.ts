@@ -1,4 +1,5 @@
 /** users: one row per registered user. */
+import { evolveReadModel } from '../modules/index.ts';
 import type { StoredEvent } from '../events/types.ts';
 import { valuesList } from '../db/sqlFragments.ts';
 import { type Projection, projection, tableName } from './projection.ts';
@@ -11,12 +12,17 @@ export interface UserRow {
   readonly position: number;
 }
 
+/** What a run of events does to the users table: the event modules' `users` steps fill it in. */
+export class UserChanges {
+  readonly registered: UserRow[] = [];
+
+  register(row: UserRow): void {
+    this.registered.push(row);
+  }
+}
+
 export function evolveUsers(events: readonly StoredEvent[]): UserRow[] {
-  return events.flatMap((event) => {
-    if (event.type !== 'UserRegistered') return [];
-    const data = event.data as { userId: string; username: string; displayName: string };
-    return [{ id: data.userId, username: data.username, displayName: data.displayName, registeredAt: event.recordedAt, position: event.position }];
-  });
+  return evolveReadModel('users', new UserChanges(), events).registered;
 }
 
 export const usersProjection: Projection = projection('users', (events, table = 'users') => {

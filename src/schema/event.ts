@@ -1,24 +1,25 @@
 /**
- * The log as GraphQL: the Event interface and its types, the `events`
- * query for audit clients, and the resumable subscriptions.
+ * The log as GraphQL: the Event interface, the `events` query for audit
+ * clients, and the resumable subscriptions. Each event type's own GraphQL
+ * type is in its module (src/modules/*.graphql.ts).
  */
-import { validate } from '../input/limits.ts';
-import { NotFoundError } from '../errors.ts';
+import { ValidationError, NotFoundError } from '../errors.ts';
 import { streamOf, type StoredEvent } from '../events/types.ts';
-import { upcast } from '../events/upcast.ts';
+import { validate } from '../input/limits.ts';
+import { eventObjectTypes } from '../modules/graphql.ts';
+import { type ChatEventType, isKnown, knownEventTypes, moduleOf } from '../modules/index.ts';
 import { cappedList, MAX_LIST_ARGUMENT } from '../protection/operationLimits.ts';
 import { builder } from './builder.ts';
 import { pageSize } from './connection.ts';
-import { found, Message, Thread, User } from './refs.ts';
+import { Event } from './eventRef.ts';
+import { User } from './refs.ts';
 
-const KNOWN = ['ThreadCreated', 'MessagePosted', 'UserRegistered'] as const;
-
-const str = (event: StoredEvent, key: string) => String(event.data[key]);
-
-export const Event = builder.interfaceRef<StoredEvent>('Event').implement({
+Event.implement({
   description: 'A fact recorded in the log.',
-  resolveType: (event) => ((KNOWN as readonly string[]).includes(event.type) ? event.type : 'OtherEvent'),
+  // Exhaustive over the known types (eventObjectTypes names one for each); OtherEvent only for a type no module knows.
+  resolveType: (event) => (isKnown(event) ? eventObjectTypes[event.type].name : 'OtherEvent'),
   fields: (t) => ({
+    id: t.exposeID('eventId', { description: 'Unique id of the event (the same as `eventId`): normalized caches key events by it.' }),
     position: t.field({ type: 'Position', description: 'Global position: gap-free, in commit order.', resolve: (e) => e.position }),
     eventId: t.exposeID('eventId', { description: 'Unique id of the event.' }),
     type: t.exposeString('type', { description: 'What happened, e.g. MessagePosted.' }),
@@ -38,57 +39,34 @@ export const Event = builder.interfaceRef<StoredEvent>('Event').implement({
   }),
 });
 
-const ThreadCreated = builder.objectRef<StoredEvent>('ThreadCreated').implement({
-  description: 'A thread was opened.',
-  interfaces: [Event],
-  isTypeOf: (e) => (e as StoredEvent).type === 'ThreadCreated',
-  fields: (t) => ({
-    thread: t.field({
-      type: Thread,
-      description: 'The thread (as it is now).',
-      resolve: async (e, _args, ctx) => found(await ctx.loaders.threads(str(e, 'threadId')), 'thread', str(e, 'threadId')),
-    }),
-  }),
-});
-
-const MessagePosted = builder.objectRef<StoredEvent>('MessagePosted').implement({
-  description: 'A message was posted.',
-  interfaces: [Event],
-  isTypeOf: (e) => (e as StoredEvent).type === 'MessagePosted',
-  fields: (t) => ({
-    message: t.field({
-      type: Message,
-      description: 'The message.',
-      resolve: async (e, _args, ctx) => found(await ctx.loaders.messages(str(e, 'messageId')), 'message', str(e, 'messageId')),
-    }),
-  }),
-});
-
-builder.objectRef<StoredEvent>('UserRegistered').implement({
-  description: 'Someone signed up.',
-  interfaces: [Event],
-  isTypeOf: (e) => (e as StoredEvent).type === 'UserRegistered',
-  fields: (t) => ({
-    user: t.field({
-      type: User,
-      description: 'The user.',
-      resolve: async (e, _args, ctx) => found(await ctx.loaders.users(str(e, 'userId')), 'user', str(e, 'userId')),
-    }),
-  }),
-});
-
 builder.objectRef<StoredEvent>('OtherEvent').implement({
   description: 'An event of a type this schema does not model yet; see `type` and `data`.',
   interfaces: [Event],
-  isTypeOf: (e) => !(KNOWN as readonly string[]).includes((e as StoredEvent).type),
+  isTypeOf: (event) => !isKnown(event as StoredEvent),
   fields: () => ({}),
 });
 
+/** The types delivered on `threadEvents`: every module whose events belong to a thread's stream. */
+const threadEventTypes = knownEventTypes.filter((type) => moduleOf(type)?.stream === 'thread');
+
 const ThreadEvent = builder.unionType('ThreadEvent', {
   description: 'What can happen in a thread.',
-  types: [ThreadCreated, MessagePosted],
-  resolveType: (e) => (e.type === 'ThreadCreated' ? ThreadCreated : MessagePosted),
+  types: threadEventTypes.map((type) => eventObjectTypes[type]),
+  resolveType: (event) => {
+    const stored = event as StoredEvent;
+    if (!isKnown(stored) || !threadEventTypes.includes(stored.type)) throw new Error(`${stored.type} is not a thread event`);
+    return eventObjectTypes[stored.type].name;
+  },
 });
+
+/** `types:` names known event types only: a typo would otherwise match nothing, silently. */
+function eventTypes(types: readonly string[]): ChatEventType[] {
+  const unknown = types.filter((type) => !moduleOf(type));
+  if (unknown.length > 0) {
+    throw new ValidationError(`Unknown event type ${unknown.map((type) => JSON.stringify(type)).join(', ')}: known types are ${knownEventTypes.join(', ')}`, { types: unknown });
+  }
+  return types as ChatEventType[];
+}
 
 builder.queryField('events', (t) =>
   t.field({
@@ -99,17 +77,15 @@ builder.queryField('events', (t) =>
       after: t.arg({ type: 'Position', description: 'Start after this position (default: the beginning).' }),
       first: t.arg.int({ description: 'At most 1000; default 100.' }),
       streamId: t.arg.id({ description: 'Only this stream.' }),
-      types: t.arg.stringList({ description: `Only these event types (at most ${MAX_LIST_ARGUMENT}).` }),
+      types: t.arg.stringList({ description: `Only these event types (at most ${MAX_LIST_ARGUMENT}; an unknown name is BAD_USER_INPUT): ${knownEventTypes.join(', ')}.` }),
     },
-    resolve: async (_root, args, ctx) => {
-      const events = await ctx.services.store.readAll({
+    resolve: async (_root, args, ctx) =>
+      ctx.services.store.readAll({
         after: args.after ?? 0,
         limit: pageSize(args.first, 'first', 100, 1000),
         ...(args.streamId != null ? { streamId: String(args.streamId) } : {}),
-        ...(args.types != null ? { types: cappedList(args.types, 'types') } : {}),
-      });
-      return events.map(upcast);
-    },
+        ...(args.types != null ? { types: eventTypes(cappedList(args.types, 'types')) } : {}),
+      }),
   }),
 );
 
@@ -119,20 +95,23 @@ builder.subscriptionType({
     threadEvents: t.field({
       type: ThreadEvent,
       description: "A thread's events after `after`, then live. Without `after`, live from now.",
-      args: { threadId: t.arg.id({ required: true }), after: t.arg({ type: 'Position' }) },
+      args: {
+        threadId: t.arg.id({ required: true, description: 'The thread (NOT_FOUND when there is none).' }),
+        after: t.arg({ type: 'Position', description: 'Resume after this position: the last one you saw (default: live from now).' }),
+      },
       subscribe: async (_root, args, ctx) => {
         const threadId = validate.uuid(String(args.threadId), 'threadId');
         if (!(await ctx.loaders.threads(threadId))) throw new NotFoundError(`No thread ${threadId}`, { threadId });
         return ctx.services.feed.subscribe(args.after ?? undefined, { streamId: streamOf.thread(threadId) });
       },
-      resolve: (event) => upcast(event),
+      resolve: (event) => event as never,
     }),
     events: t.field({
       type: Event,
       description: 'Every event after `after`, then live. Without `after`, live from now.',
-      args: { after: t.arg({ type: 'Position' }) },
+      args: { after: t.arg({ type: 'Position', description: 'Resume after this position: the last one you saw (default: live from now).' }) },
       subscribe: (_root, args, ctx) => ctx.services.feed.subscribe(args.after ?? undefined),
-      resolve: (event) => upcast(event),
+      resolve: (event) => event,
     }),
   }),
 });

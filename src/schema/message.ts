@@ -1,5 +1,4 @@
-/** Message and `postMessage`. */
-import { postMessage } from '../commands/postMessage.ts';
+/** Message (`postMessage`: src/modules/messagePosted.graphql.ts). */
 import type { MessageRow } from '../projections/messagesProjection.ts';
 import { builder } from './builder.ts';
 import { found, Message, Thread, User } from './refs.ts';
@@ -31,36 +30,3 @@ Message.implement({
     }),
   }),
 });
-
-const PostMessageInput = builder.inputType('PostMessageInput', {
-  description: 'A message to post.',
-  fields: (t) => ({
-    threadId: t.id({ required: true }),
-    body: t.string({ required: true, description: '1–4000 characters after trimming.' }),
-    replyToId: t.id({ description: 'A message of the same thread to answer.' }),
-    idempotencyKey: t.string({ description: 'Retry with the same key and the message is posted once.' }),
-  }),
-});
-
-const PostMessagePayload = builder.objectRef<{ message: MessageRow; position: number }>('PostMessagePayload').implement({
-  description: 'The posted message.',
-  fields: (t) => ({
-    message: t.field({ type: Message, resolve: (p) => p.message }),
-    position: t.field({ type: 'Position', description: 'Log position of the MessagePosted event.', resolve: (p) => p.position }),
-  }),
-});
-
-builder.mutationField('postMessage', (t) =>
-  t.field({
-    type: PostMessagePayload,
-    description: 'Posts a message. Needs a token. NOT_FOUND for an unknown thread or replyTo.',
-    args: { input: t.arg({ type: PostMessageInput, required: true }) },
-    resolve: async (_root, { input }, ctx) =>
-      postMessage(ctx.services, await requireActor(ctx), {
-        threadId: String(input.threadId),
-        body: input.body,
-        replyToId: input.replyToId == null ? null : String(input.replyToId),
-        idempotencyKey: input.idempotencyKey,
-      }),
-  }),
-);

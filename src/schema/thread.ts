@@ -1,5 +1,4 @@
-/** Thread, its messages, the `threads`/`thread` queries and `createThread`. */
-import { createThread } from '../commands/createThread.ts';
+/** Thread, its messages, and the `threads`/`thread` queries (`createThread`: src/modules/threadCreated.graphql.ts). */
 import { validate } from '../input/limits.ts';
 import { messagesAfter, messagesBefore } from '../projections/messagesQueries.ts';
 import type { MessageRow } from '../projections/messagesProjection.ts';
@@ -115,28 +114,3 @@ function historySource(messages: readonly MessageRow[]): MessageSource {
     oldestAfter: async (after, limit) => messages.filter((m) => m.position > after).slice(0, limit),
   };
 }
-
-const CreateThreadInput = builder.inputType('CreateThreadInput', {
-  description: 'A new thread.',
-  fields: (t) => ({
-    title: t.string({ required: true, description: '1–200 characters after trimming.' }),
-    idempotencyKey: t.string({ description: 'Retry with the same key and the thread is created once.' }),
-  }),
-});
-
-const CreateThreadPayload = builder.objectRef<{ thread: ThreadRow; position: number }>('CreateThreadPayload').implement({
-  description: 'The created thread.',
-  fields: (t) => ({
-    thread: t.field({ type: Thread, resolve: (p) => p.thread }),
-    position: t.field({ type: 'Position', description: 'Log position of the ThreadCreated event.', resolve: (p) => p.position }),
-  }),
-});
-
-builder.mutationField('createThread', (t) =>
-  t.field({
-    type: CreateThreadPayload,
-    description: 'Opens a thread. Needs a token.',
-    args: { input: t.arg({ type: CreateThreadInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => createThread(ctx.services, await requireActor(ctx), input),
-  }),
-);

@@ -44,7 +44,7 @@ describe.each(kinds)('history on %s', (kind) => {
         events: [{ type: 'MessagePosted', schemaVersion: 1, data: { messageId, threadId: created.thread.id, body: 'written by v1', replyToId: null } }],
         metadata: { actorId: userId, correlationId: 'legacy', causationId: null },
       });
-      const stored = await thrds.store.readAll({ streamId: `thread-${created.thread.id}`, types: ['MessagePosted'] });
+      const stored = await thrds.store.readAll({ streamId: `thread-${created.thread.id}`, types: ['MessagePosted'], stored: true });
       expect(stored[0]).toMatchObject({ schemaVersion: 1, data: { body: 'written by v1' } });
       expect(stored[0]!.data).not.toHaveProperty('format');
       legacyPosition = stored[0]!.position;

@@ -9,7 +9,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TransactionHook } from '../../src/events/eventStore.ts';
-import { upcast } from '../../src/events/upcast.ts';
+import { upcast } from '../../src/modules/index.ts';
 import { allProjections } from '../../src/projections/projectionEngine.ts';
 import { rebuildProjections } from '../../src/projections/rebuild.ts';
 import { createTableLike } from '../../src/projections/shadowTables.ts';

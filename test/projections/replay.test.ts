@@ -2,8 +2,8 @@
 import { createHash } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createThread } from '../../src/commands/createThread.ts';
-import { postMessage } from '../../src/commands/postMessage.ts';
+import { createThread } from '../../src/modules/threadCreated.ts';
+import { postMessage } from '../../src/modules/messagePosted.ts';
 import { type AccountDeps, register } from '../../src/accounts/accounts.ts';
 import { SessionCache } from '../../src/accounts/sessions.ts';
 import type { Sql } from '../../src/db/database.ts';

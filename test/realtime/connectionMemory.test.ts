@@ -10,7 +10,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postMessage } from '../../src/commands/postMessage.ts';
+import { postMessage } from '../../src/modules/messagePosted.ts';
 import { CREATE_THREAD, REGISTER, THREAD_EVENTS } from '../support/server.ts';
 import { eventually, type GatewayHarness, startGateway } from './gatewayHarness.ts';
 import { initialise, openRaw } from './rawWebSocket.ts';

@@ -7,7 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { lineFromEvent } from '../../audit/eventLine.ts';
 import { SqlEventStore } from '../../events/sqlEventStore.ts';
-import { upcast } from '../../events/upcast.ts';
+import { upcast } from '../../modules/index.ts';
 import { booleanFlag, positionFlag, stringFlag } from '../args.ts';
 import type { Command } from '../subcommand.ts';
 import { ExitCode } from '../exitCodes.ts';
@@ -47,7 +47,8 @@ export const eventsCommand: Command = {
     const streamId = stringFlag(args, 'stream');
     const types = stringFlag(args, 'type')?.split(',').filter((t) => t !== '');
     const follow = booleanFlag(args, 'follow');
-    const show = booleanFlag(args, 'upcast') ? upcast : (e: Parameters<typeof upcast>[0]) => e;
+    // The store hands out today's shape; without --upcast this tool shows what is stored.
+    const stored = !booleanFlag(args, 'upcast');
     const pollMs = positionFlag(args, 'poll-ms') ?? 200;
     const filter = { ...(streamId === undefined ? {} : { streamId }), ...(types === undefined ? {} : { types }) };
 
@@ -60,14 +61,14 @@ export const eventsCommand: Command = {
 
     const out = new LineWriter(process.stdout, follow ? 1 : 1 << 20);
     await using(await openExisting(args), async (db) => {
-      const store = new SqlEventStore(db);
+      const store = new SqlEventStore(db, { upcast });
       let last = after;
       while (!stopped) {
         const head = (await store.head()).position;
         const upTo = until === undefined ? head : Math.min(head, until);
         while (last < upTo && !stopped) {
-          const page = await store.readAll({ ...filter, after: last, until: upTo, limit: PAGE });
-          for (const event of page) await out.line(lineFromEvent(show(event)));
+          const page = await store.readAll({ ...filter, after: last, until: upTo, limit: PAGE, stored });
+          for (const event of page) await out.line(lineFromEvent(event));
           last = page.length === PAGE ? page.at(-1)!.position : upTo;
         }
         await out.flush();

@@ -1,11 +1,33 @@
-/** createThread: anyone signed in may open a thread with a title. */
+/** ThreadCreated: anyone signed in may open a thread with a title. */
 import { NotFoundError } from '../errors.ts';
 import type { AppendRequest } from '../events/eventStore.ts';
-import { currentSchemaVersion, streamOf, type ThreadCreated } from '../events/types.ts';
+import { streamOf } from '../events/types.ts';
+import { validate } from '../input/limits.ts';
 import { threadsByIds } from '../projections/threadsQueries.ts';
 import { evolveThreads, type ThreadRow } from '../projections/threadsProjection.ts';
-import { type Actor, type CommandDeps, idempotency, metadataFor } from '../modules/commandDeps.ts';
-import { validate } from '../input/limits.ts';
+import { type Actor, type CommandDeps, idempotency, metadataFor } from './commandDeps.ts';
+import { defineEvent, newEvent } from './eventModule.ts';
+
+export type ThreadCreatedData = { readonly threadId: string; readonly title: string };
+
+export const threadCreated = defineEvent<ThreadCreatedData>()({
+  type: 'ThreadCreated',
+  schemaVersion: 1,
+  upcasters: {},
+  stream: 'thread',
+  evolve: {
+    threads: (changes, { data, metadata, recordedAt, position }) =>
+      changes.open({
+        id: data.threadId,
+        title: data.title,
+        createdBy: metadata.actorId ?? '',
+        createdAt: recordedAt,
+        messageCount: 0,
+        lastActivityAt: recordedAt,
+        position,
+      }),
+  },
+});
 
 export interface CreateThreadInput {
   readonly title: string;
@@ -16,10 +38,9 @@ export interface CreateThreadInput {
 export function decideCreateThread(input: CreateThreadInput, actor: Actor, threadId: string): AppendRequest {
   const title = validate.title(input.title);
   const key = validate.idempotencyKey(input.idempotencyKey);
-  const event: ThreadCreated = { type: 'ThreadCreated', data: { threadId, title } };
   return {
     streamId: streamOf.thread(threadId),
-    events: [{ ...event, schemaVersion: currentSchemaVersion.ThreadCreated }],
+    events: [newEvent(threadCreated, { threadId, title })],
     metadata: metadataFor(actor, actor.correlationId),
     expectedVersion: 'no_stream',
     ...idempotency(actor, 'createThread', key, { title }),

@@ -1,12 +1,50 @@
-/** postMessage: a signed-in user posts to an existing thread, optionally replying to one of its messages. */
+/** MessagePosted: a signed-in user posts to an existing thread, optionally replying to one of its messages. */
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { AppendRequest } from '../events/eventStore.ts';
-import { currentSchemaVersion, type MessagePosted, streamOf } from '../events/types.ts';
-import { upcast } from '../events/upcast.ts';
+import { streamOf } from '../events/types.ts';
+import { validate } from '../input/limits.ts';
 import { evolveMessages, type MessageRow } from '../projections/messagesProjection.ts';
 import { messagesByIds } from '../projections/messagesQueries.ts';
-import { type Actor, type CommandDeps, idempotency, metadataFor } from '../modules/commandDeps.ts';
-import { validate } from '../input/limits.ts';
+import { type Actor, type CommandDeps, idempotency, metadataFor } from './commandDeps.ts';
+import { defineEvent, newEvent, type Recorded } from './eventModule.ts';
+
+export type MessageFormat = 'plain' | 'markdown';
+
+export type MessagePostedData = {
+  readonly messageId: string;
+  readonly threadId: string;
+  readonly body: string;
+  readonly replyToId: string | null;
+  readonly format: MessageFormat;
+};
+
+export const messagePosted = defineEvent<MessagePostedData>()({
+  type: 'MessagePosted',
+  schemaVersion: 2,
+  upcasters: {
+    // v2 added `format`; every v1 message was plain text.
+    1: (data) => ({ format: 'plain', ...data }),
+  },
+  stream: 'thread',
+  evolve: {
+    messages: (changes, event) => changes.post(messageOf(event)),
+    threads: (changes, { data, recordedAt, position }) => changes.change(data.threadId, { position, addedMessages: 1, lastActivityAt: recordedAt }),
+  },
+});
+
+/** The message row an event folds to: the read model's row, and what fan-out resolves from without a read. */
+export function messageOf({ data, metadata, recordedAt, position }: Recorded<'MessagePosted', MessagePostedData>): MessageRow {
+  return {
+    id: data.messageId,
+    threadId: data.threadId,
+    authorId: metadata.actorId ?? '',
+    body: data.body,
+    postedAt: recordedAt,
+    position,
+    replyToId: data.replyToId,
+    format: data.format,
+  };
+}
 
 export interface PostMessageInput {
   readonly threadId: string;
@@ -33,10 +71,9 @@ export function decidePostMessage(input: PostMessageInput, facts: PostMessageFac
     if (facts.replyToThreadId === null) throw new NotFoundError(`No message ${replyToId}`, { replyToId });
     if (facts.replyToThreadId !== threadId) throw new ValidationError('replyToId must be a message of the same thread', { replyToId });
   }
-  const event: MessagePosted = { type: 'MessagePosted', data: { messageId, threadId, body, replyToId, format: 'plain' } };
   return {
     streamId: streamOf.thread(threadId),
-    events: [{ ...event, schemaVersion: currentSchemaVersion.MessagePosted }],
+    events: [newEvent(messagePosted, { messageId, threadId, body, replyToId, format: 'plain' })],
     metadata: metadataFor(actor, actor.correlationId),
     expectedVersion: 'stream_exists',
     ...idempotency(actor, 'postMessage', key, { threadId, body, replyToId }),
@@ -55,7 +92,7 @@ export async function postMessage(deps: CommandDeps, actor: Actor, input: PostMe
   const facts = { threadExists: exists, replyToThreadId: replied[0]?.threadId ?? null };
   const result = await deps.store.append(decidePostMessage(input, facts, actor, deps.newId()));
   // The row the projection wrote in the same transaction, folded from the same event: no read needed.
-  const [message] = evolveMessages(result.events.map(upcast));
+  const [message] = evolveMessages(result.events);
   if (!message) throw new NotFoundError('The append stored no message');
   return { message, position: result.lastPosition };
 }

@@ -1,0 +1,58 @@
+/** MessagePosted as GraphQL: the event type, and `postMessage`. */
+import { LIMITS } from '../input/limits.ts';
+import type { MessageRow } from '../projections/messagesProjection.ts';
+import { builder } from '../schema/builder.ts';
+import { Event } from '../schema/eventRef.ts';
+import { Message } from '../schema/refs.ts';
+import { requireActor } from '../schema/viewer.ts';
+import type { Recorded } from './eventModule.ts';
+import { messageOf, messagePosted, type MessagePostedData, postMessage } from './messagePosted.ts';
+
+type MessagePostedEvent = Recorded<'MessagePosted', MessagePostedData>;
+
+export const MessagePosted = builder.objectRef<MessagePostedEvent>(messagePosted.type).implement({
+  description: 'A message was posted.',
+  interfaces: [Event],
+  isTypeOf: (event) => (event as MessagePostedEvent).type === messagePosted.type,
+  fields: (t) => ({
+    message: t.field({
+      type: Message,
+      description: 'The message.',
+      // From the event itself: fan-out delivers it to every subscriber without reading the message row.
+      resolve: (event) => messageOf(event),
+    }),
+  }),
+});
+
+const PostMessageInput = builder.inputType('PostMessageInput', {
+  description: 'A message to post.',
+  fields: (t) => ({
+    threadId: t.id({ required: true, description: 'The thread to post in.' }),
+    body: t.string({ required: true, description: `${LIMITS.body.min}–${LIMITS.body.max} characters after trimming.` }),
+    replyToId: t.id({ description: 'A message of the same thread to answer.' }),
+    idempotencyKey: t.string({ description: 'Retry with the same key and the message is posted once.' }),
+  }),
+});
+
+const PostMessagePayload = builder.objectRef<{ message: MessageRow; position: number }>('PostMessagePayload').implement({
+  description: 'The posted message.',
+  fields: (t) => ({
+    message: t.field({ type: Message, description: 'The message as posted.', resolve: (p) => p.message }),
+    position: t.field({ type: 'Position', description: 'Log position of the MessagePosted event.', resolve: (p) => p.position }),
+  }),
+});
+
+builder.mutationField('postMessage', (t) =>
+  t.field({
+    type: PostMessagePayload,
+    description: 'Posts a message. Needs a token. NOT_FOUND for an unknown thread or replyTo.',
+    args: { input: t.arg({ type: PostMessageInput, required: true, description: 'The thread, the text, and optionally the message it answers.' }) },
+    resolve: async (_root, { input }, ctx) =>
+      postMessage(ctx.services, await requireActor(ctx), {
+        threadId: String(input.threadId),
+        body: input.body,
+        replyToId: input.replyToId == null ? null : String(input.replyToId),
+        idempotencyKey: input.idempotencyKey,
+      }),
+  }),
+);
