@@ -9,10 +9,12 @@ type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T
 import type { ChatEventType } from './index.ts';
 import { MessagePosted } from './messagePosted.graphql.ts';
 import { ThreadCreated } from './threadCreated.graphql.ts';
+import { ThreadRenamed } from './threadRenamed.graphql.ts';
 import { UserRegistered } from './userRegistered.graphql.ts';
 
 export const eventObjectTypes = {
   UserRegistered,
   ThreadCreated,
   MessagePosted,
+  ThreadRenamed,
 } as const satisfies { readonly [Type in ChatEventType]: ObjectRef<Types, any> };

@@ -7,9 +7,10 @@ import type { StoredEvent } from '../events/types.ts';
 import type { EventModule, ReadModel, Recorded } from './eventModule.ts';
 import { messagePosted } from './messagePosted.ts';
 import { threadCreated } from './threadCreated.ts';
+import { threadRenamed } from './threadRenamed.ts';
 import { userRegistered } from './userRegistered.ts';
 
-export const eventModules = [userRegistered, threadCreated, messagePosted] as const;
+export const eventModules = [userRegistered, threadCreated, messagePosted, threadRenamed] as const;
 
 type Module = (typeof eventModules)[number];
 type DataOf<M> = M extends { readonly data?: infer D } ? D : never;

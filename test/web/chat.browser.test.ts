@@ -148,6 +148,25 @@ describe('web app', () => {
     await threadEntry(b, title).locator('.thread-count[data-count="2"]').waitFor();
   });
 
+  it('the creator renames a thread in place; the other person sees the new title live in the header and the list, and cannot rename it', async () => {
+    const [ada, bob] = await Promise.all([register(server, 'Ada'), register(server, 'Bob')]);
+    const threadId = await createThread(server, ada, 'Old name');
+    const [a, b] = await Promise.all([pageAs(ada), pageAs(bob)]);
+    await Promise.all([openThread(a, threadId), openThread(b, threadId)]);
+    await Promise.all([waitLive(a), waitLive(b)]);
+    expect(await b.getByRole('button', { name: 'Rename' }).count()).toBe(0);
+
+    await a.getByRole('button', { name: 'Rename' }).click();
+    await a.getByLabel('New title for the thread').fill('New name');
+    await a.getByLabel('New title for the thread').press('Enter');
+    await a.getByRole('heading', { name: 'New name' }).waitFor();
+
+    await b.getByRole('heading', { name: 'New name' }).waitFor({ timeout: 5_000 });
+    await threadEntry(b, 'New name').waitFor({ timeout: 5_000 });
+    expect(await threadEntry(b, 'Old name').count()).toBe(0);
+    expect(await b.title()).toBe('New name · Thrds');
+  });
+
   it('a reload keeps the history, and scrolling up loads every older message of a 200-message thread', async () => {
     const ada = await register(server, 'Ada');
     const threadId = await createThread(server, ada, 'The long thread');

@@ -54,6 +54,7 @@ export const EventsSubscription = graphql(
         position
         ... on ThreadCreated { thread { ...ThreadSummaryFields } }
         ... on MessagePosted { message { id postedAt thread { ...ThreadSummaryFields } } }
+        ... on ThreadRenamed { thread { ...ThreadSummaryFields } }
       }
     }
   `,
@@ -67,6 +68,7 @@ export const ThreadQuery = graphql(
         id
         title
         position
+        createdBy { id }
         messages(last: $last, before: $before) {
           edges { cursor node { ...MessageFields } }
           pageInfo { hasPreviousPage startCursor }
@@ -84,11 +86,19 @@ export const ThreadEventsSubscription = graphql(
         __typename
         ... on MessagePosted { position message { ...MessageFields } }
         ... on ThreadCreated { position }
+        ... on ThreadRenamed { position title }
       }
     }
   `,
   [MessageFields],
 );
+
+/** Only the thread's creator may rename it (FORBIDDEN otherwise). */
+export const RenameThreadMutation = graphql(`
+  mutation RenameThread($input: RenameThreadInput!) {
+    renameThread(input: $input) { position thread { id title } }
+  }
+`);
 
 export const PostMessageMutation = graphql(
   `

@@ -1,6 +1,7 @@
 /** An open thread: header, live message log, composer. Keyed by thread id by its parent. */
-import { useCallback, useEffect, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import type { Message } from '../api/operations.ts';
+import { maxTitleLength } from '../threads/NewThreadForm.tsx';
 import { followLink } from '../ui/router.ts';
 import { Composer } from './Composer.tsx';
 import { MessageList } from './MessageList.tsx';
@@ -36,7 +37,7 @@ export function ThreadView({ threadId, meId }: { threadId: string; meId: string 
         <a className="back-link" href="/" onClick={followLink} aria-label="Back to threads">
           ←
         </a>
-        <h2 id="thread-title">{thread.title}</h2>
+        <ThreadTitle title={thread.title} canRename={thread.canRename} onRename={thread.rename} />
       </header>
       {thread.error && (
         <p className="banner error" role="alert">
@@ -56,5 +57,67 @@ export function ThreadView({ threadId, meId }: { threadId: string; meId: string 
       />
       <Composer replyTo={replyTo} onCancelReply={cancelReply} onSend={thread.send} />
     </section>
+  );
+}
+
+/** The thread's title; its creator may edit it in place (Enter saves, Escape cancels). */
+function ThreadTitle({ title, canRename, onRename }: { title: string; canRename: boolean; onRename: (title: string) => Promise<string | null> }) {
+  const [draft, setDraft] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  if (draft === null) {
+    return (
+      <>
+        <h2 id="thread-title">{title}</h2>
+        {canRename && (
+          <button type="button" className="rename-button" onClick={() => setDraft(title)}>
+            Rename
+          </button>
+        )}
+      </>
+    );
+  }
+
+  const save = (event: FormEvent) => {
+    event.preventDefault();
+    const next = draft.trim();
+    if (next === '' || next === title) {
+      setDraft(null);
+      return;
+    }
+    setSaving(true);
+    void onRename(next).then((failure) => {
+      setSaving(false);
+      setProblem(failure);
+      if (!failure) setDraft(null);
+    });
+  };
+
+  return (
+    <form className="rename-form" onSubmit={save}>
+      <input
+        aria-label="New title for the thread"
+        value={draft}
+        maxLength={maxTitleLength}
+        autoFocus
+        disabled={saving}
+        onChange={(e) => setDraft(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') {
+            setDraft(null);
+            setProblem(null);
+          }
+        }}
+      />
+      <button type="submit" disabled={saving}>
+        Save
+      </button>
+      {problem && (
+        <span className="error" role="alert">
+          {problem}
+        </span>
+      )}
+    </form>
   );
 }

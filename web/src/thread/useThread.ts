@@ -7,7 +7,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CombinedError } from '@urql/core';
 import { errorCode, errorMessage, retryAfterSeconds } from '../api/errors.ts';
 import { newIdempotencyKey } from '../api/idempotencyKey.ts';
-import { PostMessageMutation, ThreadEventsSubscription, ThreadQuery, type Message } from '../api/operations.ts';
+import { PostMessageMutation, RenameThreadMutation, ThreadEventsSubscription, ThreadQuery, type Message } from '../api/operations.ts';
 import { comparePositions, logStart, type Position } from '../api/position.ts';
 import { decodeMessage, decodeNodes } from '../api/decode.ts';
 import { useThrds } from '../api/ThrdsContext.tsx';
@@ -25,6 +25,8 @@ export type ThreadStatus = 'loading' | 'ready' | 'not-found' | 'error';
 export interface OpenThread {
   readonly status: ThreadStatus;
   readonly title: string;
+  /** Whether the viewer created it, and so may rename it. */
+  readonly canRename: boolean;
   readonly messages: readonly Message[];
   readonly pending: readonly PendingSend[];
   readonly hasOlder: boolean;
@@ -34,12 +36,15 @@ export interface OpenThread {
   send(body: string, replyTo: Message | null): void;
   retry(key: string): void;
   discard(key: string): void;
+  /** Resolves to null once renamed, or to what went wrong. */
+  rename(title: string): Promise<string | null>;
 }
 
 export function useThread(threadId: string, meId: string): OpenThread {
   const { client } = useThrds();
   const [status, setStatus] = useState<ThreadStatus>('loading');
   const [title, setTitle] = useState('');
+  const [createdBy, setCreatedBy] = useState<string | null>(null);
   const [log, setLog] = useState<MessageLog>(emptyMessageLog);
   const [olderCursor, setOlderCursor] = useState<string | null>(null);
   const [loadingOlder, setLoadingOlder] = useState(false);
@@ -63,6 +68,7 @@ export function useThread(threadId: string, meId: string): OpenThread {
         }
         const page = decodeNodes(thread.messages?.edges, decodeMessage);
         setTitle(thread.title ?? '');
+        setCreatedBy(thread.createdBy?.id ?? null);
         setLog(addMessages(emptyMessageLog, page));
         setOlderCursor(previousCursorOf(thread.messages?.pageInfo ?? null));
         setFrom(joinPosition(thread.position, page));
@@ -89,6 +95,7 @@ export function useThread(threadId: string, meId: string): OpenThread {
     from,
     positionOf: (data) => data.threadEvents?.position ?? null,
     onEvent: ({ threadEvents: event }) => {
+      if (event?.__typename === 'ThreadRenamed' && event.title) setTitle(event.title);
       const message = event?.__typename === 'MessagePosted' ? decodeMessage(event.message) : null;
       if (message) accept(message);
     },
@@ -191,9 +198,22 @@ export function useThread(threadId: string, meId: string): OpenThread {
 
   const discard = useCallback((key: string) => setPending((p) => p.filter((x) => x.key !== key)), []);
 
+  const rename = useCallback(
+    async (newTitle: string) => {
+      const result = await client.mutation(RenameThreadMutation, { input: { threadId, title: newTitle, idempotencyKey: newIdempotencyKey() } }).toPromise();
+      const renamed = result.data?.renameThread?.thread?.title;
+      if (!renamed) return result.error ? errorMessage(result.error) : 'Could not rename this thread.';
+      setTitle(renamed);
+      return null;
+    },
+    [client, threadId],
+  );
+
   return {
     status,
     title,
+    canRename: createdBy !== null && createdBy === meId,
+    rename,
     messages: log.messages,
     pending,
     hasOlder: olderCursor !== null,

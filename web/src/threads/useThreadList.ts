@@ -60,7 +60,7 @@ export function useThreadList(): ThreadList {
     from,
     positionOf: (data) => data.events?.position ?? null,
     onEvent: ({ events: event }) => {
-      if (event?.__typename === 'ThreadCreated') {
+      if (event?.__typename === 'ThreadCreated' || event?.__typename === 'ThreadRenamed') {
         const thread = decodeThread(event.thread);
         if (thread) setState((s) => mergeThreads(s, [thread]));
       } else if (event?.__typename === 'MessagePosted') {
