@@ -3,7 +3,8 @@ import { NotFoundError, ValidationError } from '../errors.ts';
 import type { AppendRequest } from '../events/eventStore.ts';
 import { streamOf } from '../events/types.ts';
 import { validate } from '../input/limits.ts';
-import { evolveMessages, type MessageRow } from '../projections/messagesProjection.ts';
+// Types only from the projections: they dispatch to the modules (index.ts), so a runtime import would be a cycle.
+import type { MessageRow } from '../projections/messagesProjection.ts';
 import { messagesByIds } from '../projections/messagesQueries.ts';
 import { type Actor, type CommandDeps, idempotency, metadataFor } from './commandDeps.ts';
 import { defineEvent, newEvent, type Recorded } from './eventModule.ts';
@@ -92,7 +93,8 @@ export async function postMessage(deps: CommandDeps, actor: Actor, input: PostMe
   const facts = { threadExists: exists, replyToThreadId: replied[0]?.threadId ?? null };
   const result = await deps.store.append(decidePostMessage(input, facts, actor, deps.newId()));
   // The row the projection wrote in the same transaction, folded from the same event: no read needed.
-  const [message] = evolveMessages(result.events);
-  if (!message) throw new NotFoundError('The append stored no message');
+  const [event] = result.events;
+  if (event?.type !== messagePosted.type) throw new NotFoundError('The append stored no message');
+  const message = messageOf(event as Recorded<'MessagePosted', MessagePostedData>);
   return { message, position: result.lastPosition };
 }

@@ -6,8 +6,7 @@ import { Event } from '../schema/eventRef.ts';
 import { Thread } from '../schema/refs.ts';
 import { requireActor } from '../schema/viewer.ts';
 import type { Recorded } from './eventModule.ts';
-import { createThread, threadCreated, type ThreadCreatedData } from './threadCreated.ts';
-import { evolveThreads } from '../projections/threadsProjection.ts';
+import { createThread, threadCreated, type ThreadCreatedData, threadOf } from './threadCreated.ts';
 
 type ThreadCreatedEvent = Recorded<'ThreadCreated', ThreadCreatedData>;
 
@@ -20,7 +19,7 @@ export const ThreadCreated = builder.objectRef<ThreadCreatedEvent>(threadCreated
       type: Thread,
       description: 'The thread as this event opened it (no messages yet); query `thread(id:)` for how it is now.',
       // From the event itself: no read, and a replay gives the same answer as the live delivery did.
-      resolve: (event) => evolveThreads([event]).created.get(event.data.threadId)!,
+      resolve: (event) => threadOf(event),
     }),
   }),
 });

@@ -4,9 +4,10 @@ import type { AppendRequest } from '../events/eventStore.ts';
 import { streamOf } from '../events/types.ts';
 import { validate } from '../input/limits.ts';
 import { threadsByIds } from '../projections/threadsQueries.ts';
-import { evolveThreads, type ThreadRow } from '../projections/threadsProjection.ts';
+// Types only from the projections: they dispatch to the modules (index.ts), so a runtime import would be a cycle.
+import type { ThreadRow } from '../projections/threadsProjection.ts';
 import { type Actor, type CommandDeps, idempotency, metadataFor } from './commandDeps.ts';
-import { defineEvent, newEvent } from './eventModule.ts';
+import { defineEvent, newEvent, type Recorded } from './eventModule.ts';
 
 export type ThreadCreatedData = { readonly threadId: string; readonly title: string };
 
@@ -16,18 +17,14 @@ export const threadCreated = defineEvent<ThreadCreatedData>()({
   upcasters: {},
   stream: 'thread',
   evolve: {
-    threads: (changes, { data, metadata, recordedAt, position }) =>
-      changes.open({
-        id: data.threadId,
-        title: data.title,
-        createdBy: metadata.actorId ?? '',
-        createdAt: recordedAt,
-        messageCount: 0,
-        lastActivityAt: recordedAt,
-        position,
-      }),
+    threads: (changes, event) => changes.open(threadOf(event)),
   },
 });
+
+/** The thread row an event opens: the read model's row, and what ThreadCreated.thread resolves to without a read. */
+export function threadOf({ data, metadata, recordedAt, position }: Recorded<'ThreadCreated', ThreadCreatedData>): ThreadRow {
+  return { id: data.threadId, title: data.title, createdBy: metadata.actorId ?? '', createdAt: recordedAt, messageCount: 0, lastActivityAt: recordedAt, position };
+}
 
 export interface CreateThreadInput {
   readonly title: string;
@@ -53,7 +50,7 @@ export async function createThread(deps: CommandDeps, actor: Actor, input: Creat
   const result = await deps.store.append(decideCreateThread(input, actor, deps.newId()));
   const threadId = String(result.events[0]?.data.threadId);
   // A retry returns the thread as it is now; a first append, the row its event folds to.
-  const [thread] = result.duplicate ? await threadsByIds(deps.db, [threadId]) : [evolveThreads(result.events).created.get(threadId)];
+  const [thread] = result.duplicate ? await threadsByIds(deps.db, [threadId]) : [threadOf(result.events[0] as Recorded<'ThreadCreated', ThreadCreatedData>)];
   if (!thread) throw new NotFoundError(`No thread ${threadId}`);
   return { thread, position: result.lastPosition };
 }

@@ -67,6 +67,17 @@ export class ThreadChanges {
   }
 }
 
+/** A thread row with a patch applied: what `patchStatement` does to the table, in memory. */
+export function patchedRow(row: ThreadRow, patch: ThreadPatch): ThreadRow {
+  return {
+    ...row,
+    position: patch.position,
+    messageCount: row.messageCount + patch.addedMessages,
+    lastActivityAt: patch.lastActivityAt ?? row.lastActivityAt,
+    title: patch.title ?? row.title,
+  };
+}
+
 export function evolveThreads(events: readonly StoredEvent[]): ThreadChanges {
   return evolveReadModel('threads', new ThreadChanges(), events);
 }

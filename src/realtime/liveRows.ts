@@ -1,0 +1,93 @@
+/**
+ * The read-model rows fan-out resolves events against, held in memory and
+ * moved on by the log feed: a subscriber's selection that reaches past the
+ * event (`message { thread { messageCount } }`, `replyTo { body }`,
+ * `ThreadRenamed.thread`) costs one read the first time a thread or message
+ * is asked for, and none for every later event. Queries keep reading the
+ * database through their loaders.
+ *
+ * Each row carries the position of the latest event folded into it, so an
+ * event is applied once whichever came first, the feed or a read of the row.
+ */
+import type { Sql } from '../db/database.ts';
+import type { LogFeed } from '../events/logFeed.ts';
+import type { StoredEvent } from '../events/types.ts';
+import { evolveMessages, type MessageRow } from '../projections/messagesProjection.ts';
+import { messagesByIds } from '../projections/messagesQueries.ts';
+import { evolveThreads, patchedRow, type ThreadRow } from '../projections/threadsProjection.ts';
+import { threadsByIds } from '../projections/threadsQueries.ts';
+
+/** A Map that forgets its least recently set entries past `max`. */
+class Recent<V> extends Map<string, V> {
+  constructor(private readonly max: number) {
+    super();
+  }
+
+  override set(key: string, value: V): this {
+    this.delete(key);
+    if (this.size >= this.max) this.delete(this.keys().next().value as string);
+    return super.set(key, value);
+  }
+}
+
+export interface LiveRowsOptions {
+  /** Threads held at most (default 10,000). */
+  readonly threads?: number;
+  /** Recent messages held at most (default 20,000). */
+  readonly messages?: number;
+}
+
+export class LiveRows {
+  private readonly threads: Recent<ThreadRow>;
+  private readonly messages: Recent<MessageRow>;
+  /** Rows read from the database, since start (metrics, tests). */
+  reads = 0;
+  readonly stop: () => void;
+
+  constructor(
+    private readonly db: Sql,
+    feed: Pick<LogFeed, 'onAdvance'>,
+    options: LiveRowsOptions = {},
+  ) {
+    this.threads = new Recent(options.threads ?? 10_000);
+    this.messages = new Recent(options.messages ?? 20_000);
+    this.stop = feed.onAdvance((events) => this.advance(events));
+  }
+
+  /** Folds committed events into the rows held (and holds the messages and threads they create). */
+  advance(events: readonly StoredEvent[]): void {
+    for (const event of events) {
+      for (const message of evolveMessages([event])) this.messages.set(message.id, message);
+      const { created, patched } = evolveThreads([event]);
+      for (const thread of created.values()) this.keepThread(thread);
+      for (const [id, patch] of patched) {
+        const held = this.threads.get(id);
+        if (held && patch.position > held.position) this.threads.set(id, patchedRow(held, patch));
+      }
+    }
+  }
+
+  async threadsByIds(ids: readonly string[]): Promise<ThreadRow[]> {
+    const missing = ids.filter((id) => !this.threads.has(id));
+    if (missing.length > 0) {
+      this.reads += 1;
+      for (const thread of await threadsByIds(this.db, missing)) this.keepThread(thread);
+    }
+    return ids.flatMap((id) => this.threads.get(id) ?? []);
+  }
+
+  async messagesByIds(ids: readonly string[]): Promise<MessageRow[]> {
+    const missing = ids.filter((id) => !this.messages.has(id));
+    if (missing.length > 0) {
+      this.reads += 1;
+      for (const message of await messagesByIds(this.db, missing)) if (!this.messages.has(message.id)) this.messages.set(message.id, message);
+    }
+    return ids.flatMap((id) => this.messages.get(id) ?? []);
+  }
+
+  /** A row read before the feed delivered an event it already reflects (or after) keeps the later of the two. */
+  private keepThread(thread: ThreadRow): void {
+    const held = this.threads.get(thread.id);
+    if (!held || thread.position > held.position) this.threads.set(thread.id, thread);
+  }
+}

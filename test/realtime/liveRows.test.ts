@@ -1,0 +1,97 @@
+/**
+ * LiveRows: the rows fan-out resolves against, held in memory and moved on
+ * by the log feed. Given/when/then against a real SQLite store; the feed's
+ * deliveries are made by hand so their order against a read can be chosen.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StoredEvent } from '../../src/events/types.ts';
+import { newEvent } from '../../src/modules/eventModule.ts';
+import { messagePosted } from '../../src/modules/messagePosted.ts';
+import { threadCreated } from '../../src/modules/threadCreated.ts';
+import { threadRenamed } from '../../src/modules/threadRenamed.ts';
+import { LiveRows } from '../../src/realtime/liveRows.ts';
+import { openTestThrds, systemMetadata, type TestThrds } from '../support/thrds.ts';
+
+/** A feed whose deliveries the test makes. */
+function handFeed() {
+  let listener: (events: readonly StoredEvent[]) => void = () => {};
+  return {
+    onAdvance(next: (events: readonly StoredEvent[]) => void) {
+      listener = next;
+      return () => {};
+    },
+    deliver: (events: readonly StoredEvent[]) => listener(events),
+  };
+}
+
+describe('LiveRows', () => {
+  let thrds: TestThrds;
+  beforeAll(async () => {
+    thrds = await openTestThrds('sqlite');
+  });
+  afterAll(async () => {
+    await thrds.dispose();
+  });
+
+  async function openThread(title: string) {
+    const threadId = randomUUID();
+    const created = await thrds.store.append({ streamId: `thread-${threadId}`, events: [newEvent(threadCreated, { threadId, title })], metadata: systemMetadata });
+    return { threadId, created: created.events };
+  }
+  const post = async (threadId: string, body: string, replyToId: string | null = null) =>
+    (
+      await thrds.store.append({
+        streamId: `thread-${threadId}`,
+        events: [newEvent(messagePosted, { messageId: randomUUID(), threadId, body, replyToId, format: 'plain' })],
+        metadata: systemMetadata,
+      })
+    ).events;
+
+  it('given a thread read once, when the feed delivers messages posted to it and a rename, then the held row follows them with no further read', async () => {
+    const { threadId } = await openThread('Before');
+    const feed = handFeed();
+    const rows = new LiveRows(thrds.db, feed);
+    expect(await rows.threadsByIds([threadId])).toMatchObject([{ title: 'Before', messageCount: 0 }]);
+    const posted = [...(await post(threadId, 'one')), ...(await post(threadId, 'two'))];
+    const renamed = (
+      await thrds.store.append({ streamId: `thread-${threadId}`, events: [newEvent(threadRenamed, { threadId, title: 'After', previousTitle: 'Before' })], metadata: systemMetadata })
+    ).events;
+    feed.deliver([...posted, ...renamed]);
+    expect(await rows.threadsByIds([threadId])).toEqual([expect.objectContaining({ title: 'After', messageCount: 2, position: renamed[0]!.position })]);
+    expect(rows.reads).toBe(1);
+  });
+
+  it('given a row read after events the feed has not delivered yet, when the feed delivers them, then they are not counted twice', async () => {
+    const { threadId } = await openThread('Ahead');
+    const posted = await post(threadId, 'already in the row');
+    const feed = handFeed();
+    const rows = new LiveRows(thrds.db, feed);
+    expect(await rows.threadsByIds([threadId])).toMatchObject([{ messageCount: 1 }]);
+    feed.deliver(posted);
+    expect(await rows.threadsByIds([threadId])).toMatchObject([{ messageCount: 1, position: posted[0]!.position }]);
+  });
+
+  it('given threads and messages created while it listens, when they are asked for, then they are answered from memory', async () => {
+    const feed = handFeed();
+    const rows = new LiveRows(thrds.db, feed);
+    const { threadId, created } = await openThread('Fresh');
+    const first = await post(threadId, 'first');
+    const reply = await post(threadId, 'reply', String(first[0]!.data.messageId));
+    feed.deliver([...created, ...first, ...reply]);
+    expect(await rows.threadsByIds([threadId])).toMatchObject([{ title: 'Fresh', messageCount: 2 }]);
+    expect(await rows.messagesByIds([String(first[0]!.data.messageId)])).toMatchObject([{ body: 'first', threadId }]);
+    expect(rows.reads).toBe(0);
+  });
+
+  it('given more threads than it may hold, when more arrive, then the oldest are let go and read again on demand', async () => {
+    const feed = handFeed();
+    const rows = new LiveRows(thrds.db, feed, { threads: 2 });
+    const opened = [await openThread('A'), await openThread('B'), await openThread('C')];
+    feed.deliver(opened.flatMap((o) => o.created));
+    expect(await rows.threadsByIds([opened[2]!.threadId, opened[1]!.threadId])).toHaveLength(2);
+    expect(rows.reads).toBe(0);
+    expect(await rows.threadsByIds([opened[0]!.threadId])).toMatchObject([{ title: 'A' }]);
+    expect(rows.reads).toBe(1);
+  });
+});
