@@ -4,36 +4,18 @@
  * (renameThread, the threads read model, threadEvents) on every store.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StoredEvent } from '../../src/events/types.ts';
 import { decideRenameThread, type RenameThreadFacts } from '../../src/modules/threadRenamed.ts';
 import { evolveThreads } from '../../src/projections/threadsProjection.ts';
 import { storeKinds } from '../support/databases.ts';
 import { collect, CREATE_THREAD, signUp, startTestServer, type TestServer } from '../support/server.ts';
+import { ana, bob as other, recorded, threadId } from './given.ts';
 
-const alice = { userId: 'a0000000-0000-4000-8000-000000000001', correlationId: 'test' };
-const bob = { userId: 'b0000000-0000-4000-8000-000000000002', correlationId: 'test' };
-const threadId = 'c0000000-0000-4000-8000-000000000003';
+const alice = ana;
+const bob = other;
 
 const aThread = (thread: Partial<NonNullable<RenameThreadFacts['thread']>> = {}): RenameThreadFacts => ({
   thread: { createdBy: alice.userId, title: 'Old title', version: 4, ...thread },
 });
-
-let position = 0;
-function recorded(type: string, data: Record<string, unknown>): StoredEvent {
-  position += 1;
-  return {
-    position,
-    eventId: `e-${position}`,
-    streamId: `thread-${String(data.threadId)}`,
-    streamVersion: position,
-    type,
-    schemaVersion: 1,
-    data,
-    metadata: { actorId: alice.userId, correlationId: 'test', causationId: null },
-    recordedAt: 1_000 * position,
-    hash: '',
-  };
-}
 
 describe('decideRenameThread', () => {
   it('given a thread alice created, when alice renames it, then one ThreadRenamed carries the new and the previous title, expecting the version it read', () => {
