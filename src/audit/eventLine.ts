@@ -59,46 +59,46 @@ export function eventFromLine(text: string, lineNumber: number): StoredEvent {
     throw new BadLineError(lineNumber, `not JSON (${(error as Error).message})`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new BadLineError(lineNumber, 'not a JSON object');
-  const v = value as Record<string, unknown>;
-  const int = (key: string, min: number): number => {
-    const n = v[key];
+  const fields = value as Record<string, unknown>;
+  const integer = (key: string, min: number): number => {
+    const n = fields[key];
     if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < min) throw new BadLineError(lineNumber, `${key} must be an integer ≥ ${min}`);
     return n;
   };
   const position = (): number => {
-    const p = v.position;
-    const n = typeof p === 'string' && POSITION.test(p) ? Number(p) : p;
+    const given = fields.position;
+    const n = typeof given === 'string' && POSITION.test(given) ? Number(given) : given;
     if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) throw new BadLineError(lineNumber, 'position must be a decimal string of a whole number ≥ 1, e.g. "42"');
     return n;
   };
   const instant = (): number => {
-    const t = v.recordedAt;
-    if (typeof t === 'number' && Number.isSafeInteger(t) && t >= 0) return t;
-    const ms = typeof t === 'string' && ISO_8601.test(t) ? Date.parse(t) : Number.NaN;
+    const given = fields.recordedAt;
+    if (typeof given === 'number' && Number.isSafeInteger(given) && given >= 0) return given;
+    const ms = typeof given === 'string' && ISO_8601.test(given) ? Date.parse(given) : Number.NaN;
     if (Number.isNaN(ms) || ms < 0) throw new BadLineError(lineNumber, 'recordedAt must be an ISO-8601 instant, e.g. "2026-12-01T09:30:00.000Z"');
     return ms;
   };
-  const str = (key: string, max: number): string => {
-    const s = v[key];
-    if (typeof s !== 'string' || s.length === 0 || s.length > max) throw new BadLineError(lineNumber, `${key} must be a string of 1-${max} characters`);
-    return s;
+  const string = (key: string, max: number): string => {
+    const given = fields[key];
+    if (typeof given !== 'string' || given.length === 0 || given.length > max) throw new BadLineError(lineNumber, `${key} must be a string of 1-${max} characters`);
+    return given;
   };
-  const obj = (key: string): Record<string, unknown> => {
-    const o = v[key];
-    if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new BadLineError(lineNumber, `${key} must be an object`);
-    return o as Record<string, unknown>;
+  const object = (key: string): Record<string, unknown> => {
+    const given = fields[key];
+    if (given === null || typeof given !== 'object' || Array.isArray(given)) throw new BadLineError(lineNumber, `${key} must be an object`);
+    return given as Record<string, unknown>;
   };
-  const hash = str('hash', 64);
+  const hash = string('hash', 64);
   if (!/^[0-9a-f]{64}$/.test(hash)) throw new BadLineError(lineNumber, 'hash must be 64 lowercase hex digits');
   return {
     position: position(),
-    eventId: str('eventId', 36),
-    streamId: str('streamId', 128),
-    streamVersion: int('streamVersion', 1),
-    type: str('type', 64),
-    schemaVersion: int('schemaVersion', 1),
-    data: obj('data'),
-    metadata: obj('metadata') as unknown as EventMetadata,
+    eventId: string('eventId', 36),
+    streamId: string('streamId', 128),
+    streamVersion: integer('streamVersion', 1),
+    type: string('type', 64),
+    schemaVersion: integer('schemaVersion', 1),
+    data: object('data'),
+    metadata: object('metadata') as unknown as EventMetadata,
     recordedAt: instant(),
     hash,
   };
