@@ -62,7 +62,8 @@ export function planAppends(input: PlanInput): Plan {
       const stored = keys.get(request.idempotencyKey);
       if (stored) {
         if (request.requestHash !== undefined && stored.requestHash !== request.requestHash) {
-          return refused(new ConcurrencyError('This idempotencyKey was already used for a different request', { idempotencyKey: request.idempotencyKey }));
+          // Names the field, not the key: the stored key is scoped (`<user id>:<key>`), and that format is ours, not the client's.
+          return refused(new ConcurrencyError('This idempotencyKey was already used for a different request', { field: 'idempotencyKey' }));
         }
         return { kind: 'duplicate', firstPosition: stored.firstPosition, lastPosition: stored.lastPosition };
       }

@@ -149,6 +149,9 @@ describe.each(kinds)('GraphQL API on %s', (kind) => {
       // The same key for a different request is refused.
       const reused = await server.gql(POST, { t: thread.id, b: 'something else', key: 'retry-1' }, alice.token);
       expect(reused.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+      // ...without showing how the server stores keys (scoped to the user id).
+      expect(reused.errors?.[0]?.extensions).toEqual({ code: 'CONFLICT', field: 'idempotencyKey' });
+      expect(JSON.stringify(reused.errors)).not.toContain(alice.id);
       const threads = await Promise.all(Array.from({ length: 3 }, () => server.ok(CREATE_THREAD, { title: 'Once', key: 'thread-key' }, alice.token)));
       expect(new Set(threads.map((r) => r.createThread.thread.id)).size).toBe(1);
     });
