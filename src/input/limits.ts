@@ -6,16 +6,11 @@
  */
 import { ValidationError } from '../errors.ts';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../events/eventStore.ts';
+import { LIMITS, range } from './limitValues.ts';
 import { cleanText, codePoints, hasLoneSurrogate, requireVisible, type TextField } from './textRules.ts';
 
-export const LIMITS = {
-  title: { min: 1, max: 200 },
-  body: { min: 1, max: 4000 },
-  username: { min: 3, max: 32 },
-  password: { min: 8, max: 1024 },
-  displayName: { min: 1, max: 64 },
-  idempotencyKey: { min: 1, max: 128 },
-} as const;
+/** The numbers live in limitValues.ts, which the web app imports too. */
+export { LIMITS, PAGE_SIZES, range } from './limitValues.ts';
 
 /**
  * One idempotency-key limit: the store keeps a key scoped to its user
@@ -29,9 +24,11 @@ if (LIMITS.idempotencyKey.max + USER_SCOPE_LENGTH > MAX_IDEMPOTENCY_KEY_LENGTH) 
 
 const length = codePoints;
 
+const USERNAME = new RegExp(`^[a-z0-9_]{${LIMITS.username.min},${LIMITS.username.max}}$`);
+
 /** What a username looks like: 3–32 of a-z, 0-9 and _ (checked as typed, so login can tell a name no account can have). */
 export function isUsername(value: string): boolean {
-  return /^[a-z0-9_]{3,32}$/.test(value);
+  return USERNAME.test(value);
 }
 
 function trimmedWithin(field: Exclude<TextField, 'username'>, value: string): string {
@@ -51,7 +48,7 @@ export const validate = {
   username(value: string): string {
     const username = cleanText('username', value).trim();
     if (!isUsername(username)) {
-      throw new ValidationError('username must be 3–32 characters of a-z, 0-9 and _', { field: 'username' });
+      throw new ValidationError(`username must be ${range(LIMITS.username)} characters of a-z, 0-9 and _`, { field: 'username' });
     }
     return username;
   },
@@ -82,7 +79,7 @@ export const validate = {
     if (value === null || value === undefined) return undefined;
     const n = length(value);
     if (n < LIMITS.idempotencyKey.min || n > LIMITS.idempotencyKey.max || !/^[\x21-\x7e]+$/.test(value)) {
-      throw new ValidationError('idempotencyKey must be 1–128 printable ASCII characters', { field: 'idempotencyKey' });
+      throw new ValidationError(`idempotencyKey must be ${range(LIMITS.idempotencyKey)} printable ASCII characters`, { field: 'idempotencyKey' });
     }
     return value;
   },

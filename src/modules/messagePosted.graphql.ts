@@ -1,8 +1,9 @@
 /** MessagePosted as GraphQL: the event type, and `postMessage`. */
-import { LIMITS } from '../input/limits.ts';
+import { LIMITS, range } from '../input/limitValues.ts';
 import type { MessageRow } from '../projections/messagesProjection.ts';
 import { builder } from '../schema/builder.ts';
 import { Event } from '../schema/eventRef.ts';
+import { Node } from '../schema/node.ts';
 import { Message } from '../schema/refs.ts';
 import { requireActor } from '../schema/viewer.ts';
 import type { Recorded } from './eventModule.ts';
@@ -12,7 +13,7 @@ type MessagePostedEvent = Recorded<'MessagePosted', MessagePostedData>;
 
 export const MessagePosted = builder.objectRef<MessagePostedEvent>(messagePosted.type).implement({
   description: 'A message was posted.',
-  interfaces: [Event],
+  interfaces: [Event, Node],
   isTypeOf: (event) => (event as MessagePostedEvent).type === messagePosted.type,
   fields: (t) => ({
     message: t.field({
@@ -28,7 +29,7 @@ const PostMessageInput = builder.inputType('PostMessageInput', {
   description: 'A message to post.',
   fields: (t) => ({
     threadId: t.id({ required: true, description: 'The thread to post in.' }),
-    body: t.string({ required: true, description: `${LIMITS.body.min}–${LIMITS.body.max} characters after trimming.` }),
+    body: t.string({ required: true, description: `${range(LIMITS.body)} characters after trimming.` }),
     replyToId: t.id({ description: 'A message of the same thread to answer.' }),
     idempotencyKey: t.string({ description: 'Retry with the same key and the message is posted once.' }),
   }),

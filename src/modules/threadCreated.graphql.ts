@@ -1,8 +1,9 @@
 /** ThreadCreated as GraphQL: the event type, and `createThread`. */
-import { LIMITS } from '../input/limits.ts';
+import { LIMITS, range } from '../input/limitValues.ts';
 import type { ThreadRow } from '../projections/threadsProjection.ts';
 import { builder } from '../schema/builder.ts';
 import { Event } from '../schema/eventRef.ts';
+import { Node } from '../schema/node.ts';
 import { Thread } from '../schema/refs.ts';
 import { requireActor } from '../schema/viewer.ts';
 import type { Recorded } from './eventModule.ts';
@@ -12,7 +13,7 @@ type ThreadCreatedEvent = Recorded<'ThreadCreated', ThreadCreatedData>;
 
 export const ThreadCreated = builder.objectRef<ThreadCreatedEvent>(threadCreated.type).implement({
   description: 'A thread was opened.',
-  interfaces: [Event],
+  interfaces: [Event, Node],
   isTypeOf: (event) => (event as ThreadCreatedEvent).type === threadCreated.type,
   fields: (t) => ({
     thread: t.field({
@@ -27,7 +28,7 @@ export const ThreadCreated = builder.objectRef<ThreadCreatedEvent>(threadCreated
 const CreateThreadInput = builder.inputType('CreateThreadInput', {
   description: 'A new thread.',
   fields: (t) => ({
-    title: t.string({ required: true, description: `${LIMITS.title.min}–${LIMITS.title.max} characters after trimming.` }),
+    title: t.string({ required: true, description: `${range(LIMITS.title)} characters after trimming.` }),
     idempotencyKey: t.string({ description: 'Retry with the same key and the thread is created once.' }),
   }),
 });

@@ -1,8 +1,9 @@
 /** ThreadRenamed as GraphQL: the event type, and `renameThread`. */
-import { LIMITS } from '../input/limits.ts';
+import { LIMITS, range } from '../input/limitValues.ts';
 import type { ThreadRow } from '../projections/threadsProjection.ts';
 import { builder } from '../schema/builder.ts';
 import { Event } from '../schema/eventRef.ts';
+import { Node } from '../schema/node.ts';
 import { found, Thread } from '../schema/refs.ts';
 import { requireActor } from '../schema/viewer.ts';
 import type { Recorded } from './eventModule.ts';
@@ -12,7 +13,7 @@ type ThreadRenamedEvent = Recorded<'ThreadRenamed', ThreadRenamedData>;
 
 export const ThreadRenamed = builder.objectRef<ThreadRenamedEvent>(threadRenamed.type).implement({
   description: 'A thread was given a new title.',
-  interfaces: [Event],
+  interfaces: [Event, Node],
   isTypeOf: (event) => (event as ThreadRenamedEvent).type === threadRenamed.type,
   fields: (t) => ({
     thread: t.field({
@@ -29,7 +30,7 @@ const RenameThreadInput = builder.inputType('RenameThreadInput', {
   description: 'A new title for a thread.',
   fields: (t) => ({
     threadId: t.id({ required: true, description: 'The thread to rename (one you created).' }),
-    title: t.string({ required: true, description: `${LIMITS.title.min}–${LIMITS.title.max} characters after trimming.` }),
+    title: t.string({ required: true, description: `${range(LIMITS.title)} characters after trimming.` }),
     idempotencyKey: t.string({ description: 'Retry with the same key and the thread is renamed once.' }),
   }),
 });

@@ -34,25 +34,28 @@ export async function messagesByIds(db: Sql, ids: readonly string[]): Promise<Me
   return (await db.query<Row>(`SELECT ${COLUMNS} FROM messages WHERE id IN (${inList(ids)})`, ids)).map(toMessage);
 }
 
-/** The oldest `limit` messages after `afterPosition`, in order. */
-export async function messagesAfter(db: Sql, threadId: string, afterPosition: number, limit: number): Promise<MessageRow[]> {
-  const rows = await db.query<Row>(`SELECT ${COLUMNS} FROM messages WHERE thread_id = ? AND position > ? ORDER BY position ASC LIMIT ?`, [
-    threadId,
-    afterPosition,
-    limit,
-  ]);
-  return rows.map(toMessage);
+/** Positions strictly between two bounds; either may be open. */
+export interface PositionRange {
+  readonly after: number | undefined;
+  readonly before: number | undefined;
 }
 
-/** The newest `limit` messages before `beforePosition` (all when undefined), in order. */
-export async function messagesBefore(db: Sql, threadId: string, beforePosition: number | undefined, limit: number): Promise<MessageRow[]> {
-  const rows =
-    beforePosition === undefined
-      ? await db.query<Row>(`SELECT ${COLUMNS} FROM messages WHERE thread_id = ? ORDER BY position DESC LIMIT ?`, [threadId, limit])
-      : await db.query<Row>(`SELECT ${COLUMNS} FROM messages WHERE thread_id = ? AND position < ? ORDER BY position DESC LIMIT ?`, [
-          threadId,
-          beforePosition,
-          limit,
-        ]);
-  return rows.map(toMessage).reverse();
+/**
+ * Up to `limit` of a thread's messages strictly between the bounds, the
+ * oldest of them (`'oldest'`) or the newest, in position order. One range
+ * scan of the (thread_id, position) index.
+ */
+export async function messagesBetween(db: Sql, threadId: string, range: PositionRange, limit: number, from: 'oldest' | 'newest'): Promise<MessageRow[]> {
+  const bounds = [...(range.after === undefined ? [] : ['position > ?']), ...(range.before === undefined ? [] : ['position < ?'])];
+  const params = [threadId, ...(range.after === undefined ? [] : [range.after]), ...(range.before === undefined ? [] : [range.before]), limit];
+  const where = ['thread_id = ?', ...bounds].join(' AND ');
+  const rows = await db.query<Row>(`SELECT ${COLUMNS} FROM messages WHERE ${where} ORDER BY position ${from === 'oldest' ? 'ASC' : 'DESC'} LIMIT ?`, params);
+  const messages = rows.map(toMessage);
+  return from === 'oldest' ? messages : messages.reverse();
+}
+
+/** Whether the thread holds a message at or before `position` (`'atOrBefore'`), or at or after it. */
+export async function hasMessage(db: Sql, threadId: string, side: 'atOrBefore' | 'atOrAfter', position: number): Promise<boolean> {
+  const rows = await db.query(`SELECT 1 AS found FROM messages WHERE thread_id = ? AND position ${side === 'atOrBefore' ? '<=' : '>='} ? LIMIT 1`, [threadId, position]);
+  return rows.length > 0;
 }

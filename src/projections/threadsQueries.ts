@@ -41,6 +41,12 @@ export async function recentThreads(db: Sql, limit: number, beforePosition?: num
   return rows.map(toThread);
 }
 
+/** Whether a thread's latest activity is at `position` or newer: one that precedes it in the most-recent-first list. */
+export async function threadActiveSince(db: Sql, position: number): Promise<boolean> {
+  const rows = await db.query('SELECT 1 AS found FROM threads WHERE position >= ? LIMIT 1', [position]);
+  return rows.length > 0;
+}
+
 export async function threadExists(db: Sql, id: string): Promise<boolean> {
   const rows = await db.query('SELECT 1 AS found FROM threads WHERE id = ?', [id]);
   return rows.length > 0;

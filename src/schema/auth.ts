@@ -1,6 +1,7 @@
 /** register, login, logout, logoutEverywhere, changePassword. */
 import { changePassword, login, logout, logoutEverywhere, register } from '../accounts/accounts.ts';
 import type { Session } from '../accounts/accounts.ts';
+import { LIMITS, range } from '../input/limits.ts';
 import { builder } from './builder.ts';
 import { User } from './refs.ts';
 
@@ -18,11 +19,11 @@ const AuthPayload = builder.objectRef<Session>('AuthPayload').implement({
 const RegisterInput = builder.inputType('RegisterInput', {
   description: 'A new account.',
   fields: (t) => ({
-    username: t.string({ required: true, description: '3–32 of a-z, 0-9, _.' }),
-    password: t.string({ required: true, description: '8–1,024 characters.' }),
+    username: t.string({ required: true, description: `${range(LIMITS.username)} of a-z, 0-9, _.` }),
+    password: t.string({ required: true, description: `${range(LIMITS.password)} characters.` }),
     displayName: t.string({
       required: true,
-      description: '1–64 characters after trimming, at least one of them visible; no control or bidi override characters. Stored in Unicode NFC.',
+      description: `${range(LIMITS.displayName)} characters after trimming, at least one of them visible; no control or bidi override characters. Stored in Unicode NFC.`,
     }),
   }),
 });
@@ -31,7 +32,7 @@ const LoginInput = builder.inputType('LoginInput', {
   description: 'Credentials of an existing account.',
   fields: (t) => ({
     username: t.string({ required: true, description: 'The account\'s username.' }),
-    password: t.string({ required: true, description: 'Its password (at most 1,024 characters).' }),
+    password: t.string({ required: true, description: `Its password (at most ${LIMITS.password.max.toLocaleString('en-US')} characters).` }),
   }),
 });
 
@@ -39,7 +40,7 @@ const ChangePasswordInput = builder.inputType('ChangePasswordInput', {
   description: 'The password now, and the one to replace it.',
   fields: (t) => ({
     currentPassword: t.string({ required: true, description: 'The password now; a wrong one counts as a failed login.' }),
-    newPassword: t.string({ required: true, description: '8–1,024 characters.' }),
+    newPassword: t.string({ required: true, description: `${range(LIMITS.password)} characters.` }),
   }),
 });
 

@@ -10,16 +10,18 @@ import { eventObjectTypes } from '../modules/graphql.ts';
 import { type ChatEventType, isKnown, knownEventTypes, moduleOf } from '../modules/index.ts';
 import { cappedList, MAX_LIST_ARGUMENT } from '../protection/operationLimits.ts';
 import { builder } from './builder.ts';
+import { PAGE_SIZES } from '../input/limitValues.ts';
 import { pageSize } from './connection.ts';
 import { Event } from './eventRef.ts';
+import { Node } from './node.ts';
 import { User } from './refs.ts';
 
 Event.implement({
-  description: 'A fact recorded in the log.',
+  description: 'A fact recorded in the log. Its `id` (Node) is its `eventId`: normalized caches key events by it.',
+  interfaces: [Node],
   // Exhaustive over the known types (eventObjectTypes names one for each); OtherEvent only for a type no module knows.
   resolveType: (event) => (isKnown(event) ? eventObjectTypes[event.type].name : 'OtherEvent'),
   fields: (t) => ({
-    id: t.exposeID('eventId', { description: 'Unique id of the event (the same as `eventId`): normalized caches key events by it.' }),
     position: t.field({ type: 'Position', description: 'Global position: gap-free, in commit order.', resolve: (e) => e.position }),
     eventId: t.exposeID('eventId', { description: 'Unique id of the event.' }),
     type: t.exposeString('type', { description: 'What happened, e.g. MessagePosted.' }),
@@ -41,7 +43,7 @@ Event.implement({
 
 builder.objectRef<StoredEvent>('OtherEvent').implement({
   description: 'An event of a type this schema does not model yet; see `type` and `data`.',
-  interfaces: [Event],
+  interfaces: [Event, Node],
   isTypeOf: (event) => !isKnown(event as StoredEvent),
   fields: () => ({}),
 });
@@ -72,17 +74,17 @@ builder.queryField('events', (t) =>
   t.field({
     type: [Event],
     description: 'The raw log in position order, for audit. Page with `after` = the last position you saw.',
-    complexity: (args) => ({ field: 1, multiplier: args.first ?? 100 }),
+    complexity: (args) => ({ field: 1, multiplier: args.first ?? PAGE_SIZES.events.default }),
     args: {
       after: t.arg({ type: 'Position', description: 'Start after this position (default: the beginning).' }),
-      first: t.arg.int({ description: 'At most 1000; default 100.' }),
+      first: t.arg.int({ description: `At most ${PAGE_SIZES.events.max}; default ${PAGE_SIZES.events.default}.` }),
       streamId: t.arg.id({ description: 'Only this stream.' }),
       types: t.arg.stringList({ description: `Only these event types (at most ${MAX_LIST_ARGUMENT}; an unknown name is BAD_USER_INPUT): ${knownEventTypes.join(', ')}.` }),
     },
     resolve: async (_root, args, ctx) =>
       ctx.services.store.readAll({
         after: args.after ?? 0,
-        limit: pageSize(args.first, 'first', 100, 1000),
+        limit: pageSize(args.first, 'first', PAGE_SIZES.events.default, PAGE_SIZES.events.max),
         ...(args.streamId != null ? { streamId: String(args.streamId) } : {}),
         ...(args.types != null ? { types: eventTypes(cappedList(args.types, 'types')) } : {}),
       }),

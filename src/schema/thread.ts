@@ -1,24 +1,34 @@
 /** Thread, its messages, and the `threads`/`thread` queries (`createThread`: src/modules/threadCreated.graphql.ts). */
-import { validate } from '../input/limits.ts';
-import { messagesAfter, messagesBefore } from '../projections/messagesQueries.ts';
+import { LIMITS, PAGE_SIZES, range, validate } from '../input/limits.ts';
+import { hasMessage, messagesBetween } from '../projections/messagesQueries.ts';
 import type { MessageRow } from '../projections/messagesProjection.ts';
-import { recentThreads } from '../projections/threadsQueries.ts';
+import { recentThreads, threadActiveSince } from '../projections/threadsQueries.ts';
 import type { ThreadRow } from '../projections/threadsProjection.ts';
 import { threadAsOf } from '../projections/timeTravel.ts';
 import type { Sql } from '../db/database.ts';
 import { builder } from './builder.ts';
-import { connectionOf, decodeCursor, defineConnection, pageSize } from './connection.ts';
+import { connectionOf, decodeCursor, defineConnection, type PagedList, pageOf, pageSize } from './connection.ts';
+import { Node } from './node.ts';
 import { found, Message, Thread, User } from './refs.ts';
-import { requireActor } from './viewer.ts';
 
 const MessageConnection = defineConnection<MessageRow>('Message', Message);
 const ThreadConnection = defineConnection<ThreadRow>('Thread', Thread);
 
+const MESSAGES = PAGE_SIZES.messages;
+const THREADS = PAGE_SIZES.threads;
+
+/** What a page can hold: the smaller of `first` and `last` (for the complexity limit). */
+function pageBound({ first, last }: { readonly first?: number | null | undefined; readonly last?: number | null | undefined }, fallback: number): number {
+  if (first == null && last == null) return fallback;
+  return Math.min(first ?? Number.POSITIVE_INFINITY, last ?? Number.POSITIVE_INFINITY);
+}
+
 Thread.implement({
   description: 'A conversation with a title.',
+  interfaces: [Node],
   fields: (t) => ({
-    id: t.exposeID('id', { description: 'Stable id (a UUID).' }),
-    title: t.exposeString('title', { description: '1–200 characters.' }),
+    id: t.exposeID('id', { description: 'Stable, globally unique id (a UUID): `thread(id:)` and `node(id:)` find the thread by it.' }),
+    title: t.exposeString('title', { description: `${range(LIMITS.title)} characters.` }),
     createdAt: t.field({ type: 'DateTime', description: 'When it was created.', resolve: (th) => th.createdAt }),
     createdBy: t.field({
       type: User,
@@ -34,29 +44,20 @@ Thread.implement({
     }),
     messages: t.field({
       type: MessageConnection,
-      description: 'Messages in chronological order. `last: 50` is the latest 50; page older ones with `before`, newer with `after`.',
-      complexity: (args) => ({ field: 1, multiplier: args.last ?? args.first ?? 50 }),
+      description: [
+        'Messages in chronological order, paged as the Relay Cursor Connections spec says (ApplyCursorsToEdges, then `first`, then `last`).',
+        '`last: n` is the latest n; page older ones with `last` and `before`, newer ones with `first` and `after`.',
+        '`after` and `before` together: the messages strictly between them. `first` and `last` together: the last `last` of the first `first`.',
+        `Without \`first\` or \`last\`: the first ${MESSAGES.default}, or the last ${MESSAGES.default} when only \`before\` is given.`,
+      ].join(' '),
+      complexity: (args) => ({ field: 1, multiplier: pageBound(args, MESSAGES.default) }),
       args: {
-        first: t.arg.int({ description: 'At most 500.' }),
-        after: t.arg.string(),
-        last: t.arg.int({ description: 'At most 500.' }),
-        before: t.arg.string(),
+        first: t.arg.int({ description: `Keep the first n of the range (0–${MESSAGES.max}).` }),
+        after: t.arg.string({ description: 'A cursor: only messages after it.' }),
+        last: t.arg.int({ description: `Keep the last n of the range, after \`first\` if both are given (0–${MESSAGES.max}).` }),
+        before: t.arg.string({ description: 'A cursor: only messages before it.' }),
       },
-      resolve: async (th, args, ctx) => {
-        const source = th.history ? historySource(th.history) : readModelSource(ctx.services.db, th.id);
-        const after = decodeCursor(args.after, 'after');
-        const before = decodeCursor(args.before, 'before');
-        if (args.last != null || (before !== undefined && args.first == null)) {
-          const n = pageSize(args.last, 'last', 50, 500);
-          const rows = await source.newestBefore(before, n + 1);
-          const page = rows.length > n ? rows.slice(rows.length - n) : rows;
-          return connectionOf(page, { hasPreviousPage: rows.length > n, hasNextPage: before !== undefined });
-        }
-        const n = pageSize(args.first, 'first', 50, 500);
-        const rows = await source.oldestAfter(after ?? 0, n + 1);
-        const page = rows.slice(0, n).filter((m) => before === undefined || m.position < before);
-        return connectionOf(page, { hasNextPage: rows.length > n, hasPreviousPage: after !== undefined && after > 0 });
-      },
+      resolve: (th, args, ctx) => pageOf(th.history ? historyList(th.history) : readModelList(ctx.services.db, th.id), args, MESSAGES),
     }),
   }),
 });
@@ -64,13 +65,20 @@ Thread.implement({
 builder.queryFields((t) => ({
   threads: t.field({
     type: ThreadConnection,
-    description: 'Threads, most recent activity first.',
-    complexity: (args) => ({ field: 1, multiplier: args.first ?? 20 }),
-    args: { first: t.arg.int({ description: 'At most 100; default 20.' }), after: t.arg.string() },
+    description: `Threads, most recent activity first. Pages forward only, with \`first\` and \`after\`. A thread that gains activity while you page moves to the front, past your cursor: the list's start, or the \`events\` subscription, shows it.`,
+    complexity: (args) => ({ field: 1, multiplier: args.first ?? THREADS.default }),
+    args: {
+      first: t.arg.int({ description: `How many threads (0–${THREADS.max}); default ${THREADS.default}.` }),
+      after: t.arg.string({ description: "A cursor: the threads after it in this order (less recently active). The page's `endCursor` for the next page." }),
+    },
     resolve: async (_root, args, ctx) => {
-      const n = pageSize(args.first, 'first', 20, 100);
-      const rows = await recentThreads(ctx.services.db, n + 1, decodeCursor(args.after, 'after'));
-      return connectionOf(rows.slice(0, n), { hasNextPage: rows.length > n, hasPreviousPage: args.after != null });
+      const n = pageSize(args.first, 'first', THREADS.default, THREADS.max);
+      const after = decodeCursor(args.after, 'after');
+      const rows = await recentThreads(ctx.services.db, n + 1, after);
+      return connectionOf(rows.slice(0, n), {
+        hasNextPage: rows.length > n,
+        hasPreviousPage: after === undefined ? false : () => threadActiveSince(ctx.services.db, after),
+      });
     },
   }),
   thread: t.field({
@@ -78,7 +86,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'One thread by id, or null. With `asOf`, as it was at that log position (null if it did not exist yet).',
     args: {
-      id: t.arg.id({ required: true }),
+      id: t.arg.id({ required: true, description: 'The thread\'s id (a UUID; BAD_USER_INPUT otherwise).' }),
       asOf: t.arg({ type: 'Position', description: 'The thread and its messages as they were when the log stood at this position, folded from the events.' }),
     },
     resolve: async (_root, args, ctx) => {
@@ -90,27 +98,23 @@ builder.queryFields((t) => ({
   }),
 }));
 
-/** Where a thread's messages come from: the read model, or a history folded from the log. */
-interface MessageSource {
-  /** The newest `limit` messages before `before` (all when undefined), oldest first. */
-  newestBefore(before: number | undefined, limit: number): Promise<readonly MessageRow[]>;
-  /** The oldest `limit` messages after `after`, oldest first. */
-  oldestAfter(after: number, limit: number): Promise<readonly MessageRow[]>;
-}
-
-function readModelSource(db: Sql, threadId: string): MessageSource {
+/** A thread's messages in the read model. */
+function readModelList(db: Sql, threadId: string): PagedList<MessageRow> {
   return {
-    newestBefore: (before, limit) => messagesBefore(db, threadId, before, limit),
-    oldestAfter: (after, limit) => messagesAfter(db, threadId, after, limit),
+    slice: (bounds, limit, from) => messagesBetween(db, threadId, bounds, limit, from === 'start' ? 'oldest' : 'newest'),
+    anyUpTo: (after) => hasMessage(db, threadId, 'atOrBefore', after),
+    anyFrom: (before) => hasMessage(db, threadId, 'atOrAfter', before),
   };
 }
 
-function historySource(messages: readonly MessageRow[]): MessageSource {
+/** A thread's messages as folded from the log for `thread(asOf:)`, in position order. */
+function historyList(messages: readonly MessageRow[]): PagedList<MessageRow> {
   return {
-    newestBefore: async (before, limit) => {
-      const older = before === undefined ? messages : messages.filter((m) => m.position < before);
-      return older.slice(Math.max(0, older.length - limit));
+    slice: async ({ after, before }, limit, from) => {
+      const between = messages.filter((m) => (after === undefined || m.position > after) && (before === undefined || m.position < before));
+      return from === 'start' ? between.slice(0, limit) : between.slice(Math.max(0, between.length - limit));
     },
-    oldestAfter: async (after, limit) => messages.filter((m) => m.position > after).slice(0, limit),
+    anyUpTo: async (after) => messages.some((m) => m.position <= after),
+    anyFrom: async (before) => messages.some((m) => m.position >= before),
   };
 }

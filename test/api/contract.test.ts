@@ -1,9 +1,9 @@
 /**
- * The public GraphQL contract, field by field, as the issue that defined it
+ * The public GraphQL contract, field by field, as the issues that defined it
  * wrote it. Outside clients depend on these exact names and types; adding is
  * fine, changing one of these is a breaking change.
  */
-import { isInterfaceType, isObjectType, isUnionType, type GraphQLField } from 'graphql';
+import { isEnumType, isInterfaceType, isObjectType, isScalarType, isUnionType, type GraphQLField } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../../src/schema/index.ts';
 
@@ -13,7 +13,10 @@ const CONTRACT: Record<string, Record<string, string>> = {
     'threads(first: Int, after: String)': 'ThreadConnection!',
     'thread(id: ID!)': 'Thread',
     'events(after: Position, first: Int)': '[Event!]!',
+    'node(id: ID!)': 'Node',
+    'nodes(ids: [ID!]!)': '[Node]!',
   },
+  Node: { id: 'ID!' },
   Thread: {
     id: 'ID!',
     title: 'String!',
@@ -24,13 +27,23 @@ const CONTRACT: Record<string, Record<string, string>> = {
     position: 'Position!',
     'messages(first: Int, after: String, last: Int, before: String)': 'MessageConnection!',
   },
-  Message: { id: 'ID!', thread: 'Thread!', author: 'User!', body: 'String!', postedAt: 'DateTime!', position: 'Position!', replyTo: 'Message' },
+  Message: {
+    id: 'ID!',
+    thread: 'Thread!',
+    author: 'User!',
+    body: 'String!',
+    format: 'MessageFormat!',
+    postedAt: 'DateTime!',
+    position: 'Position!',
+    replyTo: 'Message',
+  },
   User: { id: 'ID!', username: 'String!', displayName: 'String!' },
   Mutation: {
     'register(input: RegisterInput!)': 'AuthPayload!',
     'login(input: LoginInput!)': 'AuthPayload!',
     'createThread(input: CreateThreadInput!)': 'CreateThreadPayload!',
     'postMessage(input: PostMessageInput!)': 'PostMessagePayload!',
+    'renameThread(input: RenameThreadInput!)': 'RenameThreadPayload!',
     logout: 'Boolean!',
     logoutEverywhere: 'Int!',
     'changePassword(input: ChangePasswordInput!)': 'Boolean!',
@@ -38,13 +51,15 @@ const CONTRACT: Record<string, Record<string, string>> = {
   AuthPayload: { token: 'String!', user: 'User!' },
   CreateThreadPayload: { thread: 'Thread!', position: 'Position!' },
   PostMessagePayload: { message: 'Message!', position: 'Position!' },
+  RenameThreadPayload: { thread: 'Thread!', position: 'Position!' },
   Subscription: {
     'threadEvents(threadId: ID!, after: Position)': 'ThreadEvent!',
     'events(after: Position)': 'Event!',
   },
-  Event: { position: 'Position!', eventId: 'ID!', type: 'String!', streamId: 'ID!', streamVersion: 'Int!', recordedAt: 'DateTime!', actor: 'User', data: 'JSON!' },
+  Event: { id: 'ID!', position: 'Position!', eventId: 'ID!', type: 'String!', streamId: 'ID!', streamVersion: 'Int!', recordedAt: 'DateTime!', actor: 'User', data: 'JSON!' },
   ThreadCreated: { thread: 'Thread!' },
   MessagePosted: { message: 'Message!' },
+  ThreadRenamed: { position: 'Position!', thread: 'Thread!', previousTitle: 'String!', title: 'String!' },
   UserRegistered: { user: 'User!' },
   ThreadConnection: { edges: '[ThreadEdge!]!', pageInfo: 'PageInfo!' },
   ThreadEdge: { cursor: 'String!', node: 'Thread!' },
@@ -58,6 +73,7 @@ const INPUTS: Record<string, Record<string, string>> = {
   ChangePasswordInput: { currentPassword: 'String!', newPassword: 'String!' },
   CreateThreadInput: { title: 'String!', idempotencyKey: 'String' },
   PostMessageInput: { threadId: 'ID!', body: 'String!', replyToId: 'ID', idempotencyKey: 'String' },
+  RenameThreadInput: { threadId: 'ID!', title: 'String!', idempotencyKey: 'String' },
 };
 
 function fieldOf(typeName: string, name: string): GraphQLField<unknown, unknown> | undefined {
@@ -103,13 +119,35 @@ describe('the GraphQL contract', () => {
     }
   });
 
-  it('makes ThreadCreated, MessagePosted and UserRegistered Events, and ThreadEvent their thread union', () => {
+  it('makes the event types Events, and ThreadEvent the union of those of a thread', () => {
     const event = schema.getType('Event');
     expect(isInterfaceType(event)).toBe(true);
     const implementations = schema.getPossibleTypes(event as never).map((t) => t.name);
-    expect(implementations).toEqual(expect.arrayContaining(['ThreadCreated', 'MessagePosted', 'UserRegistered']));
+    expect(implementations).toEqual(expect.arrayContaining(['ThreadCreated', 'MessagePosted', 'UserRegistered', 'ThreadRenamed']));
     const union = schema.getType('ThreadEvent');
-    expect(isUnionType(union) && union.getTypes().map((t) => t.name).sort()).toEqual(['MessagePosted', 'ThreadCreated']);
-    for (const scalar of ['DateTime', 'Position', 'JSON']) expect(schema.getType(scalar)?.astNode ?? schema.getType(scalar)).toBeDefined();
+    expect(isUnionType(union) && union.getTypes().map((t) => t.name).sort()).toEqual(['MessagePosted', 'ThreadCreated', 'ThreadRenamed']);
+  });
+
+  it('makes User, Thread and Message Nodes, so normalized caches key them by id', () => {
+    const node = schema.getType('Node');
+    expect(isInterfaceType(node)).toBe(true);
+    expect(schema.getPossibleTypes(node as never).map((t) => t.name)).toEqual(expect.arrayContaining(['User', 'Thread', 'Message']));
+  });
+
+  it('names the message formats in MessageFormat: PLAIN', () => {
+    const format = schema.getType('MessageFormat');
+    expect(isEnumType(format) && format.getValues().map((v) => v.name)).toEqual(['PLAIN']);
+  });
+
+  it('points each custom scalar at its specification', () => {
+    const specifiedBy = (name: string) => {
+      const type = schema.getType(name);
+      return isScalarType(type) ? type.specifiedByURL : undefined;
+    };
+    expect({ DateTime: specifiedBy('DateTime'), Position: specifiedBy('Position'), JSON: specifiedBy('JSON') }).toEqual({
+      DateTime: 'https://scalars.graphql.org/andimarek/date-time',
+      Position: '/scalars/position',
+      JSON: 'https://www.rfc-editor.org/rfc/rfc8259',
+    });
   });
 });

@@ -52,13 +52,13 @@ describe.each(kinds)('history on %s', (kind) => {
       await thrds.close();
     }
     const view = await server.ok('query ($id: ID!) { thread(id: $id) { messages(last: 1) { edges { node { id body format } } } } }', { id: created.thread.id });
-    expect(view.thread.messages.edges[0].node).toEqual({ id: messageId, body: 'written by v1', format: 'plain' });
+    expect(view.thread.messages.edges[0].node).toEqual({ id: messageId, body: 'written by v1', format: 'PLAIN' });
     const events = await server.ok('query ($s: ID!) { events(streamId: $s, types: ["MessagePosted"]) { schemaVersion data } }', { s: `thread-${created.thread.id}` });
     expect(events.events).toEqual([{ schemaVersion: 2, data: { messageId, threadId: created.thread.id, body: 'written by v1', replyToId: null, format: 'plain' } }]);
     const then = await server.ok('query ($id: ID!, $p: Position) { thread(id: $id, asOf: $p) { messages { edges { node { format } } } } }', {
       id: created.thread.id,
       p: String(legacyPosition),
     });
-    expect(then.thread.messages.edges).toEqual([{ node: { format: 'plain' } }]);
+    expect(then.thread.messages.edges).toEqual([{ node: { format: 'PLAIN' } }]);
   });
 });

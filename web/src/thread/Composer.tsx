@@ -2,8 +2,10 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { Message } from '../api/operations.ts';
 import { snippet } from './MessageItem.tsx';
+import { LIMITS } from '../../../src/input/limitValues.ts';
 
-export const maxBodyLength = 4000;
+/** The server's limit (src/input/limitValues.ts), counted as it counts: code points after NFC and trimming. */
+export const maxBodyLength = LIMITS.body.max;
 
 export interface ComposerProps {
   readonly replyTo: Message | null;
@@ -16,7 +18,8 @@ export function Composer({ replyTo, onCancelReply, onSend }: ComposerProps) {
   const input = useRef<HTMLTextAreaElement>(null);
   const id = useId();
   const trimmed = body.trim();
-  const tooLong = trimmed.length > maxBodyLength;
+  const length = [...trimmed.normalize('NFC')].length;
+  const tooLong = length > maxBodyLength;
 
   useEffect(() => {
     if (replyTo) input.current?.focus();
@@ -84,7 +87,7 @@ export function Composer({ replyTo, onCancelReply, onSend }: ComposerProps) {
         </button>
       </div>
       <p id={`${id}-hint`} className={`composer-hint${tooLong ? ' error' : ''}`}>
-        {tooLong ? `${trimmed.length} / ${maxBodyLength} characters: too long to send.` : 'Enter to send, Shift+Enter for a new line.'}
+        {tooLong ? `${length} / ${maxBodyLength} characters: too long to send.` : 'Enter to send, Shift+Enter for a new line.'}
       </p>
     </form>
   );

@@ -5,8 +5,10 @@ import { CreateThreadMutation, type ThreadSummary } from '../api/operations.ts';
 import { errorMessage } from '../api/errors.ts';
 import { decodeThread } from '../api/decode.ts';
 import { newIdempotencyKey } from '../api/idempotencyKey.ts';
+import { LIMITS } from '../../../src/input/limitValues.ts';
 
-export const maxTitleLength = 200;
+/** The server's limit (src/input/limitValues.ts), counted as it counts: code points after NFC and trimming. */
+export const maxTitleLength = LIMITS.title.max;
 
 export function NewThreadForm({ onCreated }: { onCreated: (thread: ThreadSummary) => void }) {
   const { client } = useThrds();
@@ -19,7 +21,7 @@ export function NewThreadForm({ onCreated }: { onCreated: (thread: ThreadSummary
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (!trimmed || trimmed.length > maxTitleLength || busy) return;
+    if (!trimmed || [...trimmed.normalize('NFC')].length > maxTitleLength || busy) return;
     if (attempt.current?.title !== trimmed) attempt.current = { title: trimmed, key: newIdempotencyKey() };
     setBusy(true);
     setError(null);
