@@ -161,7 +161,7 @@ async function run(message: IpcMessage): Promise<AppendResult> {
     }
   };
   const clients = Array.from({ length: request.concurrency }, (_, i) => client(i));
-  await new Promise((resolve) => setTimeout(resolve, request.warmupMs));
+  await new Promise((resolve) => setTimeout(resolve, request.warmupMs)); // the warm-up and measuring windows are what the bench times
   measuring = true;
   const startCpu = process.cpuUsage();
   const startWall = performance.now();

@@ -61,7 +61,7 @@ async function run(message: IpcMessage): Promise<IpcMessage> {
     for (let seq = 0; seq < messages; seq++) {
       const due = startWall + (seq * 1000) / rate;
       const wait = due - performance.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait)); // pacing to the requested rate
       pending.push(one(seq));
     }
     await Promise.all(pending);

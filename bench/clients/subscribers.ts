@@ -251,7 +251,7 @@ serveParent({
   },
   stop: () => {
     for (const socket of sockets) socket.close();
-    setTimeout(() => process.exit(0), 200);
+    setTimeout(() => process.exit(0), 200); // a grace period for the close frames to leave before the process does
   },
 });
 

@@ -13,6 +13,7 @@ import { startBaselineServer, startThrdsServer, type ServerHandle } from './serv
 import type { ConnectRequest, SubscriberProtocol } from '../clients/subscribers.ts';
 import type { PosterConfig } from '../clients/poster.ts';
 import { node24 } from './otherNode.ts';
+import { waitFor } from '../../test/support/waitFor.ts';
 
 export type ServerKind = 'thrds' | 'thrds-node24' | 'ws' | 'socket.io' | 'graphql-ws';
 
@@ -169,18 +170,23 @@ export async function openRig(options: RigOptions): Promise<Rig> {
         const started = performance.now();
         let seq = 0;
         let lastPost = 0;
-        for (;;) {
+        let seen = { ready: 0, closed: 0 };
+        // A warm-up message every 250 ms until every subscriber has received one.
+        const everyoneReceived = async () => {
           if (performance.now() - lastPost > 250) {
             lastPost = performance.now();
             await poster.request({ type: 'postOne', phase: 0, seq: seq++ }, 'posted', 30_000);
           }
-          const p = await progress(0);
-          if (p.ready >= options.subscribers) return performance.now() - started;
-          if (performance.now() - started > timeoutMs) {
-            throw new Error(`warm-up: only ${p.ready} of ${options.subscribers} ${serverLabel[options.kind]} subscribers received a message within ${timeoutMs} ms (${p.closed} closed)`);
-          }
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        }
+          seen = await progress(0);
+          return seen.ready >= options.subscribers;
+        };
+        await waitFor(everyoneReceived, {
+          what: `warm-up: every one of ${options.subscribers} ${serverLabel[options.kind]} subscribers to receive a message`,
+          timeoutMs,
+          intervalMs: 50,
+          seen: () => `${seen.ready} received, ${seen.closed} closed`,
+        });
+        return performance.now() - started;
       },
       close: cleanup,
     };

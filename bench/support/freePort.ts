@@ -1,34 +1,24 @@
-/** A TCP port on 127.0.0.1 that was free a moment ago (for servers that take PORT from env). */
-import net from 'node:net';
+/** A free TCP port (the tests' helper) and a wait for a server started on it to answer. */
+import { waitFor } from '../../test/support/waitFor.ts';
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../../test/support/freePort.ts';
 
-/** Polls `url` until it answers 200; returns ms waited. Throws after `timeoutMs`. */
+/** Polls `url` until it answers 200; returns ms waited. Throws after `timeoutMs`, or as soon as `isAlive()` says the process is gone. */
 export async function waitForHttp200(url: string, timeoutMs: number, isAlive: () => boolean = () => true, intervalMs = 10): Promise<number> {
   const started = performance.now();
   let lastError = '';
-  while (performance.now() - started < timeoutMs) {
+  const answered200 = async () => {
     if (!isAlive()) throw new Error(`process exited before ${url} answered (${lastError})`);
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
       await res.arrayBuffer();
-      if (res.status === 200) return performance.now() - started;
+      if (res.status === 200) return true;
       lastError = `HTTP ${res.status}`;
     } catch (error) {
       lastError = String(error);
     }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-  throw new Error(`${url} did not answer 200 within ${timeoutMs} ms (${lastError})`);
+    return false;
+  };
+  await waitFor(answered200, { what: `${url} to answer 200`, timeoutMs, intervalMs, seen: () => lastError });
+  return performance.now() - started;
 }

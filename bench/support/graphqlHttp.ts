@@ -1,41 +1,21 @@
 /**
- * A lean GraphQL-over-HTTP client for load generation: node:http with a
- * keep-alive agent (one socket per concurrent client), JSON in and out,
- * GraphQL errors thrown with their codes.
+ * A GraphQL-over-HTTP client for load generation: node:http with a
+ * keep-alive agent (one socket per concurrent client), so the bench chooses
+ * how many connections carry the load; answers are read by the tests' own
+ * client code (GraphQL errors thrown with their codes).
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import { dataOf, parseAnswer } from '../../test/support/graphqlClient.ts';
 
 export interface GraphqlHttpClient {
   request<T>(query: string, variables?: Readonly<Record<string, unknown>>, token?: string): Promise<T>;
   close(): void;
 }
 
-export class GraphqlRequestError extends Error {
-  constructor(
-    message: string,
-    readonly codes: readonly string[],
-  ) {
-    super(message);
-  }
-}
-
-/** The `data` of a GraphQL answer; its errors (with their codes), or an answer that is not one, thrown. */
+/** The `data` of an answer read off a socket: its GraphQL errors thrown with their codes (test/support/graphqlClient.ts reads every answer). */
 export function graphqlData<T>(text: string, status: number | undefined): T {
-  let parsed: { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
-  try {
-    parsed = JSON.parse(text) as typeof parsed;
-  } catch {
-    throw new Error(`HTTP ${status}: not JSON: ${text.slice(0, 200)}`);
-  }
-  if (parsed.errors?.length) {
-    throw new GraphqlRequestError(
-      parsed.errors.map((e) => e.message).join('; '),
-      parsed.errors.map((e) => e.extensions?.code ?? 'UNKNOWN'),
-    );
-  }
-  if (parsed.data === undefined) throw new Error(`HTTP ${status}: no data`);
-  return parsed.data;
+  return dataOf<T>(parseAnswer<T>(text), { status, text });
 }
 
 export function graphqlHttpClient(baseUrl: string, maxSockets = 64): GraphqlHttpClient {

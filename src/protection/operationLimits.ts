@@ -26,10 +26,10 @@
  *     weighs 25), everything else (ids, positions, 64-character hashes and
  *     correlation ids, names, a ≤ 64-character alias as key) fits in 1 KB.
  *     → ≤ 20 MB.
- *   - introspection: one root, ≤ MAX_INTROSPECTION_COST (150,000) units of
+ *   - introspection: one root, ≤ MAX_INTROSPECTION_COST (250,000) units of
  *     ≤ 160 bytes: every list counted as long as its longest instance in
  *     this schema (40 types, 12 fields, …), a description as 8 units (the
- *     longest is under 1 KB; a test checks) → ≤ 24 MB, a loose bound: the
+ *     longest is under 1 KB; a test checks) → ≤ 40 MB, a loose bound: the
  *     whole real introspection is about 60 KB.
  *   - root `__typename`: ≤ MAX_ALIASES + 1 entries of < 100 bytes.
  *   - errors: one per refused field at most, each < 1 KB, within the above.
@@ -70,9 +70,11 @@ export const MAX_STATIC_COST = 150_000;
 /**
  * Introspection units (≤ 160 bytes each, a description 8) one operation may
  * ask for, every list taken as long as this schema makes it: an upper
- * bound, far above the real size. GraphiQL's full query estimates 123,720.
+ * bound, far above the real size. GraphiQL's full query estimates 172,454
+ * (issue 11: Node, MessageFormat, ThreadRenamed), leaving room for the types
+ * the next issues add.
  */
-export const MAX_INTROSPECTION_COST = 150_000;
+export const MAX_INTROSPECTION_COST = 250_000;
 export const MAX_ALIAS_LENGTH = 64;
 /** Items in any list argument (`events(types:)`). */
 export const MAX_LIST_ARGUMENT = 50;

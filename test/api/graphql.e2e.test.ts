@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeKinds } from '../support/databases.ts';
 import { collect, CREATE_THREAD, POST, REGISTER, signUp, startTestServer, THREAD_EVENTS, type TestServer } from '../support/server.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 const kinds = await storeKinds();
 
@@ -237,7 +238,7 @@ describe.each(kinds)('GraphQL API on %s', (kind) => {
       const client = server.wsClient();
       const total = 5 * 20;
       const sub = collect<Posted>(client, THREAD_EVENTS, { t: thread.id, after: thread.position }, (items) => items.length >= total);
-      await new Promise((r) => setTimeout(r, 200));
+      await waitFor(async () => (await server.health()).subscriptions >= 1, { what: 'the server to count the subscriber, so the posts reach it live' });
       const acknowledged = await Promise.all(
         posters.map(async (p, pi) => {
           const mine: string[] = [];
@@ -265,7 +266,7 @@ describe.each(kinds)('GraphQL API on %s', (kind) => {
       const missed: string[] = [];
       for (let i = 0; i < 7; i += 1) missed.push((await post(thread.id, `missed ${i}`)).message.id);
       const resumed = collect<Posted>(server.wsClient(), THREAD_EVENTS, { t: thread.id, after: last }, (items) => items.length >= 8);
-      await new Promise((r) => setTimeout(r, 100));
+      await waitFor(() => resumed.items.length >= missed.length, { what: 'the resumed subscriber to replay the 7 missed messages' });
       const live = await post(thread.id, 'live after resume');
       const got = await resumed.done;
       expect(got.map((r) => r.threadEvents.message!.id)).toEqual([...missed, live.message.id]);
@@ -277,7 +278,7 @@ describe.each(kinds)('GraphQL API on %s', (kind) => {
       const loaded = await server.ok('query ($id: ID!) { thread(id: $id) { position messages(last: 50) { edges { node { id } } } } }', { id: thread.id });
       const between = await post(thread.id, 'posted between load and subscribe', bob.token);
       const sub = collect<Posted>(server.wsClient(), THREAD_EVENTS, { t: thread.id, after: loaded.thread.position }, (items) => items.length >= 2);
-      await new Promise((r) => setTimeout(r, 100));
+      await waitFor(() => sub.items.length >= 1, { what: 'the subscriber to replay the message posted between load and subscribe' });
       const after = await post(thread.id, 'after subscribe');
       expect((await sub.done).map((r) => r.threadEvents.message!.id)).toEqual([between.message.id, after.message.id]);
     });
@@ -292,11 +293,10 @@ describe.each(kinds)('GraphQL API on %s', (kind) => {
     it('streams every event type on `events`, with actors', async () => {
       const sub = collect<{ events: { type: string; actor: { username: string } | null } }>(
         server.wsClient(),
-        `subscription { events { type position actor { username } ... on UserRegistered { user { username } } ... on ThreadCreated { thread { title } } ... on MessagePosted { message { body } } } }`,
-        {},
+        `subscription ($after: Position) { events(after: $after) { type position actor { username } ... on UserRegistered { user { username } } ... on ThreadCreated { thread { title } } ... on MessagePosted { message { body } } } }`,
+        { after: (await server.health()).position },
         (items) => items.length >= 3,
       );
-      await new Promise((r) => setTimeout(r, 200));
       const carol = await signUp(server, `carol_${kind}`);
       const thread = await newThread('Everything', carol.token);
       await post(thread.id, 'hi', carol.token);

@@ -1,12 +1,12 @@
 /** The server as an operator runs it: a process that stops cleanly on SIGTERM and loses nothing it acknowledged. */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { openThrds } from '../../src/openThrds.ts';
 import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
-import { relaxedProtectionEnv } from '../support/protection.ts';
+import { graphqlClient } from '../support/graphqlClient.ts';
+import { ServerProcess } from '../support/serverProcess.ts';
+import { waitFor } from '../support/waitFor.ts';
 
-const PORT = 20000 + Math.floor(Math.random() * 20000);
+const POST_ONE = 'mutation ($i: PostMessageInput!) { postMessage(input: $i) { message { id } } }';
 
 describe('the server process', () => {
   let database: TestDatabase;
@@ -18,40 +18,29 @@ describe('the server process', () => {
   });
 
   it('answers /healthz, then on SIGTERM finishes in-flight appends, closes sockets and exits 0', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-      env: { ...process.env, ...relaxedProtectionEnv(), PORT: String(PORT), HOST: '127.0.0.1', DATABASE_URL: database.url },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    const base = `http://127.0.0.1:${PORT}`;
-    for (let i = 0; ; i += 1) {
-      const ok = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
-      if (ok) break;
-      if (i > 300) throw new Error(`server did not start: ${output}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const gql = async (query: string, token?: string) =>
-      (await (await fetch(`${base}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify({ query }),
-      })).json()) as { data?: any };
-    const token = (await gql('mutation { register(input: { username: "operator", password: "password1", displayName: "Op" }) { token } }')).data.register.token;
-    const threadId = (await gql('mutation { createThread(input: { title: "Before shutdown" }) { thread { id } } }', token)).data.createThread.thread.id;
+    const server = await ServerProcess.start({ databaseUrl: database.url });
+    onTestFinished(() => server.stop().then(() => undefined));
+    const { ok } = graphqlClient(`${server.base}/graphql`);
+    const token = (await ok<{ register: { token: string } }>('mutation { register(input: { username: "operator", password: "password1", displayName: "Op" }) { token } }')).register.token;
+    const threadId = (await ok<{ createThread: { thread: { id: string } } }>('mutation { createThread(input: { title: "Before shutdown" }) { thread { id } } }', {}, token)).createThread.thread.id;
 
-    const posts = Array.from({ length: 40 }, (_, i) =>
-      gql(`mutation { postMessage(input: { threadId: "${threadId}", body: "m${i}" }) { message { id } } }`, token).then(
-        (r) => (r.data?.postMessage?.message.id as string | undefined) ?? null,
-        () => null,
-      ),
-    );
-    await new Promise((r) => setTimeout(r, 20));
-    child.kill('SIGTERM');
-    const [code] = await once(child, 'exit');
-    expect(code, output).toBe(0);
-    const acknowledged = (await Promise.all(posts)).filter((id): id is string => id !== null);
+    // Eight posters, each always with one post outstanding, so SIGTERM lands while posts are in flight.
+    const acknowledged: string[] = [];
+    let sent = 0;
+    const poster = async () => {
+      while (sent < 40) {
+        sent += 1;
+        const reply = await ok<{ postMessage: { message: { id: string } } }>(POST_ONE, { i: { threadId, body: `m${sent}` } }, token).catch(() => null);
+        if (!reply) return;
+        acknowledged.push(reply.postMessage.message.id);
+      }
+    };
+    const posters = Array.from({ length: 8 }, poster);
+    await waitFor(() => acknowledged.length >= 5, { what: '5 of 40 posts to be acknowledged before SIGTERM' });
+    server.signal('SIGTERM');
+    const exit = await server.exited;
+    expect(exit.code, server.output()).toBe(0);
+    await Promise.all(posters);
 
     const thrds = await openThrds({ databaseUrl: database.url });
     try {

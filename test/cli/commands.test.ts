@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, storeKinds, type TestDatabase } from '../support/databases.ts';
 import { openTestThrds, type TestThrds } from '../support/thrds.ts';
+import { waitFor } from '../support/waitFor.ts';
 import { seedChat } from './support/chatLog.ts';
 import { runThrds, spawnThrds } from './support/runThrds.ts';
 
@@ -39,7 +40,7 @@ describe.each(kinds)('thrds migrate and stats on %s', (kind) => {
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
     const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
     try {
-      for (let i = 0; i < 400 && !/listening on/.test(out); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+      await waitFor(() => /listening on/.test(out), { what: 'serve to say "listening on"', timeoutMs: 20_000 });
       const port = Number(/localhost:(\d+)\//.exec(out)?.[1]);
       const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { status: string; position: string };
       expect(health).toMatchObject({ status: 'ok', position: '25' });

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeKinds } from '../support/databases.ts';
 import { openTestThrds, type TestThrds } from '../support/thrds.ts';
+import { waitFor } from '../support/waitFor.ts';
 import { type ChatLog, postMessages, seedChat } from './support/chatLog.ts';
 import { runThrds, spawnThrds } from './support/runThrds.ts';
 import { createEmptyStore } from './support/stores.ts';
@@ -80,9 +81,7 @@ describe.each(kinds)('thrds events on %s', (kind) => {
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
     const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
     const seen = () => parse(out.slice(0, out.lastIndexOf('\n') + 1)).length;
-    const until = async (count: number) => {
-      for (let i = 0; i < 600 && seen() < count; i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
-    };
+    const until = (count: number) => waitFor(() => seen() >= count, { what: `${count} events printed by --follow`, timeoutMs: 30_000 });
     try {
       await until(5);
       await Promise.all([postMessages(t.store, log, 100, { concurrency: 10 }), postMessages(t.store, log, 100, { concurrency: 7 })]);

@@ -15,6 +15,7 @@ import { rebuildProjections } from '../../src/projections/rebuild.ts';
 import { createTableLike } from '../../src/projections/shadowTables.ts';
 import { storeKinds } from '../support/databases.ts';
 import { openTestThrds, type TestThrds } from '../support/thrds.ts';
+import { waitFor } from '../support/waitFor.ts';
 import { type ChatLog, postOne, seedChat, tableRows } from './support/chatLog.ts';
 import { runThrds } from './support/runThrds.ts';
 
@@ -76,7 +77,7 @@ function watchCounts(t: TestThrds) {
       if (now.messages < last.messages || now.total < last.total) throw new Error(`read model went back from ${JSON.stringify(last)} to ${JSON.stringify(now)}`);
       last = now;
       samples += 1;
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => setTimeout(resolve, 5)); // the sampling period: a read model watched, not a wait for it
     }
   })();
   return { stop: async () => ((stopped = true), await done, samples) };
@@ -100,7 +101,7 @@ describe.each(kinds)('rebuild on %s', (kind) => {
     const run = await runThrds(['rebuild', '--page-size', '100', '--database-url', t.database.url]);
     const swappedAt = Number(/live at position (\d+)/.exec(run.stdout)?.[1]);
     // Keep posting until some posts have landed on top of the swapped-in tables.
-    for (let i = 0; i < 200 && (await t.store.head()).position <= swappedAt + 10; i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor(async () => (await t!.store.head()).position > swappedAt + 10, { what: `10 posts on top of the tables swapped in at ${swappedAt}` });
     const posted = await posting.stop();
     const samples = await watching.stop();
     await t.store.drain();

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { relaxedProtection } from '../support/protection.ts';
 import { CREATE_THREAD, POST, REGISTER, startTestServer, THREAD_EVENTS, type TestServer } from '../support/server.ts';
+import { waitFor } from '../support/waitFor.ts';
 import { httpsFetch, openSse } from './support/httpsClient.ts';
 import { NGINX_BINARY, type NginxInFront, startNginxInFront } from './support/nginxInFront.ts';
 import { httpGet } from './support/httpGet.ts';
@@ -113,7 +114,7 @@ describe.skipIf(!NGINX_BINARY && process.env.CI !== 'true')('deploy/nginx/thrds.
       expect(stream.status).toBe(200);
       expect(stream.headers['content-type']).toMatch(/^text\/event-stream/);
       // Wait for the subscription to be in the feed before posting (it counts in /healthz once it is).
-      for (let tries = 0; (await sseSubscriptions()) === 0 && tries < 100; tries++) await new Promise((r) => setTimeout(r, 50));
+      await waitFor(async () => (await thrds.health()).sseSubscriptions > 0, { what: 'the SSE subscription to count in /healthz' });
       const body = `live over SSE ${Date.now()}`;
       const sent = Date.now();
       await gql(POST, { t: threadId, b: body }, { authorization: `Bearer ${token}` });
@@ -127,6 +128,4 @@ describe.skipIf(!NGINX_BINARY && process.env.CI !== 'true')('deploy/nginx/thrds.
       stream.close();
     }
   });
-
-  const sseSubscriptions = async () => ((await (await fetch(thrds.url.replace('/graphql', '/healthz'))).json()) as { sseSubscriptions: number }).sseSubscriptions;
 });

@@ -177,7 +177,7 @@ describe.each(kinds)('event store on %s', (kind) => {
         }
         if (page.length === 0) {
           if (done && last >= start + total) break;
-          await new Promise((r) => setTimeout(r, 1));
+          await new Promise((r) => setTimeout(r, 1)); // a tailing reader's poll period: the reader under test, not a wait in the test
         }
       }
       return seen;

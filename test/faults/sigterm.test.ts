@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type StoreKind, storeKinds, type TestDatabase } from '../support/databases.ts';
 import { ServerProcess } from '../support/serverProcess.ts';
+import { waitFor } from '../support/waitFor.ts';
 import { isProperUnavailable, summarize } from './support/faultClient.ts';
 import { faultEnv } from './support/faultEnv.ts';
 import { compare, readStore } from './support/logCheck.ts';
@@ -36,8 +37,8 @@ describe.each(await storeKinds())('SIGTERM under 32 writers on %s', (kind: Store
         const author = await newAuthor(server.base);
         const ready = await startProbe(server.base, '/readyz', { intervalMs: 20, timeoutMs: 2000 });
         const load = startLoad(server.base, author, { writers: 32, prefix: `${kind}-sigterm-${round}-${Date.now().toString(36)}`, pauseMs: 0 });
-        // Mid-load: once every writer has had an answer, plus a random moment.
-        for (let waited = 0; load.posts.length < 32 && waited < 15_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+        // Mid-load: once every writer has had an answer, plus a random moment (the when of SIGTERM is what varies between rounds).
+        await waitFor(() => load.posts.length >= 32, { what: 'every one of 32 writers to have had an answer', timeoutMs: 15_000, seen: () => `${load.posts.length} answers` });
         await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 300)));
         const postsBefore = load.posts.length;
         const sigtermAt = performance.now();

@@ -10,6 +10,7 @@ import { log } from '../../src/observability/log.ts';
 import { captureLogs, type CapturedLogs, type LogLine } from '../support/captureLogs.ts';
 import { OwnRedis } from '../support/ownRedis.ts';
 import { CREATE_THREAD, POST, signUp, startTestServer, type TestServer } from '../support/server.ts';
+import { waitFor } from '../support/waitFor.ts';
 import { parsePrometheus } from './support/prometheus.ts';
 
 describe('dependencyLog on a fake clock', () => {
@@ -85,14 +86,6 @@ describe('dependencyLog on a fake clock', () => {
   });
 });
 
-async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('a real Redis going down and coming back under a running server', () => {
   let redis: OwnRedis;
   let server: TestServer;
@@ -124,7 +117,7 @@ describe('a real Redis going down and coming back under a running server', () =>
     let writes = 0;
     while (Date.now() - downAt < 3000) {
       await server.ok(POST, { t: threadId, b: `while Redis is away ${(writes += 1)}` }, token);
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setTimeout(resolve, 10)); // pacing: ~100 writes a second for the 3 s outage under test
     }
     const downSeconds = (Date.now() - downAt) / 1000;
     expect(await connected()).toBe(0);
@@ -136,10 +129,11 @@ describe('a real Redis going down and coming back under a running server', () =>
     expect(writes).toBeGreaterThan(50);
 
     await redis.start();
-    await until(() => redisLines().some((l) => l.msg.startsWith('redis back after')), 'the recovery line');
-    await until(async () => (await connected()) === 1, 'the gauge to show Redis connected');
+    await waitFor(() => redisLines().some((l) => l.msg.startsWith('redis back after')), { what: 'the recovery line', timeoutMs: 15_000 });
+    await waitFor(async () => (await connected()) === 1, { what: 'the gauge to show Redis connected', timeoutMs: 15_000 });
     // More traffic after the recovery: nothing more about Redis.
     for (let i = 0; i < 20; i += 1) await server.ok(POST, { t: threadId, b: `Redis is back ${i}` }, token);
+    // An absence takes a period to show: 1.5 s outlasts the once-a-second "still down" repeat.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const back = redisLines().filter((l) => l.msg.startsWith('redis back after'));
     expect(back).toHaveLength(1);
@@ -155,13 +149,13 @@ describe('a real Redis going down and coming back under a running server', () =>
     const other = new Database(server.database.url.replace(/^sqlite:/, ''));
     other.exec('ALTER TABLE events RENAME TO events_elsewhere');
     try {
-      // The feed polls every 100 ms here: 2.5 s is some 25 failed reads.
+      // The outage under test, held 2.5 s: the feed polls every 100 ms here, so some 25 failed reads.
       await new Promise((resolve) => setTimeout(resolve, 2500));
     } finally {
       other.exec('ALTER TABLE events_elsewhere RENAME TO events');
       other.close();
     }
-    await until(() => logs.lines.some((l) => l.dependency === 'log feed' && l.msg.startsWith('log feed back after')), 'the feed recovery line');
+    await waitFor(() => logs.lines.some((l) => l.dependency === 'log feed' && l.msg.startsWith('log feed back after')), { what: 'the feed recovery line', timeoutMs: 15_000 });
     const feedLines = logs.lines.filter((l) => l.dependency === 'log feed');
     expect(feedLines[0]?.msg).toMatch(/^log feed down: no such table: events/);
     expect(feedLines.length).toBeLessThanOrEqual(1 + 3 + 1);

@@ -13,6 +13,7 @@ import { levelFrom } from '../../src/observability/log.ts';
 import { initialise, openRaw } from '../realtime/rawWebSocket.ts';
 import { captureLogs, type CapturedLogs, type LogLine } from '../support/captureLogs.ts';
 import { CREATE_THREAD, POST, signUp, startTestServer, type TestServer } from '../support/server.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -84,7 +85,7 @@ describe('a request in the log', () => {
   const of = (id: string) => logs.lines.filter((line) => line.requestId === id || (line.requestId ?? '').startsWith(`${id}:`));
   /** The request line is written when the response closes: wait for it rather than for time. */
   const settled = async (id: string) => {
-    for (let i = 0; i < 200 && !of(id).some((l) => l.msg === 'request'); i += 1) await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => of(id).some((l) => l.msg === 'request'), { what: `the request line of ${id}`, intervalMs: 10 });
     return of(id);
   };
 

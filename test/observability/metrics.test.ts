@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { relaxedProtection } from '../support/protection.ts';
 import { collect, CREATE_THREAD, POST, signUp, startTestServer, THREAD_EVENTS, type TestServer } from '../support/server.ts';
 import { storeKinds } from '../support/databases.ts';
+import { waitFor } from '../support/waitFor.ts';
 import { type Exposition, parsePrometheus } from './support/prometheus.ts';
 
 const kinds = await storeKinds();
@@ -94,7 +95,7 @@ describe.each(kinds)('/metrics on %s', (kind) => {
     const before = await scrape(server);
     const client = server.wsClient(token);
     const feed = collect<{ threadEvents: { position: string } }>(client, THREAD_EVENTS, { t: threadId }, (items) => items.length >= 2);
-    await eventually(async () => (await scrape(server)).value('thrds_websocket_subscriptions') === 1);
+    await waitFor(async () => (await scrape(server)).value('thrds_websocket_subscriptions') === 1, { what: 'thrds_websocket_subscriptions to read 1' });
     const during = await scrape(server);
     expect(during.value('thrds_websocket_connections')).toBe(1);
     await server.ok(POST, { t: threadId, b: 'to the socket 1' }, token);
@@ -104,7 +105,7 @@ describe.each(kinds)('/metrics on %s', (kind) => {
     const delivered = (m: Exposition) => m.value('thrds_subscription_deliveries_total', { transport: 'websocket' }) ?? 0;
     expect(delivered(after)).toBe(delivered(before) + 2);
     await client.dispose();
-    await eventually(async () => (await scrape(server)).value('thrds_websocket_connections') === 0);
+    await waitFor(async () => (await scrape(server)).value('thrds_websocket_connections') === 0, { what: 'thrds_websocket_connections to read 0' });
   });
 
   it('counts SSE streams and their deliveries', async () => {
@@ -117,7 +118,7 @@ describe.each(kinds)('/metrics on %s', (kind) => {
       signal: controller.signal,
     });
     expect(response.status).toBe(200);
-    await eventually(async () => (await scrape(server)).value('thrds_sse_subscriptions') === 1);
+    await waitFor(async () => (await scrape(server)).value('thrds_sse_subscriptions') === 1, { what: 'thrds_sse_subscriptions to read 1' });
     expect((await scrape(server)).value('thrds_sse_connections')).toBe(1);
     await server.ok(POST, { t: threadId, b: 'to the stream' }, token);
     const reader = response.body!.getReader();
@@ -127,7 +128,7 @@ describe.each(kinds)('/metrics on %s', (kind) => {
     const delivered = (m: Exposition) => m.value('thrds_subscription_deliveries_total', { transport: 'sse' }) ?? 0;
     expect(delivered(after)).toBe(delivered(before) + 1);
     controller.abort();
-    await eventually(async () => (await scrape(server)).value('thrds_sse_connections') === 0);
+    await waitFor(async () => (await scrape(server)).value('thrds_sse_connections') === 0, { what: 'thrds_sse_connections to read 0' });
   });
 });
 
@@ -167,11 +168,3 @@ describe('/metrics per instance, with a token, and rate-limit refusals', () => {
     expect(other.value('thrds_appends_total', { outcome: 'appended' })).toBeUndefined();
   });
 });
-
-async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

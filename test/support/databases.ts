@@ -1,6 +1,7 @@
 /**
- * Test databases. Every suite gets its own, freshly named database (or
- * SQLite file) and drops it afterwards, so runs never share state.
+ * Scratch databases for tests and benches. Every suite (and every bench
+ * run) gets its own, freshly named database (or SQLite file) and drops it
+ * afterwards, so runs never share state.
  *
  * MariaDB is at THRDS_TEST_MYSQL_URL (default mysql://root@127.0.0.1:3306).
  * When it is unreachable the MariaDB suites are skipped locally with a
@@ -40,22 +41,63 @@ export async function storeKinds(): Promise<StoreKind[]> {
   return (await mariadbReachable()) ? ['sqlite', 'mariadb'] : ['sqlite'];
 }
 
-export interface TestDatabase {
+/** A throwaway store: a uniquely named MariaDB database (created by whoever opens it) or a SQLite file in a temp directory. */
+export interface ScratchDatabase {
+  /** A DATABASE_URL for Thrds. */
   readonly url: string;
+  /** The MariaDB database name, or the SQLite file's base name. */
+  readonly name: string;
+  /** Removes it; safe to call twice. */
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(kind: StoreKind): Promise<TestDatabase> {
-  const name = `thrds_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-  if (kind === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'thrds-test-'));
-    return { url: `sqlite:${join(dir, `${name}.db`)}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
-  }
-  const base = MYSQL_SERVER_URL.replace(/\/+$/, '');
-  return {
-    url: `${base}/${name}`,
+export type TestDatabase = ScratchDatabase;
+
+export interface ScratchOptions {
+  /** The MariaDB server (no database in the path). Default MYSQL_SERVER_URL. */
+  readonly serverUrl?: string;
+  /** The name's prefix: `thrds_test` for tests, `thrds_bench` for benches, so a leftover says who left it. */
+  readonly prefix?: string;
+}
+
+const live = new Set<ScratchDatabase>();
+
+/** Names a scratch database and says how to drop it; creates nothing yet (the server creates and migrates a MariaDB database on first open). */
+export function scratchDatabase(kind: StoreKind, options: ScratchOptions = {}): ScratchDatabase {
+  const prefix = options.prefix ?? 'thrds_test';
+  const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const store = kind === 'sqlite' ? sqliteFile(prefix, name) : mariadbDatabase((options.serverUrl ?? MYSQL_SERVER_URL).replace(/\/+$/, ''), name);
+  const database: ScratchDatabase = {
+    url: store.url,
+    name,
     async drop() {
-      const conn = await mysql.createConnection({ uri: base });
+      live.delete(database);
+      await store.drop();
+    },
+  };
+  live.add(database);
+  return database;
+}
+
+export async function createTestDatabase(kind: StoreKind): Promise<TestDatabase> {
+  return scratchDatabase(kind);
+}
+
+/** Drops every scratch database of this process not dropped yet (for an interrupted run). */
+export async function dropAllScratchDatabases(): Promise<void> {
+  await Promise.allSettled([...live].map((database) => database.drop()));
+}
+
+function sqliteFile(prefix: string, name: string): { url: string; drop(): Promise<void> } {
+  const dir = mkdtempSync(join(tmpdir(), `${prefix.replaceAll('_', '-')}-`));
+  return { url: `sqlite:${join(dir, `${name}.db`)}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+function mariadbDatabase(serverUrl: string, name: string): { url: string; drop(): Promise<void> } {
+  return {
+    url: `${serverUrl}/${name}`,
+    async drop() {
+      const conn = await mysql.createConnection({ uri: serverUrl });
       try {
         await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
       } finally {

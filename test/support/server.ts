@@ -5,19 +5,19 @@ import type { ServerConfig } from '../../src/config.ts';
 import { buildApp, type App } from '../../src/server.ts';
 import { relaxedProtection } from './protection.ts';
 import { createTestDatabase, type StoreKind, type TestDatabase } from './databases.ts';
+import { graphqlClient, type GraphQLClient, type GraphQLResponse } from './graphqlClient.ts';
 
-export interface GraphQLResponse<T = Record<string, any>> {
-  data?: T | null;
-  errors?: Array<{ message: string; extensions?: { code?: string } }>;
-}
+export type { GraphQLResponse } from './graphqlClient.ts';
 
 export interface TestServer {
   readonly url: string;
   readonly wsUrl: string;
   readonly database: TestDatabase;
   /** What /healthz reports. */
-  health(): Promise<{ position: string; connections: number; subscriptions: number; sharedExecutions: number }>;
+  health(): Promise<{ position: string; connections: number; subscriptions: number; sharedExecutions: number; sseConnections: number; sseSubscriptions: number }>;
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
+  /** The whole answer (status, headers, body), for tests about the transport. */
+  post: GraphQLClient['post'];
   /** gql that fails the test on errors. */
   ok<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<T>;
   wsClient(token?: string, options?: { retryAttempts?: number }): Client;
@@ -32,6 +32,7 @@ export async function startTestServer(kind: StoreKind, database?: TestDatabase, 
   let app: App = buildApp({ ...config, port: 0 });
   let { port } = await app.start();
   const clients: Client[] = [];
+  const http = graphqlClient(() => server.url);
   const server: TestServer = {
     get url() {
       return `http://127.0.0.1:${port}/graphql`;
@@ -43,19 +44,9 @@ export async function startTestServer(kind: StoreKind, database?: TestDatabase, 
     async health() {
       return (await (await fetch(server.url.replace('/graphql', '/healthz'))).json()) as Awaited<ReturnType<TestServer['health']>>;
     },
-    async gql(query, variables = {}, token) {
-      const response = await fetch(server.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify({ query, variables }),
-      });
-      return (await response.json()) as GraphQLResponse<any>;
-    },
-    async ok(query, variables, token) {
-      const result = await server.gql(query, variables, token);
-      if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
-      return result.data as any;
-    },
+    post: (query, variables, options) => http.post(query, variables, options),
+    gql: (query, variables, token) => http.gql(query, variables, token),
+    ok: (query, variables, token) => http.ok(query, variables, token),
     wsClient(token, options = {}) {
       const client = createClient({
         url: server.wsUrl,

@@ -8,6 +8,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './freePort.ts';
 import { relaxedProtectionEnv } from './protection.ts';
+import { WaitTimeoutError, waitFor } from './waitFor.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -80,19 +81,20 @@ export class ServerProcess {
     });
     child.stdin.end();
     const server = new ServerProcess(child, port);
-    const deadline = performance.now() + (options.startTimeoutMs ?? 30_000);
-    for (;;) {
+    const answers = async () => {
       if (server.exitInfo) throw new Error(`the server exited while starting (code ${server.exitInfo.code}):\n${server.output()}`);
-      const ok = await fetch(`${server.base}/healthz`, { signal: AbortSignal.timeout(1000) }).then(
+      return fetch(`${server.base}/healthz`, { signal: AbortSignal.timeout(1000) }).then(
         (r) => r.ok,
         () => false,
       );
-      if (ok) return server;
-      if (performance.now() > deadline) {
-        child.kill('SIGKILL');
-        throw new Error(`the server did not answer /healthz within ${options.startTimeoutMs ?? 30_000} ms:\n${server.output()}`);
-      }
-      await new Promise((r) => setTimeout(r, 50));
+    };
+    try {
+      await waitFor(answers, { what: 'the server to answer /healthz', timeoutMs: options.startTimeoutMs ?? 30_000, intervalMs: 50 });
+      return server;
+    } catch (error) {
+      child.kill('SIGKILL');
+      if (error instanceof WaitTimeoutError) throw new Error(`${error.message}:\n${server.output()}`);
+      throw error;
     }
   }
 

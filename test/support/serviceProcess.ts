@@ -4,6 +4,7 @@
  * signal the test chooses, and killed if the test process exits first.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { WaitTimeoutError, waitFor } from './waitFor.ts';
 
 const running = new Set<ChildProcess>();
 process.once('exit', () => {
@@ -41,19 +42,20 @@ export class ServiceProcess {
         resolve();
       }),
     );
-    const deadline = performance.now() + timeoutMs;
-    for (;;) {
+    let refusal: unknown;
+    const answered = async () => {
       if (!this.child) throw new Error(`${this.name} exited while starting:\n${this.output}`);
-      try {
-        await answers();
-        return;
-      } catch (error) {
-        if (performance.now() > deadline) {
-          child.kill('SIGKILL');
-          throw new Error(`${this.name} did not answer within ${timeoutMs} ms (${String(error)}):\n${this.output}`);
-        }
-        await new Promise((r) => setTimeout(r, pollMs));
-      }
+      return answers().then(
+        () => true,
+        (error: unknown) => ((refusal = error), false),
+      );
+    };
+    try {
+      await waitFor(answered, { what: `${this.name} to answer`, timeoutMs, intervalMs: pollMs, seen: () => String(refusal) });
+    } catch (error) {
+      child.kill('SIGKILL');
+      if (error instanceof WaitTimeoutError) throw new Error(`${error.message}:\n${this.output}`);
+      throw error;
     }
   }
 

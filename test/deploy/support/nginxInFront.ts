@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../../support/freePort.ts';
+import { waitFor } from '../../support/waitFor.ts';
 import { type Certificate, selfSignedCert } from './selfSignedCert.ts';
 
 export const NGINX_EXAMPLE = fileURLToPath(new URL('../../../deploy/nginx/thrds.conf', import.meta.url));
@@ -90,14 +91,16 @@ export async function startNginxInFront(upstreamPort: number): Promise<NginxInFr
     },
   };
 
-  const deadline = Date.now() + 10_000;
-  while (!(await listening(httpsPort)) || !(await listening(httpPort))) {
-    if (exited || Date.now() > deadline) {
-      const log = front.errorLog();
-      await front.stop();
-      throw new Error(`nginx did not start with deploy/nginx/thrds.conf:\n${log}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  const started = async () => {
+    if (exited) throw new Error('nginx exited');
+    return (await listening(httpsPort)) && (await listening(httpPort));
+  };
+  try {
+    await waitFor(started, { what: 'nginx to listen on its HTTP and HTTPS ports', intervalMs: 50 });
+  } catch (error) {
+    const log = front.errorLog();
+    await front.stop();
+    throw new Error(`nginx did not start with deploy/nginx/thrds.conf (${error instanceof Error ? error.message : String(error)}):\n${log}`);
   }
   return front;
 }

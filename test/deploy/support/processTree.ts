@@ -1,5 +1,6 @@
 /** Processes below a process, from /proc (Linux): to prove that killing a parent leaves none behind. */
 import { readdirSync, readFileSync } from 'node:fs';
+import { WaitTimeoutError, waitFor } from '../../support/waitFor.ts';
 
 function parentOf(pid: number): number | undefined {
   try {
@@ -42,10 +43,8 @@ export function isAlive(pid: number): boolean {
 
 /** Waits until none of `pids` runs; returns those still running after `ms`. */
 export async function waitUntilGone(pids: readonly number[], ms: number): Promise<number[]> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const alive = pids.filter(isAlive);
-    if (alive.length === 0 || Date.now() > deadline) return alive;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await waitFor(() => !pids.some(isAlive), { what: `processes ${pids.join(', ')} to end`, timeoutMs: ms, intervalMs: 100 }).catch((error: unknown) => {
+    if (!(error instanceof WaitTimeoutError)) throw error;
+  });
+  return pids.filter(isAlive);
 }

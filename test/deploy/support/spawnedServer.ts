@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { relaxedProtectionEnv } from '../../support/protection.ts';
+import { WaitTimeoutError, waitFor } from '../../support/waitFor.ts';
 
 export interface SpawnedServerOptions {
   readonly command: string;
@@ -64,18 +65,20 @@ export async function spawnServer(options: SpawnedServerOptions): Promise<Spawne
       }
     },
   };
-  const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
-  for (;;) {
-    if (exit) throw new Error(`${options.command} ${options.args.join(' ')} exited while starting (${JSON.stringify(exit)}):\n${output}`);
-    const ready = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1000) }).then(
+  const command = `${options.command} ${options.args.join(' ')}`;
+  const ready = async () => {
+    if (exit) throw new Error(`${command} exited while starting (${JSON.stringify(exit)}):\n${output}`);
+    return fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1000) }).then(
       (response) => response.ok,
       () => false,
     );
-    if (ready) return server;
-    if (Date.now() > deadline) {
-      await server.stop(0);
-      throw new Error(`${options.command} ${options.args.join(' ')} did not answer /healthz in time:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  };
+  try {
+    await waitFor(ready, { what: `${command} to answer /healthz`, timeoutMs: options.startTimeoutMs ?? 30_000, intervalMs: 100 });
+    return server;
+  } catch (error) {
+    await server.stop(0);
+    if (error instanceof WaitTimeoutError) throw new Error(`${error.message}:\n${output}`);
+    throw error;
   }
 }

@@ -4,6 +4,7 @@
  * gets no answer (refused, reset, or past the client's own timeout) is
  * recorded with status 0 and the reason.
  */
+import { postGraphQL } from '../../support/graphqlClient.ts';
 
 export interface Outcome {
   /** The idempotency key (mutations) or a label. */
@@ -34,34 +35,19 @@ export async function graphql(base: string, query: string, variables: Record<str
   const startedAt = performance.now();
   const key = options.key ?? '';
   try {
-    const response = await fetch(`${base}/graphql`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/graphql-response+json',
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      },
-      body: JSON.stringify({ query, variables }),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
-    });
-    const text = await response.text();
+    const reply = await postGraphQL(`${base}/graphql`, query, variables, { token: options.token, timeoutMs: options.timeoutMs ?? 15_000 });
     const ms = performance.now() - startedAt;
-    let body: { data?: Record<string, unknown> | null; errors?: Outcome['errors'] } = {};
-    try {
-      body = JSON.parse(text) as typeof body;
-    } catch {
-      body = { errors: [{ message: `not JSON: ${text.slice(0, 200)}` }] };
-    }
+    const body = reply.body ?? { errors: [{ message: `not JSON: ${reply.text.slice(0, 200)}` }] };
     const errors = body.errors ?? [];
     return {
       key,
       startedAt,
       ms,
-      status: response.status,
-      ok: response.ok && errors.length === 0 && body.data != null,
+      status: reply.status,
+      ok: reply.status >= 200 && reply.status < 300 && errors.length === 0 && body.data != null,
       errors,
-      retryAfter: response.headers.get('retry-after'),
-      connectionHeader: response.headers.get('connection'),
+      retryAfter: reply.headers.get('retry-after'),
+      connectionHeader: reply.headers.get('connection'),
       data: body.data ?? null,
     };
   } catch (error) {

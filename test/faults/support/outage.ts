@@ -57,6 +57,7 @@ export interface OutageResult {
   readonly startedAt: number;
 }
 
+/** The phases of an outage are held for a time: their length is what is under test, not a wait for something. */
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function runOutage(options: OutageOptions): Promise<OutageResult> {

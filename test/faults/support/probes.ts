@@ -53,7 +53,7 @@ const poll = async (target, kind) => {
     }
     const ms = performance.timeOrigin + performance.now() - at;
     process.stdout.write(JSON.stringify({ kind, at, ms, status, body: body.slice(0, 2000) }) + '\\n');
-    await new Promise((r) => setTimeout(r, Number(interval)));
+    await new Promise((r) => setTimeout(r, Number(interval))); // the probe's sampling period
   }
 };
 // The first fetch of a process sets up its HTTP client: not the server's time.

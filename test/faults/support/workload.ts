@@ -57,7 +57,7 @@ export function startLoad(base: string, author: Author, options: LoadOptions): L
   const posts: Outcome[] = [];
   const reads: Outcome[] = [];
   let running = true;
-  const pause = () => new Promise((r) => setTimeout(r, options.pauseMs ?? 50));
+  const pause = () => new Promise((r) => setTimeout(r, options.pauseMs ?? 50)); // pacing the load, not waiting for something
   const loops = Array.from({ length: options.writers }, async (_, w) => {
     for (let n = 0; running; n += 1) {
       posts.push(await postOnce(base, author, `${options.prefix}-${w}-${n}`, options.timeoutMs));
@@ -94,7 +94,7 @@ export async function retryFailed(base: string, author: Author, posts: readonly 
   const retries: Outcome[] = [];
   let left = pending;
   for (let attempt = 0; attempt < attempts && left.length > 0; attempt += 1) {
-    if (attempt > 0) await new Promise((r) => setTimeout(r, 500));
+    if (attempt > 0) await new Promise((r) => setTimeout(r, 500)); // a client's back-off between retries
     const next: string[] = [];
     // A few at a time: the retry is a client's, not a flood.
     for (let i = 0; i < left.length; i += 8) {

@@ -3,34 +3,22 @@
  * replies), written through the API before the run's log head is taken,
  * so every write after it is the fuzz's fault.
  */
+import { graphqlClient } from '../../support/graphqlClient.ts';
 import type { Fixture } from './documentRun.ts';
 import type { FuzzServer } from './fuzzServer.ts';
 
-async function gql<T>(server: FuzzServer, query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
-  const response = await fetch(`${server.baseUrl}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const result = (await response.json()) as { data?: T; errors?: unknown[] };
-  if (result.errors?.length || !result.data) throw new Error(`seeding failed: ${JSON.stringify(result.errors)}`);
-  return result.data;
-}
-
 export async function seedFixture(server: FuzzServer, messages = 20): Promise<Fixture> {
-  const { register } = await gql<{ register: { token: string } }>(
-    server,
-    'mutation ($i: RegisterInput!) { register(input: $i) { token } }',
-    { i: { username: 'fuzz_owner', password: 'correct horse battery', displayName: 'Fuzz Owner' } },
-  );
+  const { ok: gql } = graphqlClient(`${server.baseUrl}/graphql`);
+  const { register } = await gql<{ register: { token: string } }>('mutation ($i: RegisterInput!) { register(input: $i) { token } }', {
+    i: { username: 'fuzz_owner', password: 'correct horse battery', displayName: 'Fuzz Owner' },
+  });
   const { token } = register;
-  const { createThread } = await gql<{ createThread: { thread: { id: string } } }>(server, 'mutation { createThread(input: { title: "Fuzzed" }) { thread { id } } }', {}, token);
+  const { createThread } = await gql<{ createThread: { thread: { id: string } } }>('mutation { createThread(input: { title: "Fuzzed" }) { thread { id } } }', {}, token);
   const threadId = createThread.thread.id;
   let messageId = '';
   let position = '';
   for (let i = 0; i < messages; i++) {
     const { postMessage } = await gql<{ postMessage: { position: string; message: { id: string } } }>(
-      server,
       'mutation ($i: PostMessageInput!) { postMessage(input: $i) { position message { id } } }',
       { i: { threadId, body: `message ${i} ${'é😀 '.repeat(i)}`, ...(messageId && i % 3 === 0 ? { replyToId: messageId } : {}) } },
       token,

@@ -6,6 +6,7 @@
  * it and the server is restarted, so one run lists every failure it can
  * reach. Bounded by a case count and a time budget, whichever comes first.
  */
+import { WaitTimeoutError, waitFor } from '../../support/waitFor.ts';
 import { type FuzzServer, STACK_LINE } from './fuzzServer.ts';
 import { HealthWatch, readHealth } from './healthWatch.ts';
 import { fuzzSeed } from './random.ts';
@@ -92,8 +93,6 @@ export interface FuzzReport {
 /** Enough to see every kind; more only costs memory. */
 const MAX_FAILURES = 1000;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -178,8 +177,8 @@ export async function runFuzz<C>(suite: FuzzSuite<C>, server: FuzzServer, store:
         baseline = position;
       }
     }
-    // The server logs some failures just after it answers: give the last case's log a moment to arrive.
-    await sleep(200);
+    // The server logs some failures just after it answers: a grace period for lines that may never come (no condition to wait on).
+    await new Promise((resolve) => setTimeout(resolve, 200));
     const lateStderr = server.takeStderr();
     if (STACK_LINE.test(lateStderr) && lastCase !== undefined) {
       failures.push({ kind: 'stack trace in server log', detail: stackSummary(lateStderr), store, index: lastCase.index, label: suite.label(lastCase.c), repro: suite.repro(lastCase.c) });
@@ -208,14 +207,18 @@ export async function runFuzz<C>(suite: FuzzSuite<C>, server: FuzzServer, store:
 /** Every socket and stream of the run is closed: the server must come back to 0 connections and 0 subscriptions. */
 async function connectionsLeft(server: FuzzServer): Promise<string | undefined> {
   let last = '';
-  for (let i = 0; i < 50; i++) {
+  const closed = async () => {
     const health = await readHealth(server.baseUrl, 5000);
-    const sse = (health.sseConnections ?? 0) + (health.sseSubscriptions ?? 0);
-    if (health.connections === 0 && health.subscriptions === 0 && sse === 0) return undefined;
     last = `after 5 s: ${health.connections} connections, ${health.subscriptions} subscriptions, ${health.sseConnections ?? 0} SSE connections, ${health.sseSubscriptions ?? 0} SSE subscriptions`;
-    await sleep(100);
-  }
-  return last;
+    return health.connections === 0 && health.subscriptions === 0 && (health.sseConnections ?? 0) + (health.sseSubscriptions ?? 0) === 0;
+  };
+  return waitFor(closed, { what: 'every connection to close', timeoutMs: 5000, intervalMs: 100 }).then(
+    () => undefined,
+    (error: unknown) => {
+      if (error instanceof WaitTimeoutError) return last;
+      throw error;
+    },
+  );
 }
 
 /** Groups failures by kind and message (digits folded), so a run with 40 crashes of one cause reads as one line. */

@@ -60,7 +60,7 @@ export class HealthWatch {
           }
         }
       }
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await new Promise((resolve) => setTimeout(resolve, 200)); // the watch's sampling period, not a wait for something
     }
   }
 }
