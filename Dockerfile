@@ -34,6 +34,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/bin ./bin
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/migrations ./migrations
+COPY --from=build /app/docs/scalars ./docs/scalars
 COPY --from=build /app/web/dist ./web/dist
 RUN mkdir -p /var/lib/thrds && chown node:node /var/lib/thrds \
  && ln -s /app/bin/thrds.js /usr/local/bin/thrds

@@ -13,18 +13,20 @@ import { pathToFileURL } from 'node:url';
 import { createYoga } from 'graphql-yoga';
 import { Redis } from 'ioredis';
 import { WebSocketServer } from 'ws';
-import { bearerToken, startSessionSweep } from './accounts/sessions.ts';
+import { startSessionSweep } from './accounts/sessions.ts';
 import { createGraphqlPostHandler, tooLarge } from './http/graphqlPost.ts';
 import { configFromEnv, type ServerConfig } from './config.ts';
 import { openThrds } from './openThrds.ts';
 import { redactedUrl } from './db/openDatabase.ts';
 import { outageReason } from './db/unavailable.ts';
 import { createServices } from './services.ts';
-import { createContext } from './schema/context.ts';
-import { clientAddress } from './protection/clientAddress.ts';
 import { schema } from './schema/index.ts';
-import { maskError } from './schema/maskError.ts';
-import { operationLimitsPlugin } from './protection/operationLimits.ts';
+import { reportUnexpected } from './graphql/errorPolicy.ts';
+import { createExecution } from './graphql/execution.ts';
+import { LiveRows } from './realtime/liveRows.ts';
+import { maskError } from './graphql/maskError.ts';
+import { requestFacts } from './graphql/requestFacts.ts';
+import { useOperationCache } from './graphql/yogaOperations.ts';
 import { channelFor, startRedisNotifier } from './realtime/redisNotifier.ts';
 import { attachGateway, chooseProtocol } from './realtime/wsGateway.ts';
 import { refuseUpgrade } from './realtime/wsUpgrade.ts';
@@ -37,6 +39,9 @@ import { useRetryAfter } from './http/retryAfter.ts';
 import { setApiSecurityHeaders } from './http/securityHeaders.ts';
 import { refuseMalformedSearchParams } from './http/searchParams.ts';
 import { createSseGuard, isStreamRequest } from './http/sseGuard.ts';
+import { serveGraphiqlAsset } from './http/graphiqlAssets.ts';
+import { serveScalarSpec } from './http/scalarSpecs.ts';
+import { graphiqlPage } from './http/graphiqlPage.ts';
 import { closeWebSockets, InFlight } from './lifecycle/drain.ts';
 import { Readiness } from './lifecycle/readiness.ts';
 import { dependencyLog } from './observability/dependencyLog.ts';
@@ -85,23 +90,26 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
       const connectionLimits = new ConnectionLimits(config.protection);
       const sse = createSseGuard({ connections: connectionLimits, sendBufferLimit: config.wsSendBufferLimit, trustProxy: config.protection.trustProxy });
 
+      // The one execute path (src/graphql/): the fast path and the gateway execute through it; yoga shares its
+      // operation cache (and so the limits), its context factory and its error policy.
+      // Fan-out resolves events against rows the feed keeps current: no read per delivered event.
+      const liveRows = new LiveRows(thrds.db, thrds.feed);
+      const execution = createExecution(schema, services, { liveRows });
       const yoga = createYoga<{ req: IncomingMessage; res: ServerResponse }>({
         schema,
         graphqlEndpoint: '/graphql',
         // route() applies the origin policy (src/http/originPolicy.ts): yoga's CORS would echo any origin.
         cors: false,
-        plugins: [useErrorLog(), useFormCsrfPrevention(), useRetryAfter(), useRefusalStatus(), sse.plugin, operationLimitsPlugin()],
+        plugins: [useErrorLog(), useFormCsrfPrevention(), useRetryAfter(), useRefusalStatus(), sse.plugin, useOperationCache(execution.operations)],
+        // Parsed and validated once for every door, in execution.operations.
+        parserAndValidationCache: false,
         maskedErrors: { maskError },
         landingPage: false,
+        // GraphiQL with its assets from this server (http/graphiqlAssets.ts), not a CDN: it works offline.
+        renderGraphiQL: graphiqlPage,
         // Errors are logged by useErrorLog with the request's id; yoga's logger skips those (observability/yogaLogging.ts).
         logging: yogaLogger(),
-        // HTTP and SSE only: WebSocket operations get their context in the gateway.
-        context: ({ request, req }) =>
-          createContext(services, {
-            token: bearerToken(request.headers.get('authorization')),
-            correlationId: requestIdOf(req),
-            clientAddress: clientAddress(req, config.protection.trustProxy),
-          }),
+        context: ({ req }) => execution.context(requestFacts(req, config.protection.trustProxy)),
       });
 
       // A body the fast path has read goes to yoga as a Fetch request; yoga's answer is written back.
@@ -113,9 +121,9 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
         res.writeHead(response.status, Object.fromEntries(response.headers));
         res.end(Buffer.from(await response.arrayBuffer()));
       };
-      const graphqlPost = createGraphqlPostHandler(schema, services, MAX_REQUEST_BYTES, (req, res, body) => {
+      const graphqlPost = createGraphqlPostHandler(execution, MAX_REQUEST_BYTES, (req, res, body) => {
         toYoga(req, res, body).catch((error: unknown) => {
-          log.error({ requestId: requestIdOf(req), err: error }, 'request failed');
+          reportUnexpected(error, requestIdOf(req));
           if (!res.headersSent) res.writeHead(500);
           res.end();
         });
@@ -146,6 +154,7 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
           res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(health));
           return;
         }
+        if (serveGraphiqlAsset(req, res)) return;
         if (req.url?.startsWith('/graphql')) {
           setApiSecurityHeaders(req, res);
           if (applyOriginPolicy(req, res, config.protection.allowedOrigins)) return;
@@ -160,13 +169,14 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
           if (!graphqlPost(req, res)) void yoga.requestListener(req, res);
           return;
         }
+        if (serveScalarSpec(req, res)) return;
         if (web?.(req, res)) return;
         res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' }).end('Not found');
       };
 
       // noServer: the gateway's upgrade listener checks path, origin (403) and connection caps (429) first.
       const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024, handleProtocols: chooseProtocol });
-      const gateway = attachGateway(wss, schema, services, { sendBufferLimit: config.wsSendBufferLimit, connectionLimits });
+      const gateway = attachGateway(wss, execution, { sendBufferLimit: config.wsSendBufferLimit, connectionLimits });
       const metrics = createMetrics({
         store: thrds.store,
         feed: thrds.feed,
@@ -232,6 +242,7 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
           await closed;
           await notifier?.close();
           metrics.close();
+          liveRows.stop();
           rateLimitRedis?.disconnect();
           await thrds.close();
         },

@@ -17,7 +17,7 @@ import { answerError } from './errorAnswer.ts';
 
 const ALLOWED_METHODS = 'GET, POST, OPTIONS';
 /** What our clients and GraphiQL send; a preflight asking for others gets these, and the browser decides. */
-const ALLOWED_HEADERS = 'authorization, content-type, accept, x-request-id, x-graphql-yoga-csrf';
+const ALLOWED_HEADERS = 'authorization, content-type, accept, x-request-id, x-graphql-yoga-csrf, last-event-id';
 const PREFLIGHT_MAX_AGE_SECONDS = '600';
 
 /**

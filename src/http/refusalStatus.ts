@@ -15,9 +15,12 @@ interface CodedError {
 }
 
 /**
- * The status of a refusal without data: 400 under the graphql-response+json
- * media type; 200 under application/json, whose clients read errors from the
- * body. Undefined: not a refusal (a bug, or data).
+ * The status of a request refused before it ran (no `data` key at all): 400
+ * under the graphql-response+json media type; 200 under application/json,
+ * whose clients read errors from the body. An operation that ran, even to
+ * `data: null` (a mutation without a token), is 200 under both, as the
+ * GraphQL-over-HTTP spec says and the fast path answers. Undefined: not a
+ * refusal (a bug, or data).
  */
 function refusalStatus(errors: readonly CodedError[] | undefined, hasData: boolean, graphqlResponse: boolean): number | undefined {
   if (hasData || !errors?.length) return undefined;
@@ -43,7 +46,7 @@ export function useRefusalStatus(): Plugin<{ request: Request }> {
       if (result === undefined || Symbol.asyncIterator in result) return;
       const accept = context.request.headers.get('accept') ?? '';
       const graphqlResponse = accept.includes('application/graphql-response+json') && !accept.includes('text/event-stream');
-      const status = unavailableStatus(result.errors, result.data, graphqlResponse) ?? refusalStatus(result.errors, result.data != null, graphqlResponse);
+      const status = unavailableStatus(result.errors, result.data, graphqlResponse) ?? refusalStatus(result.errors, result.data !== undefined, graphqlResponse);
       if (status === undefined) return;
       const http = (result.extensions?.http ?? {}) as Record<string, unknown>;
       setResult({ ...result, extensions: { ...result.extensions, http: { ...http, status } } });

@@ -5,14 +5,15 @@
  * `writeHead` sends later).
  *
  * API answers are data, never a page: nothing may load from them, frame them
- * or sniff them into HTML. GraphiQL is a page, and yoga's loads its script,
- * styles and editor workers from unpkg.com (the workers run from blob: URLs)
- * and two inline scripts, allowed by their hashes rather than by
- * 'unsafe-inline' so no injected script can run there either.
+ * or sniff them into HTML. GraphiQL is a page (graphiqlPage.ts): it loads its
+ * script, styles and editor workers from this origin only (no CDN: it works
+ * offline), talks to this origin only (HTTP and SSE), and runs one inline
+ * script, allowed by its hash rather than by 'unsafe-inline' so no injected
+ * script can run there either.
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { renderGraphiQL } from 'graphql-yoga';
+import { graphiqlPage } from './graphiqlPage.ts';
 
 const common: Readonly<Record<string, string>> = {
   'x-content-type-options': 'nosniff',
@@ -31,15 +32,16 @@ export function inlineScriptHashes(html: string): string[] {
   return hashes;
 }
 
-/** yoga renders GraphiQL with our options, `{}`: the same page every time, so its hashes are computed once. */
+/** The page is the same every time (graphiqlPage.ts): its hashes are computed once. */
 const GRAPHIQL_CSP = [
   "default-src 'none'",
-  `script-src ${inlineScriptHashes(renderGraphiQL({})).join(' ')} https://unpkg.com`,
-  "style-src 'unsafe-inline' https://unpkg.com",
-  'font-src data: https://unpkg.com',
-  'img-src data: https://raw.githubusercontent.com',
-  "connect-src 'self' https://unpkg.com",
-  'worker-src blob:',
+  `script-src 'self' ${inlineScriptHashes(graphiqlPage()).join(' ')}`,
+  // GraphiQL's editor sets styles inline, as elements and attributes.
+  "style-src 'self' 'unsafe-inline'",
+  "font-src 'self' data:",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "worker-src 'self'",
   "base-uri 'none'",
   "form-action 'none'",
   "frame-ancestors 'none'",

@@ -11,7 +11,8 @@
  *   than that is queued, so a non-reading client costs the limit plus one
  *   event, never a whole replay. A reader that falls further behind than
  *   that (a slow link on a long replay) is dropped the same way; either
- *   resumes with `after` set to the last position it received;
+ *   resumes with `after` (or `Last-Event-ID`, sseEvents.ts) set to the last
+ *   position it received;
  * - when the response closes for any reason, the subscription's iterator is
  *   returned at once (the feed stops reading the log for it) instead of
  *   waiting for whatwg-node to notice, which it does not while it waits for
@@ -24,6 +25,7 @@ import { log } from '../observability/log.ts';
 import { requestIdOf } from '../observability/requestId.ts';
 import { clientAddress } from '../protection/clientAddress.ts';
 import { answerError } from './errorAnswer.ts';
+import { useSseEvents } from './sseEvents.ts';
 import { CONNECTION_RETRY_AFTER_SECONDS, type ConnectionLimits } from '../protection/connectionLimits.ts';
 
 /** The part of ConnectionLimits (shared with the WebSocket gateway) a stream needs. */
@@ -40,7 +42,7 @@ export interface SseGuard {
   readonly stats: { readonly connections: number; readonly subscriptions: number; readonly deliveries: number; readonly slowConsumerDrops: number };
   /** Admits a streaming request (see isStreamRequest) or answers it with 429; false when refused. */
   admit(req: IncomingMessage, res: ServerResponse): boolean;
-  /** For yoga: counts subscriptions and ends each when its response closes. */
+  /** For yoga: counts subscriptions and ends each when its response closes; brings the SSE stream itself (sseEvents.ts: event ids, Last-Event-ID, errors at 200). */
   readonly plugin: Plugin;
 }
 
@@ -107,6 +109,9 @@ export function createSseGuard(options: SseGuardOptions): SseGuard {
     },
 
     plugin: {
+      onPluginInit({ addPlugin }) {
+        addPlugin(useSseEvents());
+      },
       onSubscribe({ args }) {
         const res = (args.contextValue as { res?: ServerResponse }).res;
         return {

@@ -20,7 +20,7 @@ const webRoot = fileURLToPath(new URL('../../web/', import.meta.url));
 export const defaultDistDir = join(webRoot, 'dist');
 
 /** Paths that belong to the server, never to the web app. */
-const serverPaths = ['/graphql', '/healthz', '/readyz', '/metrics'];
+const serverPaths = ['/graphql', '/graphiql', '/scalars', '/healthz', '/readyz', '/metrics'];
 
 const contentTypes: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',

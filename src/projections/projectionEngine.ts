@@ -11,7 +11,6 @@ import type { Database, Sql } from '../db/database.ts';
 import { inList } from '../db/sqlFragments.ts';
 import { eventFromRow, EVENT_COLUMNS, type EventRow } from '../events/eventRows.ts';
 import type { LogHead, TransactionHook } from '../events/eventStore.ts';
-import type { StoredEvent } from '../events/types.ts';
 import { upcast } from '../modules/index.ts';
 import { messagesProjection } from './messagesProjection.ts';
 import type { Projection } from './projection.ts';

@@ -43,7 +43,6 @@ import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import {
   type ASTVisitor,
   type DocumentNode,
-  type ExecutionResult,
   executeSync,
   type FieldNode,
   getIntrospectionQuery,
@@ -57,7 +56,6 @@ import {
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
 import { ValidationError } from '../errors.ts';
 
 /** GraphiQL's introspection query is 184 tokens; the web app's largest operation, with its fragments, under 100. */
@@ -162,38 +160,6 @@ export function withCode(error: GraphQLError, code: string): GraphQLError {
     ...(error.originalError ? { originalError: error.originalError } : {}),
     extensions: { ...error.extensions, code },
   });
-}
-
-/**
- * The same parser and rules for everything yoga serves (HTTP GET/POST, SSE),
- * and a code on graphql-js's own execution errors (variable coercion) before
- * yoga's masking sees them: masking that has to replace an error logs it.
- */
-export function operationLimitsPlugin(): Plugin {
-  return {
-    onParse({ setParseFn }) {
-      setParseFn((source) => parseOperation(typeof source === 'string' ? source : source.body));
-    },
-    onValidate({ setValidationFn }) {
-      setValidationFn((schema, document, rules) => validateOperation(schema, document, rules ?? specifiedRules) as GraphQLError[]);
-    },
-    onExecute: () => ({ onExecuteDone: ({ result, setResult }) => codeResult(result, setResult) }),
-    onSubscribe: () => ({ onSubscribeResult: ({ result, setResult }) => codeResult(result, setResult) }),
-  };
-}
-
-/** A stream's events come from resolvers (masked as usual); a single result may hold coercion errors. */
-function codeResult(result: unknown, setResult: (result: ExecutionResult) => void): void {
-  if (result === null || typeof result !== 'object' || Symbol.asyncIterator in result) return;
-  const single = result as ExecutionResult;
-  if (!single.errors?.length) return;
-  setResult({ ...single, errors: single.errors.map((error) => (graphqlOwn(error) ? withCode(error, 'BAD_USER_INPUT') : error)) });
-}
-
-/** Raised by graphql-js itself (no resolver error inside): safe to show, and the client's doing. */
-function graphqlOwn(error: GraphQLError): boolean {
-  const original = error.originalError;
-  return original === undefined || original === null || (original.name === 'GraphQLError' && (original as GraphQLError).originalError == null);
 }
 
 /** A list argument longer than any honest client sends, refused with the argument's name. */

@@ -1,6 +1,8 @@
 /**
  * One client socket speaking graphql-transport-ws: the protocol's state
- * machine (init, subscribe, complete, ping) and the operations it runs.
+ * machine (init, subscribe, complete, ping) and the operations it runs. It
+ * knows the socket only as a SocketTransport (socketTransport.ts) and runs
+ * operations only through the one execute path (src/graphql/execution.ts).
  *
  * Bookkeeping is by operation object, not by id: a client may complete an
  * id and subscribe with it again while the first start is still awaiting
@@ -8,21 +10,22 @@
  * install itself. Operations still starting count toward the cap, so a
  * socket never holds more than `maxOperations`, and none survive its close.
  */
-import { createSourceEventStream, execute, type ExecutionArgs, type GraphQLError, type GraphQLSchema, OperationTypeNode } from 'graphql';
 import { CloseCode, type Message, MessageType, parseMessage, stringifyMessage, type SubscribePayload } from 'graphql-ws';
-import type { WebSocket } from 'ws';
+import { OperationTypeNode } from 'graphql';
 import { bearerToken } from '../accounts/sessions.ts';
 import { RateLimitedError } from '../errors.ts';
 import { FeedSubscription } from '../events/logFeed.ts';
+import { reportError, reportUnexpected } from '../graphql/errorPolicy.ts';
+import type { Execution, Variables } from '../graphql/execution.ts';
+import { isRefused, type PreparedOperation } from '../graphql/operationCache.ts';
 import { log, type Logger } from '../observability/log.ts';
 import { operationRequestId } from '../observability/requestId.ts';
-import { createContext, type Services } from '../schema/context.ts';
-import { eventExecutor } from './eventExecutor.ts';
+import type { RequestInfo } from '../schema/context.ts';
+import { connectionAuthorization } from './connectionParams.ts';
 import { LiveSubscription, type Owner } from './liveSubscription.ts';
-import { logUnexpected, masked, UNEXPECTED } from './maskedResult.ts';
-import type { OperationCache, PreparedOperation } from './operationCache.ts';
 import type { SignedIn, SignedInConnections } from './signedInConnections.ts';
-import { type GroupRegistry, groupKey, type Transport } from './subscriptionGroup.ts';
+import type { SocketTransport } from './socketTransport.ts';
+import { type GroupRegistry, groupKey } from './subscriptionGroup.ts';
 
 /** Longer operation ids are refused (4400): an id is echoed in every frame and names the operation in logs. */
 export const MAX_OPERATION_ID = 128;
@@ -42,9 +45,7 @@ export interface ConnectionSettings {
 
 /** What every connection of a gateway shares. */
 export interface Shared {
-  readonly schema: GraphQLSchema;
-  readonly services: Services;
-  readonly operations: OperationCache;
+  readonly execution: Execution;
   readonly groups: GroupRegistry;
   readonly settings: ConnectionSettings;
   readonly stats: { connections: number; subscriptions: number; slowConsumerDrops: number };
@@ -76,9 +77,7 @@ export class Connection implements Owner, SignedIn {
 
   constructor(
     private readonly shared: Shared,
-    private readonly socket: WebSocket,
-    /** The TCP socket under it (the upgraded request's): see Member.transport. */
-    private readonly transport: Transport,
+    private readonly transport: SocketTransport,
     /** This gateway's count of connections so far: names the connection's rate-limit key. */
     number: number,
     /** Where the connection comes from (protection/clientAddress.ts). */
@@ -100,8 +99,9 @@ export class Connection implements Owner, SignedIn {
     return this.shared.stats;
   }
 
+  /** One text frame from the client. */
   received(raw: string): void {
-    if (this.socket.readyState !== this.socket.OPEN) return;
+    if (!this.transport.open) return;
     let message: Message;
     try {
       message = parseMessage(raw);
@@ -143,7 +143,7 @@ export class Connection implements Owner, SignedIn {
   }
 
   overBudget(): boolean {
-    return this.socket.bufferedAmount > this.shared.settings.sendBufferLimit;
+    return this.transport.bufferedAmount > this.shared.settings.sendBufferLimit;
   }
 
   /** Stops every operation at once (no more replay or fan-out work for this socket) and closes with 1013. */
@@ -151,11 +151,11 @@ export class Connection implements Owner, SignedIn {
     if (this.dropped) return;
     this.dropped = true;
     this.shared.stats.slowConsumerDrops += 1;
-    this.log.debug({ bufferedBytes: this.socket.bufferedAmount }, 'WebSocket too slow: closed 1013');
+    this.log.debug({ bufferedBytes: this.transport.bufferedAmount }, 'WebSocket too slow: closed 1013');
     this.close(SLOW_CONSUMER_CLOSE, 'Too slow: resubscribe with after = your last position');
     // The close frame waits behind the unread data; a client that never reads is cut off.
-    const socket = this.socket;
-    setTimeout(() => socket.terminate(), SLOW_CONSUMER_GRACE_MS).unref();
+    const transport = this.transport;
+    setTimeout(() => transport.terminate(), SLOW_CONSUMER_GRACE_MS).unref();
   }
 
   /** The bearer token the connection signed in with ('' when anonymous): see SignedInConnections. */
@@ -176,15 +176,15 @@ export class Connection implements Owner, SignedIn {
 
   /** Sends unless the socket is already over its budget (then it is dropped): at most the limit plus one frame. */
   private send(message: Message): void {
-    if (this.socket.readyState !== this.socket.OPEN) return;
+    if (!this.transport.open) return;
     if (this.overBudget()) return this.tooSlow();
-    this.socket.send(stringifyMessage(message));
+    this.transport.send(stringifyMessage(message));
   }
 
   /** Closes the socket, and stops everything it runs now rather than when the client answers the close. */
   private close(code: number, reason: string): void {
     this.stopAll();
-    this.socket.close(code, closeReason(reason));
+    this.transport.close(code, closeReason(reason));
   }
 
   /** A token, when sent, must be valid (4403 otherwise); without one the connection may read. */
@@ -195,22 +195,26 @@ export class Connection implements Owner, SignedIn {
     }
     this.initReceived = true;
     this.authenticate(payload).catch((error: unknown) => {
-      logUnexpected(this.requestId, error);
+      reportUnexpected(error, this.requestId);
       this.close(CloseCode.InternalServerError, 'Internal server error');
     });
   }
 
   private async authenticate(payload: unknown): Promise<void> {
-    const header = authorizationOf(payload);
-    if (header !== undefined) {
-      this.bearer = bearerToken(header);
-      const { sessions, clock } = this.shared.services;
+    const authorization = connectionAuthorization(payload);
+    if ('refused' in authorization) {
+      this.close(CloseCode.BadRequest, authorization.refused);
+      return;
+    }
+    if (authorization.header !== undefined) {
+      this.bearer = bearerToken(authorization.header);
+      const { sessions, clock } = this.shared.execution.services;
       const userId = this.bearer ? await sessions.userIdFor(this.bearer, clock()) : null;
       if (!userId) {
         this.close(CloseCode.Forbidden, 'Forbidden');
         return;
       }
-      if (this.socket.readyState !== this.socket.OPEN) return;
+      if (!this.transport.open) return;
       this.userId = userId;
       this.shared.signedIn.add(userId, this);
     }
@@ -237,12 +241,12 @@ export class Connection implements Owner, SignedIn {
     // Installed before anything is awaited, so a complete for this id that follows at once finds it.
     const operation = new Operation();
     this.running.set(id, operation);
-    const correlationId = operationRequestId(this.requestId, id);
-    this.start(id, operation, payload, correlationId).catch((error: unknown) => {
-      logUnexpected(correlationId, error);
+    const facts: RequestInfo = { token: this.bearer, correlationId: operationRequestId(this.requestId, id), clientAddress: this.address };
+    this.start(id, operation, payload, facts).catch((error: unknown) => {
+      const errors = reportUnexpected(error, facts.correlationId);
       const wasRunning = this.finish(id, operation);
       operation.stop();
-      if (wasRunning) this.send({ id, type: MessageType.Error, payload: UNEXPECTED });
+      if (wasRunning) this.send({ id, type: MessageType.Error, payload: errors });
     });
   }
 
@@ -258,44 +262,40 @@ export class Connection implements Owner, SignedIn {
     return true;
   }
 
-  private async start(id: string, operation: Operation, payload: SubscribePayload, correlationId: string): Promise<void> {
+  private async start(id: string, operation: Operation, payload: SubscribePayload, facts: RequestInfo): Promise<void> {
+    const { execution } = this.shared;
     try {
-      await this.shared.services.rateLimits.consume('subscribesPerConnection', this.rateKey);
+      await execution.services.rateLimits.consume('subscribesPerConnection', this.rateKey);
     } catch (error) {
       if (!(error instanceof RateLimitedError)) throw error;
-      if (this.finish(id, operation)) this.send({ id, type: MessageType.Error, payload: [{ message: error.message, extensions: error.extensions }] });
+      if (this.finish(id, operation)) this.send({ id, type: MessageType.Error, payload: [reportError(error, facts.correlationId).toJSON()] });
       return;
     }
     if (!this.holds(id, operation)) return;
-    const prepared = this.shared.operations.prepare(payload.query, payload.operationName);
-    if (Array.isArray(prepared)) {
-      if (this.finish(id, operation)) this.send({ id, type: MessageType.Error, payload: (prepared as readonly GraphQLError[]).map((e) => e.toJSON()) });
+    const prepared = execution.prepare(payload.query, payload.operationName);
+    if (isRefused(prepared)) {
+      const errors = prepared.map((error) => reportError(error, facts.correlationId).toJSON());
+      if (this.finish(id, operation)) this.send({ id, type: MessageType.Error, payload: errors });
       return;
     }
-    const document = prepared as PreparedOperation;
-    const args: ExecutionArgs = {
-      schema: this.shared.schema,
-      document: document.document,
-      operationName: document.operation.name?.value ?? null,
-      variableValues: (payload.variables ?? {}) as Record<string, unknown>,
-      contextValue: createContext(this.shared.services, { token: this.bearer, correlationId, clientAddress: this.address }),
-    };
-    if (document.operation.operation === OperationTypeNode.SUBSCRIPTION) await this.startSubscription(id, operation, document, args, correlationId);
-    else await this.runOnce(id, operation, args, correlationId);
+    const variables: Variables = payload.variables ?? {};
+    if (prepared.operation.operation === OperationTypeNode.SUBSCRIPTION) await this.startSubscription(id, operation, prepared, variables, facts);
+    else await this.runOnce(id, operation, prepared, variables, facts);
   }
 
-  private async runOnce(id: string, operation: Operation, args: ExecutionArgs, correlationId: string): Promise<void> {
-    const result = await execute(args);
+  private async runOnce(id: string, operation: Operation, prepared: PreparedOperation, variables: Variables, facts: RequestInfo): Promise<void> {
+    const result = await this.shared.execution.run(prepared, variables, facts);
     if (!this.finish(id, operation)) return;
-    this.send({ id, type: MessageType.Next, payload: masked(result, correlationId) });
+    this.send({ id, type: MessageType.Next, payload: result });
     this.send({ id, type: MessageType.Complete });
   }
 
-  private async startSubscription(id: string, operation: Operation, prepared: PreparedOperation, args: ExecutionArgs, correlationId: string): Promise<void> {
-    const source = await createSourceEventStream(args);
+  private async startSubscription(id: string, operation: Operation, prepared: PreparedOperation, variables: Variables, facts: RequestInfo): Promise<void> {
+    const { execution, groups } = this.shared;
+    const source = await execution.subscribe(prepared, variables, facts);
     if (!(Symbol.asyncIterator in source)) {
       if (!this.finish(id, operation)) return;
-      this.send({ id, type: MessageType.Next, payload: masked(source, correlationId) });
+      this.send({ id, type: MessageType.Next, payload: source });
       this.send({ id, type: MessageType.Complete });
       return;
     }
@@ -309,9 +309,9 @@ export class Connection implements Owner, SignedIn {
       return;
     }
     // Nothing in the subscription types depends on who is asking: every subscriber shares the public scope.
-    const key = groupKey(prepared.query, prepared.operation, prepared.document, (args.variableValues ?? {}) as Record<string, unknown>, 'public');
-    const group = this.shared.groups.hold(key, events.filter, eventExecutor(this.shared.services, args));
-    const live = new LiveSubscription(this, this.socket, this.transport, id, group, events);
+    const key = groupKey(prepared.query, prepared.operation, prepared.document, variables, 'public');
+    const group = groups.hold(key, events.filter, execution.eventExecutor(prepared, variables));
+    const live = new LiveSubscription(this, this.transport, id, group, events);
     operation.live = live;
     if (live.joinIfCaughtUp()) return;
     await this.inTurn(() => live.catchUp());
@@ -328,15 +328,8 @@ export class Connection implements Owner, SignedIn {
   }
 }
 
-function authorizationOf(payload: unknown): string | undefined {
-  if (payload === null || typeof payload !== 'object') return undefined;
-  const params = payload as Record<string, unknown>;
-  const value = params.authorization ?? params.Authorization;
-  return typeof value === 'string' ? value : undefined;
-}
-
 /** `text` cut to whole characters within RFC 6455's 123 bytes (ws throws on a longer reason). */
-function closeReason(text: string): string {
+export function closeReason(text: string): string {
   if (Buffer.byteLength(text) <= MAX_CLOSE_REASON_BYTES) return text;
   let reason = '';
   for (const character of text) {

@@ -4,9 +4,9 @@
  * live set. It keeps only what it needs for as long as it lives: thousands
  * of these sit idle.
  */
-import type { WebSocket } from 'ws';
 import type { FeedSubscription } from '../events/logFeed.ts';
-import type { Member, SubscriptionGroup, Transport } from './subscriptionGroup.ts';
+import type { SocketTransport } from './socketTransport.ts';
+import type { Member, SubscriptionGroup } from './subscriptionGroup.ts';
 
 /** The connection a subscription belongs to, as the subscription sees it. */
 export interface Owner {
@@ -25,8 +25,7 @@ export class LiveSubscription implements Member {
 
   constructor(
     private readonly owner: Owner,
-    readonly socket: WebSocket,
-    readonly transport: Transport,
+    readonly transport: SocketTransport,
     readonly id: string,
     private readonly group: SubscriptionGroup,
     events: FeedSubscription,

@@ -11,11 +11,11 @@
  * after the position it joined at: no gap, no duplicate.
  */
 import { type DocumentNode, Kind, type OperationDefinitionNode, visit } from 'graphql';
-import type { WebSocket } from 'ws';
 import { canonicalJson } from '../events/canonicalJson.ts';
 import { type FeedFilter, type LogFeed, matchesFilter } from '../events/logFeed.ts';
 import type { StoredEvent } from '../events/types.ts';
 import { log } from '../observability/log.ts';
+import type { SocketTransport } from './socketTransport.ts';
 
 /**
  * How many recent events' results a group keeps for members still catching
@@ -29,16 +29,9 @@ const KEPT_BYTES = 1024 * 1024;
 const FRAME_END = Buffer.from('}');
 
 /** One subscriber of a group. */
-/** What corks a socket: writes made meanwhile leave together when it is uncorked. */
-export interface Transport {
-  cork(): void;
-  uncork(): void;
-}
-
 export interface Member {
-  readonly socket: WebSocket;
-  /** The TCP socket under `socket`: the frames of a run of events go out corked, in one write. */
-  readonly transport: Transport;
+  /** Its socket: the frames of a run of events go out corked, in one write. */
+  readonly transport: SocketTransport;
   /** The client's subscription id: members with the same id are sent the same frame. */
   readonly id: string;
   /** `{"id":"<subscription id>","type":"next","payload":` as bytes. */
@@ -132,7 +125,7 @@ export class SubscriptionGroup {
    * subscription id (most clients number their first subscription "1").
    */
   deliver(member: Member, position: number, bytes: Buffer, frames?: Map<string, Buffer>): boolean {
-    if (member.socket.bufferedAmount > this.registry.sendBufferLimit) {
+    if (member.transport.bufferedAmount > this.registry.sendBufferLimit) {
       this.live.delete(member);
       member.onTooSlow();
       return false;
@@ -142,7 +135,7 @@ export class SubscriptionGroup {
       frame = Buffer.concat([member.prefix, bytes, FRAME_END]);
       frames?.set(member.id, frame);
     }
-    member.socket.send(frame, { binary: false });
+    member.transport.send(frame);
     this.registry.deliveries += 1;
     member.last = position;
     return true;

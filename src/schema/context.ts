@@ -49,13 +49,31 @@ export interface Context {
   };
 }
 
-/** A context for one request (HTTP) or one operation (WebSocket). */
-export function createContext(services: Services, { token, correlationId, clientAddress }: RequestInfo): Context {
+/**
+ * Where the loaders find threads and messages: the database for queries and
+ * mutations; for fan-out, rows held in memory and moved on by the log feed
+ * (realtime/liveRows.ts), so delivering an event reads nothing.
+ */
+export interface RowSource {
+  threadsByIds(ids: readonly string[]): Promise<ThreadRow[]>;
+  messagesByIds(ids: readonly string[]): Promise<MessageRow[]>;
+}
+
+function databaseRows(services: Services): RowSource {
+  return { threadsByIds: (ids) => threadsByIds(services.db, ids), messagesByIds: (ids) => messagesByIds(services.db, ids) };
+}
+
+/**
+ * The one context factory: a context for one request (HTTP, SSE) or one
+ * operation (WebSocket), from what its transport knows. Every door calls it
+ * through src/graphql/execution.ts (yoga through its `context` option).
+ */
+export function createContext(services: Services, { token, correlationId, clientAddress }: RequestInfo, rows: RowSource = databaseRows(services)): Context {
   let viewer: Promise<UserRow | null> | undefined;
   const loaders = {
     users: createLoader((ids) => services.readCache.usersByIds(ids)),
-    threads: createLoader((ids) => threadsByIds(services.db, ids)),
-    messages: createLoader((ids) => messagesByIds(services.db, ids)),
+    threads: createLoader((ids) => rows.threadsByIds(ids)),
+    messages: createLoader((ids) => rows.messagesByIds(ids)),
   };
   return {
     services,

@@ -117,7 +117,9 @@ describe('error codes on sqlite', () => {
       const errors = await send(query, variables);
       expect(errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'types' });
     }
-    const fifty = await server.gql(query, { t: Array.from({ length: 50 }, (_, i) => `Type${i}`) });
+    // Fifty names are allowed (unknown ones are refused for what they are, not for their number).
+    const known = ['UserRegistered', 'ThreadCreated', 'MessagePosted'];
+    const fifty = await server.gql(query, { t: Array.from({ length: 50 }, (_, i) => known[i % known.length]) });
     expect(fifty.errors).toBeUndefined();
   });
 

@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { NotFoundError } from '../../src/errors.ts';
-import { maskError } from '../../src/schema/maskError.ts';
+import { maskError } from '../../src/graphql/maskError.ts';
 
 describe('maskError', () => {
   it('masks an unexpected error so no internals reach the client', () => {

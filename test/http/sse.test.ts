@@ -8,6 +8,7 @@ import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { relaxedProtection } from '../support/protection.ts';
 import { CREATE_THREAD, POST, signUp, startTestServer, THREAD_EVENTS, type TestServer } from '../support/server.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 const SEND_BUFFER_LIMIT = 64 * 1024;
 const MESSAGES = 700;
@@ -45,13 +46,8 @@ describe('GraphQL over SSE', () => {
 
   /** /healthz has no event to wait on: look until it says so, within a bound. */
   const healthUntil = async (test: (h: Health) => boolean, timeoutMs = 10_000): Promise<Health> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const h = await health();
-      if (test(h)) return h;
-      if (Date.now() > deadline) throw new Error(`/healthz never matched: ${JSON.stringify(h)}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    let last: Health | undefined;
+    return waitFor(async () => test((last = await health())) && last, { what: '/healthz to match', timeoutMs, seen: () => JSON.stringify(last) });
   };
   const idle = (h: Health) => h.sseConnections === 0 && h.sseSubscriptions === 0;
 

@@ -11,6 +11,8 @@ import { WebSocketServer } from 'ws';
 import { openThrds } from '../../src/openThrds.ts';
 import { createServices } from '../../src/services.ts';
 import type { ProtectionConfig } from '../../src/protection/protectionConfig.ts';
+import { createExecution } from '../../src/graphql/execution.ts';
+import { LiveRows } from '../../src/realtime/liveRows.ts';
 import { attachGateway, chooseProtocol, type Gateway, type GatewayOptions } from '../../src/realtime/wsGateway.ts';
 import type { Services } from '../../src/schema/context.ts';
 import { schema } from '../../src/schema/index.ts';
@@ -22,6 +24,10 @@ export interface GatewayHarness {
   readonly port: number;
   readonly services: Services;
   readonly gateway: Gateway;
+  /** Its database, for a second instance writing to the same log. */
+  readonly databaseUrl: string;
+  /** The rows fan-out resolves against, as the server holds them. */
+  readonly liveRows: LiveRows;
   /** A raw graphql-transport-ws client, acknowledged (signed in when given a token). */
   client(token?: string): Promise<RawWebSocket>;
   /** Runs one operation over a fresh socket and returns its `next` payload. */
@@ -36,7 +42,8 @@ export async function startGateway(kind: StoreKind, options: GatewayOptions & { 
   const services = createServices(thrds, protection);
   const http = createServer((_req, res) => res.writeHead(404).end());
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024, handleProtocols: chooseProtocol });
-  const gateway = attachGateway(wss, schema, services, options);
+  const liveRows = new LiveRows(thrds.db, thrds.feed);
+  const gateway = attachGateway(wss, createExecution(schema, services, { liveRows }), options);
   http.on('upgrade', gateway.upgrade);
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const port = (http.address() as AddressInfo).port;
@@ -46,6 +53,8 @@ export async function startGateway(kind: StoreKind, options: GatewayOptions & { 
     port,
     services,
     gateway,
+    liveRows,
+    databaseUrl: database.url,
     async client(token) {
       const ws = await openRaw(port);
       sockets.push(ws);
@@ -63,6 +72,7 @@ export async function startGateway(kind: StoreKind, options: GatewayOptions & { 
     async dispose() {
       for (const ws of sockets) ws.socket.destroy();
       gateway.close();
+      liveRows.stop();
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       http.closeAllConnections();

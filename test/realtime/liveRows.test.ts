@@ -11,7 +11,14 @@ import { messagePosted } from '../../src/modules/messagePosted.ts';
 import { threadCreated } from '../../src/modules/threadCreated.ts';
 import { threadRenamed } from '../../src/modules/threadRenamed.ts';
 import { LiveRows } from '../../src/realtime/liveRows.ts';
+import { postMessage } from '../../src/modules/messagePosted.ts';
+import { openThrds } from '../../src/openThrds.ts';
+import { createServices } from '../../src/services.ts';
+import { relaxedProtection } from '../support/protection.ts';
+import { renameThread } from '../../src/modules/threadRenamed.ts';
+import { CREATE_THREAD, REGISTER } from '../support/server.ts';
 import { openTestThrds, systemMetadata, type TestThrds } from '../support/thrds.ts';
+import { startGateway } from './gatewayHarness.ts';
 
 /** A feed whose deliveries the test makes. */
 function handFeed() {
@@ -93,5 +100,59 @@ describe('LiveRows', () => {
     expect(rows.reads).toBe(0);
     expect(await rows.threadsByIds([opened[0]!.threadId])).toMatchObject([{ title: 'A' }]);
     expect(rows.reads).toBe(1);
+  });
+});
+
+describe('fan-out from the event', () => {
+  const EVENTS = `subscription {
+    events {
+      __typename
+      position
+      ... on MessagePosted { message { body author { username } thread { title messageCount } replyTo { body } } }
+      ... on ThreadRenamed { title thread { title messageCount } }
+    }
+  }`;
+
+  it('given a subscriber whose selection reaches the thread, the author and the message replied to, when another instance posts 20 messages and a rename, then this one reads no thread or message row to deliver them', async () => {
+    const harness = await startGateway('sqlite');
+    // The writes come from another instance on the same log, so every read this server's database sees is its own.
+    const writer = await openThrds({ databaseUrl: harness.databaseUrl });
+    const reads: string[] = [];
+    const db = harness.services.db;
+    const query = db.query.bind(db);
+    db.query = ((sql: string, params?: readonly unknown[]) => {
+      if (/\bFROM (threads|messages)\b/.test(sql)) reads.push(sql);
+      return query(sql, params);
+    }) as typeof db.query;
+    try {
+      const services = createServices(writer, relaxedProtection());
+      const registered = await harness.run(REGISTER, { u: 'fan_author', p: 'correct horse', d: 'Fan' });
+      const { token, user } = registered.data.register as { token: string; user: { id: string } };
+      const listener = await harness.client();
+      listener.sendJson({ id: 'all', type: 'subscribe', payload: { query: EVENTS } });
+      // The subscription is live once an event created after it arrives.
+      const thread = (await harness.run(CREATE_THREAD, { title: 'Fan-out' }, token)).data.createThread.thread as { id: string };
+      await listener.next((m) => m.id === 'all');
+      reads.length = 0;
+      const actor = { userId: user.id, correlationId: 'fan' };
+      const first = await postMessage(services, actor, { threadId: thread.id, body: 'first' });
+      for (let i = 2; i <= 20; i += 1) await postMessage(services, actor, { threadId: thread.id, body: `reply ${i}`, replyToId: first.message.id });
+      await renameThread(services, actor, { threadId: thread.id, title: 'Fanned out' });
+      const renamed = (await listener.next((m) => m.id === 'all' && (m.payload as any)?.data?.events?.__typename === 'ThreadRenamed')) as any;
+      const delivered = listener.messages.filter((m) => m.id === 'all').map((m) => (m.payload as any).data.events);
+      const posts = delivered.filter((e) => e.__typename === 'MessagePosted');
+      expect(posts).toHaveLength(20);
+      // The thread as it is when the event is delivered (as a read would find it): renamed already, if the rename came in the same poll.
+      expect(posts[1].message).toMatchObject({ body: 'reply 2', author: { username: 'fan_author' }, replyTo: { body: 'first' } });
+      const counts = posts.map((e: any) => e.message.thread.messageCount as number);
+      expect(counts).toEqual([...counts].sort((a, b) => a - b));
+      expect(counts.at(-1)).toBe(20);
+      expect(renamed.payload.data.events).toMatchObject({ title: 'Fanned out', thread: { title: 'Fanned out', messageCount: 20 } });
+      expect(reads).toEqual([]);
+    } finally {
+      db.query = query;
+      await writer.close();
+      await harness.dispose();
+    }
   });
 });

@@ -114,6 +114,16 @@ describe.each(kinds)('scalars and MessageFormat over the API on %s', (kind) => {
     });
   });
 
+  it('serves the Position spec where its specifiedByURL points, and nothing else under /scalars/', async () => {
+    const base = server.url.replace('/graphql', '');
+    const spec = await fetch(`${base}/scalars/position`);
+    expect(spec.status).toBe(200);
+    expect(spec.headers.get('content-type')).toBe('text/markdown; charset=utf-8');
+    expect(await spec.text()).toContain('Position');
+    expect((await fetch(`${base}/scalars/..%2f..%2fpackage.json`)).status).toBe(404);
+    expect((await fetch(`${base}/scalars/position`, { method: 'POST' })).status).toBe(405);
+  });
+
   it('sends DateTime as RFC 3339 in UTC with exactly three fractional digits', async () => {
     const { thread } = await server.ok('query ($id: ID!) { thread(id: $id) { createdAt lastActivityAt } }', { id: threadId });
     for (const value of [thread.createdAt, thread.lastActivityAt]) {

@@ -16,7 +16,7 @@ const db = new Database(process.env.DB_PATH, { timeout: 10000 });
 db.exec('BEGIN IMMEDIATE');
 process.stdout.write('locked\\n');
 const release = () => { db.exec('COMMIT'); db.close(); process.stdout.write('released\\n'); process.exit(0); };
-setTimeout(release, Number(process.env.HOLD_MS));
+setTimeout(release, Number(process.env.HOLD_MS)); // the lock held for HOLD_MS is the outage under test
 process.stdin.on('data', release);
 process.stdin.on('end', release);
 `;

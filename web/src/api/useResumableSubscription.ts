@@ -1,13 +1,15 @@
 /**
  * Subscribes once `from` is known (after the snapshot it continues has loaded)
  * and keeps the subscription across reconnects, resuming after the newest
- * position delivered. Events at or before a position already seen are dropped,
- * so a replay can never show anything twice.
+ * position delivered (the cursor of resume.ts, which createThrdsClient.ts
+ * binds the subscription's `after` to). Events at or before a position
+ * already seen are dropped, so the snapshot and the replay can overlap
+ * without anything shown twice.
  */
 import { useEffect, useRef } from 'react';
 import type { AnyVariables, CombinedError, DocumentInput } from '@urql/core';
 import { useThrds } from './ThrdsContext.tsx';
-import { advance, createResumeCursor } from './resumeCursor.ts';
+import { advance, createResumeCursor } from './resume.ts';
 import type { Position } from './position.ts';
 
 export interface ResumableSubscriptionOptions<Data, Variables extends AnyVariables> {
