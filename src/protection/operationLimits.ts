@@ -33,7 +33,7 @@
  *     whole real introspection is about 60 KB.
  *   - root `__typename`: ≤ MAX_ALIASES + 1 entries of < 100 bytes.
  *   - errors: one per refused field at most, each < 1 KB, within the above.
- *   So RESPONSE_BOUND_BYTES = 45 MB; test/api/operationLimits.test.ts sends
+ *   So RESPONSE_BOUND_BYTES = 45 MB; test/protection/operationLimits.test.ts sends
  *   the costliest documents allowed and checks the response stays under it.
  */
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';

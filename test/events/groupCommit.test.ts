@@ -1,7 +1,7 @@
 /**
  * The group committer's back-pressure and failure rules, on a commit
  * function of the test's own (the stores' real transactions are exercised
- * by the conformance suite and test/operations).
+ * by the conformance suite and test/db/unavailable.test.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { ConcurrencyError, UnavailableError } from '../../src/errors.ts';

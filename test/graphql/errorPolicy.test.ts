@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ReadCache } from '../../src/projections/readCache.ts';
 import { captureLogs, type CapturedLogs, type LogLine } from '../support/captureLogs.ts';
 import { CREATE_THREAD, POST, signUp, startTestServer, type TestServer } from '../support/server.ts';
-import { initialise, openRaw } from '../realtime/rawWebSocket.ts';
+import { initialise, openRaw } from '../realtime/support/rawWebSocket.ts';
 
 const ME = '{ me { id username } }';
 const MASKED = { message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } };

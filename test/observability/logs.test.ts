@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { levelFrom } from '../../src/observability/log.ts';
-import { initialise, openRaw } from '../realtime/rawWebSocket.ts';
+import { initialise, openRaw } from '../realtime/support/rawWebSocket.ts';
 import { captureLogs, type CapturedLogs, type LogLine } from '../support/captureLogs.ts';
 import { CREATE_THREAD, POST, signUp, startTestServer, type TestServer } from '../support/server.ts';
 import { waitFor } from '../support/waitFor.ts';

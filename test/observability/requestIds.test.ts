@@ -6,7 +6,7 @@
  * connection and each operation's id is `<connection id>:<operation id>`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openRaw, initialise, type RawWebSocket } from '../realtime/rawWebSocket.ts';
+import { openRaw, initialise, type RawWebSocket } from '../realtime/support/rawWebSocket.ts';
 import { storeKinds } from '../support/databases.ts';
 import { relaxedProtection } from '../support/protection.ts';
 import { CREATE_THREAD, POST, signUp, startTestServer, type TestServer } from '../support/server.ts';

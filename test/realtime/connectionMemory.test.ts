@@ -12,8 +12,8 @@ import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postMessage } from '../../src/modules/messagePosted.ts';
 import { CREATE_THREAD, REGISTER, THREAD_EVENTS } from '../support/server.ts';
-import { eventually, type GatewayHarness, startGateway } from './gatewayHarness.ts';
-import { initialise, openRaw } from './rawWebSocket.ts';
+import { eventually, type GatewayHarness, startGateway } from './support/gatewayHarness.ts';
+import { initialise, openRaw } from './support/rawWebSocket.ts';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;

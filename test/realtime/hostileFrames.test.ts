@@ -10,7 +10,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogs } from '../support/captureLogs.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { clientFrame, initialise, openRaw } from './rawWebSocket.ts';
+import { clientFrame, initialise, openRaw } from './support/rawWebSocket.ts';
 
 const textFrame = (text: string) => clientFrame(0x1, Buffer.from(text));
 

@@ -18,7 +18,7 @@ import { relaxedProtection } from '../support/protection.ts';
 import { renameThread } from '../../src/modules/threadRenamed.ts';
 import { CREATE_THREAD, REGISTER } from '../support/server.ts';
 import { openTestThrds, systemMetadata, type TestThrds } from '../support/thrds.ts';
-import { startGateway } from './gatewayHarness.ts';
+import { startGateway } from './support/gatewayHarness.ts';
 
 /** A feed whose deliveries the test makes. */
 function handFeed() {

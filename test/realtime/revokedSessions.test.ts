@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeKinds } from '../support/databases.ts';
 import { signUp, startTestServer, type TestServer } from '../support/server.ts';
-import { initialise, openRaw, type RawWebSocket } from './rawWebSocket.ts';
+import { initialise, openRaw, type RawWebSocket } from './support/rawWebSocket.ts';
 
 const LOGIN = 'mutation ($u: String!, $p: String!) { login(input: { username: $u, password: $p }) { token } }';
 

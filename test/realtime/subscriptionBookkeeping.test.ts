@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeKinds } from '../support/databases.ts';
 import { relaxedProtection } from '../support/protection.ts';
 import { CREATE_THREAD, REGISTER, signUp, startTestServer, type TestServer, THREAD_EVENTS } from '../support/server.ts';
-import { eventually, type GatewayHarness, startGateway } from './gatewayHarness.ts';
-import { initialise, openRaw } from './rawWebSocket.ts';
+import { eventually, type GatewayHarness, startGateway } from './support/gatewayHarness.ts';
+import { initialise, openRaw } from './support/rawWebSocket.ts';
 
 const CAP = 20;
 

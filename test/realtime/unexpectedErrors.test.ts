@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogs } from '../support/captureLogs.ts';
 import { REGISTER } from '../support/server.ts';
-import { openRaw, initialise } from './rawWebSocket.ts';
-import { type GatewayHarness, startGateway } from './gatewayHarness.ts';
+import { openRaw, initialise } from './support/rawWebSocket.ts';
+import { type GatewayHarness, startGateway } from './support/gatewayHarness.ts';
 
 describe('unexpected errors over WebSocket', () => {
   let harness: GatewayHarness;

@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { relaxedProtection } from '../support/protection.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { eventually } from './gatewayHarness.ts';
-import { openRaw } from './rawWebSocket.ts';
+import { eventually } from './support/gatewayHarness.ts';
+import { openRaw } from './support/rawWebSocket.ts';
 
 type Outcome = { opened: WebSocket } | { status: number; retryAfter: string | undefined };
 

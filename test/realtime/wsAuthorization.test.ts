@@ -11,7 +11,7 @@ import { type Client, createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { signUp, startTestServer, type TestServer } from '../support/server.ts';
-import { openRaw } from './rawWebSocket.ts';
+import { openRaw } from './support/rawWebSocket.ts';
 
 const ME = '{ me { username } }';
 

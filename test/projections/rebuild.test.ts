@@ -16,8 +16,8 @@ import { createTableLike } from '../../src/projections/shadowTables.ts';
 import { storeKinds } from '../support/databases.ts';
 import { openTestThrds, type TestThrds } from '../support/thrds.ts';
 import { waitFor } from '../support/waitFor.ts';
-import { type ChatLog, postOne, seedChat, tableRows } from './support/chatLog.ts';
-import { runThrds } from './support/runThrds.ts';
+import { type ChatLog, postOne, seedChat, tableRows } from '../cli/support/chatLog.ts';
+import { runThrds } from '../cli/support/runThrds.ts';
 
 const kinds = await storeKinds();
 

@@ -8,16 +8,16 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { openThrds } from '../../src/openThrds.ts';
-import { createServices } from '../../src/services.ts';
-import type { ProtectionConfig } from '../../src/protection/protectionConfig.ts';
-import { createExecution } from '../../src/graphql/execution.ts';
-import { LiveRows } from '../../src/realtime/liveRows.ts';
-import { attachGateway, chooseProtocol, type Gateway, type GatewayOptions } from '../../src/realtime/wsGateway.ts';
-import type { Services } from '../../src/schema/context.ts';
-import { schema } from '../../src/schema/index.ts';
-import { createTestDatabase, type StoreKind } from '../support/databases.ts';
-import { relaxedProtection } from '../support/protection.ts';
+import { openThrds } from '../../../src/openThrds.ts';
+import { createServices } from '../../../src/services.ts';
+import type { ProtectionConfig } from '../../../src/protection/protectionConfig.ts';
+import { createExecution } from '../../../src/graphql/execution.ts';
+import { LiveRows } from '../../../src/realtime/liveRows.ts';
+import { attachGateway, chooseProtocol, type Gateway, type GatewayOptions } from '../../../src/realtime/wsGateway.ts';
+import type { Services } from '../../../src/schema/context.ts';
+import { schema } from '../../../src/schema/index.ts';
+import { createTestDatabase, type StoreKind } from '../../support/databases.ts';
+import { relaxedProtection } from '../../support/protection.ts';
 import { initialise, openRaw, type RawWebSocket } from './rawWebSocket.ts';
 
 export interface GatewayHarness {

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BadLineError, eventFromLine, lineFromEvent } from '../../src/audit/eventLine.ts';
 import { createTestDatabase, storeKinds, type TestDatabase } from '../support/databases.ts';
-import { runThrds } from './support/runThrds.ts';
+import { runThrds } from '../cli/support/runThrds.ts';
 
 const kinds = await storeKinds();
 const FIXTURE = new URL('./fixtures/export-0.1.0.jsonl', import.meta.url).pathname;
