@@ -7,7 +7,7 @@
  * (replayed from the database in pages) or live.
  */
 import { dependencyLog } from '../observability/dependencyLog.ts';
-import type { EventStore } from './eventStore.ts';
+import { consecutiveAfter, type EventStore } from './eventStore.ts';
 import type { StoredEvent } from './types.ts';
 
 export interface LogFeedOptions {
@@ -142,9 +142,11 @@ export class LogFeed {
     this.catchingUp ??= (async () => {
       try {
         for (;;) {
-          const events = await this.store.readAll({ after: this.headPosition, limit: this.pageSize });
-          if (events.length === 0) break;
-          this.push(events);
+          const read = await this.store.readAll({ after: this.headPosition, limit: this.pageSize });
+          // Up to the first position not visible yet (eventStore.ts consecutiveAfter): the next poll reads on from there.
+          const events = consecutiveAfter(this.headPosition, read);
+          if (events.length > 0) this.push(events);
+          if (events.length < this.pageSize) break;
         }
         this.lastRead = { at: Date.now(), error: undefined };
         dependencyLog('log feed').ok();

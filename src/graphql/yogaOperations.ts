@@ -17,7 +17,7 @@
  */
 import { type DocumentNode, type ExecutionResult, GraphQLError, specifiedRules, type ValidationRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { validateOperation } from '../protection/operationLimits.ts';
+import { validateOperation, withExtensions } from '../protection/operationLimits.ts';
 import { isGraphQLError } from './maskError.ts';
 import type { OperationCache } from './operationCache.ts';
 
@@ -69,12 +69,5 @@ function standard(rules: readonly ValidationRule[] | undefined): boolean {
 }
 
 function copy(error: GraphQLError, extensions: Readonly<Record<string, unknown>> = { ...error.extensions }): GraphQLError {
-  return new GraphQLError(error.message, {
-    ...(error.nodes ? { nodes: error.nodes } : {}),
-    ...(error.source ? { source: error.source } : {}),
-    ...(error.positions ? { positions: error.positions } : {}),
-    ...(error.path ? { path: error.path } : {}),
-    ...(error.originalError ? { originalError: error.originalError } : {}),
-    extensions,
-  });
+  return withExtensions(error, extensions);
 }

@@ -4,7 +4,7 @@ import type { ThreadRow } from '../projections/threadsProjection.ts';
 import { builder } from '../schema/builder.ts';
 import { Event } from '../schema/eventRef.ts';
 import { Node } from '../schema/node.ts';
-import { found, Thread } from '../schema/refs.ts';
+import { orNotFound, Thread } from '../schema/refs.ts';
 import { requireActor } from '../schema/viewer.ts';
 import type { Recorded } from './eventModule.ts';
 import { renameThread, threadRenamed, type ThreadRenamedData } from './threadRenamed.ts';
@@ -19,7 +19,7 @@ export const ThreadRenamed = builder.objectRef<ThreadRenamedEvent>(threadRenamed
     thread: t.field({
       type: Thread,
       description: 'The thread, as it is now.',
-      resolve: async (event, _args, ctx) => found(await ctx.loaders.threads(event.data.threadId), 'thread', event.data.threadId),
+      resolve: async (event, _args, ctx) => orNotFound(await ctx.loaders.threads(event.data.threadId), 'thread', event.data.threadId),
     }),
     previousTitle: t.string({ description: 'The title it had before.', resolve: (event) => event.data.previousTitle }),
     title: t.string({ description: 'The title it was given.', resolve: (event) => event.data.title }),

@@ -152,13 +152,18 @@ function limitsFor(schema: GraphQLSchema): readonly ValidationRule[] {
 /** Same error, with `code` added when it has none. */
 export function withCode(error: GraphQLError, code: string): GraphQLError {
   if (typeof error.extensions?.code === 'string') return error;
+  return withExtensions(error, { ...error.extensions, code });
+}
+
+/** A copy of the error with these extensions (a GraphQLError's own are read-only, and may be shared). */
+export function withExtensions(error: GraphQLError, extensions: Readonly<Record<string, unknown>>): GraphQLError {
   return new GraphQLError(error.message, {
     ...(error.nodes ? { nodes: error.nodes } : {}),
     ...(error.source ? { source: error.source } : {}),
     ...(error.positions ? { positions: error.positions } : {}),
     ...(error.path ? { path: error.path } : {}),
     ...(error.originalError ? { originalError: error.originalError } : {}),
-    extensions: { ...error.extensions, code },
+    extensions,
   });
 }
 

@@ -2,7 +2,7 @@
 import { LIMITS, range } from '../input/limits.ts';
 import { builder } from './builder.ts';
 import { Node } from './node.ts';
-import { found, Message, Thread, User } from './refs.ts';
+import { orNotFound, Message, Thread, User } from './refs.ts';
 
 /** The formats messages are stored with; the schema names each in capitals. */
 const STORED_FORMATS = ['plain'] as const;
@@ -30,12 +30,12 @@ Message.implement({
     thread: t.field({
       type: Thread,
       description: 'The thread it was posted in.',
-      resolve: async (m, _args, ctx) => found(await ctx.loaders.threads(m.threadId), 'thread', m.threadId),
+      resolve: async (m, _args, ctx) => orNotFound(await ctx.loaders.threads(m.threadId), 'thread', m.threadId),
     }),
     author: t.field({
       type: User,
       description: 'Who posted it.',
-      resolve: async (m, _args, ctx) => found(await ctx.loaders.users(m.authorId), 'user', m.authorId),
+      resolve: async (m, _args, ctx) => orNotFound(await ctx.loaders.users(m.authorId), 'user', m.authorId),
     }),
     body: t.exposeString('body', { description: `The text, ${range(LIMITS.body)} characters; render it as \`format\` says.` }),
     format: t.field({ type: MessageFormat, description: 'How to render `body`: PLAIN for every message so far.', resolve: (m) => messageFormat(m.format) }),

@@ -15,8 +15,8 @@ export type ThreadModel = ThreadRow & { readonly history?: readonly MessageRow[]
 export const Thread = builder.objectRef<ThreadModel>('Thread');
 export const Message = builder.objectRef<MessageRow>('Message');
 
-/** A row the read model must hold (it was referenced by one it does hold). */
-export function found<T>(row: T | null, kind: string, id: string): T {
+/** The row a reference points at, or NOT_FOUND: a row the read model must hold (one it holds refers to it). */
+export function orNotFound<T>(row: T | null, kind: string, id: string): T {
   if (row === null) throw new NotFoundError(`No ${kind} ${id}`);
   return row;
 }

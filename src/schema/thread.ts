@@ -9,7 +9,7 @@ import type { Sql } from '../db/database.ts';
 import { builder } from './builder.ts';
 import { connectionOf, decodeCursor, defineConnection, type PagedList, pageOf, pageSize } from './connection.ts';
 import { Node } from './node.ts';
-import { found, Message, Thread, User } from './refs.ts';
+import { orNotFound, Message, Thread, User } from './refs.ts';
 
 const MessageConnection = defineConnection<MessageRow>('Message', Message);
 const ThreadConnection = defineConnection<ThreadRow>('Thread', Thread);
@@ -33,7 +33,7 @@ Thread.implement({
     createdBy: t.field({
       type: User,
       description: 'Who created it.',
-      resolve: async (th, _args, ctx) => found(await ctx.loaders.users(th.createdBy), 'user', th.createdBy),
+      resolve: async (th, _args, ctx) => orNotFound(await ctx.loaders.users(th.createdBy), 'user', th.createdBy),
     }),
     messageCount: t.exposeInt('messageCount', { description: 'How many messages it holds.' }),
     lastActivityAt: t.field({ type: 'DateTime', description: 'When it was created or last posted to.', resolve: (th) => th.lastActivityAt }),

@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ReadCache } from '../../src/projections/readCache.ts';
 import { captureLogs, type CapturedLogs, type LogLine } from '../support/captureLogs.ts';
 import { CREATE_THREAD, POST, signUp, startTestServer, type TestServer } from '../support/server.ts';
+import { waitFor } from '../support/waitFor.ts';
 import { initialise, openRaw } from '../realtime/support/rawWebSocket.ts';
 
 const ME = '{ me { id username } }';
@@ -181,9 +182,5 @@ async function firstSseEvent(response: Response): Promise<unknown> {
 
 /** Polls /healthz until `count` subscriptions are live (nothing to wait on from outside). */
 async function waitForSubscriptions(server: TestServer, count: number, field: 'subscriptions' | 'sseSubscriptions' = 'subscriptions'): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (((await server.health()) as unknown as Record<string, number>)[field]! < count) {
-    if (Date.now() > deadline) throw new Error(`fewer than ${count} subscriptions after 10 s`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await waitFor(async () => ((await server.health()) as unknown as Record<string, number>)[field]! >= count, { what: `${count} live ${field}` });
 }

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { collect, CREATE_THREAD, POST, signUp, startTestServer, THREAD_EVENTS, type TestServer } from '../support/server.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 function rawSocket(server: TestServer): Promise<{ ws: WebSocket; messages: unknown[]; closed: Promise<{ code: number; reason: string }> }> {
   const ws = new WebSocket(server.wsUrl, 'graphql-transport-ws');
@@ -18,13 +19,7 @@ function rawSocket(server: TestServer): Promise<{ ws: WebSocket; messages: unkno
   });
 }
 
-const until = async (check: () => boolean, what: string, timeoutMs = 10_000) => {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
+const until = (check: () => boolean, what: string, timeoutMs = 10_000) => waitFor(check, { what, timeoutMs });
 
 describe('WebSocket gateway', () => {
   let server: TestServer;
@@ -51,8 +46,7 @@ describe('WebSocket gateway', () => {
         (items) => items.length >= 10,
       ),
     );
-    const ready = async () => (await server.health()).subscriptions >= 40;
-    for (let i = 0; i < 200 && !(await ready()); i += 1) await new Promise((r) => setTimeout(r, 25));
+    await waitFor(async () => (await server.health()).subscriptions >= 40, { what: '40 live subscriptions' });
     const before = (await server.health()).sharedExecutions;
     for (let i = 0; i < 10; i += 1) await server.ok(POST, { t: thread.id, b: `shared ${i}` }, token);
     const received = await Promise.all(subscribers.map((s) => s.done));
@@ -67,7 +61,7 @@ describe('WebSocket gateway', () => {
     const subscribers = Array.from({ length: 6 }, () =>
       collect<{ threadEvents: { position: string } }>(server.wsClient(), THREAD_EVENTS, { t: thread.id }, (items) => items.length >= 60),
     );
-    for (let i = 0; i < 200 && (await server.health()).subscriptions < 6; i += 1) await new Promise((r) => setTimeout(r, 25));
+    await waitFor(async () => (await server.health()).subscriptions >= 6, { what: '6 live subscriptions' });
     const posted = await Promise.all(Array.from({ length: 60 }, (_, i) => server.ok(POST, { t: thread.id, b: `burst ${i}` }, token)));
     const positions = posted.map((r) => r.postMessage.position as string).sort((a, b) => Number(a) - Number(b));
     for (const items of await Promise.all(subscribers.map((s) => s.done))) expect(items.map((r) => r.threadEvents.position)).toEqual(positions);
@@ -79,7 +73,7 @@ describe('WebSocket gateway', () => {
     ws.send(JSON.stringify({ type: 'connection_init' }));
     await until(() => messages.length > 0, 'ack');
     ws.send(JSON.stringify({ id: 's', type: 'subscribe', payload: { query: THREAD_EVENTS, variables: { t: thread.id, after: thread.position } } }));
-    for (let i = 0; i < 60 && (await server.health()).subscriptions < 1; i += 1) await new Promise((r) => setTimeout(r, 25));
+    await waitFor(async () => (await server.health()).subscriptions >= 1, { what: 'the subscription live' });
     // Stop reading: the kernel buffers fill, then the server's send buffer grows past its limit.
     (ws as unknown as { _socket: { pause(): void } })._socket.pause();
     // 4-byte characters: each message is ~16 KB on the wire, so the loopback buffers fill quickly.

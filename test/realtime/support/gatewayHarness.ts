@@ -18,6 +18,7 @@ import type { Services } from '../../../src/schema/context.ts';
 import { schema } from '../../../src/schema/index.ts';
 import { createTestDatabase, type StoreKind } from '../../support/databases.ts';
 import { relaxedProtection } from '../../support/protection.ts';
+import { waitFor } from '../../support/waitFor.ts';
 import { initialise, openRaw, type RawWebSocket } from './rawWebSocket.ts';
 
 export interface GatewayHarness {
@@ -86,9 +87,5 @@ export async function startGateway(kind: StoreKind, options: GatewayOptions & { 
 
 /** Resolves when `check` holds, polling a state that has no event to wait on (a count inside the server). */
 export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await waitFor(check, { what, timeoutMs });
 }
