@@ -46,13 +46,7 @@ export class ThreadChanges {
   change(threadId: string, change: ThreadChange): void {
     const fresh = this.created.get(threadId);
     if (fresh) {
-      this.created.set(threadId, {
-        ...fresh,
-        position: change.position,
-        messageCount: fresh.messageCount + (change.addedMessages ?? 0),
-        lastActivityAt: change.lastActivityAt ?? fresh.lastActivityAt,
-        title: change.title ?? fresh.title,
-      });
+      this.created.set(threadId, patchedRow(fresh, { ...change, addedMessages: change.addedMessages ?? 0 }));
       return;
     }
     const seen = this.patched.get(threadId);
