@@ -168,7 +168,23 @@ function hugeString(random: Random): string {
 
 function variables(random: Random): { query: string; variables: unknown } {
   const list40k = () => Array.from({ length: 40_000 }, (_, i) => random.pick(['MessagePosted', 'ThreadCreated', `T${i}`, '\ud800', '']));
-  switch (random.int(0, 6)) {
+  switch (random.int(0, 8)) {
+    case 7:
+      // node / nodes: ids of every wrong kind and size, lists past the cap.
+      return random.chance(0.5)
+        ? { query: 'query ($ids: [ID!]!) { nodes(ids: $ids) { id ... on Thread { title } } }', variables: { ids: Array.from({ length: random.pick([1, 50, 51, 40_000]) }, (_, i) => random.pick<unknown>(['%THREAD%', '%MESSAGE%', 'not-a-uuid', '\ud800', i < 10 ? 'x'.repeat(random.size(100_000)) : 'x', 42, null])) } }
+        : { query: 'query ($id: ID!) { node(id: $id) { id __typename } }', variables: { id: random.pick<unknown>(['%THREAD%', 'not-a-uuid', '', '\u0000', 'x'.repeat(random.size(500_000)), [], {}, 1.5]) } };
+    case 8:
+      // Relay cursors together: first and last, after and before, in every mix of valid and not.
+      return {
+        query: 'query ($f: Int, $l: Int, $a: String, $b: String) { thread(id: "%THREAD%") { messages(first: $f, last: $l, after: $a, before: $b) { edges { cursor } pageInfo { hasNextPage hasPreviousPage } } } }',
+        variables: {
+          f: random.pick<unknown>([undefined, 0, 1, 500, 501, -1, 2 ** 31]),
+          l: random.pick<unknown>([undefined, 0, 1, 500, 501, -1]),
+          a: random.pick<unknown>([undefined, 'garbage', 'MTIz', '', 'x'.repeat(random.size(100_000))]),
+          b: random.pick<unknown>([undefined, 'eyJ9', '%%%', 'MQ==']),
+        },
+      };
     case 0:
       return { query: 'query ($t: [String!]) { events(types: $t, first: 10) { position } }', variables: { t: random.chance(0.5) ? list40k() : Array.from({ length: random.size(40_000) }, () => 'x'.repeat(random.size(100))) } };
     case 1:
@@ -199,7 +215,9 @@ function nest(depth: number): unknown {
 
 /** Mutations sent without a token: refused (UNAUTHENTICATED) or invalid, never written. */
 function anonymousMutation(random: Random): { query: string; variables: unknown } {
-  switch (random.int(0, 4)) {
+  switch (random.int(0, 5)) {
+    case 5:
+      return { query: 'mutation ($i: RenameThreadInput!) { renameThread(input: $i) { position } }', variables: { i: { threadId: '%THREAD%', title: random.chance(0.5) ? 'Renamed' : invalidText(random, 'title') } } };
     case 0:
       return { query: 'mutation ($i: CreateThreadInput!) { createThread(input: $i) { position thread { id } } }', variables: { i: { title: random.chance(0.5) ? 'Lunch?' : invalidText(random, 'title') } } };
     case 1:
@@ -219,7 +237,12 @@ function anonymousMutation(random: Random): { query: string; variables: unknown 
 /** Mutations sent with the seeded user's token whose input no rule may accept. */
 function invalidMutation(random: Random): { query: string; variables: unknown } {
   const key = random.chance(0.7) ? null : random.pick(['k'.repeat(129 + random.size(10_000)), 'has space', '\u0000', '']);
-  switch (random.int(0, 4)) {
+  switch (random.int(0, 6)) {
+    case 5:
+      // The seeded user created the seeded thread: only a title no rule accepts, so nothing is renamed.
+      return { query: 'mutation ($i: RenameThreadInput!) { renameThread(input: $i) { position } }', variables: { i: { threadId: '%THREAD%', title: invalidText(random, 'title'), ...(key === null ? {} : { idempotencyKey: key }) } } };
+    case 6:
+      return { query: 'mutation ($i: RenameThreadInput!) { renameThread(input: $i) { position } }', variables: { i: { threadId: random.pick(['00000000-0000-4000-8000-000000000000', 'not-a-uuid', '%MESSAGE%']), title: 'A fine title' } } };
     case 0:
       return { query: 'mutation ($i: CreateThreadInput!) { createThread(input: $i) { position } }', variables: { i: { title: invalidText(random, 'title'), ...(key === null ? {} : { idempotencyKey: key }) } } };
     case 4:
@@ -300,6 +323,7 @@ export function documentCase(seed: number, index: number): DocumentCase {
   const transport: Transport = generated.raw !== undefined ? 'post' : generated.rawGet !== undefined ? 'get' : random.pick(['post', 'post', 'post', 'get', 'sse', 'sse', 'ws', 'ws', 'ws'] as const);
   const extraHeaders: Record<string, string> = {};
   if (random.chance(0.1)) extraHeaders['x-request-id'] = random.pick(['x'.repeat(random.size(10_000)), '\u00ff\u00fe', 'ok-id']);
+  if (transport === 'sse' && random.chance(0.2)) extraHeaders['last-event-id'] = random.pick(['-1', 'abc', '99999999999999999999999', '', ' 1', '\u00ff', 'x'.repeat(random.size(8000)), '%POSITION%']);
   if (random.chance(0.05)) extraHeaders.authorization = random.pick(['Bearer junk', 'Bearer ', 'Basic abc', `Bearer ${'t'.repeat(random.size(8000))}`]);
   return {
     index,

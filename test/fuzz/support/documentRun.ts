@@ -59,7 +59,8 @@ async function fetchChecked(url: string, init: RequestInit, requestBytes: number
 }
 
 function headersFor(c: DocumentCase, fixture: Fixture, accept: string): Record<string, string> {
-  return { accept, ...(c.auth ? { authorization: `Bearer ${fixture.token}` } : {}), ...(c.extraHeaders ?? {}) };
+  const extra = Object.fromEntries(Object.entries(c.extraHeaders ?? {}).map(([name, value]) => [name, fill(value, fixture)]));
+  return { accept, ...(c.auth ? { authorization: `Bearer ${fixture.token}` } : {}), ...extra };
 }
 
 async function sse(url: string, c: DocumentCase, body: string, fixture: Fixture): Promise<CaseOutcome> {

@@ -71,7 +71,7 @@ function badMessage(random: Random): string {
   const bigId = () => 'i'.repeat(random.pick([129, 1000, 10_000, 200_000, 900_000]));
   switch (random.int(0, 9)) {
     case 0:
-      return JSON.stringify({ type: 'connection_init', payload: random.pick<unknown>(['x', 42, [], null, { authorization: 42 }, { authorization: 'Bearer junk' }, { authorization: 'x'.repeat(random.size(100_000)) }, nest(random.int(1, 3000))]) });
+      return JSON.stringify({ type: 'connection_init', payload: random.pick<unknown>(['x', 42, [], null, { authorization: 42 }, { authorization: 'Bearer junk' }, { authorization: 'x'.repeat(random.size(100_000)) }, { headers: random.pick<unknown>(['x', null, [], { Authorization: 42 }, { authorization: ['Bearer junk'] }, { Authorization: `Bearer ${'a'.repeat(random.size(10_000))}` }]) }, nest(random.int(1, 3000))]) });
     case 1:
       return JSON.stringify({
         id: random.pick<unknown>(['', bigId(), 42, null, {}, [], true, '\ud800', '\u0000', '../..', '__proto__']),
