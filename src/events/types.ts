@@ -18,6 +18,20 @@ export interface NewEvent {
   readonly schemaVersion?: number;
   /** Supply to make the append idempotent on the event id; generated otherwise. */
   readonly eventId?: string;
+  /**
+   * Fields of `data` that can be erased later (a message's text): they are
+   * stored apart from the hashed data, which commits to a salted digest of
+   * them instead, so erasing them leaves the hash chain whole. `key` names
+   * what they belong to (`message:<id>`); an event whose data holds
+   * `erases: <key>` erases every earlier content under that key, in its own
+   * transaction. README, "Deletion that erases".
+   */
+  readonly erasable?: ErasableSpec;
+}
+
+export interface ErasableSpec {
+  readonly key: string;
+  readonly fields: readonly string[];
 }
 
 /** An event as the log holds it, in its stored shape. */
@@ -33,6 +47,20 @@ export interface StoredEvent<E extends { type: string; data: unknown } = { type:
   /** Milliseconds since the epoch, as the writer's clock read it. */
   readonly recordedAt: number;
   readonly hash: string;
+  /**
+   * Stored form only (`readAll({ stored: true })`, export): the erasable
+   * content kept apart from `data` (whose `erasable` entry holds its digest),
+   * or null once it was erased. Absent on events without erasable content.
+   */
+  readonly content?: ErasableContent | null;
+  /** Today's shape only: this event's erasable fields were erased, and read as ''. */
+  readonly erased?: true;
+}
+
+/** Erasable fields as stored, with the random salt their digest was taken with (erased together). */
+export interface ErasableContent {
+  readonly fields: Readonly<Record<string, unknown>>;
+  readonly salt: string;
 }
 
 export const streamOf = {

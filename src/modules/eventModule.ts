@@ -36,6 +36,16 @@ export interface EventModule<Type extends string = string, Data = unknown> {
   /** Where events of this type are delivered: `thread` ones on `threadEvents` too. */
   readonly stream: 'thread' | 'user';
   readonly evolve: ReadModelSteps<Recorded<Type, Data>>;
+  /**
+   * Data fields that a later event may erase from the log (a message's
+   * text), and the key they are erased under. Stored apart from the hashed
+   * data (src/events: `NewEvent.erasable`); read back in place, or as '' once
+   * erased.
+   */
+  readonly erasable?: {
+    readonly fields: readonly (keyof Data & string)[];
+    readonly key: (data: Data) => string;
+  };
 }
 
 /**
@@ -48,5 +58,14 @@ export function defineEvent<Data>() {
 
 /** The new event a decision appends, at its type's current version. */
 export function newEvent<Type extends string, Data extends Readonly<Record<string, unknown>>>(module: EventModule<Type, Data>, data: Data) {
-  return { type: module.type, data, schemaVersion: module.schemaVersion };
+  const { erasable } = module;
+  return {
+    type: module.type,
+    data,
+    schemaVersion: module.schemaVersion,
+    ...(erasable ? { erasable: { key: erasable.key(data), fields: erasable.fields } } : {}),
+  };
 }
+
+/** The erasure key of a message's text: its MessagePosted and every MessageEdited. */
+export const messageContentKey = (messageId: string): string => `message:${messageId}`;

@@ -5,12 +5,31 @@
  */
 import type { StoredEvent } from '../events/types.ts';
 import type { EventModule, ReadModel, Recorded } from './eventModule.ts';
+import { messageDeleted } from './messageDeleted.ts';
+import { messageEdited } from './messageEdited.ts';
 import { messagePosted } from './messagePosted.ts';
+import { reactionAdded } from './reactionAdded.ts';
+import { reactionRemoved } from './reactionRemoved.ts';
 import { threadCreated } from './threadCreated.ts';
+import { threadLockChanged } from './threadLockChanged.ts';
 import { threadRenamed } from './threadRenamed.ts';
 import { userRegistered } from './userRegistered.ts';
+import { userRoleChanged } from './userRoleChanged.ts';
+import { userSuspended } from './userSuspended.ts';
 
-export const eventModules = [userRegistered, threadCreated, messagePosted, threadRenamed] as const;
+export const eventModules = [
+  userRegistered,
+  threadCreated,
+  messagePosted,
+  threadRenamed,
+  reactionAdded,
+  reactionRemoved,
+  messageEdited,
+  messageDeleted,
+  userRoleChanged,
+  userSuspended,
+  threadLockChanged,
+] as const;
 
 type Module = (typeof eventModules)[number];
 type DataOf<M> = M extends { readonly data?: infer D } ? D : never;

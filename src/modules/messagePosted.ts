@@ -7,7 +7,7 @@ import { validate } from '../input/limits.ts';
 import type { MessageRow } from '../projections/messagesProjection.ts';
 import { messagesByIds } from '../projections/messagesQueries.ts';
 import { type Actor, type CommandDeps, idempotency, metadataFor } from './commandDeps.ts';
-import { defineEvent, newEvent, type Recorded } from './eventModule.ts';
+import { defineEvent, messageContentKey, newEvent, type Recorded } from './eventModule.ts';
 
 export type MessageFormat = 'plain' | 'markdown';
 
@@ -21,16 +21,19 @@ export type MessagePostedData = {
 
 export const messagePosted = defineEvent<MessagePostedData>()({
   type: 'MessagePosted',
-  schemaVersion: 2,
+  schemaVersion: 3,
   upcasters: {
     // v2 added `format`; every v1 message was plain text.
     1: (data) => ({ format: 'plain', ...data }),
+    // v3 stores `body` as erasable content (the store reads it back in place): the shape read is the same.
+    2: (data) => data,
   },
   stream: 'thread',
   evolve: {
     messages: (changes, event) => changes.post(messageOf(event)),
     threads: (changes, { data, recordedAt, position }) => changes.change(data.threadId, { position, addedMessages: 1, lastActivityAt: recordedAt }),
   },
+  erasable: { fields: ['body'], key: (data) => messageContentKey(data.messageId) },
 });
 
 /** The message row an event folds to: the read model's row, and what fan-out resolves from without a read. */

@@ -15,13 +15,14 @@ import { upcast } from '../modules/index.ts';
 import { messagesProjection } from './messagesProjection.ts';
 import type { Projection } from './projection.ts';
 import { threadsProjection } from './threadsProjection.ts';
+import { reactionsProjection } from './reactionsProjection.ts';
 import { usersProjection } from './usersProjection.ts';
 import { BULK_TIMEOUT_MS } from '../db/deadline.ts';
 
 /** Catching up and resetting run before serving (or from the CLI): no request waits on them. */
 const BULK = { timeoutMs: BULK_TIMEOUT_MS };
 
-export const allProjections: readonly Projection[] = [usersProjection, threadsProjection, messagesProjection];
+export const allProjections: readonly Projection[] = [usersProjection, threadsProjection, messagesProjection, reactionsProjection];
 
 export class ProjectionEngine {
   /**
