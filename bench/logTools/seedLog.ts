@@ -1,7 +1,7 @@
 /** Loads a synthetic chained log straight into the events table with multi-row INSERTs (no API, no projections). */
 import type { Database } from '../../src/db/database.ts';
 import { valuesList } from '../../src/db/sqlFragments.ts';
-import { EVENT_COLUMNS, rowValues } from '../../src/events/eventRows.ts';
+import { EVENT_COLUMN_COUNT, EVENT_COLUMNS, rowValues } from '../../src/events/eventRows.ts';
 import type { StoredEvent } from '../../src/events/types.ts';
 import { syntheticEvents } from './syntheticLog.ts';
 import { BULK_TIMEOUT_MS } from '../../src/db/deadline.ts';
@@ -25,7 +25,7 @@ export async function seedLog(db: Database, count: number): Promise<void> {
           if (chunk.length === ROWS_PER_INSERT) break;
         }
         if (chunk.length === 0) return;
-        await tx.execute(`INSERT INTO events (${EVENT_COLUMNS}) VALUES ${valuesList(10, chunk.length)}`, chunk.flatMap(rowValues));
+        await tx.execute(`INSERT INTO events (${EVENT_COLUMNS}) VALUES ${valuesList(EVENT_COLUMN_COUNT, chunk.length)}`, chunk.flatMap(rowValues));
         last = chunk.at(-1);
         if (done) return;
       }

@@ -53,3 +53,7 @@ CREATE TABLE reactions (
 
 -- No reaction events exist before this change: the new projection stands where the log does.
 INSERT INTO projection_checkpoints (name, position) SELECT 'reactions', position FROM log_head WHERE id = 1;
+
+-- A deletion forgets the request hashes of the appends whose text it erased (they hash the text
+-- unsalted): found by the position their key's first event was written at.
+ALTER TABLE idempotency_keys ADD KEY idempotency_keys_first_position (first_position);

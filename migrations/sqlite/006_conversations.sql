@@ -47,3 +47,7 @@ CREATE TABLE reactions (
 CREATE INDEX reactions_message_position ON reactions (message_id, position);
 -- No reaction events exist before this change: the new projection stands where the log does.
 INSERT INTO projection_checkpoints (name, position) SELECT 'reactions', position FROM log_head WHERE id = 1;
+
+-- A deletion forgets the request hashes of the appends whose text it erased (they hash the text
+-- unsalted): found by the position their key's first event was written at.
+CREATE INDEX idempotency_keys_first_position ON idempotency_keys (first_position);

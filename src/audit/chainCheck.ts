@@ -15,7 +15,12 @@ import { chainHash, chainHashOfCanonicalText, GENESIS_HASH } from '../events/has
 import type { LogHead } from '../events/eventStore.ts';
 import type { StoredEvent } from '../events/types.ts';
 
-export type FindingKind = 'edited' | 'missing' | 'reordered' | 'head-mismatch';
+/**
+ * `unauthorised-erasure` and `not-erased` come from the erasure check
+ * (erasureCheck.ts): content erased without a later event erasing its key,
+ * and content present though a later event erased its key.
+ */
+export type FindingKind = 'edited' | 'missing' | 'reordered' | 'head-mismatch' | 'unauthorised-erasure' | 'not-erased';
 
 export interface Finding {
   readonly kind: FindingKind;

@@ -5,12 +5,17 @@
  * `recordedAt` ISO-8601 in UTC with milliseconds (the DateTime scalar).
  * Keys keep the order of StoredEvent so a line reads the same way every time.
  *
+ * An event with erasable content carries `"content"` right after `data`:
+ * `{"fields":{…},"salt":"…"}` as stored, or null once erased (README,
+ * "Deletion that erases"); other events have no `content` key.
+ *
  * Import also reads the first format (thrds 0.1.0): `position` a JSON
  * number, `recordedAt` milliseconds since the epoch. Both carry the same
  * instant to the millisecond, so the hash chain checks out either way.
  */
+import { erasableOf, parseContent } from '../events/erasableContent.ts';
 import { type EventRow, rowFromEvent } from '../events/eventRows.ts';
-import type { EventMetadata, StoredEvent } from '../events/types.ts';
+import type { ErasableContent, EventMetadata, StoredEvent } from '../events/types.ts';
 
 /**
  * Builds the line straight from a row: the stored JSON text of `data` and
@@ -21,13 +26,21 @@ export function lineFromRow(row: EventRow): string {
   return (
     `{"position":"${Number(row.position)}","eventId":${JSON.stringify(row.event_id)},"streamId":${JSON.stringify(row.stream_id)}` +
     `,"streamVersion":${Number(row.stream_version)},"type":${JSON.stringify(row.type)},"schemaVersion":${Number(row.schema_version)}` +
-    `,"data":${jsonText(row.data)},"metadata":${jsonText(row.metadata)},"recordedAt":"${new Date(Number(row.recorded_at)).toISOString()}","hash":${JSON.stringify(row.hash)}}`
+    `,"data":${jsonText(row.data)}${contentEntry(row)},"metadata":${jsonText(row.metadata)},"recordedAt":"${new Date(Number(row.recorded_at)).toISOString()}","hash":${JSON.stringify(row.hash)}}`
   );
 }
 
 /** The same line from an event: `data` and `metadata` in canonical JSON, as the store keeps them. */
 export function lineFromEvent(event: StoredEvent): string {
   return lineFromRow(rowFromEvent(event));
+}
+
+/** `,"content":…` for an event with erasable content (its stored text, or null once erased); '' for any other. */
+function contentEntry(row: EventRow): string {
+  if (row.content !== null) return `,"content":${jsonText(row.content)}`;
+  // Only a key can hold `"erasable":` unescaped: the cheap test spares parsing every other row.
+  const data = typeof row.data === 'string' ? (row.data.includes('"erasable":') ? (JSON.parse(row.data) as Record<string, unknown>) : undefined) : (row.data as Record<string, unknown>);
+  return data && erasableOf(data) ? ',"content":null' : '';
 }
 
 /** Text that is one line of JSON whatever the driver returned (text, or a parsed JSON column). */
@@ -88,8 +101,23 @@ export function eventFromLine(text: string, lineNumber: number): StoredEvent {
     if (given === null || typeof given !== 'object' || Array.isArray(given)) throw new BadLineError(lineNumber, `${key} must be an object`);
     return given as Record<string, unknown>;
   };
+  const content = (data: Record<string, unknown>): { content?: ErasableContent | null } => {
+    const erasable = 'erasable' in data;
+    if (!('content' in fields)) {
+      if (erasable) throw new BadLineError(lineNumber, 'an event with erasable data needs "content": {"fields", "salt"} or null');
+      return {};
+    }
+    if (!erasable || !erasableOf(data)) throw new BadLineError(lineNumber, '"content" is only for an event whose data.erasable has key, fields and digest');
+    if (fields.content === null) return { content: null };
+    try {
+      return { content: parseContent(JSON.stringify(fields.content)) };
+    } catch (error) {
+      throw new BadLineError(lineNumber, `content: ${(error as Error).message}`);
+    }
+  };
   const hash = string('hash', 64);
   if (!/^[0-9a-f]{64}$/.test(hash)) throw new BadLineError(lineNumber, 'hash must be 64 lowercase hex digits');
+  const data = object('data');
   return {
     position: position(),
     eventId: string('eventId', 36),
@@ -97,9 +125,10 @@ export function eventFromLine(text: string, lineNumber: number): StoredEvent {
     streamVersion: integer('streamVersion', 1),
     type: string('type', 64),
     schemaVersion: integer('schemaVersion', 1),
-    data: object('data'),
+    data,
     metadata: object('metadata') as unknown as EventMetadata,
     recordedAt: instant(),
     hash,
+    ...content(data),
   };
 }

@@ -3,14 +3,21 @@
  * Every line is checked against the chain as it streams in; the first
  * broken link (or bad line, or clash) throws, the transaction rolls back,
  * and the store is left as it was. Memory holds one insert batch.
+ *
+ * Erasable content is checked against its digest and written beside the
+ * data with its erasure key; each erased key goes into `erasures`, as the
+ * store itself records it, and erased content must have been erased by a
+ * later event of the log (erasureCheck.ts).
  */
 import type { Database, Sql } from '../db/database.ts';
 import { BULK_TIMEOUT_MS } from '../db/deadline.ts';
 import { valuesList } from '../db/sqlFragments.ts';
-import { EVENT_COLUMNS, rowValues } from '../events/eventRows.ts';
+import { erasableOf } from '../events/erasableContent.ts';
+import { EVENT_COLUMN_COUNT, EVENT_COLUMNS, rowFromEvent, rowParams } from '../events/eventRows.ts';
 import type { LogHead } from '../events/eventStore.ts';
 import type { StoredEvent } from '../events/types.ts';
 import { ChainCheck, type Finding } from './chainCheck.ts';
+import { checkErasedKeys, ErasureCheck } from './erasureCheck.ts';
 import { eventFromLine } from './eventLine.ts';
 
 export class ImportRefusedError extends Error {
@@ -35,12 +42,14 @@ export async function importLog(db: Database, lines: AsyncIterable<string>, opti
   return db.transaction(async (tx) => {
     await refuseUnlessEmpty(db, tx);
     const check = new ChainCheck();
+    const erasures = new ErasureCheck();
     let batch: StoredEvent[] = [];
     let bytes = 0;
     let lineNumber = 0;
     const flush = async () => {
       if (batch.length === 0) return;
-      await tx.execute(`INSERT INTO events (${EVENT_COLUMNS}) VALUES ${valuesList(10, batch.length)}`, batch.flatMap(rowValues));
+      const rows = batch.map((event) => rowParams(rowFromEvent(event, undefined, undefined, undefined, erasureKeyOf(event))));
+      await tx.execute(`INSERT INTO events (${EVENT_COLUMNS}) VALUES ${valuesList(EVENT_COLUMN_COUNT, batch.length)}`, rows.flat());
       batch = [];
       bytes = 0;
     };
@@ -48,7 +57,7 @@ export async function importLog(db: Database, lines: AsyncIterable<string>, opti
       lineNumber += 1;
       if (text.trim() === '') continue;
       const event = eventFromLine(text, lineNumber);
-      const finding = check.push(event);
+      const finding = check.push(event) ?? erasures.push(event);
       if (finding) throw refusal(finding, lineNumber);
       batch.push(event);
       bytes += text.length;
@@ -57,13 +66,32 @@ export async function importLog(db: Database, lines: AsyncIterable<string>, opti
         options.onProgress?.(check.count);
       }
     }
-    const finding = check.end();
+    const finding = check.end() ?? erasures.end();
     if (finding) throw refusal(finding, lineNumber);
     await flush();
+    const erased = [...erasures.erasedKeys];
+    for (let i = 0; i < erased.length; i += BATCH_ROWS) {
+      const chunk = erased.slice(i, i + BATCH_ROWS);
+      await tx.execute(`INSERT INTO erasures (erasure_key, position) VALUES ${valuesList(2, chunk.length)}`, chunk.flat());
+    }
+    const restored = (await checkErasedKeys(tx, erasures.erasedKeys)).finding;
+    if (restored) throw refusal(restored, lineNumber);
     const head = check.head;
     await tx.execute('UPDATE log_head SET position = ?, hash = ? WHERE id = 1', [head.position, head.hash]);
     return head;
   }, { timeoutMs: BULK_TIMEOUT_MS });
+}
+
+/**
+ * The erasure_key column: the key the data names, or, for a message posted
+ * before erasable content (MessagePosted v1/v2), `message:<id>`, as
+ * migration 006 set it for the messages already stored.
+ */
+function erasureKeyOf(event: StoredEvent): string | null {
+  const erasable = erasableOf(event.data);
+  if (erasable) return erasable.key;
+  const messageId = event.data.messageId;
+  return event.type === 'MessagePosted' && typeof messageId === 'string' ? `message:${messageId}` : null;
 }
 
 async function refuseUnlessEmpty(db: Database, tx: Sql): Promise<void> {

@@ -72,6 +72,8 @@ async function retryWhileBusy<T>(fn: () => T | Promise<T>, deadline: number, wai
 function open(file: string, role: 'writer' | 'reader'): BetterSqlite3.Database {
   const db = new BetterSqlite3(file, { timeout: role === 'writer' ? OPEN_BUSY_WAIT_MS : BUSY_WAIT_MS });
   if (role === 'writer') db.pragma('journal_mode = WAL');
+  // Erased content (README, "Deletion that erases") must not survive in freed space: the writer zeroes what it frees.
+  if (role === 'writer') db.pragma('secure_delete = ON');
   db.pragma('synchronous = FULL');
   db.pragma(`busy_timeout = ${BUSY_WAIT_MS}`);
   if (role === 'reader') db.pragma('query_only = ON');
@@ -118,6 +120,20 @@ function sqlOn(db: BetterSqlite3.Database): Transaction {
   };
 }
 
+/**
+ * A SQLite store can move its WAL into the database file and empty it: what
+ * the event store does after a commit that erased content, whose earlier
+ * versions the WAL would otherwise keep until it is next reused.
+ */
+export interface WalCheckpointing {
+  /** PRAGMA wal_checkpoint(TRUNCATE): true when it completed, false when readers still hold the WAL (try again later). */
+  checkpointWal(): Promise<boolean>;
+}
+
+export function checkpointsWal(db: Database): db is Database & WalCheckpointing {
+  return typeof (db as Partial<WalCheckpointing>).checkpointWal === 'function';
+}
+
 export interface SqliteOptions {
   /** The deadline of every operation and transaction (THRDS_DB_TIMEOUT_MS). */
   readonly timeoutMs?: number;
@@ -125,7 +141,7 @@ export interface SqliteOptions {
   readonly mustExist?: boolean;
 }
 
-export function openSqliteDatabase(path: string, options: SqliteOptions = {}): Database {
+export function openSqliteDatabase(path: string, options: SqliteOptions = {}): Database & WalCheckpointing {
   const file = path === ':memory:' ? path : resolve(path);
   const timeoutMs = options.timeoutMs ?? DEFAULT_DB_TIMEOUT_MS;
   if (file !== ':memory:') {
@@ -206,6 +222,16 @@ export function openSqliteDatabase(path: string, options: SqliteOptions = {}): D
           writer.exec(script);
         }, by),
       );
+    },
+    checkpointWal: () => {
+      // Closing the last connection checkpoints and removes the WAL itself.
+      if (file === ':memory:' || !writer.open) return Promise.resolve(true);
+      const by = deadline();
+      return write(by, async () => {
+        if (!writer.open) return true;
+        const [result] = writer.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+        return result?.busy === 0;
+      });
     },
     async *stream<T>(sql: string, params: readonly unknown[] = []) {
       // A dedicated connection: iterate() holds its statement open until done.

@@ -42,7 +42,12 @@ export interface ReadAllOptions {
   readonly limit?: number;
   readonly streamId?: string;
   readonly types?: readonly string[];
-  /** The events as stored, not upcast to today's shape (audit, export, hashing). */
+  /**
+   * The events as stored (audit, export, hashing): not upcast, `data` as
+   * hashed (erasable fields replaced by `data.erasable`), with `content` beside
+   * it. Otherwise today's shape: content fields in place ('' once erased, with
+   * `erased: true`), upcast.
+   */
   readonly stored?: boolean;
 }
 
@@ -76,6 +81,22 @@ export interface TransactionHook {
   readonly read?: Statement;
   /** The writes to add for these events (the group's, in position order). */
   statements(events: readonly StoredEvent[], headBefore: LogHead, rows: readonly Row[]): readonly Statement[];
+}
+
+/** Content erased by an event: every content under `key` stored before `position`, the erasing event's. */
+export interface Erasure {
+  readonly key: string;
+  readonly position: number;
+}
+
+/**
+ * What else must be erased with a key (attachments, a later issue): its
+ * statements run in the erasing transaction, after the events' content is
+ * erased; `afterCommit` once it has committed.
+ */
+export interface ErasureHook {
+  statements?(erasures: readonly Erasure[]): readonly Statement[];
+  afterCommit?(erasures: readonly Erasure[]): void;
 }
 
 export interface EventStore {

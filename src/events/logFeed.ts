@@ -9,6 +9,7 @@
 import { dependencyLog } from '../observability/dependencyLog.ts';
 import { consecutiveAfter, type EventStore } from './eventStore.ts';
 import type { StoredEvent } from './types.ts';
+import { withErasuresApplied } from './erasableContent.ts';
 
 export interface LogFeedOptions {
   /** How many recent events stay in memory for subscribers. */
@@ -131,6 +132,8 @@ export class LogFeed {
     if (fresh.length === 0) return;
     this.buffer.push(...fresh);
     if (this.buffer.length > this.bufferSize * 1.5) this.buffer = this.buffer.slice(-this.bufferSize);
+    // A deletion erased text from the log: no replay from memory may serve it again.
+    this.buffer = withErasuresApplied(this.buffer, fresh);
     this.headPosition = fresh.at(-1)!.position;
     for (const listener of this.advanceListeners) listener(fresh);
     const woken = this.advanced;

@@ -11,21 +11,35 @@
  * Positions come from log_head, locked for the whole transaction, so a
  * position is only ever handed out after every lower one has committed:
  * a reader tailing `position > last` can never skip a late commit.
+ *
+ * Erasure (README, "Deletion that erases"): an event whose data holds
+ * `erases: <key>` sets the content of every earlier event under that key to
+ * NULL, records the key in `erasures` and forgets the request hashes of the
+ * idempotency keys that wrote them, all in its own transaction. Round trip 1
+ * reads the erased keys (and those idempotency keys) only for a group that
+ * writes or erases content.
  */
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database, Sql, Statement, Transaction } from '../db/database.ts';
 import { isUniqueViolation } from '../db/database.ts';
+import { checkpointsWal } from '../db/sqliteDatabase.ts';
 import { ConcurrencyError, isUnavailable, type UnavailableError } from '../errors.ts';
 import type { AppendObserver } from './appendObserver.ts';
-import type { AppendRequest, AppendResult, EventStore, LogHead, ReadAllOptions, TransactionHook } from './eventStore.ts';
-import { EVENT_COLUMNS, type EventRow, eventFromRow, rowParams } from './eventRows.ts';
+import type { AppendRequest, AppendResult, Erasure, ErasureHook, EventStore, LogHead, ReadAllOptions, TransactionHook } from './eventStore.ts';
+import { ERASED_REQUEST_HASH, erasesOf, isErasureKey, saltSource, withContentInPlace } from './erasableContent.ts';
+import { EVENT_COLUMN_COUNT, EVENT_COLUMNS, type EventRow, eventFromRow, rowParams } from './eventRows.ts';
 import { inList, valuesList } from '../db/sqlFragments.ts';
 import { GroupCommitter } from './groupCommit.ts';
 import { type Plan, type StoredKey, planAppends } from './planAppends.ts';
 import type { StoredEvent } from './types.ts';
 import { dependencyLog } from '../observability/dependencyLog.ts';
+import { log } from '../observability/log.ts';
 
 const databaseLog = dependencyLog('database');
+
+/** Pauses between tries to empty SQLite's WAL after an erasure while readers hold it (about 10 s in all). */
+const WAL_RETRY_MS = [0, 10, 50, 200, 1000, 3000, 6000];
 
 export interface SqlEventStoreOptions {
   readonly hooks?: readonly TransactionHook[];
@@ -41,6 +55,10 @@ export interface SqlEventStoreOptions {
    * `readAll({ stored: true })` gives the stored form (audit, export).
    */
   readonly upcast?: (event: StoredEvent) => StoredEvent;
+  /** A fresh salt for each erasable content: 32 lowercase hex digits of crypto randomness (the default). */
+  readonly newSalt?: () => string;
+  /** What else is erased with a key (attachments): statements in the erasing transaction, or work after its commit. */
+  readonly onErase?: readonly ErasureHook[];
 }
 
 const INSERT_CHUNK = 500;
@@ -66,6 +84,11 @@ export class SqlEventStore implements EventStore {
   private readonly clock: () => number;
   private readonly newEventId: () => string;
   private readonly upcast: (event: StoredEvent) => StoredEvent;
+  private readonly newSalt: () => string;
+  private readonly onErase: readonly ErasureHook[];
+  /** Erasing commits so far, and the WAL scrub under way (SQLite). */
+  private erasedCommits = 0;
+  private scrubbing: Promise<void> | undefined;
   /**
    * Stream versions as of our own last commit. While log_head still stands
    * where that commit left it, nobody else has written, so they are exact.
@@ -80,6 +103,8 @@ export class SqlEventStore implements EventStore {
     this.clock = options.clock ?? Date.now;
     this.newEventId = options.newEventId ?? randomUUID;
     this.upcast = options.upcast ?? ((event) => event);
+    this.newSalt = options.newSalt ?? saltSource();
+    this.onErase = options.onErase ?? [];
     this.committer = new GroupCommitter((batch, deadline) => this.commitGroup(batch, deadline), {
       maxBatch: options.maxBatch ?? 500,
       ...(options.maxQueue !== undefined ? { maxQueue: options.maxQueue } : {}),
@@ -131,13 +156,21 @@ export class SqlEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
     const { sql, params } = selectEvents(options);
     const rows = await this.db.query<EventRow>(`${sql} LIMIT ?`, [...params, Math.max(0, options.limit ?? 1000)]);
-    return options.stored ? rows.map(eventFromRow) : rows.map((row) => this.upcast(eventFromRow(row)));
+    return options.stored ? rows.map(eventFromRow) : rows.map((row) => this.present(eventFromRow(row)));
   }
 
   async *streamAll(options: Omit<ReadAllOptions, 'limit'> = {}): AsyncIterable<StoredEvent> {
     const { sql, params } = selectEvents(options);
-    for await (const row of this.db.stream<EventRow>(sql, params)) yield options.stored ? eventFromRow(row) : this.upcast(eventFromRow(row));
+    for await (const row of this.db.stream<EventRow>(sql, params)) yield options.stored ? eventFromRow(row) : this.present(eventFromRow(row));
   }
+
+  /** Resolves once erased content has left SQLite's WAL too (at once elsewhere, or when nothing was erased). */
+  async walScrubbed(): Promise<void> {
+    while (this.scrubbing) await this.scrubbing;
+  }
+
+  /** A stored event as it leaves the store: content in place ('' once erased), upcast to today's shape. */
+  private readonly present = (event: StoredEvent): StoredEvent => this.upcast(withContentInPlace(event));
 
   async readStream(streamId: string, options: { after?: number; limit?: number } = {}): Promise<StoredEvent[]> {
     return this.readAll({ streamId, after: options.after ?? 0, limit: options.limit ?? 10_000 });
@@ -148,7 +181,7 @@ export class SqlEventStore implements EventStore {
     const observed = (failed: boolean) => {
       for (const observer of this.observers) observer.group(batch.length, (performance.now() - started) / 1000, failed);
     };
-    const { outcomes, committed } = await this.db.transaction((tx) => this.runGroup(tx, batch), { deadline }).catch((error: unknown) => {
+    const { outcomes, committed, erasures } = await this.db.transaction((tx) => this.runGroup(tx, batch), { deadline }).catch((error: unknown) => {
       observed(true);
       this.known = undefined;
       if (isUnavailable(error)) {
@@ -167,10 +200,61 @@ export class SqlEventStore implements EventStore {
     this.stats.appends += batch.length;
     this.stats.events += committed.length;
     if (committed.length > 0) for (const listener of this.listeners) listener(committed);
+    if (erasures.length > 0) this.erased(erasures);
     return outcomes;
   }
 
-  private async runGroup(tx: Transaction, batch: readonly AppendRequest[]): Promise<{ outcomes: Array<AppendResult | Error>; committed: readonly StoredEvent[] }> {
+  /** After a commit that erased content: the hooks' follow-up, then (SQLite) the WAL emptied of the versions that held it. */
+  private erased(erasures: readonly Erasure[]): void {
+    for (const hook of this.onErase) {
+      try {
+        hook.afterCommit?.(erasures);
+      } catch (error) {
+        // The erasure has committed: its append succeeded whatever a follow-up does.
+        log.error({ err: error, erasures }, 'an erasure hook failed after its commit');
+      }
+    }
+    this.erasedCommits += 1;
+    this.scrubWal();
+  }
+
+  /**
+   * Checkpoints SQLite's WAL into the database file and truncates it, so the
+   * page versions that held erased content leave the disk (secure_delete
+   * zeroes them in the file). Readers holding the WAL keep it from
+   * completing: tried again shortly, a bounded number of times, until it
+   * completes after the last erasing commit.
+   */
+  private scrubWal(): void {
+    const db = this.db;
+    if (this.scrubbing || !checkpointsWal(db)) return;
+    this.scrubbing = (async () => {
+      let tries = 0;
+      for (;;) {
+        const upTo = this.erasedCommits;
+        const pause = WAL_RETRY_MS[tries];
+        if (pause === undefined) {
+          log.warn({ database: db.displayUrl }, 'erased content stays in the SQLite WAL until its next checkpoint: readers held it for 10 s');
+          return;
+        }
+        if (pause > 0) await sleep(pause, undefined, { ref: false });
+        const done = await db.checkpointWal().catch((error: unknown) => {
+          log.warn({ err: error, database: db.displayUrl }, 'could not checkpoint the SQLite WAL after an erasure');
+          return undefined;
+        });
+        if (done === undefined) return;
+        if (done && this.erasedCommits === upTo) return;
+        tries = done ? 0 : tries + 1;
+      }
+    })().finally(() => {
+      this.scrubbing = undefined;
+    });
+  }
+
+  private async runGroup(
+    tx: Transaction,
+    batch: readonly AppendRequest[],
+  ): Promise<{ outcomes: Array<AppendResult | Error>; committed: readonly StoredEvent[]; erasures: readonly Erasure[] }> {
     // Round trip 1: the lock and every read planning needs.
     const streams = [...new Set(batch.map((r) => r.streamId))];
     const cached = this.known?.versions;
@@ -178,11 +262,14 @@ export class SqlEventStore implements EventStore {
     const toRead = streams.filter((id) => !cached?.has(id));
     const keys = [...new Set(batch.flatMap((r) => (r.idempotencyKey === undefined ? [] : [r.idempotencyKey])))];
     const eventIds = batch.flatMap((r) => r.events.flatMap((e) => (e.eventId === undefined ? [] : [e.eventId])));
+    const { named, erasing } = erasureKeysOf(batch);
     const reads: Statement[] = [{ sql: `SELECT position, hash FROM log_head WHERE id = 1${this.db.forUpdate}`, params: [] }];
-    const at = { versions: 0, keys: 0, eventIds: 0, hooks: 0 };
+    const at = { versions: 0, keys: 0, eventIds: 0, erased: 0, erasedKeys: 0, hooks: 0 };
     if (toRead.length > 0) at.versions = reads.push(streamVersionsRead(toRead)) - 1;
     if (keys.length > 0) at.keys = reads.push(storedKeysRead(keys)) - 1;
     if (eventIds.length > 0) at.eventIds = reads.push(storedEventIdsRead(eventIds)) - 1;
+    if (named.length > 0) at.erased = reads.push(erasedKeysRead(named)) - 1;
+    if (erasing.length > 0) at.erasedKeys = reads.push(idempotencyKeysUnder(erasing)) - 1;
     at.hooks = reads.length;
     for (const hook of this.hooks) if (hook.read) reads.push(hook.read);
     const rows = await tx.queryEach(reads);
@@ -211,13 +298,15 @@ export class SqlEventStore implements EventStore {
       streamVersions: versions,
       storedKeys: at.keys ? storedKeysFrom(rows[at.keys] as KeyRow[]) : new Map(),
       storedEventIds: new Map((at.eventIds ? (rows[at.eventIds] as EventIdRow[]) : []).map((r) => [r.event_id, Number(r.position)])),
+      erasedKeys: new Set((at.erased ? (rows[at.erased] as ErasedRow[]) : []).map((r) => r.erasure_key)),
       now: this.clock(),
       newEventId: this.newEventId,
+      newSalt: this.newSalt,
     });
     // A failed group forgets it (commitGroup).
     this.remember(headBefore, plan.head, versions, plan.events);
     // What leaves the store is in today's shape (an import may write older versions).
-    const current = plan.events.map(this.upcast);
+    const current = plan.events.map(this.present);
     const outcomes = await this.results(tx, batch, plan);
 
     // Credentials and the like first: a unique key they break fails this group before anything else is sent.
@@ -225,13 +314,13 @@ export class SqlEventStore implements EventStore {
       const hook = batch[i]!.withinTransaction;
       if (hook && outcome.kind === 'appended') await hook(tx, outcome.events);
     }
-    if (plan.events.length === 0) return { outcomes, committed: [] };
+    if (plan.events.length === 0) return { outcomes, committed: [], erasures: [] };
 
     // Round trip 2: every write, and the commit.
     const writes: Statement[] = [];
     for (let i = 0; i < plan.rows.length; i += INSERT_CHUNK) {
       const chunk = plan.rows.slice(i, i + INSERT_CHUNK);
-      writes.push({ sql: `INSERT INTO events (${EVENT_COLUMNS}) VALUES ${valuesList(10, chunk.length)}`, params: chunk.flatMap(rowParams) });
+      writes.push({ sql: `INSERT INTO events (${EVENT_COLUMNS}) VALUES ${valuesList(EVENT_COLUMN_COUNT, chunk.length)}`, params: chunk.flatMap(rowParams) });
     }
     if (plan.keys.length > 0) {
       writes.push({
@@ -239,10 +328,27 @@ export class SqlEventStore implements EventStore {
         params: plan.keys.flatMap((k) => [k.key, k.requestHash, k.firstPosition, k.lastPosition]),
       });
     }
+    if (plan.erasures.length > 0) writes.push(...this.erasureWrites(plan.erasures, at.erasedKeys ? (rows[at.erasedKeys] as ErasedKeyRow[]) : []));
     this.hooks.forEach((hook, i) => writes.push(...hook.statements(current, headBefore, hook.read ? (rows[at.hooks + i] ?? []) : [])));
     writes.push({ sql: 'UPDATE log_head SET position = ?, hash = ? WHERE id = 1', params: [plan.head.position, plan.head.hash] });
     await commitInParts(tx, writes);
-    return { outcomes, committed: current };
+    return { outcomes, committed: current, erasures: plan.erasures };
+  }
+
+  /** The content erased (the 006 trigger lets exactly this UPDATE through), the keys recorded, the request hashes forgotten, the hooks' writes. */
+  private erasureWrites(erasures: readonly Erasure[], idempotencyRows: readonly ErasedKeyRow[]): Statement[] {
+    const writes: Statement[] = erasures.map((e) => ({
+      sql: 'UPDATE events SET content = NULL WHERE erasure_key = ? AND position < ? AND content IS NOT NULL',
+      params: [e.key, e.position],
+    }));
+    writes.push({ sql: `INSERT INTO erasures (erasure_key, position) VALUES ${valuesList(2, erasures.length)}`, params: erasures.flatMap((e) => [e.key, e.position]) });
+    const erased = new Set(erasures.map((e) => e.key));
+    const idempotencyKeys = [...new Set(idempotencyRows.filter((r) => erased.has(r.erasure_key)).map((r) => r.idem_key))];
+    if (idempotencyKeys.length > 0) {
+      writes.push({ sql: `UPDATE idempotency_keys SET request_hash = ? WHERE idem_key IN (${inList(idempotencyKeys)})`, params: [ERASED_REQUEST_HASH, ...idempotencyKeys] });
+    }
+    for (const hook of this.onErase) writes.push(...(hook.statements?.(erasures) ?? []));
+    return writes;
   }
 
   /** Stream versions as of `after`, this group's planned head: exact once it commits. */
@@ -265,7 +371,7 @@ export class SqlEventStore implements EventStore {
         if (outcome.kind === 'refused') return outcome.error;
         if (outcome.kind === 'appended') {
           return {
-            events: outcome.events.map(this.upcast),
+            events: outcome.events.map(this.present),
             firstPosition: outcome.events[0]!.position,
             lastPosition: outcome.events.at(-1)!.position,
             streamVersion: outcome.streamVersion,
@@ -274,8 +380,8 @@ export class SqlEventStore implements EventStore {
         }
         const events =
           outcome.firstPosition >= firstPlanned
-            ? plan.events.filter((e) => e.position >= outcome.firstPosition && e.position <= outcome.lastPosition).map(this.upcast)
-            : (await tx.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position BETWEEN ? AND ? ORDER BY position`, [outcome.firstPosition, outcome.lastPosition])).map((row) => this.upcast(eventFromRow(row)));
+            ? plan.events.filter((e) => e.position >= outcome.firstPosition && e.position <= outcome.lastPosition).map(this.present)
+            : (await tx.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position BETWEEN ? AND ? ORDER BY position`, [outcome.firstPosition, outcome.lastPosition])).map((row) => this.present(eventFromRow(row)));
         const streamId = batch[i]!.streamId;
         return {
           events,
@@ -320,6 +426,44 @@ type EventIdRow = {
   event_id: string;
   position: number | string;
 };
+type ErasedRow = { erasure_key: string };
+type ErasedKeyRow = { erasure_key: string; idem_key: string };
+
+/** The keys a group writes content under or erases (`named`), and those it erases; only well-formed ones (the planner refuses the rest). */
+function erasureKeysOf(batch: readonly AppendRequest[]): { named: string[]; erasing: string[] } {
+  const named = new Set<string>();
+  const erasing = new Set<string>();
+  for (const request of batch) {
+    for (const event of request.events) {
+      if (event.erasable && isErasureKey(event.erasable.key)) named.add(event.erasable.key);
+      const erases = erasesOf(event.data);
+      if (erases !== undefined && isErasureKey(erases)) {
+        named.add(erases);
+        erasing.add(erases);
+      }
+    }
+  }
+  return { named: [...named], erasing: [...erasing] };
+}
+
+function erasedKeysRead(keys: readonly string[]): Statement {
+  return { sql: `SELECT erasure_key FROM erasures WHERE erasure_key IN (${inList(keys)})`, params: keys };
+}
+
+/**
+ * The idempotency keys whose appends wrote an event under these erasure
+ * keys: for each such event, the key with the greatest first position at or
+ * before it, if its range reaches it (appends' ranges never overlap).
+ */
+function idempotencyKeysUnder(erasureKeys: readonly string[]): Statement {
+  return {
+    sql:
+      'SELECT e.erasure_key, k.idem_key FROM events e JOIN idempotency_keys k' +
+      ' ON k.first_position = (SELECT MAX(k2.first_position) FROM idempotency_keys k2 WHERE k2.first_position <= e.position)' +
+      ` WHERE e.erasure_key IN (${inList(erasureKeys)}) AND k.last_position >= e.position`,
+    params: erasureKeys,
+  };
+}
 
 function selectEvents(options: Omit<ReadAllOptions, 'limit'>): { sql: string; params: unknown[] } {
   const where = ['position > ?'];

@@ -55,6 +55,8 @@ export interface StoredEvent<E extends { type: string; data: unknown } = { type:
   readonly content?: ErasableContent | null;
   /** Today's shape only: this event's erasable fields were erased, and read as ''. */
   readonly erased?: true;
+  /** Today's shape only: the key and fields of its erasable content (what an `erases` of that key blanks). */
+  readonly erasure?: ErasableSpec;
 }
 
 /** Erasable fields as stored, with the random salt their digest was taken with (erased together). */

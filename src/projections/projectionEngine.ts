@@ -9,7 +9,7 @@
  */
 import type { Database, Sql } from '../db/database.ts';
 import { inList } from '../db/sqlFragments.ts';
-import { eventFromRow, EVENT_COLUMNS, type EventRow } from '../events/eventRows.ts';
+import { EVENT_COLUMNS, type EventRow, readableEventFromRow } from '../events/eventRows.ts';
 import type { LogHead, TransactionHook } from '../events/eventStore.ts';
 import { upcast } from '../modules/index.ts';
 import { messagesProjection } from './messagesProjection.ts';
@@ -68,7 +68,7 @@ export class ProjectionEngine {
         const lowest = Math.min(...this.projections.map((p) => checkpoints.get(p.name) ?? 0));
         if (lowest >= head) return { count: 0, position: head, head };
         const rows = await tx.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`, [lowest, pageSize]);
-        const events = rows.map(eventFromRow).map(upcast);
+        const events = rows.map((row) => upcast(readableEventFromRow(row)));
         const last = events.at(-1)?.position ?? lowest;
         for (const projection of this.projections) {
           const from = checkpoints.get(projection.name) ?? 0;

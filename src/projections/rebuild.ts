@@ -22,7 +22,7 @@
  * RENAME never waits for it.
  */
 import type { Database, Sql } from '../db/database.ts';
-import { EVENT_COLUMNS, eventFromRow, type EventRow } from '../events/eventRows.ts';
+import { EVENT_COLUMNS, type EventRow, readableEventFromRow } from '../events/eventRows.ts';
 import { upcast } from '../modules/index.ts';
 import type { StoredEvent } from '../events/types.ts';
 import type { Projection } from './projection.ts';
@@ -161,7 +161,8 @@ async function readPage(sql: Pick<Sql, 'query'>, after: number, upTo: number, li
     upTo,
     limit,
   ]);
-  return rows.map(eventFromRow);
+  // Content in place ('' once erased); the caller upcasts.
+  return rows.map(readableEventFromRow);
 }
 
 async function setCheckpoints(tx: Sql, projections: readonly Projection[], position: number): Promise<void> {

@@ -5,6 +5,7 @@
  * `--upcast` asks for today's shape.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { currentSchemaVersion } from '../../src/modules/index.ts';
 import { storeKinds } from '../support/databases.ts';
 import { openTestThrds, type TestThrds } from '../support/thrds.ts';
 import { waitFor } from '../support/waitFor.ts';
@@ -67,12 +68,12 @@ describe.each(kinds)('thrds events on %s', (kind) => {
     expect(created.map((e) => e.type)).toEqual(['UserRegistered', 'UserRegistered', 'ThreadCreated', 'ThreadCreated', 'ThreadCreated']);
   });
 
-  it('prints MessagePosted v1 as stored, and as v2 with format plain under --upcast', async () => {
+  it('prints MessagePosted v1 as stored, and at its current version with format plain under --upcast', async () => {
     const stored = (await events('--type', 'MessagePosted')).filter((e) => e.schemaVersion === 1);
     expect(stored).toHaveLength(15);
     expect(stored[0]!.data).not.toHaveProperty('format');
     const upcast = await events('--type', 'MessagePosted', '--upcast');
-    expect(upcast.every((e) => e.schemaVersion === 2 && e.data.format === 'plain')).toBe(true);
+    expect(upcast.every((e) => e.schemaVersion === currentSchemaVersion.MessagePosted && e.data.format === 'plain')).toBe(true);
   });
 
   it('--follow tails new events from another process with no gap and no repeat, until interrupted', async () => {

@@ -1,6 +1,7 @@
 /** Time travel and event evolution: history is folded from the log, and old event versions still read. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openThrds } from '../../src/openThrds.ts';
+import { currentSchemaVersion } from '../../src/modules/index.ts';
 import { storeKinds } from '../support/databases.ts';
 import { CREATE_THREAD, POST, signUp, startTestServer, type TestServer } from '../support/server.ts';
 
@@ -54,7 +55,7 @@ describe.each(kinds)('history on %s', (kind) => {
     const view = await server.ok('query ($id: ID!) { thread(id: $id) { messages(last: 1) { edges { node { id body format } } } } }', { id: created.thread.id });
     expect(view.thread.messages.edges[0].node).toEqual({ id: messageId, body: 'written by v1', format: 'PLAIN' });
     const events = await server.ok('query ($s: ID!) { events(streamId: $s, types: ["MessagePosted"]) { schemaVersion data } }', { s: `thread-${created.thread.id}` });
-    expect(events.events).toEqual([{ schemaVersion: 2, data: { messageId, threadId: created.thread.id, body: 'written by v1', replyToId: null, format: 'plain' } }]);
+    expect(events.events).toEqual([{ schemaVersion: currentSchemaVersion.MessagePosted, data: { messageId, threadId: created.thread.id, body: 'written by v1', replyToId: null, format: 'plain' } }]);
     const then = await server.ok('query ($id: ID!, $p: Position) { thread(id: $id, asOf: $p) { messages { edges { node { format } } } } }', {
       id: created.thread.id,
       p: String(legacyPosition),

@@ -9,6 +9,7 @@ import { GENESIS_HASH, chainHash } from '../../src/events/hashChain.ts';
 import { MAX_IDEMPOTENCY_KEY_LENGTH, type AppendRequest, type LogHead } from '../../src/events/eventStore.ts';
 import { type Outcome, type Plan, type PlanInput, type StoredKey, planAppends } from '../../src/events/planAppends.ts';
 import type { NewEvent, StoredEvent } from '../../src/events/types.ts';
+import { contentDigest, ERASED_REQUEST_HASH } from '../../src/events/erasableContent.ts';
 
 const NOW = 1_767_000_000_000;
 const stream = 'thread-c0000000-0000-4000-8000-00000000000c';
@@ -39,6 +40,12 @@ function anAppend(overrides: Partial<AppendRequest> = {}): AppendRequest {
   return { streamId: stream, events: [aMessage('hello')], metadata, ...overrides };
 }
 
+/** Salts a writer would generate: 32 hex digits counting up. */
+function saltGenerator(): () => string {
+  let n = 0;
+  return () => (n += 1).toString(16).padStart(32, '0');
+}
+
 /** Event ids a writer would generate: e-1, e-2, … in order. */
 function idGenerator(): () => string {
   let n = 0;
@@ -47,6 +54,15 @@ function idGenerator(): () => string {
 
 function planned(log: GivenLog, ...requests: AppendRequest[]): Plan {
   return planAppends(inputFor(log, requests));
+}
+
+/** A message whose body is erasable under `message:<id>`, as the modules write it (MessagePosted v3). */
+function anErasableMessage(messageId: string, body: string): NewEvent {
+  return { type: 'MessagePosted', schemaVersion: 3, data: { messageId, body, format: 'plain' }, erasable: { key: `message:${messageId}`, fields: ['body'] } };
+}
+
+function aDeletion(messageId: string): NewEvent {
+  return { type: 'MessageDeleted', data: { messageId, erases: `message:${messageId}` } };
 }
 
 function inputFor(log: GivenLog, requests: readonly AppendRequest[], newEventId = idGenerator()): PlanInput {
@@ -58,6 +74,7 @@ function inputFor(log: GivenLog, requests: readonly AppendRequest[], newEventId 
     storedEventIds: new Map(Object.entries(log.eventIds ?? {})),
     now: NOW,
     newEventId,
+    newSalt: saltGenerator(),
   };
 }
 
@@ -324,5 +341,84 @@ describe('planAppends', () => {
       const plan = planned(aLogWith(3, 1, { keys: { k: { requestHash: 'h', firstPosition: 1, lastPosition: 1 } } }), anAppend({ idempotencyKey: 'k', events: [] }));
       expect(refusal(plan.outcomes[0]).code).toBe('BAD_USER_INPUT');
     });
+  });
+
+  describe('erasable content', () => {
+    const salt = '00000000000000000000000000000001';
+
+    it('given an event with erasable fields, when it is planned, then its data keeps a salted digest in their place and the content goes beside it', () => {
+      const plan = planned(emptyLog, anAppend({ events: [anErasableMessage('m1', 'secret text')] }));
+      const [event] = appended(plan.outcomes[0]).events;
+      const contentJson = `{"fields":{"body":"secret text"},"salt":"${salt}"}`;
+      expect(event!.data).toEqual({ messageId: 'm1', format: 'plain', erasable: { key: 'message:m1', fields: ['body'], digest: contentDigest(contentJson) } });
+      expect(event!.content).toEqual({ fields: { body: 'secret text' }, salt });
+      expect(plan.rows[0]).toMatchObject({ content: contentJson, erasure_key: 'message:m1' });
+      expect(String(plan.rows[0]!.data)).not.toContain('secret text');
+      // The chain covers the stored data, by the unchanged rule.
+      const { content: _content, ...hashed } = event!;
+      expect(chainHash(GENESIS_HASH, withoutHash(hashed))).toBe(event!.hash);
+    });
+
+    it('given an event without erasable fields, when it is planned, then it is stored as before, with no content and no key', () => {
+      const plan = planned(emptyLog, anAppend());
+      expect(appended(plan.outcomes[0]).events[0]).not.toHaveProperty('content');
+      expect(plan.rows[0]).toMatchObject({ content: null, erasure_key: null });
+      expect(plan.erasures).toEqual([]);
+    });
+
+    it('given a deletion, when it is planned, then it lists the erasure of its key at its own position', () => {
+      const plan = planned(aLogWith(5, 2), anAppend({ events: [aDeletion('m1')] }));
+      expect(plan.erasures).toEqual([{ key: 'message:m1', position: 6 }]);
+    });
+
+    it('given a key already erased, when new content under it or a second erasure of it is planned, then each is refused NOT_FOUND and nothing is planned', () => {
+      const log = aLogWith(5, 2);
+      const input = (request: AppendRequest) => ({ ...inputFor(log, [request]), erasedKeys: new Set(['message:m1']) });
+      for (const request of [anAppend({ events: [anErasableMessage('m1', 'edit')] }), anAppend({ events: [aDeletion('m1')] })]) {
+        const plan = planAppends(input(request));
+        expect(refusal(plan.outcomes[0]).code).toBe('NOT_FOUND');
+        expectNothingPlanned(plan, log);
+        expect(plan.erasures).toEqual([]);
+      }
+    });
+
+    it('given a deletion and then an edit of the same message in one group, when planned, then the edit is refused NOT_FOUND and the deletion stands', () => {
+      const plan = planned(aLogWith(5, 2), anAppend({ events: [aDeletion('m1')] }), anAppend({ events: [anErasableMessage('m1', 'late')] }));
+      expect(plan.outcomes.map((o) => o.kind)).toEqual(['appended', 'refused']);
+      expect(refusal(plan.outcomes[1]).code).toBe('NOT_FOUND');
+      expect(plan.erasures).toEqual([{ key: 'message:m1', position: 6 }]);
+    });
+
+    it('given one request that erases a key and then writes under it, when planned, then it is refused; the other way round it appends', () => {
+      expect(refusal(planned(emptyLog, anAppend({ events: [aDeletion('m1'), anErasableMessage('m1', 'x')] })).outcomes[0]).code).toBe('NOT_FOUND');
+      const plan = planned(emptyLog, anAppend({ events: [anErasableMessage('m1', 'x'), aDeletion('m1')] }));
+      expect(plan.outcomes[0]?.kind).toBe('appended');
+      expect(plan.erasures).toEqual([{ key: 'message:m1', position: 2 }]);
+    });
+
+    it("given a group that posts with an idempotency key and deletes that message, when planned, then the key's request hash is forgotten", () => {
+      const plan = planned(emptyLog, anAppend({ events: [anErasableMessage('m1', 'x')], idempotencyKey: 'k1', requestHash: 'h1' }), anAppend({ events: [aDeletion('m1')] }));
+      expect(plan.keys).toEqual([{ key: 'k1', requestHash: ERASED_REQUEST_HASH, firstPosition: 1, lastPosition: 1 }]);
+    });
+
+    it('given a stored key whose events were erased, when a retry with a different request hash comes, then it is a duplicate, not a conflict', () => {
+      const log = aLogWith(5, 2, { keys: { k1: { requestHash: ERASED_REQUEST_HASH, firstPosition: 3, lastPosition: 3 } } });
+      expect(planned(log, anAppend({ idempotencyKey: 'k1', requestHash: 'h-original' })).outcomes[0]).toEqual({ kind: 'duplicate', firstPosition: 3, lastPosition: 3 });
+    });
+
+    const malformed: ReadonlyArray<[string, NewEvent]> = [
+      ['an erasure key of 129 characters', { ...anErasableMessage('m1', 'x'), erasable: { key: 'k'.repeat(129), fields: ['body'] } }],
+      ['an erasure key that is not printable ASCII', { ...anErasableMessage('m1', 'x'), erasable: { key: 'message:é', fields: ['body'] } }],
+      ['an erasable field the data lacks', { ...anErasableMessage('m1', 'x'), erasable: { key: 'message:m1', fields: ['title'] } }],
+      ['data that already holds a field named erasable', { ...anErasableMessage('m1', 'x'), data: { body: 'x', erasable: 1 } }],
+      ['an erases that is not a string', { type: 'MessageDeleted', data: { erases: 7 } }],
+    ];
+    for (const [what, event] of malformed) {
+      it(`given ${what}, when it is planned, then it is refused BAD_USER_INPUT`, () => {
+        const plan = planned(emptyLog, anAppend({ events: [event] }));
+        expect(refusal(plan.outcomes[0]).code).toBe('BAD_USER_INPUT');
+        expectNothingPlanned(plan);
+      });
+    }
   });
 });

@@ -15,7 +15,8 @@ export const exportCommand: Command = {
   description: [
     'Writes every event up to the head found at the start, in position order, one JSON object a line',
     '(format in the README: position a decimal string, recordedAt ISO-8601, data and metadata as',
-    'stored). Memory stays constant whatever the size of the log. FILE appears only once complete and',
+    "stored, and an erasable event's content, or null once erased). Memory stays constant whatever the",
+    'size of the log. FILE appears only once complete and',
     'is never overwritten without --force. `thrds import` reads it back. Read-only.',
   ].join('\n'),
   args: [{ name: 'FILE', optional: true, description: 'where to write; `-` or none: standard output' }],

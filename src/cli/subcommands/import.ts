@@ -17,7 +17,8 @@ export const importCommand: Command = {
   description: [
     'Reads a log written by `thrds export` (this format, or the first one with numeric positions and',
     'epoch-millisecond times) into an empty store, in one transaction: every position and hash is',
-    'checked as it streams in, and the first bad line rolls everything back. Then builds the read',
+    'checked as it streams in, and every erasable content against its digest (erased content must have',
+    'been erased by a later event); the first bad line rolls everything back. Then builds the read',
     'models up to the imported head. Creates the store when it is missing.',
   ].join('\n'),
   args: [{ name: 'FILE', optional: true, description: 'the log to read; `-` or none: standard input' }],

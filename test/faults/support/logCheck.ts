@@ -5,6 +5,7 @@
  */
 import { verifyLog, type VerifyResult } from '../../../src/audit/verifyLog.ts';
 import { openDatabase } from '../../../src/db/openDatabase.ts';
+import { EVENT_COLUMNS, type EventRow, readableEventFromRow } from '../../../src/events/eventRows.ts';
 
 export interface StoreContents {
   /** Body → how many MessagePosted events carry it (in the thread). */
@@ -18,8 +19,9 @@ export async function readStore(databaseUrl: string, threadId: string): Promise<
   const db = await openDatabase(databaseUrl);
   try {
     const logged = new Map<string, number>();
-    for (const row of await db.query<{ data: string | object }>("SELECT data FROM events WHERE type = 'MessagePosted'")) {
-      const data = (typeof row.data === 'string' ? JSON.parse(row.data) : row.data) as { threadId?: string; body?: string };
+    for (const row of await db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE type = 'MessagePosted'`)) {
+      // Today's shape: the body is erasable content, stored beside the hashed data since MessagePosted v3.
+      const data = readableEventFromRow(row).data as { threadId?: string; body?: string };
       if (data.threadId === threadId && typeof data.body === 'string') logged.set(data.body, (logged.get(data.body) ?? 0) + 1);
     }
     const projected = new Map<string, number>();
