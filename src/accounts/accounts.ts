@@ -2,9 +2,11 @@
  * register, login, logout, logoutEverywhere and changePassword.
  * Registration appends UserRegistered and writes the credentials in the same
  * transaction: a user never exists without a password, nor a password
- * without its user. Every costly step (a lookup, a hash) comes after the
+ * without its user. The first account of an empty store is its admin
+ * (FIRST_ADMIN_KEY). Every costly step (a lookup, a hash) comes after the
  * input is valid and the rate limits allow it; a refusal writes nothing.
  */
+import { createHash } from 'node:crypto';
 import type { SessionCache } from './sessions.ts';
 import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from './passwords.ts';
 import { isUniqueViolation } from '../db/database.ts';
@@ -13,7 +15,8 @@ import { streamOf } from '../events/types.ts';
 import { newEvent } from '../modules/eventModule.ts';
 import { userRegistered } from '../modules/userRegistered.ts';
 import type { UserRow } from '../projections/usersProjection.ts';
-import { userByUsername } from '../projections/usersQueries.ts';
+import { anyUserRegistered, userByUsername } from '../projections/usersQueries.ts';
+import type { Role } from '../modules/userRoleChanged.ts';
 import { type CommandDeps, metadataFor } from '../modules/commandDeps.ts';
 import { isUsername, validate } from '../input/limits.ts';
 import { checkLoginAllowed, countLoginFailure, countLoginSuccess, type LoginAttempt } from './loginAttempts.ts';
@@ -52,12 +55,13 @@ export async function register(deps: AccountDeps, input: RegisterInput, request:
   const userId = deps.newId();
   const passwordHash = await hashPassword(password);
   const now = deps.clock();
-  try {
-    await deps.store.append({
+  const append = (role: Role) =>
+    deps.store.append({
       streamId: streamOf.user(userId),
-      events: [newEvent(userRegistered, { userId, username, displayName })],
+      events: [newEvent(userRegistered, { userId, username, displayName, role })],
       metadata: { ...metadataFor(null, request.correlationId), actorId: userId },
       expectedVersion: 'no_stream',
+      ...(role === 'ADMIN' ? firstAdminClaim(userId) : {}),
       withinTransaction: async (tx) => {
         await tx.execute('INSERT INTO credentials (user_id, username, password_hash, created_at) VALUES (?, ?, ?, ?)', [
           userId,
@@ -67,11 +71,38 @@ export async function register(deps: AccountDeps, input: RegisterInput, request:
         ]);
       },
     });
+  try {
+    const first = !(await anyUserRegistered(deps.db));
+    try {
+      await append(first ? 'ADMIN' : 'MEMBER');
+    } catch (error) {
+      // Another registration claimed the store's first admin between our look and our append: we are a member.
+      if (!(first && isFirstAdminTaken(error))) throw error;
+      await append('MEMBER');
+    }
   } catch (error) {
     if (isUniqueViolation(error) || (error instanceof ThrdsError && error.code === 'CONFLICT')) throw usernameTaken(username);
     throw error;
   }
   return session(deps, userId);
+}
+
+/**
+ * The first account registered on an empty store is its admin, exactly
+ * once: the registration that claims it also claims this store-wide
+ * idempotency key, bound to itself. Of two registrations that both found the
+ * store empty, the second to commit finds the key taken by another request
+ * (CONFLICT, nothing written) and registers again as a member. Client keys
+ * are `<user id>:<key>` (commandDeps.ts), so none can take this one.
+ */
+export const FIRST_ADMIN_KEY = 'first-admin';
+
+function firstAdminClaim(userId: string): { idempotencyKey: string; requestHash: string } {
+  return { idempotencyKey: FIRST_ADMIN_KEY, requestHash: createHash('sha256').update(`register:${userId}`).digest('hex') };
+}
+
+function isFirstAdminTaken(error: unknown): boolean {
+  return error instanceof ConcurrencyError && error.details.field === 'idempotencyKey';
 }
 
 const WRONG_CREDENTIALS = 'Wrong username or password';

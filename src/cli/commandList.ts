@@ -1,5 +1,6 @@
 /** Every `thrds` subcommand, in the order help lists them. */
 import type { Command } from './subcommand.ts';
+import { adminCommand } from './subcommands/admin.ts';
 import { backupCommand } from './subcommands/backup.ts';
 import { eventsCommand } from './subcommands/events.ts';
 import { exportCommand } from './subcommands/export.ts';
@@ -20,4 +21,5 @@ export const commands: readonly Command[] = [
   backupCommand,
   rebuildCommand,
   statsCommand,
+  adminCommand,
 ];

@@ -8,6 +8,7 @@ import { threadsByIds } from '../projections/threadsQueries.ts';
 import type { ThreadRow } from '../projections/threadsProjection.ts';
 import { type Actor, type CommandDeps, idempotency, metadataFor } from './commandDeps.ts';
 import { defineEvent, newEvent, type Recorded } from './eventModule.ts';
+import { assertMayWrite } from './permissions.ts';
 
 export type ThreadCreatedData = { readonly threadId: string; readonly title: string };
 
@@ -23,7 +24,7 @@ export const threadCreated = defineEvent<ThreadCreatedData>()({
 
 /** The thread row an event opens: the read model's row, and what ThreadCreated.thread resolves to without a read. */
 export function threadOf({ data, metadata, recordedAt, position }: Recorded<'ThreadCreated', ThreadCreatedData>): ThreadRow {
-  return { id: data.threadId, title: data.title, createdBy: metadata.actorId ?? '', createdAt: recordedAt, messageCount: 0, lastActivityAt: recordedAt, position };
+  return { id: data.threadId, title: data.title, createdBy: metadata.actorId ?? '', createdAt: recordedAt, messageCount: 0, lastActivityAt: recordedAt, position, locked: false };
 }
 
 export interface CreateThreadInput {
@@ -47,6 +48,7 @@ export function decideCreateThread(input: CreateThreadInput, actor: Actor, threa
 export async function createThread(deps: CommandDeps, actor: Actor, input: CreateThreadInput): Promise<{ thread: ThreadRow; position: number }> {
   // Before the append: a refusal writes nothing.
   await deps.rateLimits.consume('threadsPerUser', actor.userId);
+  await assertMayWrite(deps, actor);
   const result = await deps.store.append(decideCreateThread(input, actor, deps.newId()));
   const threadId = String(result.events[0]?.data.threadId);
   // A retry returns the thread as it is now; a first append, the row its event folds to.

@@ -1,4 +1,4 @@
-/** ThreadRenamed: the creator of a thread gives it a new title. */
+/** ThreadRenamed: the creator of a thread gives it a new title (not while it is locked, nor while they are suspended). */
 import { ConcurrencyError, ForbiddenError, NotFoundError } from '../errors.ts';
 import type { AppendRequest } from '../events/eventStore.ts';
 import { streamOf } from '../events/types.ts';
@@ -7,6 +7,7 @@ import { threadsByIds } from '../projections/threadsQueries.ts';
 import type { ThreadRow } from '../projections/threadsProjection.ts';
 import { type Actor, type CommandDeps, idempotency, metadataFor } from './commandDeps.ts';
 import { defineEvent, newEvent } from './eventModule.ts';
+import { assertMayWrite } from './permissions.ts';
 
 export type ThreadRenamedData = { readonly threadId: string; readonly title: string; readonly previousTitle: string };
 
@@ -60,6 +61,7 @@ const ATTEMPTS = 5;
 export async function renameThread(deps: CommandDeps, actor: Actor, input: RenameThreadInput): Promise<{ thread: ThreadRow; position: number }> {
   await deps.rateLimits.consume('postsPerUser', actor.userId);
   const threadId = validate.uuid(input.threadId, 'threadId');
+  await assertMayWrite(deps, actor, { threadId });
   for (let attempt = 1; ; attempt += 1) {
     const facts = await renameFacts(deps, threadId);
     const request = decideRenameThread(input, facts, actor);

@@ -14,6 +14,8 @@ export interface ThreadRow {
   readonly lastActivityAt: number;
   /** Position of the thread's latest event. */
   readonly position: number;
+  /** Locked by a moderator: no new posts, reactions, edits or renames. */
+  readonly locked: boolean;
 }
 
 /** A change to a thread that existed before the events: every event moves `position`. */
@@ -22,6 +24,7 @@ export interface ThreadChange {
   readonly addedMessages?: number;
   readonly lastActivityAt?: number;
   readonly title?: string;
+  readonly locked?: boolean;
 }
 
 /** The net change to one existing thread over a run of events. */
@@ -30,6 +33,7 @@ export interface ThreadPatch {
   readonly addedMessages: number;
   readonly lastActivityAt?: number;
   readonly title?: string;
+  readonly locked?: boolean;
 }
 
 /** What a run of events does to the threads table: the event modules' `threads` steps fill it in. */
@@ -52,11 +56,13 @@ export class ThreadChanges {
     const seen = this.patched.get(threadId);
     const lastActivityAt = change.lastActivityAt ?? seen?.lastActivityAt;
     const title = change.title ?? seen?.title;
+    const locked = change.locked ?? seen?.locked;
     this.patched.set(threadId, {
       position: change.position,
       addedMessages: (seen?.addedMessages ?? 0) + (change.addedMessages ?? 0),
       ...(lastActivityAt !== undefined ? { lastActivityAt } : {}),
       ...(title !== undefined ? { title } : {}),
+      ...(locked !== undefined ? { locked } : {}),
     });
   }
 }
@@ -69,6 +75,7 @@ export function patchedRow(row: ThreadRow, patch: ThreadPatch): ThreadRow {
     messageCount: row.messageCount + patch.addedMessages,
     lastActivityAt: patch.lastActivityAt ?? row.lastActivityAt,
     title: patch.title ?? row.title,
+    locked: patch.locked ?? row.locked,
   };
 }
 
@@ -83,8 +90,8 @@ export const threadsProjection: Projection = projection('threads', (events, tabl
   if (created.size > 0) {
     const rows = [...created.values()];
     statements.push({
-      sql: `INSERT INTO ${threads} (id, title, created_by, created_at, message_count, last_activity_at, position) VALUES ${valuesList(7, rows.length)}`,
-      params: rows.flatMap((r) => [r.id, r.title, r.createdBy, r.createdAt, r.messageCount, r.lastActivityAt, r.position]),
+      sql: `INSERT INTO ${threads} (id, title, created_by, created_at, message_count, last_activity_at, position, locked) VALUES ${valuesList(8, rows.length)}`,
+      params: rows.flatMap((r) => [r.id, r.title, r.createdBy, r.createdAt, r.messageCount, r.lastActivityAt, r.position, r.locked ? 1 : 0]),
     });
   }
   if (patched.size > 0) statements.push(patchStatement(threads, patched));
@@ -107,6 +114,7 @@ function patchStatement(threads: string, patched: ReadonlyMap<string, ThreadPatc
     ...column('message_count', (p) => p.addedMessages || undefined, true),
     ...column('last_activity_at', (p) => p.lastActivityAt),
     ...column('title', (p) => p.title),
+    ...column('locked', (p) => (p.locked === undefined ? undefined : p.locked ? 1 : 0)),
     ...column('position', (p) => p.position),
   ];
   return { sql: `UPDATE ${threads} SET ${assignments.join(', ')} WHERE id IN (${inList(ids)})`, params: [...params, ...ids] };

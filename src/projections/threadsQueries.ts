@@ -11,9 +11,10 @@ interface Row {
   message_count: number;
   last_activity_at: number;
   position: number;
+  locked: number | string;
 }
 
-const COLUMNS = 'id, title, created_by, created_at, message_count, last_activity_at, position';
+const COLUMNS = 'id, title, created_by, created_at, message_count, last_activity_at, position, locked';
 
 export function toThread(row: Row): ThreadRow {
   return {
@@ -24,6 +25,7 @@ export function toThread(row: Row): ThreadRow {
     messageCount: Number(row.message_count),
     lastActivityAt: Number(row.last_activity_at),
     position: Number(row.position),
+    locked: Number(row.locked) === 1,
   };
 }
 

@@ -1,8 +1,18 @@
-/** users: one row per registered user. */
-import { evolveReadModel } from '../modules/index.ts';
-import type { StoredEvent } from '../events/types.ts';
+/**
+ * users: one row per registered user, with their role and suspension.
+ * Who a user is (`UserRow`) never changes once registered, so it may be kept
+ * in memory for the life of a process (readCache.ts); their standing (role,
+ * suspension) does change, and is read fresh wherever it decides something.
+ */
+import type { Statement } from '../db/database.ts';
 import { valuesList } from '../db/sqlFragments.ts';
+import type { StoredEvent } from '../events/types.ts';
+import { evolveReadModel } from '../modules/index.ts';
+// Types only from the modules: they dispatch here through index.ts, so a runtime import would be a cycle.
+import type { Role } from '../modules/userRoleChanged.ts';
 import { type Projection, projection, tableName } from './projection.ts';
+
+export type { Role };
 
 export interface UserRow {
   readonly id: string;
@@ -12,26 +22,65 @@ export interface UserRow {
   readonly position: number;
 }
 
+/** What moderation changes about a user. */
+export interface UserStanding {
+  readonly role: Role;
+  /** Epoch ms the suspension ends (UNTIL_FURTHER_NOTICE, usersQueries.ts: no end set); null when not suspended. Past: over. */
+  readonly suspendedUntil: number | null;
+}
+
+/** A user's row as registered, with their standing. */
+export type RegisteredUser = UserRow & UserStanding;
+
 /** What a run of events does to the users table: the event modules' `users` steps fill it in. */
 export class UserChanges {
-  readonly registered: UserRow[] = [];
+  /** Users registered by these events, with what followed folded in, in registration order. */
+  readonly created = new Map<string, RegisteredUser>();
+  /** Standing changes of users registered before these events. */
+  readonly patched = new Map<string, Partial<UserStanding>>();
 
-  register(row: UserRow): void {
-    this.registered.push(row);
+  get registered(): RegisteredUser[] {
+    return [...this.created.values()];
+  }
+
+  register(row: RegisteredUser): void {
+    this.created.set(row.id, row);
+  }
+
+  change(userId: string, change: Partial<UserStanding>): void {
+    const fresh = this.created.get(userId);
+    if (fresh) this.created.set(userId, { ...fresh, ...change });
+    else this.patched.set(userId, { ...this.patched.get(userId), ...change });
   }
 }
 
-export function evolveUsers(events: readonly StoredEvent[]): UserRow[] {
-  return evolveReadModel('users', new UserChanges(), events).registered;
+/** The users these events register, as the read model will hold them. */
+export function evolveUsers(events: readonly StoredEvent[]): RegisteredUser[] {
+  return evolveUserChanges(events).registered;
+}
+
+export function evolveUserChanges(events: readonly StoredEvent[]): UserChanges {
+  return evolveReadModel('users', new UserChanges(), events);
 }
 
 export const usersProjection: Projection = projection('users', (events, table = 'users') => {
-  const rows = evolveUsers(events);
-  if (rows.length === 0) return [];
-  return [
-    {
-      sql: `INSERT INTO ${tableName(table)} (id, username, display_name, registered_at, position) VALUES ${valuesList(5, rows.length)}`,
-      params: rows.flatMap((r) => [r.id, r.username, r.displayName, r.registeredAt, r.position]),
-    },
-  ];
+  const { registered, patched } = evolveUserChanges(events);
+  const users = tableName(table);
+  const statements: Statement[] = [];
+  if (registered.length > 0) {
+    statements.push({
+      sql: `INSERT INTO ${users} (id, username, display_name, registered_at, position, role, suspended_until) VALUES ${valuesList(7, registered.length)}`,
+      params: registered.flatMap((r) => [r.id, r.username, r.displayName, r.registeredAt, r.position, r.role, r.suspendedUntil]),
+    });
+  }
+  // Moderation is rare: one statement per user changed is plenty.
+  for (const [id, change] of patched) {
+    const set = [
+      ...(change.role !== undefined ? [['role', change.role] as const] : []),
+      ...(change.suspendedUntil !== undefined ? [['suspended_until', change.suspendedUntil] as const] : []),
+    ];
+    if (set.length === 0) continue;
+    statements.push({ sql: `UPDATE ${users} SET ${set.map(([column]) => `${column} = ?`).join(', ')} WHERE id = ?`, params: [...set.map(([, value]) => value), id] });
+  }
+  return statements;
 });

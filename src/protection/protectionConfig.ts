@@ -16,6 +16,8 @@ export const RATE_LIMIT_NAMES = [
   'signupsPerAddress',
   'postsPerUser',
   'threadsPerUser',
+  'reactionsPerUser',
+  'moderationPerUser',
   'subscribesPerConnection',
 ] as const;
 
@@ -44,6 +46,8 @@ export const RATE_ENV: Readonly<Record<RateLimitName, { readonly variable: strin
   signupsPerAddress: { variable: 'THRDS_RATE_SIGNUPS_PER_ADDRESS', fallback: '5/1h', meaning: 'accounts created from one address' },
   postsPerUser: { variable: 'THRDS_RATE_POSTS_PER_USER', fallback: '20/10s', meaning: 'messages posted by one user' },
   threadsPerUser: { variable: 'THRDS_RATE_THREADS_PER_USER', fallback: '10/10m', meaning: 'threads created by one user' },
+  reactionsPerUser: { variable: 'THRDS_RATE_REACTIONS_PER_USER', fallback: '60/10s', meaning: 'reactions added or removed by one user' },
+  moderationPerUser: { variable: 'THRDS_RATE_MODERATION_PER_USER', fallback: '60/1m', meaning: 'role changes, locks and suspensions by one moderator' },
   subscribesPerConnection: { variable: 'THRDS_RATE_SUBSCRIBES_PER_CONNECTION', fallback: '100/10s', meaning: 'subscribe messages on one WebSocket' },
 };
 

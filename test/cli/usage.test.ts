@@ -25,6 +25,7 @@ const commands: Record<string, string[]> = {
   backup: ['--force', '--json'],
   rebuild: ['--page-size N', '--json'],
   stats: ['--json'],
+  admin: ['--json'],
 };
 const globalOptions = ['--database-url URL, --db URL', '-q, --quiet', '-h, --help', '-V, --version'];
 

@@ -41,6 +41,7 @@ describe('the threads read model, evolved by ThreadCreated', () => {
       messageCount: 0,
       lastActivityAt: event.recordedAt,
       position: event.position,
+      locked: false,
     });
   });
 
