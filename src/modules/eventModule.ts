@@ -9,6 +9,7 @@
  */
 import type { StoredEvent } from '../events/types.ts';
 import type { MessageChanges } from '../projections/messagesProjection.ts';
+import type { ReactionChanges } from '../projections/reactionsProjection.ts';
 import type { ThreadChanges } from '../projections/threadsProjection.ts';
 import type { UserChanges } from '../projections/usersProjection.ts';
 
@@ -23,6 +24,7 @@ export interface ReadModelSteps<Event> {
   readonly users?: (changes: UserChanges, event: Event) => void;
   readonly threads?: (changes: ThreadChanges, event: Event) => void;
   readonly messages?: (changes: MessageChanges, event: Event) => void;
+  readonly reactions?: (changes: ReactionChanges, event: Event) => void;
 }
 
 export type ReadModel = keyof ReadModelSteps<unknown>;
