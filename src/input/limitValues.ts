@@ -13,6 +13,8 @@ export const LIMITS = {
   password: { min: 8, max: 1024 },
   displayName: { min: 1, max: 64 },
   idempotencyKey: { min: 1, max: 128 },
+  /** deleteMessage's optional reason (blank is none). */
+  deleteReason: { min: 0, max: 500 },
 } as const;
 
 /** How many items a page holds when the client does not say (`default`), and at most (`max`). */

@@ -4,7 +4,7 @@ import type { MessageRow } from '../projections/messagesProjection.ts';
 import { builder } from '../schema/builder.ts';
 import { Event } from '../schema/eventRef.ts';
 import { Node } from '../schema/node.ts';
-import { Message } from '../schema/refs.ts';
+import { Message, orNotFound } from '../schema/refs.ts';
 import { requireActor } from '../schema/viewer.ts';
 import type { Recorded } from './eventModule.ts';
 import { messageOf, messagePosted, type MessagePostedData, postMessage } from './messagePosted.ts';
@@ -18,9 +18,15 @@ export const MessagePosted = builder.objectRef<MessagePostedEvent>(messagePosted
   fields: (t) => ({
     message: t.field({
       type: Message,
-      description: 'The message.',
-      // From the event itself: fan-out delivers it to every subscriber without reading the message row.
-      resolve: (event) => messageOf(event),
+      description: 'The message as posted (the tombstone if it has been deleted since: its text is erased).',
+      resolve: async (event, _args, ctx) => {
+        // Fan-out holds the row (realtime/liveRows.ts): no read. Asked because an event replayed from the feed's
+        // memory still holds a text that a deletion has erased since; the tombstone is all there is to show.
+        const row = await ctx.loaders.messages(event.data.messageId);
+        if (event.erased || (row && row.deletedAt !== null)) return orNotFound(row, 'message', event.data.messageId);
+        // As posted, from the event itself (an edit since does not change what this event was).
+        return messageOf(event);
+      },
     }),
   }),
 });
@@ -46,7 +52,7 @@ const PostMessagePayload = builder.objectRef<{ message: MessageRow; position: nu
 builder.mutationField('postMessage', (t) =>
   t.field({
     type: PostMessagePayload,
-    description: 'Posts a message. Needs a token. NOT_FOUND for an unknown thread or replyTo.',
+    description: 'Posts a message. Needs a token; FORBIDDEN in a locked thread or while suspended. NOT_FOUND for an unknown thread or replyTo.',
     args: { input: t.arg({ type: PostMessageInput, required: true, description: 'The thread, the text, and optionally the message it answers.' }) },
     resolve: async (_root, { input }, ctx) =>
       postMessage(ctx.services, await requireActor(ctx), {

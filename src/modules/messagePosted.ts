@@ -8,6 +8,7 @@ import type { MessageRow } from '../projections/messagesProjection.ts';
 import { messagesByIds } from '../projections/messagesQueries.ts';
 import { type Actor, type CommandDeps, idempotency, metadataFor } from './commandDeps.ts';
 import { defineEvent, messageContentKey, newEvent, type Recorded } from './eventModule.ts';
+import { assertMayWrite } from './permissions.ts';
 
 export type MessageFormat = 'plain' | 'markdown';
 
@@ -47,6 +48,8 @@ export function messageOf({ data, metadata, recordedAt, position }: Recorded<'Me
     position,
     replyToId: data.replyToId,
     format: data.format,
+    editedAt: null,
+    deletedAt: null,
   };
 }
 
@@ -88,6 +91,7 @@ export async function postMessage(deps: CommandDeps, actor: Actor, input: PostMe
   // First, before any read: a flood costs one counter lookup per refusal and writes nothing.
   await deps.rateLimits.consume('postsPerUser', actor.userId);
   const threadId = validate.uuid(input.threadId, 'threadId');
+  await assertMayWrite(deps, actor, { threadId });
   const replyToId = input.replyToId == null ? null : validate.uuid(input.replyToId, 'replyToId');
   const [exists, replied] = await Promise.all([
     deps.readCache.threadExists(threadId),

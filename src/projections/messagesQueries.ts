@@ -1,6 +1,7 @@
-/** Reads of the messages read model; a thread's messages are ordered by position. */
+/** Reads of the messages read model; a thread's messages are ordered by position (a deleted one keeps its place as a tombstone). */
 import type { Sql } from '../db/database.ts';
 import { inList } from '../db/sqlFragments.ts';
+import { messageContentKey } from '../modules/eventModule.ts';
 import type { MessageRow } from './messagesProjection.ts';
 
 interface Row {
@@ -12,9 +13,13 @@ interface Row {
   position: number;
   reply_to_id: string | null;
   format: string;
+  edited_at: number | string | null;
+  deleted_at: number | string | null;
 }
 
-const COLUMNS = 'id, thread_id, author_id, body, posted_at, position, reply_to_id, format';
+const COLUMNS = 'id, thread_id, author_id, body, posted_at, position, reply_to_id, format, edited_at, deleted_at';
+
+const timeOrNull = (value: number | string | null): number | null => (value === null ? null : Number(value));
 
 function toMessage(row: Row): MessageRow {
   return {
@@ -26,6 +31,8 @@ function toMessage(row: Row): MessageRow {
     position: Number(row.position),
     replyToId: row.reply_to_id ?? null,
     format: row.format,
+    editedAt: timeOrNull(row.edited_at),
+    deletedAt: timeOrNull(row.deleted_at),
   };
 }
 
@@ -58,4 +65,20 @@ export async function messagesBetween(db: Sql, threadId: string, range: Position
 export async function hasMessage(db: Sql, threadId: string, side: 'atOrBefore' | 'atOrAfter', position: number): Promise<boolean> {
   const rows = await db.query(`SELECT 1 AS found FROM messages WHERE thread_id = ? AND position ${side === 'atOrBefore' ? '<=' : '>='} ? LIMIT 1`, [threadId, position]);
   return rows.length > 0;
+}
+
+/**
+ * A message and the position of the event that wrote its current text (its
+ * MessagePosted or latest MessageEdited, by the erasure-key index; its own
+ * position for messages the index does not cover), read in one statement so
+ * the two agree.
+ */
+export async function messageFacts(db: Sql, messageId: string): Promise<{ message: MessageRow | null; textPosition: number }> {
+  const [row] = await db.query<Row & { text_position: number | string | null }>(
+    `SELECT ${COLUMNS}, (SELECT MAX(position) FROM events WHERE erasure_key = ? AND type IN ('MessagePosted', 'MessageEdited')) AS text_position FROM messages WHERE id = ?`,
+    [messageContentKey(messageId), messageId],
+  );
+  if (!row) return { message: null, textPosition: 0 };
+  const message = toMessage(row);
+  return { message, textPosition: row.text_position === null ? message.position : Number(row.text_position) };
 }

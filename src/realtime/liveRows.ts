@@ -6,13 +6,17 @@
  * is asked for, and none for every later event. Queries keep reading the
  * database through their loaders.
  *
- * Each row carries the position of the latest event folded into it, so an
- * event is applied once whichever came first, the feed or a read of the row.
+ * Each thread row carries the position of the latest event folded into it,
+ * so an event is applied once whichever came first, the feed or a read of
+ * the row. A message row does not (its position is where it was posted):
+ * one the feed created follows its edits and deletion in log order; one read
+ * from the database may already reflect a later change than the feed has
+ * delivered, so a change to it lets it go, and the next ask reads it again.
  */
 import type { Sql } from '../db/database.ts';
 import type { LogFeed } from '../events/logFeed.ts';
 import type { StoredEvent } from '../events/types.ts';
-import { evolveMessages, type MessageRow } from '../projections/messagesProjection.ts';
+import { evolveMessages, type MessageRow, patchedMessage } from '../projections/messagesProjection.ts';
 import { messagesByIds } from '../projections/messagesQueries.ts';
 import { evolveThreads, patchedRow, type ThreadRow } from '../projections/threadsProjection.ts';
 import { threadsByIds } from '../projections/threadsQueries.ts';
@@ -37,9 +41,15 @@ export interface LiveRowsOptions {
   readonly messages?: number;
 }
 
+interface HeldMessage {
+  readonly row: MessageRow;
+  /** Folded from the feed since it was posted: exactly as of the feed's position. */
+  readonly fed: boolean;
+}
+
 export class LiveRows {
   private readonly threads: Recent<ThreadRow>;
-  private readonly messages: Recent<MessageRow>;
+  private readonly messages: Recent<HeldMessage>;
   /** Rows read from the database, since start (metrics, tests). */
   reads = 0;
   readonly stop: () => void;
@@ -57,7 +67,13 @@ export class LiveRows {
   /** Folds committed events into the rows held (and holds the messages and threads they create). */
   advance(events: readonly StoredEvent[]): void {
     for (const event of events) {
-      for (const message of evolveMessages([event])) this.messages.set(message.id, message);
+      const messages = evolveMessages([event]);
+      for (const message of messages.posted.values()) this.messages.set(message.id, { row: message, fed: true });
+      for (const [id, patch] of messages.patched) {
+        const held = this.messages.get(id);
+        if (held?.fed) this.messages.set(id, { row: patchedMessage(held.row, patch), fed: true });
+        else if (held) this.messages.delete(id);
+      }
       const { created, patched } = evolveThreads([event]);
       for (const thread of created.values()) this.keepThread(thread);
       for (const [id, patch] of patched) {
@@ -80,9 +96,9 @@ export class LiveRows {
     const missing = ids.filter((id) => !this.messages.has(id));
     if (missing.length > 0) {
       this.reads += 1;
-      for (const message of await messagesByIds(this.db, missing)) if (!this.messages.has(message.id)) this.messages.set(message.id, message);
+      for (const message of await messagesByIds(this.db, missing)) if (!this.messages.has(message.id)) this.messages.set(message.id, { row: message, fed: false });
     }
-    return ids.flatMap((id) => this.messages.get(id) ?? []);
+    return ids.flatMap((id) => this.messages.get(id)?.row ?? []);
   }
 
   /** A row read before the feed delivered an event it already reflects (or after) keeps the later of the two. */

@@ -1,6 +1,10 @@
-/** Message and its format (`postMessage`: src/modules/messagePosted.graphql.ts). */
+/** Message, its format and its revisions (`postMessage`, `editMessage`, `deleteMessage`: src/modules/message*.graphql.ts). */
 import { LIMITS, range } from '../input/limits.ts';
+import type { MessageRevision as Revision } from '../projections/messagesProjection.ts';
+import { MAX_REVISIONS, revisionsByMessageIds } from '../projections/revisionsQueries.ts';
 import { builder } from './builder.ts';
+import type { Context } from './context.ts';
+import { createLoader, type Loader } from './loader.ts';
 import { Node } from './node.ts';
 import { orNotFound, Message, Thread, User } from './refs.ts';
 
@@ -22,6 +26,25 @@ function messageFormat(stored: string): StoredFormat {
   return known;
 }
 
+const MessageRevision = builder.objectRef<Revision>('MessageRevision').implement({
+  description: 'One earlier text of a message.',
+  fields: (t) => ({
+    body: t.exposeString('body', { description: 'The text as it was.' }),
+    editedAt: t.field({ type: 'DateTime', description: 'When this version was written: when the message was posted, for the original.', resolve: (r) => r.editedAt }),
+  }),
+});
+
+/** One revisions loader per request (or subscription): every message's revisions asked in one tick cost one read of the log. */
+const revisionLoaders = new WeakMap<Context, Loader<{ id: string; revisions: Revision[] }>>();
+function revisionsLoader(ctx: Context): Loader<{ id: string; revisions: Revision[] }> {
+  let loader = revisionLoaders.get(ctx);
+  if (!loader) {
+    loader = createLoader(async (ids) => [...(await revisionsByMessageIds(ctx.services.db, ids))].map(([id, revisions]) => ({ id, revisions })));
+    revisionLoaders.set(ctx, loader);
+  }
+  return loader;
+}
+
 Message.implement({
   description: 'A message posted in a thread.',
   interfaces: [Node],
@@ -37,9 +60,31 @@ Message.implement({
       description: 'Who posted it.',
       resolve: async (m, _args, ctx) => orNotFound(await ctx.loaders.users(m.authorId), 'user', m.authorId),
     }),
-    body: t.exposeString('body', { description: `The text, ${range(LIMITS.body)} characters; render it as \`format\` says.` }),
+    body: t.exposeString('body', {
+      description: `The text, ${range(LIMITS.body)} characters; render it as \`format\` says. Empty once deleted (\`deletedAt\`): its text is erased.`,
+    }),
     format: t.field({ type: MessageFormat, description: 'How to render `body`: PLAIN for every message so far.', resolve: (m) => messageFormat(m.format) }),
     postedAt: t.field({ type: 'DateTime', description: 'When it was posted.', resolve: (m) => m.postedAt }),
+    editedAt: t.field({ type: 'DateTime', nullable: true, description: 'When its author last replaced its text; null if never.', resolve: (m) => m.editedAt }),
+    deletedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'When it was deleted; null while it stands. A deleted message is a tombstone: it keeps its place, id, author and replies, with an empty `body` and no revisions or reactions. In `thread(asOf:)` it is a tombstone at every position, also before its deletion (its text is gone from the log), with this time.',
+      resolve: (m) => m.deletedAt,
+    }),
+    revisions: t.field({
+      type: [MessageRevision],
+      // As long as it can be: each revision's body weighs as a message's does (schema/builder.ts).
+      complexity: { field: 1, multiplier: MAX_REVISIONS },
+      description: `The texts it had before its current one, oldest first: the original (\`editedAt\` = when it was posted), then each edit's text but the latest, which is \`body\`. At most the last ${MAX_REVISIONS}. Empty when never edited, and when deleted (the deletion erased them from the log). Read from the log.`,
+      resolve: async (m, _args, ctx) => {
+        if (m.revisions) return m.revisions;
+        // Never edited, or deleted: nothing to read.
+        if (m.editedAt === null || m.deletedAt !== null) return [];
+        return (await revisionsLoader(ctx)(m.id))?.revisions ?? [];
+      },
+    }),
     position: t.field({ type: 'Position', description: 'Its position in the log.', resolve: (m) => m.position }),
     replyTo: t.field({
       type: Message,

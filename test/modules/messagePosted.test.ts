@@ -15,7 +15,7 @@ describe('decidePostMessage', () => {
     expect(decidePostMessage({ threadId, body: ' Noon? ' }, threadExists, ana, messageId)).toMatchObject({
       streamId: `thread-${threadId}`,
       expectedVersion: 'stream_exists',
-      events: [{ type: 'MessagePosted', schemaVersion: 2, data: { messageId, threadId, body: 'Noon?', replyToId: null, format: 'plain' } }],
+      events: [{ type: 'MessagePosted', schemaVersion: 3, data: { messageId, threadId, body: 'Noon?', replyToId: null, format: 'plain' }, erasable: { key: `message:${messageId}`, fields: ['body'] } }],
     });
   });
 
@@ -45,8 +45,8 @@ describe('decidePostMessage', () => {
 describe('MessagePosted in the read models', () => {
   it('given a MessagePosted, when evolved, then a message row holds it and its thread counts one more, active when it was posted', () => {
     const event = recorded('MessagePosted', { messageId, threadId, body: 'Noon?', replyToId: null, format: 'plain' }, { schemaVersion: 2 });
-    expect(evolveMessages([event])).toEqual([
-      { id: messageId, threadId, authorId: ana.userId, body: 'Noon?', postedAt: event.recordedAt, position: event.position, replyToId: null, format: 'plain' },
+    expect([...evolveMessages([event]).posted.values()]).toEqual([
+      { id: messageId, threadId, authorId: ana.userId, body: 'Noon?', postedAt: event.recordedAt, position: event.position, replyToId: null, format: 'plain', editedAt: null, deletedAt: null },
     ]);
     expect(evolveThreads([event]).patched.get(threadId)).toEqual({ position: event.position, addedMessages: 1, lastActivityAt: event.recordedAt });
   });
@@ -58,16 +58,21 @@ describe('MessagePosted in the read models', () => {
   });
 });
 
-describe('MessagePosted v1', () => {
-  it('given a v1 event, stored before messages had a format, when it leaves the store, then it reads as v2 with format plain', () => {
+describe('MessagePosted v1 and v2', () => {
+  it('given a v1 event, stored before messages had a format, when it leaves the store, then it reads as v3 with format plain', () => {
     const v1 = recorded('MessagePosted', { messageId, threadId, body: 'old', replyToId: null });
-    expect(upcast(v1)).toEqual({ ...v1, schemaVersion: 2, data: { ...v1.data, format: 'plain' } });
+    expect(upcast(v1)).toEqual({ ...v1, schemaVersion: 3, data: { ...v1.data, format: 'plain' } });
   });
 
-  it('given a v2 event or an unknown type, when upcast, then it is returned as it is', () => {
+  it('given a v2 event, whose body sits in the hashed data, when upcast, then it reads as v3 with the same data', () => {
     const v2 = recorded('MessagePosted', { messageId, threadId, body: 'new', replyToId: null, format: 'plain' }, { schemaVersion: 2 });
+    expect(upcast(v2)).toEqual({ ...v2, schemaVersion: 3 });
+  });
+
+  it('given a v3 event or an unknown type, when upcast, then it is returned as it is', () => {
+    const v3 = recorded('MessagePosted', { messageId, threadId, body: 'new', replyToId: null, format: 'plain' }, { schemaVersion: 3 });
     const unknown = recorded('SomethingNew', { threadId });
-    expect(upcast(v2)).toBe(v2);
+    expect(upcast(v3)).toBe(v3);
     expect(upcast(unknown)).toBe(unknown);
   });
 });

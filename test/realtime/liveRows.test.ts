@@ -6,8 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../../src/events/types.ts';
-import { newEvent } from '../../src/modules/eventModule.ts';
+import { messageContentKey, newEvent } from '../../src/modules/eventModule.ts';
 import { messagePosted } from '../../src/modules/messagePosted.ts';
+import { messageDeleted } from '../../src/modules/messageDeleted.ts';
+import { messageEdited } from '../../src/modules/messageEdited.ts';
 import { threadCreated } from '../../src/modules/threadCreated.ts';
 import { threadRenamed } from '../../src/modules/threadRenamed.ts';
 import { LiveRows } from '../../src/realtime/liveRows.ts';
@@ -89,6 +91,47 @@ describe('LiveRows', () => {
     expect(await rows.threadsByIds([threadId])).toMatchObject([{ title: 'Fresh', messageCount: 2 }]);
     expect(await rows.messagesByIds([String(first[0]!.data.messageId)])).toMatchObject([{ body: 'first', threadId }]);
     expect(rows.reads).toBe(0);
+  });
+
+  const edit = async (threadId: string, messageId: string, body: string) =>
+    (await thrds.store.append({ streamId: `thread-${threadId}`, events: [newEvent(messageEdited, { messageId, threadId, body })], metadata: systemMetadata })).events;
+  const remove = async (threadId: string, messageId: string) =>
+    (
+      await thrds.store.append({
+        streamId: `thread-${threadId}`,
+        events: [newEvent(messageDeleted, { messageId, threadId, reason: null, erases: messageContentKey(messageId) })],
+        metadata: systemMetadata,
+      })
+    ).events;
+
+  it('given a message the feed created, when the feed delivers its edit and then its deletion, then the held row follows each with no read', async () => {
+    const feed = handFeed();
+    const rows = new LiveRows(thrds.db, feed);
+    const { threadId, created } = await openThread('Edits');
+    const posted = await post(threadId, 'draft');
+    const messageId = String(posted[0]!.data.messageId);
+    feed.deliver([...created, ...posted]);
+    const edited = await edit(threadId, messageId, 'final');
+    feed.deliver(edited);
+    expect(await rows.messagesByIds([messageId])).toMatchObject([{ body: 'final', editedAt: edited[0]!.recordedAt, deletedAt: null }]);
+    const deleted = await remove(threadId, messageId);
+    feed.deliver(deleted);
+    expect(await rows.messagesByIds([messageId])).toMatchObject([{ body: '', editedAt: edited[0]!.recordedAt, deletedAt: deleted[0]!.recordedAt }]);
+    expect(rows.reads).toBe(0);
+  });
+
+  it('given a message read after edits the feed has not delivered yet, when the feed delivers the first of them, then the row is not set back: it is read again', async () => {
+    const { threadId } = await openThread('Ahead with edits');
+    const posted = await post(threadId, 'one');
+    const messageId = String(posted[0]!.data.messageId);
+    const first = await edit(threadId, messageId, 'two');
+    await edit(threadId, messageId, 'three');
+    const feed = handFeed();
+    const rows = new LiveRows(thrds.db, feed);
+    expect(await rows.messagesByIds([messageId])).toMatchObject([{ body: 'three' }]);
+    feed.deliver(first);
+    expect(await rows.messagesByIds([messageId])).toMatchObject([{ body: 'three' }]);
+    expect(rows.reads).toBe(2);
   });
 
   it('given more threads than it may hold, when more arrive, then the oldest are let go and read again on demand', async () => {
