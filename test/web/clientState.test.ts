@@ -12,7 +12,17 @@ import type { Message, ThreadSummary } from '../../web/src/api/decode.ts';
 const ada = { id: 'u-ada', username: 'ada', displayName: 'Ada' };
 
 function message(position: number, body = `m${position}`): Message {
-  return { id: `m-${position}`, body, postedAt: new Date(position * 1000).toISOString(), position: String(position), author: ada, replyTo: null };
+  return {
+    id: `m-${position}`,
+    body,
+    postedAt: new Date(position * 1000).toISOString(),
+    position: String(position),
+    author: ada,
+    replyTo: null,
+    editedAt: null,
+    deletedAt: null,
+    reactions: [],
+  };
 }
 
 function thread(id: string, position: number, messageCount: number): ThreadSummary {

@@ -5,13 +5,13 @@ import { AuthScreen } from './auth/AuthScreen.tsx';
 import { loadToken, saveToken } from './auth/storedToken.ts';
 import { ChatApp } from './ChatApp.tsx';
 import { errorCode } from './api/errors.ts';
-import { MeQuery, type User } from './api/operations.ts';
-import { decodeUser } from './api/decode.ts';
+import { MeQuery, type Viewer } from './api/operations.ts';
+import { decodeViewer } from './api/decode.ts';
 
 type Session =
   | { readonly state: 'signed-out' }
   | { readonly state: 'checking'; readonly token: string }
-  | { readonly state: 'signed-in'; readonly token: string; readonly me: User }
+  | { readonly state: 'signed-in'; readonly token: string; readonly me: Viewer }
   | { readonly state: 'unreachable'; readonly token: string };
 
 export function App() {
@@ -25,7 +25,7 @@ export function App() {
     setSession({ state: 'signed-out' });
   }, []);
 
-  const signedIn = useCallback((token: string, me: User) => {
+  const signedIn = useCallback((token: string, me: Viewer) => {
     saveToken(token);
     setSession({ state: 'signed-in', token, me });
   }, []);
@@ -45,7 +45,7 @@ export function App() {
       .toPromise()
       .then((result) => {
         if (cancelled) return;
-        const me = decodeUser(result.data?.me);
+        const me = decodeViewer(result.data?.me);
         if (me) setSession({ state: 'signed-in', token, me });
         else if (result.error && errorCode(result.error) !== 'UNAUTHENTICATED') setSession({ state: 'unreachable', token });
         else signOut();

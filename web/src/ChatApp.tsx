@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { createThrdsClient, type ThrdsClient } from './api/createThrdsClient.ts';
 import { ThrdsProvider, useThrds } from './api/ThrdsContext.tsx';
-import { LogoutMutation, type ThreadSummary, type User } from './api/operations.ts';
+import { LogoutMutation, type ThreadSummary, type Viewer } from './api/operations.ts';
 import { NewThreadForm } from './threads/NewThreadForm.tsx';
 import { ThreadList } from './threads/ThreadList.tsx';
 import { useThreadList } from './threads/useThreadList.ts';
@@ -12,7 +12,7 @@ import { followLink, navigate, parseRoute, threadPath, usePathname } from './ui/
 
 export interface ChatAppProps {
   readonly token: string;
-  readonly me: User;
+  readonly me: Viewer;
   readonly onSignOut: () => void;
 }
 
@@ -33,7 +33,7 @@ export function ChatApp({ token, me, onSignOut }: ChatAppProps) {
   );
 }
 
-function ChatLayout({ me, onSignOut }: { me: User; onSignOut: () => void }) {
+function ChatLayout({ me, onSignOut }: { me: Viewer; onSignOut: () => void }) {
   const route = parseRoute(usePathname());
   const list = useThreadList();
   const currentId = route.name === 'thread' ? route.threadId : null;
@@ -79,7 +79,7 @@ function ChatLayout({ me, onSignOut }: { me: User; onSignOut: () => void }) {
       </nav>
       <main className="main">
         {currentId ? (
-          <ThreadView key={currentId} threadId={currentId} meId={me.id} />
+          <ThreadView key={currentId} threadId={currentId} me={me} />
         ) : (
           <div className="placeholder">
             <p>Pick a thread, or start a new one.</p>

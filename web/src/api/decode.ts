@@ -22,19 +22,48 @@ export interface ThreadSummary {
   readonly position: Position;
 }
 
+export type Role = 'MEMBER' | 'MODERATOR' | 'ADMIN';
+
+/** The signed-in person: a user with the role that decides what they may moderate. */
+export interface Viewer extends User {
+  readonly role: Role;
+}
+
 export interface QuotedMessage {
   readonly id: string;
+  /** Empty once the message is deleted. */
   readonly body: string;
+  readonly deletedAt: string | null;
   readonly author: User | null;
+}
+
+/** Someone who reacted, as much as a reaction's title needs. */
+export interface Reactor {
+  readonly id: string;
+  readonly displayName: string;
+}
+
+export interface ReactionGroup {
+  readonly emoji: string;
+  readonly count: number;
+  readonly reactedByMe: boolean;
+  /** The first few who reacted (`count` may be more). */
+  readonly users: readonly Reactor[];
 }
 
 export interface Message {
   readonly id: string;
+  /** Empty once the message is deleted. */
   readonly body: string;
   readonly postedAt: string;
   readonly position: Position;
   readonly author: User;
   readonly replyTo: QuotedMessage | null;
+  readonly editedAt: string | null;
+  /** Set once deleted: the message is a tombstone (no text, no reactions) that replies still point at. */
+  readonly deletedAt: string | null;
+  /** In order of first use. */
+  readonly reactions: readonly ReactionGroup[];
 }
 
 type Maybe<T> = T | null | undefined;
@@ -51,6 +80,11 @@ export function decodeUser(raw: Maybe<ResultOf<typeof UserFields>>): User | null
   return { id, username, displayName: displayName ?? username };
 }
 
+export function decodeViewer(raw: Maybe<ResultOf<typeof UserFields> & { readonly role?: Maybe<Role> }>): Viewer | null {
+  const user = decodeUser(raw);
+  return user ? { ...user, role: raw?.role ?? 'MEMBER' } : null;
+}
+
 export function decodeThread(raw: Maybe<ResultOf<typeof ThreadSummaryFields>>): ThreadSummary | null {
   if (!raw) return null;
   const { id, title, messageCount, lastActivityAt, createdAt, position } = raw;
@@ -65,8 +99,15 @@ export function decodeMessage(raw: Maybe<ResultOf<typeof MessageFields>>): Messa
   if (id == null || body == null || postedAt == null || position == null || !author) return dropped('message', raw);
   const quoted = raw.replyTo;
   const replyTo =
-    quoted?.id != null && quoted.body != null ? { id: quoted.id, body: quoted.body, author: decodeUser(quoted.author) } : null;
-  return { id, body, postedAt, position, author, replyTo };
+    quoted?.id != null && quoted.body != null
+      ? { id: quoted.id, body: quoted.body, deletedAt: quoted.deletedAt ?? null, author: decodeUser(quoted.author) }
+      : null;
+  const reactions = (raw.reactions ?? []).flatMap((group) => {
+    if (group?.emoji == null || group.count == null) return [];
+    const users = (group.users ?? []).flatMap((u) => (u?.id != null && u.displayName != null ? [{ id: u.id, displayName: u.displayName }] : []));
+    return [{ emoji: group.emoji, count: group.count, reactedByMe: group.reactedByMe ?? false, users }];
+  });
+  return { id, body, postedAt, position, author, replyTo, editedAt: raw.editedAt ?? null, deletedAt: raw.deletedAt ?? null, reactions };
 }
 
 /** Decodes every node of a connection's edges, skipping the unusable ones. */

@@ -29,12 +29,25 @@ export const MessageFields = graphql(
       body
       postedAt
       position
+      editedAt
+      deletedAt
       author {
         ...UserFields
+      }
+      reactions {
+        emoji
+        count
+        reactedByMe
+        # Five names, then "and N others": with the server's default of 10, a page of 50 messages exceeds its complexity limit.
+        users(first: 5) {
+          id
+          displayName
+        }
       }
       replyTo {
         id
         body
+        deletedAt
         author {
           ...UserFields
         }

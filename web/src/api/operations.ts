@@ -2,12 +2,12 @@
 import { graphql } from '../graphql.ts';
 import { MessageFields, ThreadSummaryFields, UserFields } from './fragments.ts';
 
-export const MeQuery = graphql(`query Me { me { ...UserFields } }`, [UserFields]);
+export const MeQuery = graphql(`query Me { me { ...UserFields role } }`, [UserFields]);
 
 export const RegisterMutation = graphql(
   `
     mutation Register($input: RegisterInput!) {
-      register(input: $input) { token user { ...UserFields } }
+      register(input: $input) { token user { ...UserFields role } }
     }
   `,
   [UserFields],
@@ -16,7 +16,7 @@ export const RegisterMutation = graphql(
 export const LoginMutation = graphql(
   `
     mutation Login($input: LoginInput!) {
-      login(input: $input) { token user { ...UserFields } }
+      login(input: $input) { token user { ...UserFields role } }
     }
   `,
   [UserFields],
@@ -68,6 +68,7 @@ export const ThreadQuery = graphql(
         id
         title
         position
+        locked
         createdBy { id }
         messages(last: $last, before: $before) {
           edges { cursor node { ...MessageFields } }
@@ -87,6 +88,11 @@ export const ThreadEventsSubscription = graphql(
         ... on MessagePosted { position message { ...MessageFields } }
         ... on ThreadCreated { position }
         ... on ThreadRenamed { position title }
+        ... on ReactionAdded { position emoji user { id } message { ...MessageFields } }
+        ... on ReactionRemoved { position emoji user { id } message { ...MessageFields } }
+        ... on MessageEdited { position message { ...MessageFields } }
+        ... on MessageDeleted { position recordedAt messageId message { ...MessageFields } }
+        ... on ThreadLockChanged { position locked }
       }
     }
   `,
@@ -109,4 +115,48 @@ export const PostMessageMutation = graphql(
   [MessageFields],
 );
 
-export type { Message, ThreadSummary, User } from './decode.ts';
+/** Idempotent: adding a reaction already there changes nothing (`position` null). */
+export const AddReactionMutation = graphql(
+  `
+    mutation AddReaction($input: AddReactionInput!) {
+      addReaction(input: $input) { position message { ...MessageFields } }
+    }
+  `,
+  [MessageFields],
+);
+
+/** Idempotent: removing a reaction that is not there changes nothing (`position` null). */
+export const RemoveReactionMutation = graphql(
+  `
+    mutation RemoveReaction($input: RemoveReactionInput!) {
+      removeReaction(input: $input) { position message { ...MessageFields } }
+    }
+  `,
+  [MessageFields],
+);
+
+/** Only the author may edit (FORBIDDEN otherwise); a deleted message is NOT_FOUND. */
+export const EditMessageMutation = graphql(
+  `
+    mutation EditMessage($input: EditMessageInput!) {
+      editMessage(input: $input) { position message { ...MessageFields } }
+    }
+  `,
+  [MessageFields],
+);
+
+/** The author or a moderator; no undo: the text is erased from the log. */
+export const DeleteMessageMutation = graphql(`
+  mutation DeleteMessage($input: DeleteMessageInput!) {
+    deleteMessage(input: $input) { messageId position }
+  }
+`);
+
+/** Moderators and admins only (FORBIDDEN otherwise). */
+export const LockThreadMutation = graphql(`
+  mutation LockThread($input: LockThreadInput!) {
+    lockThread(input: $input) { id locked }
+  }
+`);
+
+export type { Message, ReactionGroup, Role, ThreadSummary, User, Viewer } from './decode.ts';

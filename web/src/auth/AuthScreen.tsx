@@ -1,13 +1,13 @@
 /** Sign in, or create an account; both end with a token for the session. */
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { Client, fetchExchange } from '@urql/core';
-import { LoginMutation, RegisterMutation, type User } from '../api/operations.ts';
+import { LoginMutation, RegisterMutation, type Viewer } from '../api/operations.ts';
 import { errorMessage } from '../api/errors.ts';
-import { decodeUser } from '../api/decode.ts';
+import { decodeViewer } from '../api/decode.ts';
 
 type Mode = 'sign-in' | 'register';
 
-export function AuthScreen({ onSignedIn }: { onSignedIn: (token: string, user: User) => void }) {
+export function AuthScreen({ onSignedIn }: { onSignedIn: (token: string, user: Viewer) => void }) {
   const client = useMemo(() => new Client({ url: '/graphql', exchanges: [fetchExchange], requestPolicy: 'network-only' }), []);
   const [mode, setMode] = useState<Mode>('sign-in');
   const [username, setUsername] = useState('');
@@ -33,7 +33,7 @@ export function AuthScreen({ onSignedIn }: { onSignedIn: (token: string, user: U
           .toPromise()
           .then((r) => ({ payload: r.data?.login, error: r.error }));
     setBusy(false);
-    const user = decodeUser(result.payload?.user);
+    const user = decodeViewer(result.payload?.user);
     if (result.payload?.token && user) onSignedIn(result.payload.token, user);
     else setError(result.error ? errorMessage(result.error) : 'That did not work. Try again.');
   };

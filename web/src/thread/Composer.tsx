@@ -1,5 +1,9 @@
-/** Writing a message: Enter sends, Shift+Enter breaks the line, Escape drops the reply. */
-import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+/**
+ * Writing a message: Enter sends, Shift+Enter breaks the line, Escape drops
+ * the reply, ↑ in an empty box edits your last message. In a locked thread it
+ * says so instead of taking text.
+ */
+import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent, type RefObject } from 'react';
 import type { Message } from '../api/operations.ts';
 import { snippet } from './MessageItem.tsx';
 import { LIMITS } from '../../../src/input/limitValues.ts';
@@ -11,11 +15,15 @@ export interface ComposerProps {
   readonly replyTo: Message | null;
   readonly onCancelReply: () => void;
   readonly onSend: (body: string, replyTo: Message | null) => void;
+  /** ↑ in an empty composer: edit the viewer's last message. False when there is none to edit. */
+  readonly onEditLast: () => boolean;
+  readonly locked: boolean;
+  /** Lets the thread give focus back here once an edit is done. */
+  readonly inputRef: RefObject<HTMLTextAreaElement | null>;
 }
 
-export function Composer({ replyTo, onCancelReply, onSend }: ComposerProps) {
+export function Composer({ replyTo, onCancelReply, onSend, onEditLast, locked, inputRef: input }: ComposerProps) {
   const [body, setBody] = useState('');
-  const input = useRef<HTMLTextAreaElement>(null);
   const id = useId();
   const trimmed = body.trim();
   const length = [...trimmed.normalize('NFC')].length;
@@ -40,7 +48,7 @@ export function Composer({ replyTo, onCancelReply, onSend }: ComposerProps) {
 
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
-    if (!trimmed || tooLong) return;
+    if (!trimmed || tooLong || locked) return;
     onSend(trimmed, replyTo);
     setBody('');
     onCancelReply();
@@ -52,11 +60,13 @@ export function Composer({ replyTo, onCancelReply, onSend }: ComposerProps) {
       submit();
     } else if (event.key === 'Escape' && replyTo) {
       onCancelReply();
+    } else if (event.key === 'ArrowUp' && body === '' && !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey) {
+      if (onEditLast()) event.preventDefault();
     }
   };
 
   return (
-    <form className="composer" onSubmit={submit}>
+    <form className={`composer${locked ? ' locked' : ''}`} onSubmit={submit}>
       {replyTo && (
         <div className="composer-reply">
           <span>
@@ -76,18 +86,24 @@ export function Composer({ replyTo, onCancelReply, onSend }: ComposerProps) {
           ref={input}
           rows={1}
           value={body}
-          placeholder="Write a message…"
+          placeholder={locked ? 'This thread is locked' : 'Write a message…'}
+          disabled={locked}
           aria-describedby={`${id}-hint`}
           aria-invalid={tooLong || undefined}
           onChange={(e) => setBody(e.target.value)}
           onKeyDown={onKeyDown}
         />
-        <button type="submit" className="button primary" disabled={!trimmed || tooLong}>
+        <button type="submit" className="button primary" disabled={!trimmed || tooLong || locked}>
           Send
         </button>
       </div>
-      <p id={`${id}-hint`} className={`composer-hint${tooLong ? ' error' : ''}`}>
-        {tooLong ? `${length} / ${maxBodyLength} characters: too long to send.` : 'Enter to send, Shift+Enter for a new line.'}
+      {/* One live region whose text changes, so locking and unlocking are announced. */}
+      <p id={`${id}-hint`} className={`composer-hint${tooLong ? ' error' : ''}${locked ? ' locked-note' : ''}`} aria-live="polite">
+        {locked
+          ? 'A moderator locked this thread: no new messages, reactions or edits until it is unlocked.'
+          : tooLong
+            ? `${length} / ${maxBodyLength} characters: too long to send.`
+            : 'Enter to send, Shift+Enter for a new line, ↑ to edit your last message.'}
       </p>
     </form>
   );

@@ -1,23 +1,45 @@
-/** One message: who, when, what it answers, the text, and a way to reply. */
-import { memo, type MouseEvent } from 'react';
+/**
+ * One message: who, when, what it answers, the text (or the form editing it,
+ * or the tombstone it leaves once deleted), its reactions, and what the
+ * viewer may do with it.
+ */
+import { memo, useState, type MouseEvent } from 'react';
 import type { Message } from '../api/operations.ts';
 import type { QuotedMessage } from '../api/decode.ts';
 import { LinkifiedText } from '../ui/LinkifiedText.tsx';
 import { RelativeTime } from '../ui/RelativeTime.tsx';
+import { EditMessageForm } from './EditMessageForm.tsx';
+import { ReactionPicker } from './ReactionPicker.tsx';
+import { Reactions } from './Reactions.tsx';
 
 export interface MessageItemProps {
   readonly message: Message;
+  readonly meId: string;
   readonly mine: boolean;
   /** Same author as the message just above: the name is not repeated. */
   readonly continued: boolean;
+  readonly editing: boolean;
+  /** The thread is locked: no replies, reactions or edits. */
+  readonly locked: boolean;
+  /** The viewer may delete it: their own, or anyone's for a moderator. */
+  readonly mayDelete: boolean;
   readonly onReply: (message: Message) => void;
+  readonly onToggleReaction: (messageId: string, emoji: string) => void;
+  readonly onEdit: (messageId: string | null) => void;
+  readonly onSaveEdit: (messageId: string, body: string) => Promise<string | null>;
+  readonly onDelete: (message: Message) => void;
 }
 
-export const MessageItem = memo(function MessageItem({ message, mine, continued, onReply }: MessageItemProps) {
+export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
+  const { message, meId, mine, continued, editing, locked, mayDelete } = props;
+  const [picking, setPicking] = useState(false);
   const author = mine ? 'You' : message.author.displayName;
+  const deleted = message.deletedAt !== null;
+  const writable = !deleted && !locked;
+  const state = deleted ? ' deleted' : editing ? ' editing' : '';
   return (
     <li
-      className={`message${mine ? ' mine' : ''}${continued ? ' continued' : ''}`}
+      className={`message${mine ? ' mine' : ''}${continued ? ' continued' : ''}${state}${picking ? ' picking' : ''}`}
       data-message-id={message.id}
       data-position={message.position}
     >
@@ -28,12 +50,46 @@ export const MessageItem = memo(function MessageItem({ message, mine, continued,
         <RelativeTime className="message-time" iso={message.postedAt} />
       </div>
       {message.replyTo && <ReplyQuote replyTo={message.replyTo} />}
-      <p className="message-body">
-        <LinkifiedText text={message.body} />
-      </p>
-      <button type="button" className="message-reply link-button" onClick={() => onReply(message)} aria-label={`Reply to ${author}`}>
-        Reply
-      </button>
+      {deleted ? (
+        <p className="message-body tombstone">Message deleted</p>
+      ) : editing ? (
+        <EditMessageForm body={message.body} onSave={(body) => props.onSaveEdit(message.id, body)} onDone={() => props.onEdit(null)} />
+      ) : (
+        <p className="message-body">
+          <LinkifiedText text={message.body} />
+          {message.editedAt && (
+            <>
+              {' '}
+              <span className="message-edited" title={`Edited ${new Date(message.editedAt).toLocaleString()}`}>
+                (edited)
+              </span>
+            </>
+          )}
+        </p>
+      )}
+      {!deleted && (
+        <Reactions groups={message.reactions} meId={meId} disabled={locked} onToggle={(emoji) => props.onToggleReaction(message.id, emoji)} />
+      )}
+      {!editing && !deleted && (
+        <div className="message-actions" role="group" aria-label={`Actions for the message by ${author}`}>
+          {writable && <ReactionPicker onPick={(emoji) => props.onToggleReaction(message.id, emoji)} onOpenChange={setPicking} />}
+          {writable && (
+            <button type="button" className="message-action message-reply" onClick={() => props.onReply(message)} aria-label={`Reply to ${author}`}>
+              Reply
+            </button>
+          )}
+          {writable && mine && (
+            <button type="button" className="message-action" onClick={() => props.onEdit(message.id)} aria-label="Edit your message">
+              Edit
+            </button>
+          )}
+          {mayDelete && (
+            <button type="button" className="message-action danger" onClick={() => props.onDelete(message)} aria-label={mine ? 'Delete your message' : `Delete the message by ${author}`}>
+              Delete
+            </button>
+          )}
+        </div>
+      )}
     </li>
   );
 });
@@ -43,7 +99,11 @@ export function ReplyQuote({ replyTo }: { replyTo: QuotedMessage }) {
     <a className="reply-quote" href={`#message-${replyTo.id}`} onClick={(e) => jumpTo(e, replyTo.id)}>
       <span className="visually-hidden">In reply to </span>
       <span className="reply-quote-author">{replyTo.author?.displayName ?? 'Someone'}</span>
-      <span className="reply-quote-body">{snippet(replyTo.body)}</span>
+      {replyTo.deletedAt !== null ? (
+        <span className="reply-quote-body tombstone">message deleted</span>
+      ) : (
+        <span className="reply-quote-body">{snippet(replyTo.body)}</span>
+      )}
     </a>
   );
 }

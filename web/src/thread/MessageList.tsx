@@ -18,6 +18,15 @@ export interface MessageListProps {
   readonly loadingOlder: boolean;
   readonly onLoadOlder: () => void;
   readonly onReply: (message: Message) => void;
+  /** The message being edited in place, if any. */
+  readonly editingId: string | null;
+  readonly locked: boolean;
+  /** A moderator or admin may delete anyone's message. */
+  readonly canModerate: boolean;
+  readonly onToggleReaction: (messageId: string, emoji: string) => void;
+  readonly onEdit: (messageId: string | null) => void;
+  readonly onSaveEdit: (messageId: string, body: string) => Promise<string | null>;
+  readonly onDelete: (message: Message) => void;
   readonly onRetry: (key: string) => void;
   readonly onDiscard: (key: string) => void;
 }
@@ -103,9 +112,17 @@ export function MessageList(props: MessageListProps) {
           <MessageItem
             key={message.id}
             message={message}
+            meId={meId}
             mine={message.author.id === meId}
             continued={continues(messages[i - 1], message)}
+            editing={props.editingId === message.id}
+            locked={props.locked}
+            mayDelete={message.author.id === meId || props.canModerate}
             onReply={props.onReply}
+            onToggleReaction={props.onToggleReaction}
+            onEdit={props.onEdit}
+            onSaveEdit={props.onSaveEdit}
+            onDelete={props.onDelete}
           />
         ))}
         {pending.map((send) => (

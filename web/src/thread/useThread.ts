@@ -1,18 +1,31 @@
 /**
  * One open thread: its latest page of messages, older pages on demand, the
- * live feed joined exactly where the page ends, and this client's sends with
- * their pending, failed and retry states.
+ * live feed joined exactly where the page ends, this client's sends with
+ * their pending, failed and retry states, and the changes made to messages
+ * after they were posted (reactions, edits, deletion) and to the thread
+ * (locking), from this client or live from others.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CombinedError } from '@urql/core';
 import { errorCode, errorMessage, retryAfterSeconds } from '../api/errors.ts';
 import { newIdempotencyKey } from '../api/idempotencyKey.ts';
-import { PostMessageMutation, RenameThreadMutation, ThreadEventsSubscription, ThreadQuery, type Message } from '../api/operations.ts';
+import {
+  AddReactionMutation,
+  DeleteMessageMutation,
+  EditMessageMutation,
+  LockThreadMutation,
+  PostMessageMutation,
+  RemoveReactionMutation,
+  RenameThreadMutation,
+  ThreadEventsSubscription,
+  ThreadQuery,
+  type Message,
+} from '../api/operations.ts';
 import { comparePositions, logStart, type Position } from '../api/position.ts';
 import { decodeMessage, decodeNodes } from '../api/decode.ts';
 import { useThrds } from '../api/ThrdsContext.tsx';
 import { useResumableSubscription } from '../api/useResumableSubscription.ts';
-import { addMessages, emptyMessageLog, type MessageLog } from './messageLog.ts';
+import { addMessages, emptyMessageLog, reactionsForViewer, reviseMessage, tombstone, type MessageLog, type ReactionChange } from './messageLog.ts';
 import { settleBy, type PendingSend } from './pendingSends.ts';
 
 /** Sends the client retries by itself when the server asks it to wait; after that the person decides. */
@@ -32,12 +45,24 @@ export interface OpenThread {
   readonly hasOlder: boolean;
   readonly loadingOlder: boolean;
   readonly error: string | null;
+  /** Locked by a moderator: no new posts, reactions or edits. */
+  readonly locked: boolean;
+  /** What went wrong with the viewer's last reaction, deletion or lock (edits report their own). */
+  readonly problem: string | null;
+  dismissProblem(): void;
   loadOlder(): void;
   send(body: string, replyTo: Message | null): void;
   retry(key: string): void;
   discard(key: string): void;
   /** Resolves to null once renamed, or to what went wrong. */
   rename(title: string): Promise<string | null>;
+  /** Adds the viewer's reaction, or takes it back when it is already there. */
+  toggleReaction(messageId: string, emoji: string): void;
+  /** Resolves to null once saved, or to what went wrong. */
+  edit(messageId: string, body: string): Promise<string | null>;
+  /** Resolves to null once deleted, or to what went wrong. */
+  remove(messageId: string, reason: string | null): Promise<string | null>;
+  setLocked(locked: boolean): void;
 }
 
 export function useThread(threadId: string, meId: string): OpenThread {
@@ -51,7 +76,11 @@ export function useThread(threadId: string, meId: string): OpenThread {
   const [from, setFrom] = useState<Position | null | undefined>(undefined);
   const [pending, setPending] = useState<readonly PendingSend[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const [locked, setLocked] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
   const settled = useRef(new Set<string>());
+  const logRef = useRef(log);
+  logRef.current = log;
 
   useEffect(() => {
     let cancelled = false;
@@ -69,6 +98,7 @@ export function useThread(threadId: string, meId: string): OpenThread {
         const page = decodeNodes(thread.messages?.edges, decodeMessage);
         setTitle(thread.title ?? '');
         setCreatedBy(thread.createdBy?.id ?? null);
+        setLocked(thread.locked ?? false);
         setLog(addMessages(emptyMessageLog, page));
         setOlderCursor(previousCursorOf(thread.messages?.pageInfo ?? null));
         setFrom(joinPosition(thread.position, page));
@@ -95,12 +125,60 @@ export function useThread(threadId: string, meId: string): OpenThread {
     from,
     positionOf: (data) => data.threadEvents?.position ?? null,
     onEvent: ({ threadEvents: event }) => {
-      if (event?.__typename === 'ThreadRenamed' && event.title) setTitle(event.title);
-      const message = event?.__typename === 'MessagePosted' ? decodeMessage(event.message) : null;
-      if (message) accept(message);
+      switch (event?.__typename) {
+        case 'ThreadRenamed':
+          if (event.title) setTitle(event.title);
+          break;
+        case 'MessagePosted': {
+          const message = decodeMessage(event.message);
+          if (message) accept(message);
+          break;
+        }
+        case 'ReactionAdded':
+        case 'ReactionRemoved': {
+          const userId = event.user?.id;
+          const change = event.emoji && userId ? { emoji: event.emoji, userId, added: event.__typename === 'ReactionAdded' } : null;
+          reviseFromEvent(decodeMessage(event.message), event.position ?? null, change);
+          break;
+        }
+        case 'MessageEdited':
+          reviseFromEvent(decodeMessage(event.message), event.position ?? null, null);
+          break;
+        case 'MessageDeleted': {
+          const message = decodeMessage(event.message);
+          if (message) reviseFromEvent(message, event.position ?? null, null);
+          else if (event.messageId) {
+            // Nothing readable came with it: the tombstone is made here.
+            const { messageId, recordedAt } = event;
+            setLog((l) => {
+              const current = l.messages.find((m) => m.id === messageId);
+              return current ? reviseMessage(l, tombstone(current, recordedAt ?? new Date().toISOString()), event.position ?? null) : l;
+            });
+          }
+          break;
+        }
+        case 'ThreadLockChanged':
+          if (event.locked != null) setLocked(event.locked);
+          break;
+      }
     },
     onError: (e: CombinedError) => setError(errorMessage(e)),
   });
+
+  /**
+   * A message's new state from the live feed. Its reactions say `reactedByMe`
+   * for this viewer even if the delivery was resolved for someone else.
+   */
+  const reviseFromEvent = useCallback(
+    (message: Message | null, at: Position | null, change: ReactionChange | null) => {
+      if (!message) return;
+      setLog((l) => {
+        const known = l.messages.find((m) => m.id === message.id)?.reactions;
+        return reviseMessage(l, { ...message, reactions: reactionsForViewer(message.reactions, known, change, meId) }, at);
+      });
+    },
+    [meId],
+  );
 
   const loadOlder = useCallback(() => {
     if (!olderCursor || loadingOlder) return;
@@ -209,8 +287,81 @@ export function useThread(threadId: string, meId: string): OpenThread {
     [client, threadId],
   );
 
+  const toggleReaction = useCallback(
+    (messageId: string, emoji: string) => {
+      const mine = logRef.current.messages.find((m) => m.id === messageId)?.reactions.some((g) => g.emoji === emoji && g.reactedByMe);
+      const input = { input: { messageId, emoji } };
+      const answer = mine
+        ? client.mutation(RemoveReactionMutation, input).toPromise().then((r) => ({ payload: r.data?.removeReaction, error: r.error }))
+        : client.mutation(AddReactionMutation, input).toPromise().then((r) => ({ payload: r.data?.addReaction, error: r.error }));
+      void answer.then(({ payload, error: failure }) => {
+        const message = decodeMessage(payload?.message);
+        if (message) {
+          setLog((l) => reviseMessage(l, message, payload?.position ?? null));
+          setProblem(null);
+        } else {
+          setProblem(failure ? errorMessage(failure) : 'Could not change the reaction.');
+        }
+      });
+    },
+    [client],
+  );
+
+  const edit = useCallback(
+    async (messageId: string, body: string) => {
+      const result = await client.mutation(EditMessageMutation, { input: { messageId, body, idempotencyKey: newIdempotencyKey() } }).toPromise();
+      const payload = result.data?.editMessage;
+      const message = decodeMessage(payload?.message);
+      if (!message) return result.error ? errorMessage(result.error) : 'Could not save the edit.';
+      setLog((l) => reviseMessage(l, message, payload?.position ?? null));
+      return null;
+    },
+    [client],
+  );
+
+  const remove = useCallback(
+    async (messageId: string, reason: string | null) => {
+      const result = await client.mutation(DeleteMessageMutation, { input: { messageId, reason } }).toPromise();
+      if (!result.data?.deleteMessage?.messageId) return result.error ? errorMessage(result.error) : 'Could not delete the message.';
+      // Shown at once; the MessageDeleted event brings the server's tombstone in its place.
+      setLog((l) => {
+        const current = l.messages.find((m) => m.id === messageId);
+        return current ? reviseMessage(l, tombstone(current, new Date().toISOString()), null) : l;
+      });
+      return null;
+    },
+    [client],
+  );
+
+  const changeLock = useCallback(
+    (next: boolean) => {
+      void client
+        .mutation(LockThreadMutation, { input: { threadId, locked: next } })
+        .toPromise()
+        .then((result) => {
+          const answer = result.data?.lockThread?.locked;
+          if (answer != null) {
+            setLocked(answer);
+            setProblem(null);
+          } else {
+            setProblem(result.error ? errorMessage(result.error) : 'Could not change the lock.');
+          }
+        });
+    },
+    [client, threadId],
+  );
+
+  const dismissProblem = useCallback(() => setProblem(null), []);
+
   return {
     status,
+    locked,
+    problem,
+    dismissProblem,
+    toggleReaction,
+    edit,
+    remove,
+    setLocked: changeLock,
     title,
     canRename: createdBy !== null && createdBy === meId,
     rename,
