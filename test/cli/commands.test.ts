@@ -66,6 +66,7 @@ describe.each(kinds)('thrds migrate and stats on %s', (kind) => {
       ],
       projections: [
         { name: 'messages', position: 20, lag: 5 },
+        { name: 'reactions', position: 25, lag: 0 },
         { name: 'threads', position: 25, lag: 0 },
         { name: 'users', position: 25, lag: 0 },
       ],

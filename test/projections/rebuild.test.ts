@@ -32,6 +32,7 @@ const TABLES = [
   ['users', 'id'],
   ['threads', 'id'],
   ['messages', 'id'],
+  ['reactions', 'message_id, emoji, user_id'],
 ] as const;
 
 async function openWithReference(kind: (typeof kinds)[number]): Promise<TestThrds> {
@@ -48,7 +49,8 @@ async function expectSameAsReference(t: TestThrds): Promise<void> {
   }
   const head = (await t.store.head()).position;
   const checkpoints = await t.db.query<{ position: number }>('SELECT position FROM projection_checkpoints');
-  expect(checkpoints.map((c) => Number(c.position))).toEqual([head, head, head]);
+  expect(checkpoints.map((c) => Number(c.position))).toEqual(checkpoints.map(() => head));
+  expect(checkpoints).toHaveLength(TABLES.length);
 }
 
 /** Posts until stopped; returns how many it posted. */
@@ -92,7 +94,7 @@ describe.each(kinds)('rebuild on %s', (kind) => {
 
   it('thrds rebuild during live posting swaps in tables equal to the incrementally maintained model', async () => {
     t = await openWithReference(kind);
-    const log = await seedChat(t.store, { users: 5, threads: 12, messages: 3000, v1Every: 5 });
+    const log = await seedChat(t.store, { users: 5, threads: 12, messages: 3000, v1Every: 5, conversations: 40 });
     const before = (await t.store.head()).position;
 
     const posting = keepPosting(t, log);
@@ -121,7 +123,8 @@ describe.each(kinds)('rebuild on %s', (kind) => {
 
   it('applies the events appended between the fill and the swap exactly once', async () => {
     t = await openWithReference(kind);
-    const log = await seedChat(t.store, { users: 3, threads: 4, messages: 200 });
+    const log = await seedChat(t.store, { users: 3, threads: 4, messages: 200, conversations: 8 });
+    const seeded = (await t.store.head()).position;
     const store = t.store;
     const result = await rebuildProjections(t.db, {
       pageSize: 50,
@@ -130,7 +133,7 @@ describe.each(kinds)('rebuild on %s', (kind) => {
         for (let i = 0; i < 30; i += 1) await postOne(store, log, 10_000 + i);
       },
     });
-    expect(result.position).toBe(207 + 30);
+    expect(result.position).toBe(seeded + 30);
     await expectSameAsReference(t);
     await postOne(store, log, 20_000);
     await expectSameAsReference(t);
@@ -152,7 +155,7 @@ describe.each(kinds)('rebuild on %s', (kind) => {
   it('refuses an unknown projection name as bad usage (exit 2)', async () => {
     t = await openWithReference(kind);
     const run = await runThrds(['rebuild', 'nope', '--database-url', t.database.url]);
-    expect(run.stderr).toContain('no projection named nope (known: users, threads, messages)');
+    expect(run.stderr).toContain('no projection named nope (known: users, threads, messages, reactions)');
     expect(run.code).toBe(2);
   });
 });

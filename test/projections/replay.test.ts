@@ -12,6 +12,7 @@ import { relaxedProtection } from '../support/protection.ts';
 import { ReadCache } from '../../src/projections/readCache.ts';
 import { storeKinds } from '../support/databases.ts';
 import { openTestThrds, type TestThrds } from '../support/thrds.ts';
+import { converse } from '../cli/support/chatLog.ts';
 
 const kinds = await storeKinds();
 
@@ -21,6 +22,7 @@ async function checksum(db: Sql): Promise<string> {
     ['users', 'id'],
     ['threads', 'id'],
     ['messages', 'id'],
+    ['reactions', 'message_id, emoji, user_id'],
     ['projection_checkpoints', 'name'],
   ] as const) {
     const rows = await db.query(`SELECT * FROM ${table} ORDER BY ${order}`);
@@ -45,6 +47,8 @@ describe.each(kinds)('projections on %s', (kind) => {
       );
       reply = posted[0]!.message.id;
     }
+    // Every event type issue 12 added, edits and erasing deletions among them.
+    await converse(t.store, { userIds: actors.map((a) => a.userId), threadIds: threads.map((th) => th.thread.id) }, 12);
   });
   afterAll(async () => {
     await t.dispose();
@@ -52,15 +56,15 @@ describe.each(kinds)('projections on %s', (kind) => {
 
   it('maintains threads with their message count, last activity and latest position', async () => {
     const rows = await t.db.query<{ message_count: number; position: number }>('SELECT message_count, position FROM threads');
-    expect(rows.map((r) => Number(r.message_count))).toEqual([20, 20, 20]);
-    const head = (await t.store.head()).position;
-    expect(Math.max(...rows.map((r) => Number(r.position)))).toBe(head);
+    expect(rows.map((r) => Number(r.message_count)).sort()).toEqual([24, 24, 24]);
+    const [last] = await t.db.query<{ position: number }>("SELECT MAX(position) AS position FROM events WHERE stream_id LIKE 'thread-%'");
+    expect(Math.max(...rows.map((r) => Number(r.position)))).toBe(Number(last!.position));
   });
 
   it('moves every checkpoint with its rows, to the head of the log', async () => {
     const head = (await t.store.head()).position;
     const rows = await t.db.query<{ position: number }>('SELECT position FROM projection_checkpoints');
-    expect(rows.map((r) => Number(r.position))).toEqual([head, head, head]);
+    expect(rows.map((r) => Number(r.position))).toEqual([head, head, head, head]);
   });
 
   it('rebuilds identical read models from the log after they are dropped', async () => {
@@ -78,6 +82,6 @@ describe.each(kinds)('projections on %s', (kind) => {
     await t.db.execute('DELETE FROM messages');
     const reopened = await t.another();
     const [row] = await reopened.db.query<{ n: number }>('SELECT COUNT(*) AS n FROM messages');
-    expect(Number(row!.n)).toBe(60);
+    expect(Number(row!.n)).toBe(72);
   });
 });

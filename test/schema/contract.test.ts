@@ -26,6 +26,7 @@ const CONTRACT: Record<string, Record<string, string>> = {
     lastActivityAt: 'DateTime!',
     position: 'Position!',
     'messages(first: Int, after: String, last: Int, before: String)': 'MessageConnection!',
+    locked: 'Boolean!',
   },
   Message: {
     id: 'ID!',
@@ -36,14 +37,27 @@ const CONTRACT: Record<string, Record<string, string>> = {
     postedAt: 'DateTime!',
     position: 'Position!',
     replyTo: 'Message',
+    reactions: '[ReactionGroup!]!',
+    editedAt: 'DateTime',
+    revisions: '[MessageRevision!]!',
+    deletedAt: 'DateTime',
   },
-  User: { id: 'ID!', username: 'String!', displayName: 'String!' },
+  ReactionGroup: { emoji: 'String!', count: 'Int!', reactedByMe: 'Boolean!', 'users(first: Int)': '[User!]!' },
+  MessageRevision: { body: 'String!', editedAt: 'DateTime!' },
+  User: { id: 'ID!', username: 'String!', displayName: 'String!', role: 'Role!', suspendedUntil: 'DateTime' },
   Mutation: {
     'register(input: RegisterInput!)': 'AuthPayload!',
     'login(input: LoginInput!)': 'AuthPayload!',
     'createThread(input: CreateThreadInput!)': 'CreateThreadPayload!',
     'postMessage(input: PostMessageInput!)': 'PostMessagePayload!',
     'renameThread(input: RenameThreadInput!)': 'RenameThreadPayload!',
+    'addReaction(input: AddReactionInput!)': 'ReactionPayload!',
+    'removeReaction(input: RemoveReactionInput!)': 'ReactionPayload!',
+    'editMessage(input: EditMessageInput!)': 'EditMessagePayload!',
+    'deleteMessage(input: DeleteMessageInput!)': 'DeleteMessagePayload!',
+    'setUserRole(input: SetUserRoleInput!)': 'User!',
+    'lockThread(input: LockThreadInput!)': 'Thread!',
+    'suspendUser(input: SuspendUserInput!)': 'User!',
     logout: 'Boolean!',
     logoutEverywhere: 'Int!',
     'changePassword(input: ChangePasswordInput!)': 'Boolean!',
@@ -52,6 +66,9 @@ const CONTRACT: Record<string, Record<string, string>> = {
   CreateThreadPayload: { thread: 'Thread!', position: 'Position!' },
   PostMessagePayload: { message: 'Message!', position: 'Position!' },
   RenameThreadPayload: { thread: 'Thread!', position: 'Position!' },
+  ReactionPayload: { message: 'Message!', position: 'Position' },
+  EditMessagePayload: { message: 'Message!', position: 'Position!' },
+  DeleteMessagePayload: { messageId: 'ID!', position: 'Position!' },
   Subscription: {
     'threadEvents(threadId: ID!, after: Position)': 'ThreadEvent!',
     'events(after: Position)': 'Event!',
@@ -61,6 +78,13 @@ const CONTRACT: Record<string, Record<string, string>> = {
   MessagePosted: { message: 'Message!' },
   ThreadRenamed: { position: 'Position!', thread: 'Thread!', previousTitle: 'String!', title: 'String!' },
   UserRegistered: { user: 'User!' },
+  ReactionAdded: { message: 'Message!', emoji: 'String!', user: 'User!' },
+  ReactionRemoved: { message: 'Message!', emoji: 'String!', user: 'User!' },
+  MessageEdited: { message: 'Message!' },
+  MessageDeleted: { messageId: 'ID!', message: 'Message!', reason: 'String' },
+  UserRoleChanged: { user: 'User!', role: 'Role!', previousRole: 'Role!' },
+  UserSuspended: { user: 'User!', until: 'DateTime' },
+  ThreadLockChanged: { thread: 'Thread!', locked: 'Boolean!' },
   ThreadConnection: { edges: '[ThreadEdge!]!', pageInfo: 'PageInfo!' },
   ThreadEdge: { cursor: 'String!', node: 'Thread!' },
   MessageConnection: { edges: '[MessageEdge!]!', pageInfo: 'PageInfo!' },
@@ -74,6 +98,13 @@ const INPUTS: Record<string, Record<string, string>> = {
   CreateThreadInput: { title: 'String!', idempotencyKey: 'String' },
   PostMessageInput: { threadId: 'ID!', body: 'String!', replyToId: 'ID', idempotencyKey: 'String' },
   RenameThreadInput: { threadId: 'ID!', title: 'String!', idempotencyKey: 'String' },
+  AddReactionInput: { messageId: 'ID!', emoji: 'String!' },
+  RemoveReactionInput: { messageId: 'ID!', emoji: 'String!' },
+  EditMessageInput: { messageId: 'ID!', body: 'String!', idempotencyKey: 'String' },
+  DeleteMessageInput: { messageId: 'ID!', reason: 'String' },
+  SetUserRoleInput: { userId: 'ID!', role: 'Role!' },
+  LockThreadInput: { threadId: 'ID!', locked: 'Boolean!' },
+  SuspendUserInput: { userId: 'ID!', until: 'DateTime' },
 };
 
 function fieldOf(typeName: string, name: string): GraphQLField<unknown, unknown> | undefined {
@@ -123,15 +154,43 @@ describe('the GraphQL contract', () => {
     const event = schema.getType('Event');
     expect(isInterfaceType(event)).toBe(true);
     const implementations = schema.getPossibleTypes(event as never).map((t) => t.name);
-    expect(implementations).toEqual(expect.arrayContaining(['ThreadCreated', 'MessagePosted', 'UserRegistered', 'ThreadRenamed']));
+    expect(implementations).toEqual(
+      expect.arrayContaining([
+        'ThreadCreated',
+        'MessagePosted',
+        'UserRegistered',
+        'ThreadRenamed',
+        'ReactionAdded',
+        'ReactionRemoved',
+        'MessageEdited',
+        'MessageDeleted',
+        'UserRoleChanged',
+        'UserSuspended',
+        'ThreadLockChanged',
+      ]),
+    );
     const union = schema.getType('ThreadEvent');
-    expect(isUnionType(union) && union.getTypes().map((t) => t.name).sort()).toEqual(['MessagePosted', 'ThreadCreated', 'ThreadRenamed']);
+    expect(isUnionType(union) && union.getTypes().map((t) => t.name).sort()).toEqual([
+      'MessageDeleted',
+      'MessageEdited',
+      'MessagePosted',
+      'ReactionAdded',
+      'ReactionRemoved',
+      'ThreadCreated',
+      'ThreadLockChanged',
+      'ThreadRenamed',
+    ]);
   });
 
   it('makes User, Thread and Message Nodes, so normalized caches key them by id', () => {
     const node = schema.getType('Node');
     expect(isInterfaceType(node)).toBe(true);
     expect(schema.getPossibleTypes(node as never).map((t) => t.name)).toEqual(expect.arrayContaining(['User', 'Thread', 'Message']));
+  });
+
+  it('names the roles in Role: MEMBER, MODERATOR, ADMIN', () => {
+    const role = schema.getType('Role');
+    expect(isEnumType(role) && role.getValues().map((v) => v.name).sort()).toEqual(['ADMIN', 'MEMBER', 'MODERATOR']);
   });
 
   it('names the message formats in MessageFormat: PLAIN', () => {

@@ -6,6 +6,15 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../../../src/db/database.ts';
 import type { EventStore } from '../../../src/events/eventStore.ts';
 import { streamOf } from '../../../src/events/types.ts';
+import { messageContentKey, newEvent } from '../../../src/modules/eventModule.ts';
+import { messageDeleted } from '../../../src/modules/messageDeleted.ts';
+import { messageEdited } from '../../../src/modules/messageEdited.ts';
+import { messagePosted } from '../../../src/modules/messagePosted.ts';
+import { reactionAdded } from '../../../src/modules/reactionAdded.ts';
+import { reactionRemoved } from '../../../src/modules/reactionRemoved.ts';
+import { threadLockChanged } from '../../../src/modules/threadLockChanged.ts';
+import { userRoleChanged } from '../../../src/modules/userRoleChanged.ts';
+import { userSuspended } from '../../../src/modules/userSuspended.ts';
 
 const meta = (actorId: string | null) => ({ actorId, correlationId: randomUUID(), causationId: null });
 
@@ -67,12 +76,54 @@ export function postOne(store: EventStore, log: ChatLog, n: number, v1 = false) 
   });
 }
 
-export async function seedChat(store: EventStore, sizes: { users: number; threads: number; messages: number; v1Every?: number }): Promise<ChatLog> {
+export async function seedChat(
+  store: EventStore,
+  sizes: { users: number; threads: number; messages: number; v1Every?: number; conversations?: number },
+): Promise<ChatLog> {
   const userIds = await registerUsers(store, sizes.users);
   const threadIds = await createThreads(store, userIds, sizes.threads);
   const log = { userIds, threadIds };
   await postMessages(store, log, sizes.messages, sizes.v1Every === undefined ? {} : { v1Every: sizes.v1Every });
+  if (sizes.conversations) await converse(store, log, sizes.conversations);
   return log;
+}
+
+/**
+ * Every event type issue 12 added, as the modules write them: `count`
+ * messages with erasable text, reacted to, un-reacted, edited twice, some
+ * deleted (their text erased), threads locked and unlocked, a role change
+ * and a suspension that is lifted. Needs two users or more.
+ */
+export async function converse(store: EventStore, log: ChatLog, count: number): Promise<void> {
+  const append = (streamId: string, actorId: string, events: ReturnType<typeof newEvent>[]) => store.append({ streamId, events, metadata: meta(actorId) });
+  const [admin, moderator, member] = [log.userIds[0]!, log.userIds[1]!, log.userIds.at(-1)!];
+  await append(streamOf.user(moderator), admin, [newEvent(userRoleChanged, { userId: moderator, role: 'MODERATOR', previousRole: 'MEMBER' })]);
+  for (let i = 0; i < count; i += 1) {
+    const threadId = log.threadIds[i % log.threadIds.length]!;
+    const stream = streamOf.thread(threadId);
+    const author = log.userIds[i % log.userIds.length]!;
+    const other = log.userIds[(i + 1) % log.userIds.length]!;
+    const messageId = randomUUID();
+    const target = { messageId, threadId };
+    await append(stream, author, [newEvent(messagePosted, { ...target, body: `conversation ${i}: first words`, replyToId: null, format: 'plain' })]);
+    await append(stream, other, [newEvent(reactionAdded, { ...target, emoji: '👍' })]);
+    await append(stream, author, [newEvent(reactionAdded, { ...target, emoji: '🎉' })]);
+    if (i % 3 === 1) await append(stream, other, [newEvent(reactionRemoved, { ...target, emoji: '👍' })]);
+    if (i % 2 === 0) {
+      await append(stream, author, [newEvent(messageEdited, { ...target, body: `conversation ${i}: second words` })]);
+      await append(stream, author, [newEvent(messageEdited, { ...target, body: `conversation ${i}: last words` })]);
+    }
+    if (i % 4 === 3) {
+      const by = i % 8 === 3 ? author : moderator;
+      await append(stream, by, [newEvent(messageDeleted, { ...target, reason: by === author ? null : 'off topic', erases: messageContentKey(messageId) })]);
+    }
+    if (i % 5 === 0) {
+      await append(stream, moderator, [newEvent(threadLockChanged, { threadId, locked: true })]);
+      await append(stream, moderator, [newEvent(threadLockChanged, { threadId, locked: false })]);
+    }
+  }
+  await append(streamOf.user(member), moderator, [newEvent(userSuspended, { userId: member, until: Date.UTC(2100, 0, 1) })]);
+  await append(streamOf.user(member), moderator, [newEvent(userSuspended, { userId: member, until: Date.UTC(2000, 0, 1) })]);
 }
 
 /** Simulates an attacker with DDL rights: lifts the append-only triggers, then runs `sql`. */

@@ -161,10 +161,16 @@ export function expectOutageHandled(r: OutageResult, e: OutageExpectations): voi
   const late = r.posts.filter((p) => p.startedAt > r.liftedAt + bound);
   expect.soft(late.length, `${report} no posts after recovery`).toBeGreaterThan(0);
   expect.soft(late.filter((p) => !p.ok).length, `${report} posts sent more than ${bound} ms after the fault ended still failed: ${summarize(late.filter((p) => !p.ok))}`).toBe(0);
-  // Under 100 ms beyond what a do-nothing process answered in at the same moment (two shared cores: see probes.ts).
-  const worst = excessOverControl(r.health, r.control).reduce((max, s) => Math.max(max, s.excess), 0);
+  // Within 100 ms of what a do-nothing process answered in at the same moment (two shared cores: see probes.ts).
+  // A loop blocked by the fault shows in many consecutive samples (one every 50 ms) or in one of seconds; a
+  // scheduler hiccup on a shared machine shows in one or two, before the fault as often as during it (seen in
+  // CI: 2 of 186 samples 102 ms over the control, one a second before the fault). So: under 3% of the samples
+  // over 100 ms beyond the control, and none a second beyond it.
+  const excess = excessOverControl(r.health, r.control);
+  const slow = excess.filter((s) => s.excess >= 100);
   expect.soft(r.health.length, `${report} /healthz samples`).toBeGreaterThan(10);
-  expect.soft(worst, `${report} /healthz slowest answer beyond the control process's (ms)`).toBeLessThan(100);
+  expect.soft(slow.length / Math.max(1, r.health.length), `${report} share of /healthz answers over 100 ms beyond the control process's`).toBeLessThan(0.03);
+  expect.soft(Math.max(0, ...excess.map((s) => s.excess)), `${report} /healthz slowest answer beyond the control process's (ms)`).toBeLessThan(1000);
   expect.soft(r.health.filter((s) => s.status !== 200).length, `${report} /healthz answers other than 200`).toBe(0);
   if (e.readiness) {
     expect.soft(r.ready.filter((s) => s.at + s.ms < r.injectingAt).every((s) => s.status === 200), `${report} /readyz was not 200 before the fault`).toBe(true);

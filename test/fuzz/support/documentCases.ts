@@ -46,6 +46,11 @@ const ALIASABLE = [
 ];
 
 /** Text that must be refused: always at least one thing no rule may accept. */
+/** Text that is not one emoji or a known :shortcode:. */
+function invalidEmoji(random: Random): string {
+  return random.pick(['', 'a', ':not_a_shortcode:', '👍👍', '☺', '\u0000', '\ud83d', '👍 ', 'x'.repeat(random.size(300_000)), ':thumbsup', '1', '©', '\u200d']);
+}
+
 function invalidText(random: Random, field: 'title' | 'body' | 'displayName'): string {
   const filler = random.pick(['', 'hello', 'Lunch?', 'é😀', 'a'.repeat(random.size(3000))]);
   const poison = random.pick([
@@ -215,9 +220,30 @@ function nest(depth: number): unknown {
 
 /** Mutations sent without a token: refused (UNAUTHENTICATED) or invalid, never written. */
 function anonymousMutation(random: Random): { query: string; variables: unknown } {
-  switch (random.int(0, 5)) {
+  switch (random.int(0, 8)) {
     case 5:
       return { query: 'mutation ($i: RenameThreadInput!) { renameThread(input: $i) { position } }', variables: { i: { threadId: '%THREAD%', title: random.chance(0.5) ? 'Renamed' : invalidText(random, 'title') } } };
+    case 6:
+      return {
+        query: random.pick([
+          'mutation ($m: ID!) { addReaction(input: { messageId: $m, emoji: "👍" }) { position } }',
+          'mutation ($m: ID!) { removeReaction(input: { messageId: $m, emoji: "👍" }) { position } }',
+          'mutation ($m: ID!) { editMessage(input: { messageId: $m, body: "edited" }) { position } }',
+          'mutation ($m: ID!) { deleteMessage(input: { messageId: $m }) { position } }',
+        ]),
+        variables: { m: '%MESSAGE%' },
+      };
+    case 7:
+      return {
+        query: random.pick([
+          'mutation ($t: ID!) { lockThread(input: { threadId: $t, locked: true }) { locked } }',
+          'mutation ($u: ID!) { setUserRole(input: { userId: $u, role: ADMIN }) { role } }',
+          'mutation ($u: ID!) { suspendUser(input: { userId: $u }) { id } }',
+        ]),
+        variables: { t: '%THREAD%', u: '00000000-0000-4000-8000-000000000000' },
+      };
+    case 8:
+      return { query: 'mutation { addReaction(input: { messageId: 7, emoji: null }) { position } }', variables: {} };
     case 0:
       return { query: 'mutation ($i: CreateThreadInput!) { createThread(input: $i) { position thread { id } } }', variables: { i: { title: random.chance(0.5) ? 'Lunch?' : invalidText(random, 'title') } } };
     case 1:
@@ -237,7 +263,34 @@ function anonymousMutation(random: Random): { query: string; variables: unknown 
 /** Mutations sent with the seeded user's token whose input no rule may accept. */
 function invalidMutation(random: Random): { query: string; variables: unknown } {
   const key = random.chance(0.7) ? null : random.pick(['k'.repeat(129 + random.size(10_000)), 'has space', '\u0000', '']);
-  switch (random.int(0, 6)) {
+  switch (random.int(0, 12)) {
+    case 7:
+      return {
+        query: random.pick(['mutation ($i: AddReactionInput!) { addReaction(input: $i) { position } }', 'mutation ($i: RemoveReactionInput!) { removeReaction(input: $i) { position } }']),
+        variables: { i: { messageId: random.pick(['%MESSAGE%', '00000000-0000-4000-8000-000000000000', 'not-a-uuid']), emoji: invalidEmoji(random) } },
+      };
+    case 8:
+      // The seeded user wrote the seeded message: only a body no rule accepts, so nothing is edited.
+      return { query: 'mutation ($i: EditMessageInput!) { editMessage(input: $i) { position } }', variables: { i: { messageId: '%MESSAGE%', body: invalidText(random, 'body'), ...(key === null ? {} : { idempotencyKey: key }) } } };
+    case 9:
+      // A reason no rule accepts is refused before the message is looked at: nothing is deleted.
+      return {
+        query: 'mutation ($i: DeleteMessageInput!) { deleteMessage(input: $i) { position } }',
+        variables: { i: { messageId: '%MESSAGE%', reason: random.pick(['\u0000', '\u202e', 'r'.repeat(501 + random.size(300_000)), '\ud800', 'one\ntwo']) } },
+      };
+    case 10:
+      return { query: 'mutation ($i: DeleteMessageInput!) { deleteMessage(input: $i) { position } }', variables: { i: { messageId: random.pick(['00000000-0000-4000-8000-000000000000', 'not-a-uuid', '%THREAD%', '\ud800']) } } };
+    case 11:
+      return {
+        query: random.pick([
+          'mutation ($i: LockThreadInput!) { lockThread(input: $i) { locked } }',
+          'mutation ($i: SuspendUserInput!) { suspendUser(input: $i) { id } }',
+          'mutation ($i: SetUserRoleInput!) { setUserRole(input: $i) { role } }',
+        ]),
+        variables: { i: { threadId: random.pick(['00000000-0000-4000-8000-000000000000', 'not-a-uuid']), userId: random.pick(['00000000-0000-4000-8000-000000000000', 'not-a-uuid', '%THREAD%']), locked: true, role: 'MODERATOR', until: random.pick([null, 'tomorrow', '2999-01-01T00:00:00Z']) } },
+      };
+    case 12:
+      return { query: 'mutation ($i: SetUserRoleInput!) { setUserRole(input: $i) { role } }', variables: { i: { userId: '00000000-0000-4000-8000-000000000000', role: random.pick(['OWNER', 'admin', '', 7]) } } };
     case 5:
       // The seeded user created the seeded thread: only a title no rule accepts, so nothing is renamed.
       return { query: 'mutation ($i: RenameThreadInput!) { renameThread(input: $i) { position } }', variables: { i: { threadId: '%THREAD%', title: invalidText(random, 'title'), ...(key === null ? {} : { idempotencyKey: key }) } } };
