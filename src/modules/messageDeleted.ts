@@ -9,7 +9,8 @@ import type { MessageRow } from '../projections/messagesProjection.ts';
 import { messagesByIds } from '../projections/messagesQueries.ts';
 import { type Actor, type CommandDeps, metadataFor } from './commandDeps.ts';
 import { defineEvent, messageContentKey, newEvent } from './eventModule.ts';
-import { actorRole, assertMayWrite, isModerator } from './permissions.ts';
+import { assertMayModerate, isModerator } from './permissions.ts';
+import type { Role } from './userRoleChanged.ts';
 
 export type MessageDeletedData = {
   readonly messageId: string;
@@ -37,9 +38,6 @@ export const messageDeleted = defineEvent<MessageDeletedData>()({
 export function tombstoneOf(row: MessageRow, deletedAt: number): MessageRow {
   return { ...row, body: '', deletedAt: row.deletedAt ?? deletedAt, revisions: [] };
 }
-
-/** Whatever roles the moderation rules know. */
-export type Role = Awaited<ReturnType<typeof actorRole>>;
 
 export interface DeleteMessageInput {
   readonly messageId: string;
@@ -92,9 +90,8 @@ export async function deleteMessage(deps: CommandDeps, actor: Actor, input: Dele
   const messageId = validate.uuid(input.messageId, 'messageId');
   deleteReason(input.reason);
   // No thread scope: a locked thread still lets a message be taken back (and moderators clean up), a suspension does not.
-  await assertMayWrite(deps, actor);
-  const [message = null] = await messagesByIds(deps.db, [messageId]);
-  const role = message && message.authorId !== actor.userId ? await actorRole(deps, actor) : 'MEMBER';
+  // One read gives the actor's standing and role; the role matters only for another's message.
+  const [role, [message = null]] = await Promise.all([assertMayModerate(deps, actor), messagesByIds(deps.db, [messageId])]);
   // Two deletions racing: the store erases the key once and refuses the second, NOT_FOUND.
   const result = await deps.store.append(decideDeleteMessage(input, { message, role }, actor));
   return { messageId, position: result.lastPosition };

@@ -7,10 +7,13 @@
 import { MAX_DISTINCT_EMOJI, REACTION_USERS } from '../input/emoji.ts';
 import type { ReactionResult } from '../modules/reactionAdded.ts';
 import { reactionGroupKey, type ReactionGroupRow, reactionGroups, reactionUsers } from '../projections/reactionsQueries.ts';
+import type { Recorded } from '../modules/eventModule.ts';
 import { builder } from './builder.ts';
 import { pageSize } from './connection.ts';
 import type { Context } from './context.ts';
+import { Event } from './eventRef.ts';
 import { createLoader, type Loader } from './loader.ts';
+import { Node } from './node.ts';
 import { Message, orNotFound, User } from './refs.ts';
 
 interface ReactionReads {
@@ -119,6 +122,34 @@ export function reactionInput(name: string, description: string) {
       emoji: t.string({
         required: true,
         description: 'One fully-qualified Unicode emoji (skin tones and ZWJ sequences allowed), or a :shortcode: naming one (`:+1:`, `:tada:`); BAD_USER_INPUT otherwise.',
+      }),
+    }),
+  });
+}
+
+/** What ReactionAdded and ReactionRemoved hold: the message, the emoji and who. */
+type ReactionEvent = Recorded<string, { readonly messageId: string; readonly emoji: string }>;
+
+/** The ReactionAdded / ReactionRemoved object type: the same fields, each described for its event. */
+export function reactionEventType(
+  type: 'ReactionAdded' | 'ReactionRemoved',
+  words: { readonly description: string; readonly message: string; readonly emoji: string; readonly user: string },
+) {
+  return builder.objectRef<ReactionEvent>(type).implement({
+    description: words.description,
+    interfaces: [Event, Node],
+    isTypeOf: (event) => (event as ReactionEvent).type === type,
+    fields: (t) => ({
+      message: t.field({
+        type: Message,
+        description: words.message,
+        resolve: async (event, _args, ctx) => orNotFound(await ctx.loaders.messages(event.data.messageId), 'message', event.data.messageId),
+      }),
+      emoji: t.string({ description: words.emoji, resolve: (event) => event.data.emoji }),
+      user: t.field({
+        type: User,
+        description: words.user,
+        resolve: async (event, _args, ctx) => orNotFound(await ctx.loaders.users(event.metadata.actorId ?? ''), 'user', event.metadata.actorId ?? ''),
       }),
     }),
   });
