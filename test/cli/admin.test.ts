@@ -5,6 +5,8 @@
  * writes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/database.ts';
+import { openDatabase } from '../../src/db/openDatabase.ts';
 import { storeKinds } from '../support/databases.ts';
 import { signUp, startTestServer, type TestServer } from '../support/server.ts';
 import { runThrds } from './support/runThrds.ts';
@@ -19,15 +21,19 @@ describe.each(kinds)('thrds admin grant on %s', (kind) => {
   let server: TestServer;
   let bob: { token: string; id: string };
   const grant = (...args: string[]) => runThrds(['admin', 'grant', ...args, '--db', server.database.url]);
-  const head = async () => (await server.health()).position;
+  let db: Database;
+  // The log's head as the store has it: the server's own (its feed) learns of the CLI's appends only at its next poll.
+  const head = async () => String((await db.query<{ position: number | string }>('SELECT position FROM log_head WHERE id = 1'))[0]!.position);
   const roleOf = async (id: string) => (await server.ok('query ($id: ID!) { node(id: $id) { ... on User { role } } }', { id })).node.role as string;
 
   beforeAll(async () => {
     server = await startTestServer(kind);
+    db = await openDatabase(server.database.url);
     await signUp(server, 'alice');
     bob = await signUp(server, 'bob');
   });
   afterAll(async () => {
+    await db.close();
     await server.dispose();
   });
 
