@@ -12,7 +12,10 @@ import { cpuShare, failToParent, serveParent, sendToParent } from '../support/ch
 import type { IpcMessage } from '../support/childProcesses.ts';
 import { POST_MESSAGE } from '../support/graphqlHttp.ts';
 import { LeanGraphqlConnection } from '../support/leanHttp.ts';
+import { streamOf } from '../../src/events/types.ts';
+import { newEvent } from '../../src/modules/eventModule.ts';
 import { createThread } from '../../src/modules/threadCreated.ts';
+import { userRegistered } from '../../src/modules/userRegistered.ts';
 import { postMessage } from '../../src/modules/messagePosted.ts';
 import { openThrds } from '../../src/openThrds.ts';
 import { createRateLimits } from '../../src/protection/rateLimits.ts';
@@ -76,6 +79,17 @@ async function prepare(run: AppendRun): Promise<{ append: AppendOnce; batchSize:
     const thrds = await openThrds({ databaseUrl: target.databaseUrl });
     const deps = { store: thrds.store, db: thrds.db, clock: Date.now, newId: randomUUID, readCache: new ReadCache(thrds.db), rateLimits: createRateLimits(relaxedProtection().rates) };
     const actors = Array.from({ length: run.concurrency }, () => ({ userId: randomUUID(), correlationId: randomUUID() }));
+    // Writers must be users the read model knows (every write checks their standing): registered as the log has them.
+    await Promise.all(
+      actors.map((actor, i) =>
+        thrds.store.append({
+          streamId: streamOf.user(actor.userId),
+          events: [newEvent(userRegistered, { userId: actor.userId, username: `bench_${i}_${actor.userId.slice(0, 8)}`, displayName: `Bench ${i}`, role: 'MEMBER' })],
+          metadata: { actorId: actor.userId, correlationId: actor.correlationId, causationId: null },
+          expectedVersion: 'no_stream',
+        }),
+      ),
+    );
     const threadIds = await Promise.all(actors.map(async (actor, i) => (await createThread(deps, actor, { title: `store ${i}` })).thread.id));
     return {
       batchSize: 1,

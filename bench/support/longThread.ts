@@ -6,7 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { streamOf } from '../../src/events/types.ts';
-import { currentSchemaVersion } from '../../src/modules/index.ts';
+import { newEvent } from '../../src/modules/eventModule.ts';
+import { messagePosted } from '../../src/modules/messagePosted.ts';
+import { threadCreated } from '../../src/modules/threadCreated.ts';
+import { userRegistered } from '../../src/modules/userRegistered.ts';
 import { openThrds } from '../../src/openThrds.ts';
 
 export interface LongThread {
@@ -25,13 +28,13 @@ export async function seedLongThread(databaseUrl: string, messages: number): Pro
     const metadata = { actorId: userId, correlationId: 'bench-seed', causationId: null };
     await thrds.store.append({
       streamId: streamOf.user(userId),
-      events: [{ type: 'UserRegistered', data: { userId, username: 'long_talker', displayName: 'Long Talker' }, schemaVersion: currentSchemaVersion.UserRegistered }],
+      events: [newEvent(userRegistered, { userId, username: 'long_talker', displayName: 'Long Talker', role: 'MEMBER' })],
       metadata,
       expectedVersion: 'no_stream',
     });
     await thrds.store.append({
       streamId: streamOf.thread(threadId),
-      events: [{ type: 'ThreadCreated', data: { threadId, title: 'A very long thread' }, schemaVersion: currentSchemaVersion.ThreadCreated }],
+      events: [newEvent(threadCreated, { threadId, title: 'A very long thread' })],
       metadata,
       expectedVersion: 'no_stream',
     });
@@ -45,7 +48,7 @@ export async function seedLongThread(databaseUrl: string, messages: number): Pro
         const replyToId = i % 10 === 9 ? (ids[i - 5] ?? null) : null;
         ids.push(messageId);
         const body = i % 100 === 0 ? 'long '.repeat(790) : `message ${i}: ${'lorem ipsum dolor sit amet '.repeat(4 + (i % 12))}`;
-        events.push({ type: 'MessagePosted', data: { messageId, threadId, body, replyToId, format: 'plain' }, schemaVersion: currentSchemaVersion.MessagePosted });
+        events.push(newEvent(messagePosted, { messageId, threadId, body, replyToId, format: 'plain' }));
       }
       head = (await thrds.store.append({ streamId: streamOf.thread(threadId), events, metadata, expectedVersion: 'stream_exists' })).lastPosition;
     }
