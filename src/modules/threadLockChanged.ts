@@ -3,13 +3,13 @@
  * reactions, edits or renames: permissions.ts refuses them) or unlocks it.
  * Reading it, and deleting messages in it, still work.
  */
-import { ConcurrencyError, ForbiddenError, NotFoundError } from '../errors.ts';
+import { ForbiddenError, NotFoundError } from '../errors.ts';
 import type { AppendRequest } from '../events/eventStore.ts';
 import { streamOf } from '../events/types.ts';
 import { validate } from '../input/limits.ts';
 import type { ThreadRow } from '../projections/threadsProjection.ts';
 import { threadsByIds } from '../projections/threadsQueries.ts';
-import { type Actor, type CommandDeps, metadataFor } from './commandDeps.ts';
+import { type Actor, type CommandDeps, decidedAgainOnConflict, isVersionConflict, metadataFor } from './commandDeps.ts';
 import { defineEvent, newEvent } from './eventModule.ts';
 import { assertMayModerate, isModerator } from './permissions.ts';
 import type { Role } from './userRoleChanged.ts';
@@ -56,26 +56,20 @@ export function decideLockThread(input: LockThreadInput, facts: LockThreadFacts,
   };
 }
 
-/** A busy thread moves on while a lock is decided: decided again on what won, this many times at most. */
-const ATTEMPTS = 5;
-
 export async function lockThread(deps: CommandDeps, actor: Actor, input: LockThreadInput): Promise<ThreadRow> {
   await deps.rateLimits.consume('moderationPerUser', actor.userId);
   // No lock scope: a moderator unlocks a locked thread.
   const actorRole = await assertMayModerate(deps, actor);
   const threadId = validate.uuid(input.threadId, 'threadId');
-  for (let attempt = 1; ; attempt += 1) {
+  // A busy thread moves on while a lock is decided: decided again on what won.
+  return decidedAgainOnConflict(async () => {
     const request = decideLockThread(input, { actorRole, thread: await lockFacts(deps, threadId) }, actor);
-    try {
-      if (request) await deps.store.append(request);
-      // The read model is written in the append's transaction: this read sees the lock.
-      const [thread] = await threadsByIds(deps.db, [threadId]);
-      if (!thread) throw new NotFoundError(`No thread ${threadId}`, { threadId });
-      return thread;
-    } catch (error) {
-      if (!(error instanceof ConcurrencyError) || error.details.actualVersion === undefined || attempt === ATTEMPTS) throw error;
-    }
-  }
+    if (request) await deps.store.append(request);
+    // The read model is written in the append's transaction: this read sees the lock.
+    const [thread] = await threadsByIds(deps.db, [threadId]);
+    if (!thread) throw new NotFoundError(`No thread ${threadId}`, { threadId });
+    return thread;
+  }, isVersionConflict);
 }
 
 /** The thread's lock with its stream's version, read in one statement so they agree. */

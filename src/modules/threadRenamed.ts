@@ -1,11 +1,11 @@
 /** ThreadRenamed: the creator of a thread gives it a new title (not while it is locked, nor while they are suspended). */
-import { ConcurrencyError, ForbiddenError, NotFoundError } from '../errors.ts';
+import { ForbiddenError, NotFoundError } from '../errors.ts';
 import type { AppendRequest } from '../events/eventStore.ts';
 import { streamOf } from '../events/types.ts';
 import { validate } from '../input/limits.ts';
 import { threadsByIds } from '../projections/threadsQueries.ts';
 import type { ThreadRow } from '../projections/threadsProjection.ts';
-import { type Actor, type CommandDeps, idempotency, metadataFor } from './commandDeps.ts';
+import { type Actor, type CommandDeps, decidedAgainOnConflict, idempotency, isVersionConflict, metadataFor } from './commandDeps.ts';
 import { defineEvent, newEvent } from './eventModule.ts';
 import { assertMayWrite } from './permissions.ts';
 
@@ -55,26 +55,19 @@ export function decideRenameThread(input: RenameThreadInput, facts: RenameThread
   };
 }
 
-/** A rename racing another write to the thread is decided again on what won, this many times at most. */
-const ATTEMPTS = 5;
-
 export async function renameThread(deps: CommandDeps, actor: Actor, input: RenameThreadInput): Promise<{ thread: ThreadRow; position: number }> {
   await deps.rateLimits.consume('postsPerUser', actor.userId);
   const threadId = validate.uuid(input.threadId, 'threadId');
   await assertMayWrite(deps, actor, { threadId });
-  for (let attempt = 1; ; attempt += 1) {
-    const facts = await renameFacts(deps, threadId);
-    const request = decideRenameThread(input, facts, actor);
-    try {
-      const appended = request ? await deps.store.append(request) : undefined;
-      // The read model is written in the append's transaction: this read sees the rename.
-      const [thread] = await threadsByIds(deps.db, [threadId]);
-      if (!thread) throw new NotFoundError(`No thread ${threadId}`, { threadId });
-      return { thread, position: appended?.lastPosition ?? thread.position };
-    } catch (error) {
-      if (!(error instanceof ConcurrencyError) || error.details.actualVersion === undefined || attempt === ATTEMPTS) throw error;
-    }
-  }
+  // A rename racing another write to the thread is decided again on what won.
+  return decidedAgainOnConflict(async () => {
+    const request = decideRenameThread(input, await renameFacts(deps, threadId), actor);
+    const appended = request ? await deps.store.append(request) : undefined;
+    // The read model is written in the append's transaction: this read sees the rename.
+    const [thread] = await threadsByIds(deps.db, [threadId]);
+    if (!thread) throw new NotFoundError(`No thread ${threadId}`, { threadId });
+    return { thread, position: appended?.lastPosition ?? thread.position };
+  }, isVersionConflict);
 }
 
 /** The thread's creator and title with its stream's version, read in one statement so they agree. */

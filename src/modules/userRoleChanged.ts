@@ -5,14 +5,14 @@
  * `adminsKey`), so a store that has an admin keeps one.
  */
 import { createHash } from 'node:crypto';
-import { ConcurrencyError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
+import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import { canonicalJson } from '../events/canonicalJson.ts';
 import type { AppendRequest } from '../events/eventStore.ts';
 import { streamOf } from '../events/types.ts';
 import { validate } from '../input/limits.ts';
 import { adminsWithVersions, standingForChange } from '../projections/usersQueries.ts';
 import type { UserRow, UserStanding } from '../projections/usersProjection.ts';
-import { type Actor, type CommandDeps, metadataFor } from './commandDeps.ts';
+import { type Actor, type CommandDeps, decidedAgainOnConflict, metadataFor } from './commandDeps.ts';
 import { defineEvent, newEvent } from './eventModule.ts';
 import { assertMayModerate } from './permissions.ts';
 
@@ -110,9 +110,6 @@ export function roleNamed(name: string): Role {
   return role;
 }
 
-/** A change racing another (of this user, or of the admins) is decided again on what won, this many times at most. */
-const ATTEMPTS = 5;
-
 export interface RoleChangeResult {
   readonly previousRole: Role;
   readonly role: Role;
@@ -123,19 +120,16 @@ export interface RoleChangeResult {
 /** The decision and the append, for the API and the CLI alike (the caller checks who may ask). */
 export async function changeRole(deps: Pick<CommandDeps, 'db' | 'store'>, input: SetUserRoleInput, by: RoleChanger): Promise<RoleChangeResult> {
   const userId = validate.uuid(input.userId, 'userId');
-  for (let attempt = 1; ; attempt += 1) {
+  // A change racing another (of this user, or of the admins: the key the change claims) is decided again on what won.
+  return decidedAgainOnConflict(async () => {
     const [target, admins] = await Promise.all([standingForChange(deps.db, userId), adminsWithVersions(deps.db)]);
     const request = decideSetUserRole(input, { target, admins }, by);
     const role = roleNamed(input.role);
     // Without a target, decide threw NOT_FOUND; without a request, the role is already this.
     if (!request || !target) return { previousRole: role, role, position: null };
-    try {
-      const appended = await deps.store.append(request);
-      return { previousRole: target.role, role, position: appended.lastPosition };
-    } catch (error) {
-      if (!(error instanceof ConcurrencyError) || attempt === ATTEMPTS) throw error;
-    }
-  }
+    const appended = await deps.store.append(request);
+    return { previousRole: target.role, role, position: appended.lastPosition };
+  });
 }
 
 /** `setUserRole`: admins only; the user as they are now (their role resolves fresh). */

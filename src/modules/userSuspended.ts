@@ -4,13 +4,13 @@
  * admins on moderators and members; nobody on themselves or on an admin
  * (an admin is demoted first, by another admin).
  */
-import { ConcurrencyError, ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
+import { ForbiddenError, NotFoundError, ValidationError } from '../errors.ts';
 import type { AppendRequest } from '../events/eventStore.ts';
 import { streamOf } from '../events/types.ts';
 import { validate } from '../input/limits.ts';
 import type { UserRow, UserStanding } from '../projections/usersProjection.ts';
 import { standingForChange, UNTIL_FURTHER_NOTICE } from '../projections/usersQueries.ts';
-import { type Actor, type CommandDeps, metadataFor } from './commandDeps.ts';
+import { type Actor, type CommandDeps, decidedAgainOnConflict, metadataFor } from './commandDeps.ts';
 import { defineEvent, newEvent } from './eventModule.ts';
 import { assertMayModerate, isModerator, isSuspended, RANK } from './permissions.ts';
 import type { Role } from './userRoleChanged.ts';
@@ -69,23 +69,16 @@ export function decideSuspendUser(input: SuspendUserInput, facts: SuspendUserFac
   };
 }
 
-/** A suspension racing another change to the user is decided again on what won, this many times at most. */
-const ATTEMPTS = 5;
-
 /** `suspendUser`: moderators and admins; the user as they are now (their suspension resolves fresh). */
 export async function suspendUser(deps: CommandDeps, actor: Actor, input: SuspendUserInput): Promise<UserRow> {
   await deps.rateLimits.consume('moderationPerUser', actor.userId);
   const actorRole = await assertMayModerate(deps, actor);
   const userId = validate.uuid(input.userId, 'userId');
-  for (let attempt = 1; ; attempt += 1) {
+  // A suspension racing another change to the user is decided again on what won.
+  await decidedAgainOnConflict(async () => {
     const request = decideSuspendUser(input, { actorRole, target: await standingForChange(deps.db, userId) }, actor, deps.clock());
-    try {
-      if (request) await deps.store.append(request);
-      break;
-    } catch (error) {
-      if (!(error instanceof ConcurrencyError) || attempt === ATTEMPTS) throw error;
-    }
-  }
+    if (request) await deps.store.append(request);
+  });
   const [user] = await deps.readCache.usersByIds([userId]);
   if (!user) throw new NotFoundError(`No user ${userId}`, { userId });
   return user;
