@@ -140,7 +140,7 @@ describe.each(kinds)('accounts on %s', (kind) => {
 
 describe.each(kinds)('login and sign-up limits at their defaults on %s', (kind) => {
   let server: TestServer;
-  const head = async () => (await server.health()).position;
+  const head = async () => (await server.logHead());
 
   beforeAll(async () => {
     server = await startTestServer(kind, undefined, { protection: protectionFromEnv({}) });

@@ -51,7 +51,7 @@ describe.each(kinds)('edits and deletions on %s', (kind) => {
   const post = async (threadId: string, body: string, token = alice.token, replyTo: string | null = null) =>
     (await server.ok(POST, { t: threadId, b: body, r: replyTo }, token)).postMessage as { position: string; message: { id: string } };
   const message = async (id: string) => (await server.ok(MESSAGE, { m: id })).node;
-  const head = async () => (await server.health()).position;
+  const head = async () => (await server.logHead());
   const codeOf = (response: { errors?: ReadonlyArray<{ extensions?: Record<string, unknown> }> }) => response.errors?.[0]?.extensions?.code;
 
   it('edits for the author: the payload and later reads show the new text, editedAt, and the earlier texts oldest first', async () => {

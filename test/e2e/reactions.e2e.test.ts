@@ -39,7 +39,7 @@ describe.each(await storeKinds())('reactions on %s', (kind) => {
     await server.dispose();
   });
 
-  const head = async () => (await server.health()).position;
+  const head = async () => (await server.logHead());
   const newMessage = async () => {
     const { thread } = (await server.ok(CREATE_THREAD, { title: 'React here' }, ana.token)).createThread as { thread: { id: string; position: string } };
     const { message, position } = (await server.ok(POST, { t: thread.id, b: 'Lunch at noon?' }, ana.token)).postMessage as { message: { id: string }; position: string };

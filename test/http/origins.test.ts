@@ -68,14 +68,14 @@ describe('origins and CSRF on /graphql', () => {
   });
 
   it('refuses any other origin with 403 FORBIDDEN and no CORS headers, before anything runs: its register writes nothing', async () => {
-    const before = (await server.health()).position;
+    const before = (await server.logHead());
     const refused = await register('stranger_1', { origin: STRANGER });
     expect(refused.status).toBe(403);
     expect(refused.headers.get('access-control-allow-origin')).toBeNull();
     expect(refused.headers.get('access-control-allow-credentials')).toBeNull();
     const body = (await refused.json()) as { errors: Array<{ extensions: { code: string } }> };
     expect(body.errors[0]!.extensions.code).toBe('FORBIDDEN');
-    expect((await server.health()).position).toBe(before);
+    expect((await server.logHead())).toBe(before);
     expect(await canLogIn('stranger_1')).toBe(false);
 
     const preflight = await fetch(server.url, { method: 'OPTIONS', headers: { origin: STRANGER, 'access-control-request-method': 'POST' } });
@@ -99,7 +99,7 @@ describe('origins and CSRF on /graphql', () => {
   });
 
   it('refuses a register sent as an HTML form (urlencoded, multipart, text/plain) with 403, even with no Origin or our own, and writes nothing', async () => {
-    const before = (await server.health()).position;
+    const before = (await server.logHead());
     const query = `mutation { register(input: { username: "formed", password: "correct horse", displayName: "F" }) { token } }`;
     const multipart = new FormData();
     multipart.set('query', query);
@@ -121,7 +121,7 @@ describe('origins and CSRF on /graphql', () => {
         expect(body.errors[0]!.extensions).toEqual({ code: 'FORBIDDEN' });
       }
     }
-    expect((await server.health()).position).toBe(before);
+    expect((await server.logHead())).toBe(before);
     expect(await canLogIn('formed')).toBe(false);
   });
 

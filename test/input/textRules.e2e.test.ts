@@ -28,7 +28,7 @@ describe.each(kinds)('text rules over HTTP on %s', (kind) => {
   let server: TestServer;
   let ana: { token: string; id: string };
   let threadId: string;
-  const head = async () => (await server.health()).position;
+  const head = async () => (await server.logHead());
 
   /** Expects BAD_USER_INPUT naming `field`, and that the log did not move. */
   const refused = async (field: string, send: () => Promise<{ errors?: Array<{ extensions?: Record<string, unknown> }> }>) => {

@@ -124,7 +124,7 @@ describe.each(await storeKinds())('renameThread on %s', (kind) => {
 
   it('refuses anyone but the creator with FORBIDDEN, an unknown thread with NOT_FOUND, a blank title with BAD_USER_INPUT, and writes nothing', async () => {
     const thread = await newThread('Kept');
-    const head = async () => (await server.health()).position;
+    const head = async () => (await server.logHead());
     const before = await head();
     const refusals = [
       await server.gql(RENAME, { t: thread.id, title: 'Taken over' }, other.token),

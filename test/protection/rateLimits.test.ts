@@ -69,7 +69,7 @@ describe.each(kinds)('rate limits over HTTP on %s', (kind) => {
     const user = await signUp(server, `burst_${kind}`);
     const thread = await server.ok<{ createThread: { thread: { id: string } } }>(CREATE_THREAD, { title: 'Burst' }, user.token);
     const threadId = thread.createThread.thread.id;
-    const before = BigInt((await server.health()).position);
+    const before = BigInt((await server.logHead()));
 
     const answers = await Promise.all(Array.from({ length: 21 }, (_, i) => postJson(POST, { t: threadId, b: `burst ${i}` }, user.token)));
 
@@ -80,7 +80,7 @@ describe.each(kinds)('rate limits over HTTP on %s', (kind) => {
     expectRateLimited(refused[0]!);
     for (const ok of posted) expect(ok.retryAfter).toBeNull();
     expect(await messageCount(threadId)).toBe(20);
-    expect(BigInt((await server.health()).position) - before).toBe(20n);
+    expect(BigInt((await server.logHead())) - before).toBe(20n);
   });
 
   it("keeps one user's limit from touching another's: a second user posts while the first is refused", async () => {
@@ -104,9 +104,9 @@ describe.each(kinds)('rate limits over HTTP on %s', (kind) => {
       const answer = await postGraphql(post(i), user.token);
       expect(answer.body.errors).toBeUndefined();
     }
-    const before = (await server.health()).position;
+    const before = (await server.logHead());
     expectRateLimited(await postGraphql(post(20), user.token));
-    expect((await server.health()).position).toBe(before);
+    expect((await server.logHead())).toBe(before);
     expect(await messageCount(threadId)).toBe(20);
   });
 

@@ -3,6 +3,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { ServerConfig } from '../../src/config.ts';
 import { buildApp, type App } from '../../src/server.ts';
+import { openDatabase } from '../../src/db/openDatabase.ts';
 import { relaxedProtection } from './protection.ts';
 import { createTestDatabase, type StoreKind, type TestDatabase } from './databases.ts';
 import { graphqlClient, type GraphQLClient, type GraphQLResponse } from './graphqlClient.ts';
@@ -13,6 +14,11 @@ export interface TestServer {
   readonly url: string;
   readonly wsUrl: string;
   readonly database: TestDatabase;
+  /**
+   * The log's head position as the store has it. /healthz's `position` is the server's feed, which
+   * learns of a commit a moment after it is acknowledged: a "writes nothing" check reads this.
+   */
+  logHead(): Promise<string>;
   /** What /healthz reports. */
   health(): Promise<{ position: string; connections: number; subscriptions: number; sharedExecutions: number; sseConnections: number; sseSubscriptions: number }>;
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
@@ -41,6 +47,15 @@ export async function startTestServer(kind: StoreKind, database?: TestDatabase, 
       return `ws://127.0.0.1:${port}/graphql`;
     },
     database: db,
+    async logHead() {
+      const store = await openDatabase(db.url);
+      try {
+        const [row] = await store.query<{ position: number | string }>('SELECT position FROM log_head WHERE id = 1');
+        return String(row?.position ?? 0);
+      } finally {
+        await store.close();
+      }
+    },
     async health() {
       return (await (await fetch(server.url.replace('/graphql', '/healthz'))).json()) as Awaited<ReturnType<TestServer['health']>>;
     },

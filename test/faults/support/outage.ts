@@ -162,14 +162,16 @@ export function expectOutageHandled(r: OutageResult, e: OutageExpectations): voi
   expect.soft(late.length, `${report} no posts after recovery`).toBeGreaterThan(0);
   expect.soft(late.filter((p) => !p.ok).length, `${report} posts sent more than ${bound} ms after the fault ended still failed: ${summarize(late.filter((p) => !p.ok))}`).toBe(0);
   // Within 100 ms of what a do-nothing process answered in at the same moment (two shared cores: see probes.ts).
-  // A loop blocked by the fault shows in many consecutive samples (one every 50 ms) or in one of seconds; a
-  // scheduler hiccup on a shared machine shows in one or two, before the fault as often as during it (seen in
-  // CI: 2 of 186 samples 102 ms over the control, one a second before the fault). So: under 3% of the samples
-  // over 100 ms beyond the control, and none a second beyond it.
+  // A loop blocked by the fault shows as a run of slow samples (one is sent every 50 ms, so a 300 ms block
+  // delays six in a row) or as one of seconds; a scheduler hiccup on a shared machine shows as scattered ones,
+  // before the fault as often as during it (seen in CI with other suites busy: 8 of 145 samples, none two in a
+  // row, three of them before the fault). So: no 5 slow samples in a row, under 10% slow in all (a loop
+  // blocked 200 ms every second would be 20%), and none a second beyond the control.
   const excess = excessOverControl(r.health, r.control);
   const slow = excess.filter((s) => s.excess >= 100);
   expect.soft(r.health.length, `${report} /healthz samples`).toBeGreaterThan(10);
-  expect.soft(slow.length / Math.max(1, r.health.length), `${report} share of /healthz answers over 100 ms beyond the control process's`).toBeLessThan(0.03);
+  expect.soft(longestRun(excess.map((s) => s.excess >= 100)), `${report} most /healthz answers in a row over 100 ms beyond the control process's`).toBeLessThan(5);
+  expect.soft(slow.length / Math.max(1, r.health.length), `${report} share of /healthz answers over 100 ms beyond the control process's`).toBeLessThan(0.1);
   expect.soft(Math.max(0, ...excess.map((s) => s.excess)), `${report} /healthz slowest answer beyond the control process's (ms)`).toBeLessThan(1000);
   expect.soft(r.health.filter((s) => s.status !== 200).length, `${report} /healthz answers other than 200`).toBe(0);
   if (e.readiness) {
@@ -185,4 +187,15 @@ export function expectOutageHandled(r: OutageResult, e: OutageExpectations): voi
   expect.soft(r.verifyFinding, `${report} log verification`).toBeUndefined();
   expect.soft(r.stackLines, `${report} server log lines with a stack trace (an expected failure logs none)`).toBe(0);
   if (e.maxLogLines !== undefined) expect.soft(r.logLines, `${report} server log lines over the run`).toBeLessThanOrEqual(e.maxLogLines);
+}
+
+/** The longest run of `true` in `flags`. */
+function longestRun(flags: readonly boolean[]): number {
+  let longest = 0;
+  let run = 0;
+  for (const flag of flags) {
+    run = flag ? run + 1 : 0;
+    longest = Math.max(longest, run);
+  }
+  return longest;
 }
