@@ -48,6 +48,7 @@ import { dependencyLog } from './observability/dependencyLog.ts';
 import { observeRequest } from './observability/httpLog.ts';
 import { log } from './observability/log.ts';
 import { createMetrics } from './observability/metrics.ts';
+import { registerPresenceMetrics } from './presence/presenceMetrics.ts';
 import { isMetricsRequest, serveMetrics } from './observability/metricsRoute.ts';
 import { REQUEST_ID_HEADER, requestIdOf } from './observability/requestId.ts';
 import { useErrorLog, yogaLogger } from './observability/yogaLogging.ts';
@@ -82,7 +83,7 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
       const rateLimitLog = dependencyLog('redis').part('rate limits');
       rateLimitRedis?.on('error', (error: Error) => rateLimitLog.failed(error)).on('ready', () => rateLimitLog.ok());
       await rateLimitRedis?.connect().catch(() => undefined);
-      const services = createServices(thrds, config.protection, rateLimitRedis);
+      const services = createServices(thrds, config.protection, rateLimitRedis, config.redisUrl);
       const stopSessionSweep = startSessionSweep(services.sessions, services.clock);
       const notifier = config.redisUrl ? await startRedisNotifier(config.redisUrl, channelFor(thrds.db.displayUrl), thrds.store, thrds.feed, services.sessions).catch(redisUnavailable) : undefined;
 
@@ -184,8 +185,10 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
         sse: sse.stats,
         rateLimits: services.rateLimits,
         pool: () => thrds.db.poolStats(),
+        threadUpdates: () => services.threadUpdates.stats,
         ...(config.redisUrl ? { redisConnected: () => (notifier?.connected ?? false) && rateLimitRedis?.status === 'ready' } : {}),
       });
+      registerPresenceMetrics(metrics.registry, services.presence);
       const refuseWhileDraining = (req: IncomingMessage, socket: Duplex) =>
         refuseUpgrade(socket, 503, 'The server is shutting down; connect again', { 'Retry-After': '1', 'X-Request-Id': requestIdOf(req) });
       http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => (readiness.isDraining ? refuseWhileDraining(req, socket) : gateway.upgrade(req, socket, head)));
@@ -205,6 +208,8 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
         gateway.close();
         rateLimitRedis?.disconnect();
         await notifier?.close();
+        await services.threadUpdates.close();
+        await Promise.all([services.presence.close(), services.typing.close()]);
         await thrds.close();
         throw error;
       }
@@ -241,6 +246,9 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
           http.closeAllConnections();
           await closed;
           await notifier?.close();
+          await services.threadUpdates.close();
+          // Presence says goodbye (its part leaves Redis at once); typing stops listening to the feed.
+          await Promise.all([services.presence.close(), services.typing.close()]);
           metrics.close();
           liveRows.stop();
           rateLimitRedis?.disconnect();

@@ -11,11 +11,19 @@ import type { Thrds } from './openThrds.ts';
 import { ReadCache } from './projections/readCache.ts';
 import type { ProtectionConfig } from './protection/protectionConfig.ts';
 import { createRateLimits } from './protection/rateLimits.ts';
+import { startPresence } from './presence/presenceService.ts';
+import { startTyping } from './presence/typingService.ts';
+import { startThreadUpdates } from './unread/threadUpdates.ts';
 import { channelFor } from './realtime/redisNotifier.ts';
 import type { Services } from './schema/context.ts';
 
-/** With `redis`, the rate counters are shared by every instance of this log (memory otherwise). */
-export function createServices(thrds: Thrds, protection: ProtectionConfig, redis?: Redis): Services {
+/**
+ * With `redis`, the rate counters are shared by every instance of this log (memory otherwise); with
+ * `presenceRedisUrl`, presence and typing too (they open connections of their own: a subscriber each).
+ * Whoever builds services closes `presence` and `typing` when done.
+ */
+export function createServices(thrds: Thrds, protection: ProtectionConfig, redis?: Redis, presenceRedisUrl?: string): Services {
+  const namespace = channelFor(thrds.db.displayUrl);
   return {
     store: thrds.store,
     db: thrds.db,
@@ -26,5 +34,8 @@ export function createServices(thrds: Thrds, protection: ProtectionConfig, redis
     sessions: new SessionCache(thrds.db, protection),
     rateLimits: createRateLimits(protection.rates, redis ? { client: redis, namespace: channelFor(thrds.db.displayUrl) } : undefined),
     protection,
+    presence: startPresence({ redisUrl: presenceRedisUrl, namespace }),
+    typing: startTyping({ redisUrl: presenceRedisUrl, namespace, feed: thrds.feed }),
+    threadUpdates: startThreadUpdates({ redisUrl: presenceRedisUrl, namespace, feed: thrds.feed }),
   };
 }

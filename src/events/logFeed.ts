@@ -178,6 +178,7 @@ export class FeedSubscription implements AsyncIterableIterator<StoredEvent> {
   private pending: StoredEvent[] = [];
   private done = false;
   private cancel: ReturnType<typeof deferred> | undefined;
+  private finalizers: (() => void)[] = [];
 
   constructor(
     private readonly feed: LogFeed,
@@ -229,11 +230,34 @@ export class FeedSubscription implements AsyncIterableIterator<StoredEvent> {
     return { value: undefined, done: true };
   }
 
+  /** Ends the subscription: stops iterating and runs what was to happen at its end (`onEnd`). */
   async return(): Promise<IteratorResult<StoredEvent>> {
+    this.detach();
+    this.end();
+    return { value: undefined, done: true };
+  }
+
+  /**
+   * Stops iterating, without ending the subscription: a WebSocket
+   * subscription that joined its group is delivered from there on
+   * (realtime/liveSubscription.ts) and ends later, with `end()`.
+   */
+  detach(): void {
     this.done = true;
     this.pending = [];
     this.cancel?.resolve();
-    return { value: undefined, done: true };
+  }
+
+  /** Runs once, when the subscription ends (an open thread's presence leaves, say). */
+  onEnd(finalizer: () => void): void {
+    this.finalizers.push(finalizer);
+  }
+
+  /** The subscription ended: its finalizers run, once. */
+  end(): void {
+    const finalizers = this.finalizers;
+    this.finalizers = [];
+    for (const finalizer of finalizers) finalizer();
   }
 
   [Symbol.asyncIterator](): AsyncIterableIterator<StoredEvent> {

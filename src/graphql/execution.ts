@@ -37,7 +37,14 @@ export interface Execution {
    * selection set run with the event as root value, once per group, with an
    * anonymous context (subscription types depend on no viewer).
    */
-  eventExecutor(operation: PreparedOperation, variables: Variables): ExecuteEvent;
+  eventExecutor(operation: PreparedOperation, variables: Variables, viewer?: RequestInfo): ExecuteEvent;
+  /**
+   * How a subscription whose source is not the log (presence, typing,
+   * myThreads) turns one value into its result (JSON): as `eventExecutor`,
+   * with the subscriber's request (`viewer`) for viewer-scoped fields and an
+   * anonymous one otherwise.
+   */
+  valueExecutor(operation: PreparedOperation, variables: Variables, viewer?: RequestInfo): (value: unknown) => Promise<string>;
 }
 
 export interface ExecutionOptions {
@@ -68,12 +75,20 @@ export function createExecution(schema: GraphQLSchema, services: Services, optio
       const source = await createSourceEventStream({ ...argsOf(operation, variables), contextValue: context(facts) });
       return Symbol.asyncIterator in source ? source : formatResult(source, facts.correlationId);
     },
-    eventExecutor(operation, variables) {
+    eventExecutor(operation, variables, viewer) {
       const { document, operationName, variableValues } = argsOf(operation, variables);
       return async (event) => {
         const correlationId = `event-${event.position}`;
-        const contextValue = createContext(services, { token: null, correlationId, clientAddress: 'internal' }, options.liveRows);
+        const contextValue = createContext(services, { token: viewer?.token ?? null, correlationId, clientAddress: viewer?.clientAddress ?? 'internal' }, options.liveRows);
         return JSON.stringify(formatResult(await execute({ schema, document, operationName, variableValues, rootValue: event, contextValue }), correlationId));
+      };
+    },
+    valueExecutor(operation, variables, viewer) {
+      const { document, operationName, variableValues } = argsOf(operation, variables);
+      return async (value) => {
+        const facts: RequestInfo = viewer ?? { token: null, correlationId: 'live', clientAddress: 'internal' };
+        const contextValue = createContext(services, facts, options.liveRows);
+        return JSON.stringify(formatResult(await execute({ schema, document, operationName, variableValues, rootValue: value, contextValue }), facts.correlationId));
       };
     },
   };

@@ -8,6 +8,7 @@
  * must be (a read model step's data, a GraphQL type) is a compile error.
  */
 import type { StoredEvent } from '../events/types.ts';
+import type { MentionChanges } from '../projections/mentionsProjection.ts';
 import type { MessageChanges } from '../projections/messagesProjection.ts';
 import type { ReactionChanges } from '../projections/reactionsProjection.ts';
 import type { ThreadChanges } from '../projections/threadsProjection.ts';
@@ -25,6 +26,7 @@ export interface ReadModelSteps<Event> {
   readonly threads?: (changes: ThreadChanges, event: Event) => void;
   readonly messages?: (changes: MessageChanges, event: Event) => void;
   readonly reactions?: (changes: ReactionChanges, event: Event) => void;
+  readonly mentions?: (changes: MentionChanges, event: Event) => void;
 }
 
 export type ReadModel = keyof ReadModelSteps<unknown>;

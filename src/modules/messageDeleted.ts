@@ -29,6 +29,8 @@ export const messageDeleted = defineEvent<MessageDeletedData>()({
     messages: (changes, { data, recordedAt }) => changes.delete(data.messageId, recordedAt),
     // A tombstone has no reactions.
     reactions: (changes, { data }) => changes.clear(data.messageId),
+    // Nor mentions: a deleted message is no longer anyone's unread mention.
+    mentions: (changes, { data }) => changes.clear(data.messageId),
     // Every event of a thread moves its position: threadEvents(after: thread.position) misses nothing.
     threads: (changes, { data, position }) => changes.change(data.threadId, { position }),
   },

@@ -22,6 +22,8 @@ export const messageEdited = defineEvent<MessageEditedData>()({
     messages: (changes, { data, recordedAt }) => changes.edit(data.messageId, data.body, recordedAt),
     // Every event of a thread moves its position: threadEvents(after: thread.position) misses nothing.
     threads: (changes, { data, position }) => changes.change(data.threadId, { position }),
+    // Derived again from the new text ('' once erased: nobody).
+    mentions: (changes, { data, position }) => changes.edit(data.messageId, position, data.body),
   },
   erasable: { fields: ['body'], key: (data) => messageContentKey(data.messageId) },
 });

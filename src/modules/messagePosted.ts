@@ -33,6 +33,7 @@ export const messagePosted = defineEvent<MessagePostedData>()({
   evolve: {
     messages: (changes, event) => changes.post(messageOf(event)),
     threads: (changes, { data, recordedAt, position }) => changes.change(data.threadId, { position, addedMessages: 1, lastActivityAt: recordedAt }),
+    mentions: (changes, { data, position }) => changes.post(data.messageId, data.threadId, position, data.body),
   },
   erasable: { fields: ['body'], key: (data) => messageContentKey(data.messageId) },
 });

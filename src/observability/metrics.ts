@@ -35,6 +35,8 @@ export interface MetricSources {
   readonly pool: () => PoolStats;
   /** Absent without REDIS_URL. */
   readonly redisConnected?: () => boolean;
+  /** myThreads watchers and the updates slow ones lost (src/unread/threadUpdates.ts). */
+  readonly threadUpdates?: () => { readonly watchers: number; readonly dropped: number };
 }
 
 export interface Metrics {
@@ -119,6 +121,11 @@ export function createMetrics(sources: MetricSources): Metrics {
   gauge(registry, 'thrds_db_pool_waiting', 'Callers waiting for a database connection', () => sources.pool().waiting);
   const redisConnected = sources.redisConnected;
   if (redisConnected) gauge(registry, 'thrds_redis_connected', '1 while Redis is connected (cross-instance fan-out), 0 while instances fall back to polling the log', () => (redisConnected() ? 1 : 0));
+  const threadUpdates = sources.threadUpdates;
+  if (threadUpdates) {
+    gauge(registry, 'thrds_my_threads_watchers', 'Live myThreads subscriptions on this instance', () => threadUpdates().watchers);
+    counter(registry, 'thrds_my_threads_dropped_total', 'myThreads updates a slow subscriber lost to a newer update of the same thread', 'reason', () => ({ slow: threadUpdates().dropped }));
+  }
 
   const httpRequests = new Counter({
     name: 'thrds_http_requests_total',

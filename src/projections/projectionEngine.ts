@@ -16,13 +16,15 @@ import { messagesProjection } from './messagesProjection.ts';
 import type { Projection } from './projection.ts';
 import { threadsProjection } from './threadsProjection.ts';
 import { reactionsProjection } from './reactionsProjection.ts';
+import { mentionsProjection } from './mentionsProjection.ts';
 import { usersProjection } from './usersProjection.ts';
 import { BULK_TIMEOUT_MS } from '../db/deadline.ts';
 
 /** Catching up and resetting run before serving (or from the CLI): no request waits on them. */
 const BULK = { timeoutMs: BULK_TIMEOUT_MS };
 
-export const allProjections: readonly Projection[] = [usersProjection, threadsProjection, messagesProjection, reactionsProjection];
+// In this order within a transaction: mentions read the users and messages rows written before them.
+export const allProjections: readonly Projection[] = [usersProjection, threadsProjection, messagesProjection, reactionsProjection, mentionsProjection];
 
 export class ProjectionEngine {
   /**

@@ -18,6 +18,8 @@ export const RATE_LIMIT_NAMES = [
   'threadsPerUser',
   'reactionsPerUser',
   'moderationPerUser',
+  'typingPerUser',
+  'markReadPerUser',
   'subscribesPerConnection',
 ] as const;
 
@@ -48,6 +50,8 @@ export const RATE_ENV: Readonly<Record<RateLimitName, { readonly variable: strin
   threadsPerUser: { variable: 'THRDS_RATE_THREADS_PER_USER', fallback: '10/10m', meaning: 'threads created by one user' },
   reactionsPerUser: { variable: 'THRDS_RATE_REACTIONS_PER_USER', fallback: '60/10s', meaning: 'reactions added or removed by one user' },
   moderationPerUser: { variable: 'THRDS_RATE_MODERATION_PER_USER', fallback: '60/1m', meaning: 'role changes, locks and suspensions by one moderator' },
+  typingPerUser: { variable: 'THRDS_RATE_TYPING_PER_USER', fallback: '30/10s', meaning: 'typing notices (setTyping) from one user' },
+  markReadPerUser: { variable: 'THRDS_RATE_MARK_READ_PER_USER', fallback: '120/1m', meaning: 'read markers moved by one user' },
   subscribesPerConnection: { variable: 'THRDS_RATE_SUBSCRIBES_PER_CONNECTION', fallback: '100/10s', meaning: 'subscribe messages on one WebSocket' },
 };
 

@@ -11,7 +11,7 @@
  * socket never holds more than `maxOperations`, and none survive its close.
  */
 import { CloseCode, type Message, MessageType, parseMessage, stringifyMessage, type SubscribePayload } from 'graphql-ws';
-import { OperationTypeNode } from 'graphql';
+import { type GraphQLSchema, Kind, type OperationDefinitionNode, OperationTypeNode } from 'graphql';
 import { bearerToken } from '../accounts/sessions.ts';
 import { RateLimitedError } from '../errors.ts';
 import { FeedSubscription } from '../events/logFeed.ts';
@@ -23,6 +23,8 @@ import { operationRequestId } from '../observability/requestId.ts';
 import type { RequestInfo } from '../schema/context.ts';
 import { connectionAuthorization } from './connectionParams.ts';
 import { LiveSubscription, type Owner } from './liveSubscription.ts';
+import { EphemeralSubscription, type SharedResults } from './ephemeralSubscription.ts';
+import type { PresenceConnection } from '../presence/presenceTypes.ts';
 import type { SignedIn, SignedInConnections } from './signedInConnections.ts';
 import type { SocketTransport } from './socketTransport.ts';
 import { type GroupRegistry, groupKey } from './subscriptionGroup.ts';
@@ -47,8 +49,10 @@ export interface ConnectionSettings {
 export interface Shared {
   readonly execution: Execution;
   readonly groups: GroupRegistry;
+  /** Results of values from sources other than the log, shared by value (ephemeralSubscription.ts). */
+  readonly values: SharedResults;
   readonly settings: ConnectionSettings;
-  readonly stats: { connections: number; subscriptions: number; slowConsumerDrops: number };
+  readonly stats: { connections: number; subscriptions: number; slowConsumerDrops: number; ephemeralFrames: number };
   readonly signedIn: SignedInConnections;
   /** Unique to this gateway: connection numbers restart with the process, rate-limit keys in Redis outlive it. */
   readonly instance: string;
@@ -56,7 +60,7 @@ export interface Shared {
 
 /** An operation as the connection holds it, under its id, from its subscribe message until it ends. */
 class Operation {
-  live: LiveSubscription | undefined;
+  live: LiveSubscription | EphemeralSubscription | undefined;
   stop(): void {
     this.live?.stop();
   }
@@ -69,6 +73,8 @@ export class Connection implements Owner, SignedIn {
   private dropped = false;
   private bearer: string | null = null;
   private userId: string | null = null;
+  /** Held from the acknowledgement to the close: the socket counts toward who is online. */
+  private presence: PresenceConnection | undefined;
   private initTimer: NodeJS.Timeout | undefined;
   /** Catch-ups on one socket take turns: the socket is the bottleneck anyway, and one page is in memory, not one per subscription. */
   private replaying: Promise<void> = Promise.resolve();
@@ -140,6 +146,7 @@ export class Connection implements Owner, SignedIn {
     this.log.debug('WebSocket closed');
     this.stopAll();
     if (this.userId) this.shared.signedIn.remove(this.userId, this);
+    this.presence?.close();
   }
 
   overBudget(): boolean {
@@ -219,6 +226,7 @@ export class Connection implements Owner, SignedIn {
       this.shared.signedIn.add(userId, this);
     }
     this.acknowledged = true;
+    this.presence = this.shared.execution.services.presence.connect(this.userId);
     clearTimeout(this.initTimer);
     this.initTimer = undefined;
     this.send({ type: MessageType.ConnectionAck });
@@ -241,7 +249,12 @@ export class Connection implements Owner, SignedIn {
     // Installed before anything is awaited, so a complete for this id that follows at once finds it.
     const operation = new Operation();
     this.running.set(id, operation);
-    const facts: RequestInfo = { token: this.bearer, correlationId: operationRequestId(this.requestId, id), clientAddress: this.address };
+    const facts: RequestInfo = {
+      token: this.bearer,
+      correlationId: operationRequestId(this.requestId, id),
+      clientAddress: this.address,
+      ...(this.presence ? { presence: this.presence } : {}),
+    };
     this.start(id, operation, payload, facts).catch((error: unknown) => {
       const errors = reportUnexpected(error, facts.correlationId);
       const wasRunning = this.finish(id, operation);
@@ -300,17 +313,23 @@ export class Connection implements Owner, SignedIn {
       return;
     }
     const events = source[Symbol.asyncIterator]();
-    if (!(events instanceof FeedSubscription)) {
-      void events.return?.();
-      throw new Error('subscription fields must stream from the log feed');
-    }
     if (!this.holds(id, operation)) {
-      void events.return();
+      void events.return?.();
       return;
     }
-    // Nothing in the subscription types depends on who is asking: every subscriber shares the public scope.
-    const key = groupKey(prepared.query, prepared.operation, prepared.document, variables, 'public');
-    const group = groups.hold(key, events.filter, execution.eventExecutor(prepared, variables));
+    // A field marked viewer-scoped resolves for its subscriber (unread counts, typing without oneself): its results are shared only among that user's subscriptions.
+    const viewerScoped = isViewerScoped(execution.schema, prepared.operation);
+    const scope = viewerScoped ? `user:${this.userId ?? ''}` : 'public';
+    const key = groupKey(prepared.query, prepared.operation, prepared.document, variables, scope);
+    const viewer = viewerScoped ? facts : undefined;
+    if (!(events instanceof FeedSubscription)) {
+      const ephemeral = new EphemeralSubscription(this, this.transport, id, events, this.shared.values.executor(key, execution.valueExecutor(prepared, variables, viewer)), this.shared.stats);
+      operation.live = ephemeral;
+      if (!(await ephemeral.run())) return;
+      if (this.finish(id, operation)) this.send({ id, type: MessageType.Complete });
+      return;
+    }
+    const group = groups.hold(key, events.filter, execution.eventExecutor(prepared, variables, viewer));
     const live = new LiveSubscription(this, this.transport, id, group, events);
     operation.live = live;
     if (live.joinIfCaughtUp()) return;
@@ -326,6 +345,13 @@ export class Connection implements Owner, SignedIn {
     );
     return turn;
   }
+}
+
+/** Whether the operation's root field says its results depend on who subscribes (`extensions: { viewerScoped: true }`). */
+function isViewerScoped(schema: GraphQLSchema, operation: OperationDefinitionNode): boolean {
+  const root = operation.selectionSet.selections.find((selection) => selection.kind === Kind.FIELD);
+  if (root?.kind !== Kind.FIELD) return false;
+  return schema.getSubscriptionType()?.getFields()[root.name.value]?.extensions['viewerScoped'] === true;
 }
 
 /** `text` cut to whole characters within RFC 6455's 123 bytes (ws throws on a longer reason). */

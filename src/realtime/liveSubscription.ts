@@ -22,6 +22,8 @@ export class LiveSubscription implements Member {
   last: number;
   private events: FeedSubscription | undefined;
   private stopped = false;
+  /** What ends with the subscription (FeedSubscription.end): it outlives the iterator, which goes at join. */
+  private readonly ended: () => void;
 
   constructor(
     private readonly owner: Owner,
@@ -33,6 +35,7 @@ export class LiveSubscription implements Member {
     this.prefix = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
     this.last = events.position;
     this.events = events;
+    this.ended = () => events.end();
     owner.stats.subscriptions += 1;
   }
 
@@ -76,14 +79,15 @@ export class LiveSubscription implements Member {
     this.stopped = true;
     this.owner.stats.subscriptions -= 1;
     this.group.release(this);
-    void this.events?.return();
+    this.events?.detach();
     this.events = undefined;
+    this.ended();
   }
 
   private join(events: FeedSubscription): void {
     this.last = events.position;
     this.events = undefined;
-    void events.return();
+    events.detach();
     this.group.join(this);
   }
 }

@@ -13,6 +13,7 @@ import { Connection, type ConnectionSettings, type Shared } from './connection.t
 import { SignedInConnections } from './signedInConnections.ts';
 import type { SocketTransport } from './socketTransport.ts';
 import { GroupRegistry } from './subscriptionGroup.ts';
+import { SharedResults } from './ephemeralSubscription.ts';
 
 /** The subprotocol of subscriptions-transport-ws, which Apollo retired; its clients cannot speak ours. */
 export const LEGACY_PROTOCOL = 'graphql-ws';
@@ -30,7 +31,7 @@ export interface ProtocolStats {
   readonly subscriptions: number;
   readonly groups: number;
   executions(): number;
-  /** Frames of subscription events sent, since start. */
+  /** Frames of subscription results sent (log events, and presence, typing and thread updates), since start. */
   readonly deliveries: number;
   /** Connections closed 1013 for reading too slowly, since start. */
   readonly slowConsumerDrops: number;
@@ -65,10 +66,11 @@ export function createProtocolServer(execution: Execution, options: ProtocolOpti
     connectionInitWaitMs: options.connectionInitWaitMs ?? 3000,
     maxOperationsPerConnection: options.maxOperationsPerConnection ?? services.protection.maxSubscriptionsPerConnection,
   };
-  const counts = { connections: 0, subscriptions: 0, slowConsumerDrops: 0 };
+  const counts = { connections: 0, subscriptions: 0, slowConsumerDrops: 0, ephemeralFrames: 0 };
   const groups = new GroupRegistry(services.feed, settings.sendBufferLimit);
+  const values = new SharedResults();
   const signedIn = new SignedInConnections(services.sessions, services.clock);
-  const shared: Shared = { execution, groups, settings, stats: counts, signedIn, instance: services.newId() };
+  const shared: Shared = { execution, groups, values, settings, stats: counts, signedIn, instance: services.newId() };
   const stopRevocations = services.sessions.onRevoked((userId) => signedIn.recheck(userId));
   let connectionNumber = 0;
 
@@ -90,9 +92,9 @@ export function createProtocolServer(execution: Execution, options: ProtocolOpti
       get groups() {
         return groups.size;
       },
-      executions: () => groups.executions,
+      executions: () => groups.executions + values.executions,
       get deliveries() {
-        return groups.deliveries;
+        return groups.deliveries + counts.ephemeralFrames;
       },
       get slowConsumerDrops() {
         return counts.slowConsumerDrops;

@@ -8,6 +8,8 @@ import type { SessionCache } from '../accounts/sessions.ts';
 import { messagesByIds } from '../projections/messagesQueries.ts';
 import { threadsByIds } from '../projections/threadsQueries.ts';
 import type { ProtectionConfig } from '../protection/protectionConfig.ts';
+import type { ThreadUpdates } from '../unread/threadUpdates.ts';
+import type { PresenceConnection, PresenceService, TypingService } from '../presence/presenceTypes.ts';
 import { MAX_REQUEST_ID, requestIdFrom } from '../observability/requestId.ts';
 import { createLoader, type Loader } from './loader.ts';
 
@@ -15,6 +17,12 @@ export interface Services extends CommandDeps {
   readonly feed: LogFeed;
   readonly sessions: SessionCache;
   readonly protection: ProtectionConfig;
+  /** Who is online (ephemeral, never in the log): src/presence. */
+  readonly presence: PresenceService;
+  /** Who is typing where (ephemeral): src/presence. */
+  readonly typing: TypingService;
+  /** What changed in which thread, and the viewer's read-marker moves (`myThreads`): src/unread. */
+  readonly threadUpdates: ThreadUpdates;
 }
 
 /** What a transport knows about the request an operation came with. */
@@ -25,6 +33,12 @@ export interface RequestInfo {
   readonly correlationId: string;
   /** Where it came from (protection/clientAddress.ts), for per-address limits. */
   readonly clientAddress: string;
+  /**
+   * The presence of the connection the operation runs on, when it is a
+   * WebSocket (held from its acknowledgement to its close). Absent over
+   * HTTP and SSE: an SSE stream is its own connection (schema/presenceHold.ts).
+   */
+  readonly presence?: PresenceConnection;
 }
 
 export const MAX_CORRELATION_ID = MAX_REQUEST_ID;
@@ -42,6 +56,8 @@ export interface Context {
   viewer(): Promise<UserRow | null>;
   readonly correlationId: string;
   readonly clientAddress: string;
+  /** The WebSocket's presence, when the operation runs on one (RequestInfo.presence). */
+  readonly presence: PresenceConnection | undefined;
   readonly loaders: {
     readonly users: Loader<UserRow>;
     readonly threads: Loader<ThreadRow>;
@@ -68,7 +84,7 @@ function databaseRows(services: Services): RowSource {
  * operation (WebSocket), from what its transport knows. Every door calls it
  * through src/graphql/execution.ts (yoga through its `context` option).
  */
-export function createContext(services: Services, { token, correlationId, clientAddress }: RequestInfo, rows: RowSource = databaseRows(services)): Context {
+export function createContext(services: Services, { token, correlationId, clientAddress, presence }: RequestInfo, rows: RowSource = databaseRows(services)): Context {
   let viewer: Promise<UserRow | null> | undefined;
   const loaders = {
     users: createLoader((ids) => services.readCache.usersByIds(ids)),
@@ -80,6 +96,7 @@ export function createContext(services: Services, { token, correlationId, client
     token,
     correlationId,
     clientAddress,
+    presence,
     loaders,
     viewer() {
       viewer ??= (async () => {

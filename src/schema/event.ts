@@ -14,6 +14,7 @@ import { PAGE_SIZES } from '../input/limitValues.ts';
 import { pageSize } from './connection.ts';
 import { Event } from './eventRef.ts';
 import { Node } from './node.ts';
+import { heldWhileOpen } from './presenceHold.ts';
 import { User } from './refs.ts';
 
 Event.implement({
@@ -104,7 +105,8 @@ builder.subscriptionType({
       subscribe: async (_root, args, ctx) => {
         const threadId = validate.uuid(String(args.threadId), 'threadId');
         if (!(await ctx.loaders.threads(threadId))) throw new NotFoundError(`No thread ${threadId}`, { threadId });
-        return ctx.services.feed.subscribe(args.after ?? undefined, { streamId: streamOf.thread(threadId) });
+        // A live threadEvents subscription is what "has the thread open" means for presence.
+        return heldWhileOpen(ctx, ctx.services.feed.subscribe(args.after ?? undefined, { streamId: streamOf.thread(threadId) }), threadId);
       },
       resolve: (event) => event as never,
     }),
@@ -112,7 +114,7 @@ builder.subscriptionType({
       type: Event,
       description: 'Every event after `after`, then live. Without `after`, live from now.',
       args: { after: t.arg({ type: 'Position', description: 'Resume after this position: the last one you saw (default: live from now).' }) },
-      subscribe: (_root, args, ctx) => ctx.services.feed.subscribe(args.after ?? undefined),
+      subscribe: (_root, args, ctx) => heldWhileOpen(ctx, ctx.services.feed.subscribe(args.after ?? undefined)),
       resolve: (event) => event,
     }),
   }),

@@ -7,6 +7,10 @@ import './auth.ts';
 import './message.ts';
 import './thread.ts';
 import './event.ts';
+import './presence.ts';
+import './typing.ts';
+import './mentions.ts';
+import './unread.ts';
 
 builder.queryType({ description: 'Reads: threads and messages from the read models, the raw log for audit.' });
 builder.mutationType({ description: 'Writes: each appends events to the log. Those that create take an idempotencyKey.' });

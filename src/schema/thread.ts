@@ -11,7 +11,7 @@ import { connectionOf, decodeCursor, defineConnection, type PagedList, pageOf, p
 import { Node } from './node.ts';
 import { orNotFound, Message, Thread, User } from './refs.ts';
 
-const MessageConnection = defineConnection<MessageRow>('Message', Message);
+export const MessageConnection = defineConnection<MessageRow>('Message', Message);
 const ThreadConnection = defineConnection<ThreadRow>('Thread', Thread);
 
 const MESSAGES = PAGE_SIZES.messages;

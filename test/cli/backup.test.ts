@@ -59,7 +59,7 @@ async function expectOnePointOf(source: TestThrds, restoredUrl: string, range: {
     expect(Number(counts!.messages)).toBe(Number(counts!.posted));
     const checkpoints = await db.query<{ position: number }>('SELECT position FROM projection_checkpoints');
     expect(checkpoints.map((c) => Number(c.position))).toEqual(checkpoints.map(() => at));
-    expect(checkpoints).toHaveLength(4);
+    expect(checkpoints).toHaveLength(5);
   } finally {
     await db.close();
   }

@@ -15,6 +15,9 @@ const CONTRACT: Record<string, Record<string, string>> = {
     'events(after: Position, first: Int)': '[Event!]!',
     'node(id: ID!)': 'Node',
     'nodes(ids: [ID!]!)': '[Node]!',
+    online: 'Presence!',
+    'mentions(first: Int, after: String)': 'MessageConnection!',
+    unreadThreads: 'Int!',
   },
   Node: { id: 'ID!' },
   Thread: {
@@ -27,6 +30,10 @@ const CONTRACT: Record<string, Record<string, string>> = {
     position: 'Position!',
     'messages(first: Int, after: String, last: Int, before: String)': 'MessageConnection!',
     locked: 'Boolean!',
+    online: 'Presence!',
+    unreadCount: 'Int!',
+    unreadMentionCount: 'Int!',
+    lastReadPosition: 'Position',
   },
   Message: {
     id: 'ID!',
@@ -41,6 +48,7 @@ const CONTRACT: Record<string, Record<string, string>> = {
     editedAt: 'DateTime',
     revisions: '[MessageRevision!]!',
     deletedAt: 'DateTime',
+    mentions: '[User!]!',
   },
   ReactionGroup: { emoji: 'String!', count: 'Int!', reactedByMe: 'Boolean!', 'users(first: Int)': '[User!]!' },
   MessageRevision: { body: 'String!', editedAt: 'DateTime!' },
@@ -58,6 +66,8 @@ const CONTRACT: Record<string, Record<string, string>> = {
     'setUserRole(input: SetUserRoleInput!)': 'User!',
     'lockThread(input: LockThreadInput!)': 'Thread!',
     'suspendUser(input: SuspendUserInput!)': 'User!',
+    'setTyping(input: SetTypingInput!)': 'Boolean!',
+    'markRead(input: MarkReadInput!)': 'Thread!',
     logout: 'Boolean!',
     logoutEverywhere: 'Int!',
     'changePassword(input: ChangePasswordInput!)': 'Boolean!',
@@ -72,7 +82,13 @@ const CONTRACT: Record<string, Record<string, string>> = {
   Subscription: {
     'threadEvents(threadId: ID!, after: Position)': 'ThreadEvent!',
     'events(after: Position)': 'Event!',
+    'presence(threadId: ID)': 'Presence!',
+    'typing(threadId: ID!)': 'TypingUpdate!',
+    myThreads: 'ThreadUpdate!',
   },
+  Presence: { people: 'Int!', connections: 'Int!', 'users(first: Int)': '[User!]!' },
+  TypingUpdate: { threadId: 'ID!', users: '[User!]!' },
+  ThreadUpdate: { thread: 'Thread!' },
   Event: { id: 'ID!', position: 'Position!', eventId: 'ID!', type: 'String!', streamId: 'ID!', streamVersion: 'Int!', recordedAt: 'DateTime!', actor: 'User', data: 'JSON!' },
   ThreadCreated: { thread: 'Thread!' },
   MessagePosted: { message: 'Message!' },
@@ -105,6 +121,8 @@ const INPUTS: Record<string, Record<string, string>> = {
   SetUserRoleInput: { userId: 'ID!', role: 'Role!' },
   LockThreadInput: { threadId: 'ID!', locked: 'Boolean!' },
   SuspendUserInput: { userId: 'ID!', until: 'DateTime' },
+  SetTypingInput: { threadId: 'ID!', typing: 'Boolean!' },
+  MarkReadInput: { threadId: 'ID!', position: 'Position!' },
 };
 
 function fieldOf(typeName: string, name: string): GraphQLField<unknown, unknown> | undefined {

@@ -90,7 +90,7 @@ export async function seedChat(
 
 /**
  * Every event type issue 12 added, as the modules write them: `count`
- * messages with erasable text, reacted to, un-reacted, edited twice, some
+ * messages with erasable text (each mentioning a user, until its last edit), reacted to, un-reacted, edited twice, some
  * deleted (their text erased), threads locked and unlocked, a role change
  * and a suspension that is lifted. Needs two users or more.
  */
@@ -105,12 +105,14 @@ export async function converse(store: EventStore, log: ChatLog, count: number): 
     const other = log.userIds[(i + 1) % log.userIds.length]!;
     const messageId = randomUUID();
     const target = { messageId, threadId };
-    await append(stream, author, [newEvent(messagePosted, { ...target, body: `conversation ${i}: first words`, replyToId: null, format: 'plain' })]);
+    // Mentions the next user (registerUsers' names), so the mentions read model has rows; an edit drops it.
+    const mention = `@user${(i + 1) % log.userIds.length}_${other.slice(0, 6)}`;
+    await append(stream, author, [newEvent(messagePosted, { ...target, body: `conversation ${i}: first words to ${mention}`, replyToId: null, format: 'plain' })]);
     await append(stream, other, [newEvent(reactionAdded, { ...target, emoji: '👍' })]);
     await append(stream, author, [newEvent(reactionAdded, { ...target, emoji: '🎉' })]);
     if (i % 3 === 1) await append(stream, other, [newEvent(reactionRemoved, { ...target, emoji: '👍' })]);
     if (i % 2 === 0) {
-      await append(stream, author, [newEvent(messageEdited, { ...target, body: `conversation ${i}: second words` })]);
+      await append(stream, author, [newEvent(messageEdited, { ...target, body: `conversation ${i}: second words, still to ${mention}` })]);
       await append(stream, author, [newEvent(messageEdited, { ...target, body: `conversation ${i}: last words` })]);
     }
     if (i % 4 === 3) {

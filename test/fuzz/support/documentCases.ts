@@ -239,6 +239,8 @@ function anonymousMutation(random: Random): { query: string; variables: unknown 
           'mutation ($t: ID!) { lockThread(input: { threadId: $t, locked: true }) { locked } }',
           'mutation ($u: ID!) { setUserRole(input: { userId: $u, role: ADMIN }) { role } }',
           'mutation ($u: ID!) { suspendUser(input: { userId: $u }) { id } }',
+          'mutation ($t: ID!) { setTyping(input: { threadId: $t, typing: true }) }',
+          'mutation ($t: ID!) { markRead(input: { threadId: $t, position: "1" }) { unreadCount } }',
         ]),
         variables: { t: '%THREAD%', u: '00000000-0000-4000-8000-000000000000' },
       };
@@ -290,6 +292,12 @@ function invalidMutation(random: Random): { query: string; variables: unknown } 
         variables: { i: { threadId: random.pick(['00000000-0000-4000-8000-000000000000', 'not-a-uuid']), userId: random.pick(['00000000-0000-4000-8000-000000000000', 'not-a-uuid', '%THREAD%']), locked: true, role: 'MODERATOR', until: random.pick([null, 'tomorrow', '2999-01-01T00:00:00Z']) } },
       };
     case 12:
+      if (random.chance(0.5)) {
+        // An unknown or malformed thread, or a position beyond the log's head: no marker moves, nobody is shown typing.
+        return random.chance(0.5)
+          ? { query: 'mutation ($i: SetTypingInput!) { setTyping(input: $i) }', variables: { i: { threadId: random.pick(['00000000-0000-4000-8000-000000000000', 'not-a-uuid', '%MESSAGE%']), typing: random.pick([true, false, 'yes', null]) } } }
+          : { query: 'mutation ($i: MarkReadInput!) { markRead(input: $i) { unreadCount } }', variables: { i: { threadId: random.pick(['%THREAD%', '00000000-0000-4000-8000-000000000000', 'not-a-uuid']), position: random.pick(['999999999', '-1', '1.5', 'x', '99999999999999999999999']) } } };
+      }
       return { query: 'mutation ($i: SetUserRoleInput!) { setUserRole(input: $i) { role } }', variables: { i: { userId: '00000000-0000-4000-8000-000000000000', role: random.pick(['OWNER', 'admin', '', 7]) } } };
     case 5:
       // The seeded user created the seeded thread: only a title no rule accepts, so nothing is renamed.

@@ -1,0 +1,75 @@
+/**
+ * Unread counts for one user. A message is unread when it stands after the
+ * user's marker in its thread, is not deleted, and is not the user's own.
+ * Without a marker the baseline is the user's registration position: what
+ * was posted before they had an account is not news to them.
+ *
+ * One statement per batch of threads, each thread's counts a pair of
+ * scalar subqueries with its own bound, so both stores walk the index range
+ * after the marker (messages_thread_position; message_mentions'
+ * (user_id, thread_id, position)) instead of the whole thread.
+ */
+import type { Sql, Statement } from '../db/database.ts';
+import { markersOf } from './readMarkers.ts';
+
+export interface UnreadRow {
+  /** The thread's id (the loader's key). */
+  readonly id: string;
+  readonly unreadCount: number;
+  readonly unreadMentionCount: number;
+  /** The stored marker; null when the user never marked the thread. */
+  readonly lastReadPosition: number | null;
+}
+
+export interface Reader {
+  readonly userId: string;
+  /** Where an unmarked thread counts from: the user's registration position. */
+  readonly baseline: number;
+}
+
+/** Threads per statement: SQLite caps a compound SELECT at 500 terms. */
+const CHUNK = 100;
+
+const UNREAD = 'SELECT COUNT(*) FROM messages m WHERE m.thread_id = ? AND m.position > ? AND m.deleted_at IS NULL AND m.author_id <> ?';
+const UNREAD_MENTIONS =
+  'SELECT COUNT(*) FROM message_mentions mm JOIN messages m ON m.id = mm.message_id WHERE mm.user_id = ? AND mm.thread_id = ? AND mm.position > ? AND m.author_id <> ?';
+
+export async function unreadByThread(db: Sql, reader: Reader, threadIds: readonly string[]): Promise<UnreadRow[]> {
+  const markers = await markersOf(db, reader.userId, threadIds);
+  const rows: UnreadRow[] = [];
+  for (let i = 0; i < threadIds.length; i += CHUNK) {
+    const { sql, params } = unreadCountsStatement(reader, threadIds.slice(i, i + CHUNK), markers);
+    const counted = await db.query<{ id: string; unread: number | string; mentions: number | string }>(sql, params);
+    for (const row of counted) {
+      rows.push({ id: row.id, unreadCount: Number(row.unread), unreadMentionCount: Number(row.mentions), lastReadPosition: markers.get(row.id) ?? null });
+    }
+  }
+  return rows;
+}
+
+/** The counts of up to CHUNK threads, each from its marker (or the baseline). */
+export function unreadCountsStatement(reader: Reader, threadIds: readonly string[], markers: ReadonlyMap<string, number>): Statement {
+  const from = (id: string) => markers.get(id) ?? reader.baseline;
+  return {
+    sql: threadIds.map(() => `SELECT ? AS id, (${UNREAD}) AS unread, (${UNREAD_MENTIONS}) AS mentions`).join(' UNION ALL '),
+    params: threadIds.flatMap((id) => [id, id, from(id), reader.userId, reader.userId, id, from(id), reader.userId]),
+  };
+}
+
+/** How many threads hold at least one unread message for the user. */
+export async function unreadThreadCount(db: Sql, reader: Reader): Promise<number> {
+  const { sql, params } = unreadThreadsStatement(reader);
+  const [row] = await db.query<{ n: number | string }>(sql, params);
+  return Number(row?.n ?? 0);
+}
+
+/** A thread whose latest event stands at or before its bound is skipped on its row; the others stop at their first unread message. */
+export function unreadThreadsStatement(reader: Reader): Statement {
+  const bound = 'COALESCE(r.position, ?)';
+  return {
+    sql:
+      `SELECT COUNT(*) AS n FROM threads t LEFT JOIN read_markers r ON r.user_id = ? AND r.thread_id = t.id ` +
+      `WHERE t.position > ${bound} AND EXISTS (SELECT 1 FROM messages m WHERE m.thread_id = t.id AND m.position > ${bound} AND m.deleted_at IS NULL AND m.author_id <> ?)`,
+    params: [reader.userId, reader.baseline, reader.baseline, reader.userId],
+  };
+}
