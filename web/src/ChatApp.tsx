@@ -1,11 +1,18 @@
 /** The signed-in app: one live client for the session, the thread list beside the open thread. */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { createThrdsClient, type ThrdsClient } from './api/createThrdsClient.ts';
 import { ThrdsProvider, useThrds } from './api/ThrdsContext.tsx';
-import { LogoutMutation, type ThreadSummary, type Viewer } from './api/operations.ts';
+import { LogoutMutation, type ThreadSummary, type User, type Viewer } from './api/operations.ts';
 import { NewThreadForm } from './threads/NewThreadForm.tsx';
 import { ThreadList } from './threads/ThreadList.tsx';
-import { useThreadList } from './threads/useThreadList.ts';
+import { useThreadList, type ThreadList as ThreadListModel } from './threads/useThreadList.ts';
+import { OnlinePeople } from './presence/OnlinePeople.tsx';
+import { usePresence } from './presence/usePresence.ts';
+import { NotificationToggle } from './mentions/NotificationToggle.tsx';
+import { notifyMention } from './mentions/mentionNotifications.ts';
+import { useUnread } from './unread/useUnread.ts';
+import { tabTitle } from './unread/tabTitle.ts';
+import type { ThreadUnread } from './unread/unreadState.ts';
 import { ThreadView } from './thread/ThreadView.tsx';
 import { ConnectionIndicator } from './ui/ConnectionIndicator.tsx';
 import { followLink, navigate, parseRoute, threadPath, usePathname } from './ui/router.ts';
@@ -33,12 +40,29 @@ export function ChatApp({ token, me, onSignOut }: ChatAppProps) {
   );
 }
 
+const noUsers: readonly User[] = [];
+
 function ChatLayout({ me, onSignOut }: { me: Viewer; onSignOut: () => void }) {
   const route = parseRoute(usePathname());
-  const list = useThreadList();
+  const thrds = useThrds();
+  const listRef = useRef<ThreadListModel | null>(null);
+  const unread = useUnread({
+    onThread: (thread) => listRef.current?.add(thread),
+    onMentioned: (threadId) => void notifyMention(thrds.client, threadId),
+    onResync: () => listRef.current?.reload(),
+  });
+  const list = useThreadList(unread.apply);
+  listRef.current = list;
   const currentId = route.name === 'thread' ? route.threadId : null;
   const [signingOut, setSigningOut] = useState(false);
-  const thrds = useThrds();
+  const online = usePresence(null);
+  const [threadTitle, setThreadTitle] = useState<string | null>(null);
+  const { apply: applyUnread, total: unreadThreads } = unread;
+  const read = useCallback((threadId: string, counts: ThreadUnread) => applyUnread(new Map([[threadId, counts]])), [applyUnread]);
+
+  useEffect(() => {
+    document.title = tabTitle(unreadThreads, currentId ? threadTitle : null);
+  }, [unreadThreads, currentId, threadTitle]);
 
   const created = useCallback(
     (thread: ThreadSummary) => {
@@ -64,7 +88,9 @@ function ChatLayout({ me, onSignOut }: { me: Viewer; onSignOut: () => void }) {
           </a>
         </h1>
         <ConnectionIndicator />
+        <OnlinePeople presence={online} meId={me.id} />
         <div className="whoami">
+          <NotificationToggle />
           <span className="whoami-name" title={`@${me.username}`}>
             {me.displayName}
           </span>
@@ -75,11 +101,11 @@ function ChatLayout({ me, onSignOut }: { me: Viewer; onSignOut: () => void }) {
       </header>
       <nav className="sidebar" aria-label="Threads">
         <NewThreadForm onCreated={created} />
-        <ThreadList list={list} currentId={currentId} />
+        <ThreadList list={list} currentId={currentId} unread={unread.state.threads} />
       </nav>
       <main className="main">
         {currentId ? (
-          <ThreadView key={currentId} threadId={currentId} me={me} />
+          <ThreadView key={currentId} threadId={currentId} me={me} onlineUsers={online?.users ?? noUsers} onTitle={setThreadTitle} onRead={read} />
         ) : (
           <div className="placeholder">
             <p>Pick a thread, or start a new one.</p>

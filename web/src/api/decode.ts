@@ -5,7 +5,8 @@
  * and reported, never rendered half-empty.
  */
 import type { ResultOf } from '../graphql.ts';
-import type { MessageFields, ThreadSummaryFields, UserFields } from './fragments.ts';
+import type { MessageFields, PresenceFields, ThreadSummaryFields, ThreadUnreadFields, UserFields } from './fragments.ts';
+import type { ThreadUnread } from '../unread/unreadState.ts';
 import type { Position } from './position.ts';
 
 export interface User {
@@ -64,6 +65,16 @@ export interface Message {
   readonly deletedAt: string | null;
   /** In order of first use. */
   readonly reactions: readonly ReactionGroup[];
+  /** Usernames (lower case) of the people the text mentions, as the server derived them (decodeMessage always sets it). */
+  readonly mentions?: readonly string[];
+}
+
+/** Who is online, in all or in one thread. */
+export interface Presence {
+  readonly people: number;
+  readonly connections: number;
+  /** The first few of the people. */
+  readonly users: readonly User[];
 }
 
 type Maybe<T> = T | null | undefined;
@@ -107,7 +118,22 @@ export function decodeMessage(raw: Maybe<ResultOf<typeof MessageFields>>): Messa
     const users = (group.users ?? []).flatMap((u) => (u?.id != null && u.displayName != null ? [{ id: u.id, displayName: u.displayName }] : []));
     return [{ emoji: group.emoji, count: group.count, reactedByMe: group.reactedByMe ?? false, users }];
   });
-  return { id, body, postedAt, position, author, replyTo, editedAt: raw.editedAt ?? null, deletedAt: raw.deletedAt ?? null, reactions };
+  const mentions = (raw.mentions ?? []).flatMap((u) => (u?.username != null ? [u.username.toLowerCase()] : []));
+  return { id, body, postedAt, position, author, replyTo, editedAt: raw.editedAt ?? null, deletedAt: raw.deletedAt ?? null, reactions, mentions };
+}
+
+export function decodePresence(raw: Maybe<ResultOf<typeof PresenceFields>>): Presence | null {
+  if (!raw) return null;
+  if (raw.people == null || raw.connections == null) return dropped('presence', raw);
+  return { people: raw.people, connections: raw.connections, users: (raw.users ?? []).flatMap((u) => decodeUser(u) ?? []) };
+}
+
+/** A thread's unread counts for the viewer, with the id they belong to. */
+export function decodeThreadUnread(raw: Maybe<ResultOf<typeof ThreadUnreadFields>>): { readonly id: string; readonly unread: ThreadUnread } | null {
+  if (!raw) return null;
+  const { id, position, unreadCount, unreadMentionCount, lastReadPosition } = raw;
+  if (id == null || position == null || unreadCount == null) return dropped('thread unread state', raw);
+  return { id, unread: { position, unreadCount, unreadMentionCount: unreadMentionCount ?? 0, lastReadPosition: lastReadPosition ?? null } };
 }
 
 /** Decodes every node of a connection's edges, skipping the unusable ones. */

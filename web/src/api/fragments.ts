@@ -34,6 +34,10 @@ export const MessageFields = graphql(
       author {
         ...UserFields
       }
+      mentions {
+        id
+        username
+      }
       reactions {
         emoji
         count
@@ -51,6 +55,30 @@ export const MessageFields = graphql(
         author {
           ...UserFields
         }
+      }
+    }
+  `,
+  [UserFields],
+);
+
+/** The viewer's unread state of a thread: only in viewer-scoped results (a query, markRead, myThreads), never in a shared feed. */
+export const ThreadUnreadFields = graphql(`
+  fragment ThreadUnreadFields on Thread {
+    id
+    position
+    unreadCount
+    unreadMentionCount
+    lastReadPosition
+  }
+`);
+
+export const PresenceFields = graphql(
+  `
+    fragment PresenceFields on Presence {
+      people
+      connections
+      users(first: 20) {
+        ...UserFields
       }
     }
   `,

@@ -1,6 +1,6 @@
 /** Every GraphQL operation the web app sends, typed against the schema. */
 import { graphql } from '../graphql.ts';
-import { MessageFields, ThreadSummaryFields, UserFields } from './fragments.ts';
+import { MessageFields, PresenceFields, ThreadSummaryFields, ThreadUnreadFields, UserFields } from './fragments.ts';
 
 export const MeQuery = graphql(`query Me { me { ...UserFields role } }`, [UserFields]);
 
@@ -28,12 +28,13 @@ export const ThreadsQuery = graphql(
   `
     query Threads($first: Int!, $after: String) {
       threads(first: $first, after: $after) {
-        edges { cursor node { ...ThreadSummaryFields } }
+        edges { cursor node { ...ThreadSummaryFields ...ThreadUnreadFields } }
         pageInfo { hasNextPage endCursor }
       }
+      unreadThreads
     }
   `,
-  [ThreadSummaryFields],
+  [ThreadSummaryFields, ThreadUnreadFields],
 );
 
 export const CreateThreadMutation = graphql(
@@ -70,6 +71,8 @@ export const ThreadQuery = graphql(
         position
         locked
         createdBy { id }
+        unreadCount
+        lastReadPosition
         messages(last: $last, before: $before) {
           edges { cursor node { ...MessageFields } }
           pageInfo { hasPreviousPage startCursor }
@@ -158,5 +161,72 @@ export const LockThreadMutation = graphql(`
     lockThread(input: $input) { id locked }
   }
 `);
+
+export const UnreadThreadsQuery = graphql(`query UnreadThreads { unreadThreads }`);
+
+/** Moves the viewer's read marker forward (never back); answers the thread's counts after it. */
+export const MarkReadMutation = graphql(
+  `
+    mutation MarkRead($input: MarkReadInput!) {
+      markRead(input: $input) { ...ThreadUnreadFields }
+    }
+  `,
+  [ThreadUnreadFields],
+);
+
+/**
+ * The viewer's threads as they change (viewer-scoped: the counts are this
+ * viewer's): posts, edits, deletions, and the viewer's own reads on any device.
+ */
+export const MyThreadsSubscription = graphql(
+  `
+    subscription MyThreads {
+      myThreads {
+        reason
+        position
+        thread { ...ThreadSummaryFields ...ThreadUnreadFields }
+      }
+    }
+  `,
+  [ThreadSummaryFields, ThreadUnreadFields],
+);
+
+/** Who is online (no thread) or has one thread open: the value now, then each change. */
+export const PresenceSubscription = graphql(
+  `
+    subscription Presence($threadId: ID) {
+      presence(threadId: $threadId) { ...PresenceFields }
+    }
+  `,
+  [PresenceFields],
+);
+
+/** Who else is typing in a thread (never the viewer): the value now, then each change. */
+export const TypingSubscription = graphql(
+  `
+    subscription Typing($threadId: ID!) {
+      typing(threadId: $threadId) { threadId users { ...UserFields } }
+    }
+  `,
+  [UserFields],
+);
+
+export const SetTypingMutation = graphql(`
+  mutation SetTyping($input: SetTypingInput!) {
+    setTyping(input: $input)
+  }
+`);
+
+/** The viewer's newest mention, for the notification shown while the tab is hidden. */
+export const LatestMentionQuery = graphql(
+  `
+    query LatestMention {
+      mentions(first: 1) {
+        edges { node { id body position author { ...UserFields } thread { id title } } }
+      }
+    }
+  `,
+  [UserFields],
+);
 
 export type { Message, ReactionGroup, Role, ThreadSummary, User, Viewer } from './decode.ts';

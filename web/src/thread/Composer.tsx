@@ -1,10 +1,16 @@
 /**
  * Writing a message: Enter sends, Shift+Enter breaks the line, Escape drops
- * the reply, ↑ in an empty box edits your last message. In a locked thread it
- * says so instead of taking text.
+ * the reply, ↑ in an empty box edits your last message, `@` offers people to
+ * mention (arrows move, Enter or Tab picks, Escape closes). While text is
+ * being written the server hears "typing" now and then; sending, clearing
+ * or leaving the box says "stopped". In a locked thread it says so instead
+ * of taking text.
  */
-import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent, type RefObject } from 'react';
-import type { Message } from '../api/operations.ts';
+import { useEffect, useId, useState, type FormEvent, type KeyboardEvent, type RefObject } from 'react';
+import type { Message, User } from '../api/operations.ts';
+import type { TypingReporter } from '../presence/typingReporter.ts';
+import { useMentionCompletion } from '../mentions/useMentionCompletion.ts';
+import { MentionOptions } from '../mentions/MentionOptions.tsx';
 import { snippet } from './MessageItem.tsx';
 import { LIMITS } from '../../../src/input/limitValues.ts';
 
@@ -20,11 +26,21 @@ export interface ComposerProps {
   readonly locked: boolean;
   /** Lets the thread give focus back here once an edit is done. */
   readonly inputRef: RefObject<HTMLTextAreaElement | null>;
+  readonly typing: TypingReporter;
+  /** Who `@` can complete: the thread's authors and the people online. */
+  readonly people: readonly User[];
+  readonly meId: string;
 }
 
-export function Composer({ replyTo, onCancelReply, onSend, onEditLast, locked, inputRef: input }: ComposerProps) {
+export function Composer({ replyTo, onCancelReply, onSend, onEditLast, locked, inputRef: input, typing, people, meId }: ComposerProps) {
   const [body, setBody] = useState('');
   const id = useId();
+  const changed = (text: string) => {
+    setBody(text);
+    typing.changed(text);
+  };
+  const completion = useMentionCompletion({ input, text: body, onText: changed, people, meId });
+  const completing = completion.active >= 0;
   const trimmed = body.trim();
   const length = [...trimmed.normalize('NFC')].length;
   const tooLong = length > maxBodyLength;
@@ -50,11 +66,14 @@ export function Composer({ replyTo, onCancelReply, onSend, onEditLast, locked, i
     event?.preventDefault();
     if (!trimmed || tooLong || locked) return;
     onSend(trimmed, replyTo);
+    typing.stopped();
     setBody('');
+    completion.close();
     onCancelReply();
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (completion.onKeyDown(event)) return;
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       submit();
@@ -90,9 +109,21 @@ export function Composer({ replyTo, onCancelReply, onSend, onEditLast, locked, i
           disabled={locked}
           aria-describedby={`${id}-hint`}
           aria-invalid={tooLong || undefined}
-          onChange={(e) => setBody(e.target.value)}
+          aria-autocomplete="list"
+          aria-controls={completing ? `${id}-people` : undefined}
+          aria-activedescendant={completing ? `${id}-people-${completion.active}` : undefined}
+          onChange={(e) => {
+            changed(e.target.value);
+            completion.track(e.target.value, e.target.selectionStart);
+          }}
+          onSelect={(e) => completion.track(e.currentTarget.value, e.currentTarget.selectionStart)}
+          onBlur={() => {
+            typing.stopped();
+            completion.close();
+          }}
           onKeyDown={onKeyDown}
         />
+        {completing && <MentionOptions id={`${id}-people`} people={completion.candidates} active={completion.active} onChoose={completion.choose} />}
         <button type="submit" className="button primary" disabled={!trimmed || tooLong || locked}>
           Send
         </button>

@@ -6,7 +6,7 @@
 import { memo, useState, type MouseEvent } from 'react';
 import type { Message } from '../api/operations.ts';
 import type { QuotedMessage } from '../api/decode.ts';
-import { LinkifiedText } from '../ui/LinkifiedText.tsx';
+import { MessageText } from '../mentions/MessageText.tsx';
 import { RelativeTime } from '../ui/RelativeTime.tsx';
 import { EditMessageForm } from './EditMessageForm.tsx';
 import { ReactionPicker } from './ReactionPicker.tsx';
@@ -15,6 +15,7 @@ import { Reactions } from './Reactions.tsx';
 export interface MessageItemProps {
   readonly message: Message;
   readonly meId: string;
+  readonly meUsername: string;
   readonly mine: boolean;
   /** Same author as the message just above: the name is not repeated. */
   readonly continued: boolean;
@@ -37,9 +38,10 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
   const deleted = message.deletedAt !== null;
   const writable = !deleted && !locked;
   const state = deleted ? ' deleted' : editing ? ' editing' : '';
+  const mentionsMe = !deleted && (message.mentions ?? []).includes(props.meUsername.toLowerCase());
   return (
     <li
-      className={`message${mine ? ' mine' : ''}${continued ? ' continued' : ''}${state}${picking ? ' picking' : ''}`}
+      className={`message${mine ? ' mine' : ''}${continued ? ' continued' : ''}${state}${picking ? ' picking' : ''}${mentionsMe ? ' mentions-me' : ''}`}
       data-message-id={message.id}
       data-position={message.position}
     >
@@ -56,7 +58,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
         <EditMessageForm body={message.body} onSave={(body) => props.onSaveEdit(message.id, body)} onDone={() => props.onEdit(null)} />
       ) : (
         <p className="message-body">
-          <LinkifiedText text={message.body} />
+          <MessageText body={message.body} mentions={message.mentions ?? []} meUsername={props.meUsername} />
           {message.editedAt && (
             <>
               {' '}

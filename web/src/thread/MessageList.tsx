@@ -4,7 +4,7 @@
  * instead of yanking the view. Near the top it asks for older messages and
  * keeps the reader's place when they are inserted above.
  */
-import { useCallback, useLayoutEffect, useRef, useState } from 'react';
+import { Fragment, useCallback, useLayoutEffect, useRef, useState } from 'react';
 import type { Message } from '../api/operations.ts';
 import { MessageItem } from './MessageItem.tsx';
 import { PendingItem } from './PendingItem.tsx';
@@ -14,6 +14,10 @@ export interface MessageListProps {
   readonly messages: readonly Message[];
   readonly pending: readonly PendingSend[];
   readonly meId: string;
+  /** Mentions of this name are highlighted. */
+  readonly meUsername: string;
+  /** The "New" divider goes above this message (where the viewer had stopped reading on entry). */
+  readonly dividerId: string | null;
   readonly hasOlder: boolean;
   readonly loadingOlder: boolean;
   readonly onLoadOlder: () => void;
@@ -109,10 +113,16 @@ export function MessageList(props: MessageListProps) {
       )}
       <ol className="messages" role="log" aria-label="Messages" aria-live="polite" aria-relevant="additions">
         {messages.map((message, i) => (
+          <Fragment key={message.id}>
+          {message.id === props.dividerId && (
+            <li className="new-divider" role="separator" aria-label="New messages">
+              <span>New</span>
+            </li>
+          )}
           <MessageItem
-            key={message.id}
             message={message}
             meId={meId}
+            meUsername={props.meUsername}
             mine={message.author.id === meId}
             continued={continues(messages[i - 1], message)}
             editing={props.editingId === message.id}
@@ -124,6 +134,7 @@ export function MessageList(props: MessageListProps) {
             onSaveEdit={props.onSaveEdit}
             onDelete={props.onDelete}
           />
+          </Fragment>
         ))}
         {pending.map((send) => (
           <PendingItem key={send.key} send={send} onRetry={props.onRetry} onDiscard={props.onDiscard} />

@@ -1,6 +1,16 @@
-/** An open thread: header (title, lock), live message log, composer. Keyed by thread id by its parent. */
+/**
+ * An open thread: header (title, lock, who has it open), live message log
+ * with the "New" divider where the viewer stopped reading, who is typing,
+ * composer. Keyed by thread id by its parent.
+ */
 import { type FormEvent, type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
-import type { Message, Viewer } from '../api/operations.ts';
+import type { Message, User, Viewer } from '../api/operations.ts';
+import { useThreadCompany } from '../presence/useThreadCompany.ts';
+import { ThreadViewers } from '../presence/ThreadViewers.tsx';
+import { TypingLine } from '../presence/TypingLine.tsx';
+import { newDividerBefore } from '../unread/newDivider.ts';
+import { useMarkRead } from '../unread/useMarkRead.ts';
+import type { ThreadUnread } from '../unread/unreadState.ts';
 import { maxTitleLength } from '../threads/NewThreadForm.tsx';
 import { followLink } from '../ui/router.ts';
 import { Composer } from './Composer.tsx';
@@ -9,9 +19,30 @@ import { MessageList } from './MessageList.tsx';
 import { loadRecentEmoji, rememberEmoji, saveRecentEmoji } from './recentEmoji.ts';
 import { useThread } from './useThread.ts';
 
-export function ThreadView({ threadId, me }: { threadId: string; me: Viewer }) {
+export interface ThreadViewProps {
+  readonly threadId: string;
+  readonly me: Viewer;
+  /** People online anywhere: with the thread's authors, who `@` completes. */
+  readonly onlineUsers: readonly User[];
+  /** The thread's title for the tab (null once closed). */
+  readonly onTitle: (title: string | null) => void;
+  /** The thread was marked read: its counts after. */
+  readonly onRead: (threadId: string, unread: ThreadUnread) => void;
+}
+
+export function ThreadView({ threadId, me, onlineUsers, onTitle, onRead }: ThreadViewProps) {
   const meId = me.id;
   const thread = useThread(threadId, meId);
+  const ready = thread.status === 'ready';
+  const company = useThreadCompany(threadId, ready, thread.messages, onlineUsers);
+  useMarkRead(threadId, ready ? thread.latestPosition : null, thread.entry?.lastReadPosition ?? null, onRead);
+
+  // Where the reader stopped, as it was on entry: computed once, it does not move while they stay.
+  const [dividerId, setDividerId] = useState<string | null | undefined>(undefined);
+  useEffect(() => {
+    if (ready && dividerId === undefined && thread.entry) setDividerId(newDividerBefore(thread.messages, thread.entry, meId));
+  }, [ready, dividerId, thread.entry, thread.messages, meId]);
+
   const canModerate = me.role === 'MODERATOR' || me.role === 'ADMIN';
   const [replyTo, setReplyTo] = useState<Message | null>(null);
   const cancelReply = useCallback(() => setReplyTo(null), []);
@@ -57,11 +88,9 @@ export function ThreadView({ threadId, me }: { threadId: string; me: Viewer }) {
   }, []);
 
   useEffect(() => {
-    document.title = thread.title ? `${thread.title} · Thrds` : 'Thrds';
-    return () => {
-      document.title = 'Thrds';
-    };
-  }, [thread.title]);
+    onTitle(thread.title || null);
+  }, [thread.title, onTitle]);
+  useEffect(() => () => onTitle(null), [onTitle]);
 
   if (thread.status === 'loading') return <section className="thread-view placeholder" aria-busy="true">Loading…</section>;
   if (thread.status !== 'ready') {
@@ -93,6 +122,7 @@ export function ThreadView({ threadId, me }: { threadId: string; me: Viewer }) {
             )
           }
         />
+        <ThreadViewers presence={company.viewers} meId={meId} />
         {canModerate && (
           <button type="button" className="button small quiet lock-button" onClick={() => thread.setLocked(!thread.locked)}>
             {thread.locked ? 'Unlock thread' : 'Lock thread'}
@@ -116,6 +146,8 @@ export function ThreadView({ threadId, me }: { threadId: string; me: Viewer }) {
         messages={thread.messages}
         pending={thread.pending}
         meId={meId}
+        meUsername={me.username}
+        dividerId={dividerId ?? null}
         hasOlder={thread.hasOlder}
         loadingOlder={thread.loadingOlder}
         onLoadOlder={thread.loadOlder}
@@ -130,6 +162,7 @@ export function ThreadView({ threadId, me }: { threadId: string; me: Viewer }) {
         onRetry={thread.retry}
         onDiscard={thread.discard}
       />
+      <TypingLine users={company.typing} />
       <Composer
         replyTo={replyTo}
         onCancelReply={cancelReply}
@@ -137,6 +170,9 @@ export function ThreadView({ threadId, me }: { threadId: string; me: Viewer }) {
         onEditLast={editLast}
         locked={thread.locked}
         inputRef={composer}
+        typing={company.reporter}
+        people={company.people}
+        meId={meId}
       />
       {deleting && (
         <ConfirmDelete

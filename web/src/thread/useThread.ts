@@ -21,7 +21,8 @@ import {
   ThreadQuery,
   type Message,
 } from '../api/operations.ts';
-import { comparePositions, logStart, type Position } from '../api/position.ts';
+import { comparePositions, logStart, maxPosition, type Position } from '../api/position.ts';
+import type { EntryMarker } from '../unread/newDivider.ts';
 import { decodeMessage, decodeNodes } from '../api/decode.ts';
 import { useThrds } from '../api/ThrdsContext.tsx';
 import { useResumableSubscription } from '../api/useResumableSubscription.ts';
@@ -63,6 +64,10 @@ export interface OpenThread {
   /** Resolves to null once deleted, or to what went wrong. */
   remove(messageId: string, reason: string | null): Promise<string | null>;
   setLocked(locked: boolean): void;
+  /** The viewer's read state as it was when the thread loaded (for the "New" divider); null until then. */
+  readonly entry: EntryMarker | null;
+  /** The newest log position this client has seen of the thread: what reading it up to now means. */
+  readonly latestPosition: Position | null;
 }
 
 export function useThread(threadId: string, meId: string): OpenThread {
@@ -78,6 +83,8 @@ export function useThread(threadId: string, meId: string): OpenThread {
   const [error, setError] = useState<string | null>(null);
   const [locked, setLocked] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  const [entry, setEntry] = useState<EntryMarker | null>(null);
+  const [latestPosition, setLatestPosition] = useState<Position | null>(null);
   const settled = useRef(new Set<string>());
   const logRef = useRef(log);
   logRef.current = log;
@@ -99,6 +106,8 @@ export function useThread(threadId: string, meId: string): OpenThread {
         setTitle(thread.title ?? '');
         setCreatedBy(thread.createdBy?.id ?? null);
         setLocked(thread.locked ?? false);
+        setEntry({ lastReadPosition: thread.lastReadPosition ?? null, unreadCount: thread.unreadCount ?? 0 });
+        setLatestPosition((p) => maxPosition(p, maxPosition(thread.position ?? null, page.at(-1)?.position ?? null)));
         setLog(addMessages(emptyMessageLog, page));
         setOlderCursor(previousCursorOf(thread.messages?.pageInfo ?? null));
         setFrom(joinPosition(thread.position, page));
@@ -125,6 +134,8 @@ export function useThread(threadId: string, meId: string): OpenThread {
     from,
     positionOf: (data) => data.threadEvents?.position ?? null,
     onEvent: ({ threadEvents: event }) => {
+      const at = event?.position ?? null;
+      if (at !== null) setLatestPosition((p) => maxPosition(p, at));
       switch (event?.__typename) {
         case 'ThreadRenamed':
           if (event.title) setTitle(event.title);
@@ -209,6 +220,7 @@ export function useThread(threadId: string, meId: string): OpenThread {
           const message = decodeMessage(result.data?.postMessage?.message);
           if (message) {
             setLog((l) => addMessages(l, [message]));
+            setLatestPosition((p) => maxPosition(p, message.position));
             settled.current.add(message.id);
             setPending((p) => p.filter((x) => x.key !== send.key));
             return;
@@ -355,6 +367,8 @@ export function useThread(threadId: string, meId: string): OpenThread {
 
   return {
     status,
+    entry,
+    latestPosition,
     locked,
     problem,
     dismissProblem,

@@ -3,13 +3,15 @@
  * from the newest position the page reflects, so threads created or posted to
  * by anyone move to the top without a reload.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CombinedError } from '@urql/core';
 import { EventsSubscription, ThreadsQuery, type ThreadSummary } from '../api/operations.ts';
 import { useThrds } from '../api/ThrdsContext.tsx';
 import { useResumableSubscription } from '../api/useResumableSubscription.ts';
 import { applyMessagePosted, emptyThreadList, mergeThreads, type ThreadListState } from './threadListState.ts';
-import { decodeNodes, decodeThread } from '../api/decode.ts';
+import { decodeNodes, decodeThread, decodeThreadUnread } from '../api/decode.ts';
+import type { ResultOf } from '../graphql.ts';
+import type { ThreadUnread } from '../unread/unreadState.ts';
 import { logStart } from '../api/position.ts';
 
 const pageSize = 30;
@@ -22,10 +24,28 @@ export interface ThreadList {
   loadMore(): void;
   /** Shows a thread this client just created before the feed delivers it. */
   add(thread: ThreadSummary): void;
+  /** Loads the first page again (after the live socket came back), merging it in. */
+  reload(): void;
 }
 
-export function useThreadList(): ThreadList {
+/** Each page carries the viewer's counts of its threads and `unreadThreads`, both as of that answer. */
+export type OnUnreadPage = (updates: ReadonlyMap<string, ThreadUnread>, unreadThreads: number | undefined) => void;
+
+type ThreadsPage = NonNullable<ResultOf<typeof ThreadsQuery>>;
+
+function reportUnread(data: ThreadsPage, onUnread: OnUnreadPage | undefined): void {
+  const updates = new Map<string, ThreadUnread>();
+  for (const edge of data.threads?.edges ?? []) {
+    const decoded = decodeThreadUnread(edge?.node);
+    if (decoded) updates.set(decoded.id, decoded.unread);
+  }
+  onUnread?.(updates, data.unreadThreads ?? undefined);
+}
+
+export function useThreadList(onUnread?: OnUnreadPage): ThreadList {
   const { client } = useThrds();
+  const onUnreadRef = useRef(onUnread);
+  onUnreadRef.current = onUnread;
   const [state, setState] = useState<ThreadListState>(emptyThreadList);
   const [loaded, setLoaded] = useState(false);
   const [from, setFrom] = useState<string | null | undefined>(undefined);
@@ -41,7 +61,8 @@ export function useThreadList(): ThreadList {
         if (cancelled) return;
         if (result.error) setError(result.error);
         const connection = result.data?.threads;
-        if (!connection) return;
+        if (!connection || !result.data) return;
+        reportUnread(result.data, onUnreadRef.current);
         const next = mergeThreads({ ...emptyThreadList, nextCursor: nextCursorOf(connection.pageInfo) }, decodeNodes(connection.edges, decodeThread));
         setState(next);
         setLoaded(true);
@@ -84,14 +105,27 @@ export function useThreadList(): ThreadList {
         setLoadingMore(false);
         if (result.error) setError(result.error);
         const connection = result.data?.threads;
-        if (!connection) return;
+        if (!connection || !result.data) return;
+        reportUnread(result.data, onUnreadRef.current);
         setState((s) => mergeThreads({ ...s, nextCursor: nextCursorOf(connection.pageInfo) }, decodeNodes(connection.edges, decodeThread)));
       });
   }, [client, state.nextCursor, loadingMore]);
 
   const add = useCallback((thread: ThreadSummary) => setState((s) => mergeThreads(s, [thread])), []);
 
-  return { threads: state.threads, loading: !loaded && !error, error, hasMore: state.nextCursor !== null, loadMore, add };
+  const reload = useCallback(() => {
+    void client
+      .query(ThreadsQuery, { first: pageSize, after: null })
+      .toPromise()
+      .then((result) => {
+        if (!result.data?.threads) return;
+        reportUnread(result.data, onUnreadRef.current);
+        const page = result.data.threads;
+        setState((s) => mergeThreads(s, decodeNodes(page.edges, decodeThread)));
+      });
+  }, [client]);
+
+  return { threads: state.threads, loading: !loaded && !error, error, hasMore: state.nextCursor !== null, loadMore, add, reload };
 }
 
 function nextCursorOf(pageInfo: { hasNextPage: boolean | null; endCursor: string | null } | null): string | null {
