@@ -7,13 +7,12 @@
  * goodbye (SIGKILL) stops renewing: its key expires (TTL_MS) and the others
  * drop it at their next read, at most TTL_MS + BEAT_MS after its last beat.
  *
- * Redis down: `others` is empty, so this instance counts its own only;
- * logged once when it goes and once when it is back (then the part is
- * written again and the others read at once).
+ * Redis down: `others` is empty, so this instance counts its own only
+ * (the process's Redis log says so once when it goes, once when it is
+ * back); then the part is written again and the others read at once.
  */
 import { Redis } from 'ioredis';
 import { dependencyLog } from '../observability/dependencyLog.ts';
-import { log } from '../observability/log.ts';
 import { coalesce } from './coalesce.ts';
 import type { InstancePart } from './localPresence.ts';
 import type { ScopePart } from './presenceCounts.ts';
@@ -58,26 +57,17 @@ export function sharePresence(options: PresenceShareOptions): PresenceShare {
   const subscriber = new Redis(options.redisUrl, connection);
   const health = dependencyLog('redis').part('presence');
   let others = new Map<string, InstancePart>();
-  let fallenBack = false;
   let closed = false;
 
+  // Logged by the process's one Redis log (dependencyLog: once when it goes, once when it is back), not again here.
   const fail = (error: unknown) => {
     health.failed(error);
-    if (!fallenBack) {
-      fallenBack = true;
-      log.warn({ dependency: 'redis', instanceId }, 'presence: Redis unavailable, counting this instance only until it is back');
-    }
     if (others.size > 0) {
       others = new Map();
       options.othersChanged();
     }
   };
-  const recovered = () => {
-    health.ok();
-    if (!fallenBack) return;
-    fallenBack = false;
-    log.info({ dependency: 'redis', instanceId }, 'presence: Redis back, counting every instance again');
-  };
+  const recovered = () => health.ok();
 
   const write = coalesce(() => {
     if (closed || client.status !== 'ready') return;

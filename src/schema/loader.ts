@@ -4,7 +4,23 @@
  * as long as the subscription, and a thread's row changes with every message,
  * so a long-lived cache would serve stale rows.
  */
+import type { Context } from './context.ts';
+
 export type Loader<T> = (id: string) => Promise<T | null>;
+
+/**
+ * One of something per context (a request; fan-out makes one per
+ * delivery), made on first use: the per-request loaders of a field's
+ * reads, without a field for each on Context.
+ */
+export function perContext<T>(make: (ctx: Context) => T): (ctx: Context) => T {
+  const made = new WeakMap<Context, T>();
+  return (ctx) => {
+    let value = made.get(ctx);
+    if (value === undefined) made.set(ctx, (value = make(ctx)));
+    return value;
+  };
+}
 
 export function createLoader<T extends { id: string }>(fetch: (ids: readonly string[]) => Promise<T[]>): Loader<T> {
   const cache = new Map<string, Promise<T | null>>();

@@ -4,8 +4,7 @@ import { mentionedUserIds, mentioningMessageIds } from '../projections/mentionsQ
 import { messagesByIds } from '../projections/messagesQueries.ts';
 import { builder } from './builder.ts';
 import { connectionOf, decodeCursor, pageSize } from './connection.ts';
-import type { Context } from './context.ts';
-import { createLoader, type Loader } from './loader.ts';
+import { createLoader, perContext } from './loader.ts';
 import { Message, orNotFound, User } from './refs.ts';
 import { MessageConnection } from './thread.ts';
 import { requireViewer } from './viewer.ts';
@@ -15,16 +14,7 @@ const MENTIONS = PAGE_SIZES.messages;
 const PRICED_MENTIONS = 3;
 
 /** One loader per context (a request; fan-out makes one per delivery): a page of messages costs one read. */
-const loaders = new WeakMap<Context, Loader<{ id: string; userIds: string[] }>>();
-
-function mentionsLoader(ctx: Context): Loader<{ id: string; userIds: string[] }> {
-  let loader = loaders.get(ctx);
-  if (!loader) {
-    loader = createLoader(async (ids) => [...(await mentionedUserIds(ctx.services.db, ids))].map(([id, userIds]) => ({ id, userIds })));
-    loaders.set(ctx, loader);
-  }
-  return loader;
-}
+const mentionsLoader = perContext((ctx) => createLoader(async (ids) => [...(await mentionedUserIds(ctx.services.db, ids))].map(([id, userIds]) => ({ id, userIds }))));
 
 builder.objectField(Message, 'mentions', (t) =>
   t.field({

@@ -3,8 +3,7 @@ import { LIMITS, range } from '../input/limits.ts';
 import type { MessageRevision as Revision } from '../projections/messagesProjection.ts';
 import { MAX_REVISIONS, revisionsByMessageIds } from '../projections/revisionsQueries.ts';
 import { builder } from './builder.ts';
-import type { Context } from './context.ts';
-import { createLoader, type Loader } from './loader.ts';
+import { createLoader, perContext } from './loader.ts';
 import { Node } from './node.ts';
 import { orNotFound, Message, Thread, User } from './refs.ts';
 
@@ -35,15 +34,7 @@ const MessageRevision = builder.objectRef<Revision>('MessageRevision').implement
 });
 
 /** One revisions loader per request (or subscription): every message's revisions asked in one tick cost one read of the log. */
-const revisionLoaders = new WeakMap<Context, Loader<{ id: string; revisions: Revision[] }>>();
-function revisionsLoader(ctx: Context): Loader<{ id: string; revisions: Revision[] }> {
-  let loader = revisionLoaders.get(ctx);
-  if (!loader) {
-    loader = createLoader(async (ids) => [...(await revisionsByMessageIds(ctx.services.db, ids))].map(([id, revisions]) => ({ id, revisions })));
-    revisionLoaders.set(ctx, loader);
-  }
-  return loader;
-}
+const revisionsLoader = perContext((ctx) => createLoader(async (ids) => [...(await revisionsByMessageIds(ctx.services.db, ids))].map(([id, revisions]) => ({ id, revisions }))));
 
 Message.implement({
   description: 'A message posted in a thread.',

@@ -12,7 +12,7 @@ import { builder } from './builder.ts';
 import { pageSize } from './connection.ts';
 import type { Context } from './context.ts';
 import { Event } from './eventRef.ts';
-import { createLoader, type Loader } from './loader.ts';
+import { createLoader, type Loader, perContext } from './loader.ts';
 import { Node } from './node.ts';
 import { Message, orNotFound, User } from './refs.ts';
 
@@ -23,23 +23,15 @@ interface ReactionReads {
 }
 
 /** One set of batches per context (a request; fan-out makes one per event delivered). */
-const readsOf = new WeakMap<Context, ReactionReads>();
-
-function reactionReads(ctx: Context): ReactionReads {
-  let reads = readsOf.get(ctx);
-  if (!reads) {
-    const { db } = ctx.services;
-    reads = {
-      groups: createLoader(async (ids) => {
-        const viewer = await ctx.viewer();
-        return [...(await reactionGroups(db, ids, viewer?.id ?? null))].map(([id, groups]) => ({ id, groups }));
-      }),
-      users: new Map(),
-    };
-    readsOf.set(ctx, reads);
-  }
-  return reads;
-}
+const reactionReads = perContext(
+  (ctx): ReactionReads => ({
+    groups: createLoader(async (ids) => {
+      const viewer = await ctx.viewer();
+      return [...(await reactionGroups(ctx.services.db, ids, viewer?.id ?? null))].map(([id, groups]) => ({ id, groups }));
+    }),
+    users: new Map(),
+  }),
+);
 
 function usersLoader(ctx: Context, first: number): Loader<{ id: string; users: Map<string, string[]> }> {
   const { users } = reactionReads(ctx);

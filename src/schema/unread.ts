@@ -2,16 +2,16 @@
  * Read markers and unread counts as GraphQL: `markRead`, the viewer's
  * `Thread.unreadCount`, `unreadMentionCount` and `lastReadPosition`,
  * `Query.unreadThreads`, and `Subscription.myThreads` that keeps a thread
- * list's counts live. A thread list asks once per request, not once per
- * thread: one loader per context, keyed by thread id.
+ * list's counts live. A thread list's page, and the viewers of one
+ * myThreads update, ask together (unread/unreadBatches.ts).
  */
 import { UnauthenticatedError } from '../errors.ts';
 import { markRead } from '../unread/markRead.ts';
 import type { ThreadUpdate as Update } from '../unread/threadUpdates.ts';
-import { type UnreadRow, unreadByThread, unreadThreadCount } from '../unread/unreadQueries.ts';
+import { unreadBatchesOf } from '../unread/unreadBatches.ts';
+import { type UnreadRow, unreadThreadCount } from '../unread/unreadQueries.ts';
 import { builder } from './builder.ts';
 import type { Context } from './context.ts';
-import { createLoader, type Loader } from './loader.ts';
 import { heldWhileOpen } from './presenceHold.ts';
 import { orNotFound, Thread } from './refs.ts';
 import { requireActor } from './viewer.ts';
@@ -19,21 +19,11 @@ import { requireActor } from './viewer.ts';
 const BASELINE =
   'A thread the viewer never marked counts from when the viewer registered: messages posted before they had an account are not unread. Subscriptions shared by every subscriber (`threadEvents`, `events`) have no viewer: ask `myThreads` for live counts.';
 
-/** null without a viewer: every count is 0 and no marker is read. */
-const loaders = new WeakMap<Context, Promise<Loader<UnreadRow> | null>>();
-
-function unreadLoader(ctx: Context): Promise<Loader<UnreadRow> | null> {
-  let loader = loaders.get(ctx);
-  if (!loader) {
-    loader = ctx.viewer().then((viewer) => (viewer ? createLoader((ids) => unreadByThread(ctx.services.db, { userId: viewer.id, baseline: viewer.position }, ids)) : null));
-    loaders.set(ctx, loader);
-  }
-  return loader;
-}
-
+/** The viewer's counts in a thread; null without a viewer (every count 0, no marker). Batched with every other reader's asked in this turn (unread/unreadBatches.ts). */
 async function unreadOf(ctx: Context, threadId: string): Promise<UnreadRow | null> {
   // A thread as it was (`thread(asOf:)`) has the same id; its counts are the viewer's now.
-  return (await unreadLoader(ctx))?.(threadId) ?? null;
+  const viewer = await ctx.viewer();
+  return viewer ? unreadBatchesOf(ctx.services.db).count({ userId: viewer.id, baseline: viewer.position }, threadId) : null;
 }
 
 builder.objectFields(Thread, (t) => ({

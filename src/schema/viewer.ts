@@ -4,7 +4,7 @@ import { UnauthenticatedError } from '../errors.ts';
 import type { Role, UserRow } from '../projections/usersProjection.ts';
 import { type StandingRow, standingsByIds } from '../projections/usersQueries.ts';
 import type { Context } from './context.ts';
-import { createLoader, type Loader } from './loader.ts';
+import { createLoader, perContext } from './loader.ts';
 
 export async function requireViewer(ctx: Context): Promise<UserRow> {
   const viewer = await ctx.viewer();
@@ -25,12 +25,10 @@ export async function requireActor(ctx: Context): Promise<Actor> {
  * another one, or `thrds admin grant`, so they are read from the database
  * (batched per tick, kept no longer).
  */
-const standings = new WeakMap<Context, Loader<StandingRow>>();
+const standings = perContext((ctx) => createLoader((ids) => standingsByIds(ctx.services.db, ids)));
 
 export function standingOf(ctx: Context, userId: string): Promise<StandingRow | null> {
-  let loader = standings.get(ctx);
-  if (!loader) standings.set(ctx, (loader = createLoader((ids) => standingsByIds(ctx.services.db, ids))));
-  return loader(userId);
+  return standings(ctx)(userId);
 }
 
 /** The signed-in user's role now; null when signed out. */

@@ -18,6 +18,36 @@ export async function markersOf(db: Sql, userId: string, threadIds: readonly str
   return new Map(rows.map((row) => [row.thread_id, Number(row.position)]));
 }
 
+/** The key of a (user, thread) pair in markersOfPairs' and unreadCounts' answers. */
+export const pairKey = (userId: string, threadId: string): string => `${userId}\u0000${threadId}`;
+
+/** Users per read of markersOfPairs. */
+const USERS_PER_READ = 200;
+
+/**
+ * The markers of these (user, thread) pairs, keyed `pairKey(user, thread)`:
+ * one read per USERS_PER_READ users (the users' markers in the threads asked,
+ * a superset of the pairs; the extra ones are left out).
+ */
+export async function markersOfPairs(db: Sql, pairs: readonly { readonly userId: string; readonly threadId: string }[]): Promise<Map<string, number>> {
+  const wanted = new Set(pairs.map((p) => pairKey(p.userId, p.threadId)));
+  const threadIds = [...new Set(pairs.map((p) => p.threadId))];
+  const userIds = [...new Set(pairs.map((p) => p.userId))];
+  const markers = new Map<string, number>();
+  for (let i = 0; i < userIds.length; i += USERS_PER_READ) {
+    const users = userIds.slice(i, i + USERS_PER_READ);
+    const rows = await db.query<{ user_id: string; thread_id: string; position: number | string }>(
+      `SELECT user_id, thread_id, position FROM read_markers WHERE user_id IN (${inList(users)}) AND thread_id IN (${inList(threadIds)})`,
+      [...users, ...threadIds],
+    );
+    for (const row of rows) {
+      const key = pairKey(row.user_id, row.thread_id);
+      if (wanted.has(key)) markers.set(key, Number(row.position));
+    }
+  }
+  return markers;
+}
+
 /**
  * Moves the marker to `position` unless it already stands there or beyond:
  * one statement that takes the greater of the two, so concurrent moves (two

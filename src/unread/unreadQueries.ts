@@ -4,13 +4,12 @@
  * Without a marker the baseline is the user's registration position: what
  * was posted before they had an account is not news to them.
  *
- * One statement per batch of threads, each thread's counts a pair of
+ * One statement per batch of (reader, thread) pairs, each pair's counts two
  * scalar subqueries with its own bound, so both stores walk the index range
- * after the marker (messages_thread_position; message_mentions'
- * (user_id, thread_id, position)) instead of the whole thread.
+ * after the marker instead of the whole thread.
  */
 import type { Sql, Statement } from '../db/database.ts';
-import { markersOf } from './readMarkers.ts';
+import { markersOfPairs, pairKey } from './readMarkers.ts';
 
 export interface UnreadRow {
   /** The thread's id (the loader's key). */
@@ -27,32 +26,47 @@ export interface Reader {
   readonly baseline: number;
 }
 
-/** Threads per statement: SQLite caps a compound SELECT at 500 terms. */
+/** One reader's counts in one thread, from a position. */
+export interface UnreadAsk {
+  readonly userId: string;
+  readonly threadId: string;
+  /** Count after this position: the reader's marker, or their baseline. */
+  readonly from: number;
+}
+
+/** Pairs per statement: SQLite caps a compound SELECT at 500 terms. */
 const CHUNK = 100;
 
 const UNREAD = 'SELECT COUNT(*) FROM messages m WHERE m.thread_id = ? AND m.position > ? AND m.deleted_at IS NULL AND m.author_id <> ?';
 const UNREAD_MENTIONS =
   'SELECT COUNT(*) FROM message_mentions mm JOIN messages m ON m.id = mm.message_id WHERE mm.user_id = ? AND mm.thread_id = ? AND mm.position > ? AND m.author_id <> ?';
 
-export async function unreadByThread(db: Sql, reader: Reader, threadIds: readonly string[]): Promise<UnreadRow[]> {
-  const markers = await markersOf(db, reader.userId, threadIds);
-  const rows: UnreadRow[] = [];
-  for (let i = 0; i < threadIds.length; i += CHUNK) {
-    const { sql, params } = unreadCountsStatement(reader, threadIds.slice(i, i + CHUNK), markers);
-    const counted = await db.query<{ id: string; unread: number | string; mentions: number | string }>(sql, params);
+/**
+ * The counts of many (reader, thread) pairs: one read of the markers, one
+ * statement per CHUNK pairs. A thread list asks one reader's page of
+ * threads; myThreads asks one thread for each of its viewers
+ * (unreadBatches.ts).
+ */
+export async function unreadCounts(db: Sql, readers: readonly { readonly reader: Reader; readonly threadId: string }[]): Promise<Map<string, UnreadRow>> {
+  const markers = await markersOfPairs(db, readers.map(({ reader, threadId }) => ({ userId: reader.userId, threadId })));
+  const asks = readers.map(({ reader, threadId }) => ({ userId: reader.userId, threadId, from: markers.get(pairKey(reader.userId, threadId)) ?? reader.baseline }));
+  const rows = new Map<string, UnreadRow>();
+  for (let i = 0; i < asks.length; i += CHUNK) {
+    const { sql, params } = unreadCountsStatement(asks.slice(i, i + CHUNK));
+    const counted = await db.query<{ user_id: string; id: string; unread: number | string; mentions: number | string }>(sql, params);
     for (const row of counted) {
-      rows.push({ id: row.id, unreadCount: Number(row.unread), unreadMentionCount: Number(row.mentions), lastReadPosition: markers.get(row.id) ?? null });
+      const key = pairKey(row.user_id, row.id);
+      rows.set(key, { id: row.id, unreadCount: Number(row.unread), unreadMentionCount: Number(row.mentions), lastReadPosition: markers.get(key) ?? null });
     }
   }
   return rows;
 }
 
-/** The counts of up to CHUNK threads, each from its marker (or the baseline). */
-export function unreadCountsStatement(reader: Reader, threadIds: readonly string[], markers: ReadonlyMap<string, number>): Statement {
-  const from = (id: string) => markers.get(id) ?? reader.baseline;
+/** Each pair's counts in its own bounds: both stores walk the index range after the marker (messages_thread_position; message_mentions' (user_id, thread_id, position)). */
+export function unreadCountsStatement(asks: readonly UnreadAsk[]): Statement {
   return {
-    sql: threadIds.map(() => `SELECT ? AS id, (${UNREAD}) AS unread, (${UNREAD_MENTIONS}) AS mentions`).join(' UNION ALL '),
-    params: threadIds.flatMap((id) => [id, id, from(id), reader.userId, reader.userId, id, from(id), reader.userId]),
+    sql: asks.map(() => `SELECT ? AS user_id, ? AS id, (${UNREAD}) AS unread, (${UNREAD_MENTIONS}) AS mentions`).join(' UNION ALL '),
+    params: asks.flatMap(({ userId, threadId, from }) => [userId, threadId, threadId, from, userId, userId, threadId, from, userId]),
   };
 }
 

@@ -135,7 +135,7 @@ describe.runIf(withRedis)('presence across instances through Redis', () => {
 });
 
 describe.runIf(withOwnRedis)('presence when Redis goes down', () => {
-  it('counts this instance only while Redis is down, logs it once, and counts every instance again once it is back', async () => {
+  it('counts this instance only while Redis is down, logs the outage once, and counts every instance again once it is back', async () => {
     const redis = await OwnRedis.start();
     const logs = captureLogs('info');
     try {
@@ -150,11 +150,10 @@ describe.runIf(withOwnRedis)('presence when Redis goes down', () => {
       expect(a.snapshot().userIds).toEqual(['gina']);
       await redis.start();
       await waitFor(() => a.snapshot().people === 2 && b.snapshot().people === 2, { what: 'both counted again', timeoutMs: 15_000 });
-      const fallbacks = logs.lines.filter((line) => /presence: Redis unavailable/.test(line.msg));
-      // Once per instance, however many errors and beats the outage lasted.
-      expect(fallbacks.length).toBeGreaterThanOrEqual(1);
-      expect(fallbacks.length).toBeLessThanOrEqual(2);
-      expect(logs.lines.filter((line) => /presence: Redis back/.test(line.msg)).length).toBe(fallbacks.length);
+      // The process's one Redis log: once when it went, once when it was back, however many errors and beats the outage lasted.
+      expect(logs.lines.filter((line) => /^redis down/.test(line.msg))).toHaveLength(1);
+      await waitFor(() => logs.lines.some((line) => /^redis back/.test(line.msg)), { what: 'the recovery logged' });
+      expect(logs.lines.filter((line) => /^redis back/.test(line.msg))).toHaveLength(1);
     } finally {
       logs.stop();
       await Promise.all(services.splice(0).map((service) => service.close()));

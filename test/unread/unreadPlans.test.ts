@@ -57,7 +57,7 @@ describe.each(await storeKinds())('unread query plans on %s', (kind) => {
   };
 
   it("counts a page of threads' unread messages and mentions through the ranges after each marker", async () => {
-    const steps = await plan(unreadCountsStatement(reader, threads.slice(0, 20), new Map([[threads[0]!, 4000]])));
+    const steps = await plan(unreadCountsStatement(threads.slice(0, 20).map((threadId, i) => ({ userId: reader.userId, threadId, from: i === 0 ? 4000 : reader.baseline }))));
     expect(steps.length).toBeGreaterThan(0);
     for (const step of steps) expect(step).toMatch(/messages_thread_position|message_mentions_user_thread_position|PRIMARY|sqlite_autoindex_messages_1/);
     expect(steps.join('\n')).not.toMatch(/filesort|^SCAN m\b|\bALL\b/m);

@@ -8,37 +8,16 @@
  * message. Every state is screenshotted in light and dark for a person to
  * look at (test-artifacts/screenshots/conversations-*.png).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { desktop, launchChromium, openThread, screenshotPath, send, signedInContext, waitLive } from './support/browser.ts';
-import { createThread, postMessage, register, startWebServer, type Account, type WebServer } from './support/webServer.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openThread, send, waitLive } from './support/browser.ts';
+import { browserScene } from './support/scene.ts';
+import { createThread, postMessage, type Account, type WebServer } from './support/webServer.ts';
 
 let server: WebServer;
-let browser: Browser;
 let ada: Account;
 let bob: Account;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startWebServer(), launchChromium()]);
-  // One after the other: the first account registered on an empty store is the ADMIN.
-  ada = await register(server, 'Ada');
-  bob = await register(server, 'Bob');
-});
-
-afterAll(async () => {
-  await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
-  await browser?.close();
-  await server?.stop();
-});
-
-async function pageAs(account: Account): Promise<Page> {
-  const context = await signedInContext(browser, server.baseUrl, account, desktop);
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => console.error('[browser]', error));
-  return page;
-}
+const { page: pageAs, snap } = browserScene('conversations', (scene) => ({ server, ada, bob } = scene));
 
 /** Ada and Bob, each in their own browser, in the same thread, both live. */
 async function bothIn(threadId: string): Promise<[Page, Page]> {
@@ -59,15 +38,6 @@ function messageById(page: Page, id: string) {
 
 function reaction(page: Page, messageId: string, emoji: string) {
   return messageById(page, messageId).locator(`.reaction[data-emoji="${emoji}"]`);
-}
-
-/** The page as it is now, in light and in dark. */
-async function snap(page: Page, name: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: screenshotPath(`conversations-${name}-${scheme}`) });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
 }
 
 async function storedMessage(id: string) {

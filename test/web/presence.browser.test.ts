@@ -8,48 +8,16 @@
  * the box, or stops long enough for it to lapse.
  * Screenshots: test-artifacts/screenshots/presence-*.png.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { desktop, launchChromium, phone, openThread, screenshotPath, signedInContext, waitLive } from './support/browser.ts';
-import { createThread, postMessage, register, startWebServer, type Account, type WebServer } from './support/webServer.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { desktop, phone, openThread, waitLive } from './support/browser.ts';
+import { browserScene } from './support/scene.ts';
+import { createThread, postMessage, type Account, type WebServer } from './support/webServer.ts';
 
 let server: WebServer;
-let browser: Browser;
 let ada: Account;
 let bob: Account;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startWebServer(), launchChromium()]);
-  ada = await register(server, 'Ada');
-  bob = await register(server, 'Bob');
-});
-
-afterAll(async () => {
-  await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
-  await browser?.close();
-  await server?.stop();
-});
-
-async function contextAs(account: Account): Promise<BrowserContext> {
-  const context = await signedInContext(browser, server.baseUrl, account, desktop);
-  contexts.push(context);
-  return context;
-}
-
-async function tab(context: BrowserContext): Promise<Page> {
-  const page = await context.newPage();
-  page.on('pageerror', (error) => console.error('[browser]', error));
-  return page;
-}
-
-async function snap(page: Page, name: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: screenshotPath(`presence-${name}-${scheme}`) });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
+const { context: contextAs, tab, snap } = browserScene('presence', (scene) => ({ server, ada, bob } = scene));
 
 const onlineButton = (page: Page) => page.locator('.online-button');
 const typingLine = (page: Page) => page.locator('.typing-line');

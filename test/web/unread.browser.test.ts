@@ -9,64 +9,39 @@
  * mention while his tab is hidden becomes a browser notification once he
  * allowed them. Screenshots: test-artifacts/screenshots/unread-*.png.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { desktop, launchChromium, openThread, screenshotPath, send, signedInContext, waitLive } from './support/browser.ts';
-import { createThread, postMessage, register, startWebServer, type Account, type WebServer } from './support/webServer.ts';
-import { createTestDatabase, storeKinds, type StoreKind, type TestDatabase } from '../support/databases.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openThread, send, waitLive } from './support/browser.ts';
+import { browserScene } from './support/scene.ts';
+import { createThread, postMessage, register, type Account, type WebServer } from './support/webServer.ts';
+import { storeKinds, type StoreKind } from '../support/databases.ts';
 
 const kinds = await storeKinds();
 
 describe.each(kinds)('unread and mentions in the web app (%s)', (kind: StoreKind) => {
   let server: WebServer;
-  let store: TestDatabase | null = null;
-  let browser: Browser;
   let ada: Account;
   let bob: Account;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    // startWebServer makes a SQLite file; for MariaDB the server is pointed at a scratch database instead.
-    store = kind === 'mariadb' ? await createTestDatabase('mariadb') : null;
-    [server, browser] = await Promise.all([startWebServer(store ? { databaseUrl: store.url } : {}), launchChromium()]);
-    ada = await register(server, 'Ada');
-    bob = await register(server, 'Bob');
-  });
-
-  afterAll(async () => {
-    await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
-    await browser?.close();
-    await server?.stop();
-    await store?.drop();
-  });
+  const scene = browserScene('unread', (ready) => ({ server, ada, bob } = ready), kind);
 
   async function secondTab(page: Page): Promise<Page> {
-    const other = await page.context().newPage();
-    other.on('pageerror', (error) => console.error('[browser]', error));
+    const other = await scene.tab(page.context());
     await other.goto('/');
     await waitLive(other);
     return other;
   }
 
   async function pageAs(account: Account, options: { notifications?: boolean } = {}): Promise<Page> {
-    const context = await signedInContext(browser, server.baseUrl, account, desktop);
-    contexts.push(context);
+    const context = await scene.context(account);
     if (options.notifications) {
       await context.grantPermissions(['notifications'], { origin: server.baseUrl });
       await context.addInitScript(recordNotifications);
     }
-    const page = await context.newPage();
-    page.on('pageerror', (error) => console.error('[browser]', error));
-    return page;
+    return scene.tab(context);
   }
 
-  async function snap(page: Page, name: string): Promise<void> {
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.screenshot({ path: screenshotPath(`unread-${name}-${kind}-${scheme}`) });
-    }
-    await page.emulateMedia({ colorScheme: 'light' });
-  }
+  /** Screenshots named for the store too: the suite runs on each. */
+  const snap = (page: Page, name: string) => scene.snap(page, `${name}-${kind}`);
 
   const listItem = (page: Page, threadId: string) => page.locator(`.thread-list li[data-thread-id="${threadId}"]`);
   const unreadBadge = (page: Page, threadId: string) => listItem(page, threadId).locator('.unread-badge');
