@@ -116,18 +116,15 @@ export class ThreadUpdates {
       client.on('error', (error: Error) => part.failed(error)).on('ready', () => part.ok());
     }
     const channel = `${namespace}:reads`;
-    try {
-      await Promise.all([publisher.connect(), subscriber.connect()]);
-      await subscriber.subscribe(channel);
-    } catch (error) {
-      // Marker moves then reach this instance's watchers only; every count stays right on the next update or query.
-      publisher.disconnect();
-      subscriber.disconnect();
-      redis.part('read markers subscriber').failed(error);
-      return;
-    }
     subscriber.on('message', (_channel: string, message: string) => this.received(message));
+    // Subscribed at each ready: Redis down at start, or gone a while, the clients keep reconnecting
+    // (ioredis), and marker moves cross instances again once it is back.
+    subscriber.on('ready', () => {
+      subscriber.subscribe(channel).catch((error: unknown) => redis.part('read markers subscriber').failed(error));
+    });
     this.redis = { publisher, subscriber, channel };
+    // Meanwhile marker moves reach this instance's watchers only; every count stays right on the next update or query.
+    await Promise.all([publisher.connect(), subscriber.connect()]).catch((error: unknown) => redis.part('read markers').failed(error));
   }
 
   async close(): Promise<void> {

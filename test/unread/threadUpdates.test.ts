@@ -1,6 +1,9 @@
 /** The myThreads hub (threadUpdates.ts): shared update objects, READ to its user only, a bounded queue; as given/when/then. */
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { MAX_QUEUED, ThreadUpdates } from '../../src/unread/threadUpdates.ts';
+import { MAX_QUEUED, startThreadUpdates, ThreadUpdates } from '../../src/unread/threadUpdates.ts';
+import { OwnRedis } from '../support/ownRedis.ts';
+import { waitFor } from '../support/waitFor.ts';
 import type { StoredEvent } from '../../src/events/types.ts';
 
 const threadId = 'a0000000-0000-4000-8000-00000000000a';
@@ -49,5 +52,31 @@ describe('ThreadUpdates', () => {
     expect(held.at(-1)).toMatchObject({ threadId, position: MAX_QUEUED + 11 });
     expect(hub.stats.dropped).toBe(11);
     await hub.close();
+  });
+
+  it('given Redis down when two instances start, when it comes back, then a marker moved on one reaches its user on the other', async () => {
+    const redis = await OwnRedis.start();
+    await redis.stop();
+    const namespace = `thrds:test:${randomUUID()}`;
+    const [a, b] = [startThreadUpdates({ feed: feed(), redisUrl: redis.url, namespace }), startThreadUpdates({ feed: feed(), redisUrl: redis.url, namespace })];
+    try {
+      await Promise.all([a.ready, b.ready]);
+      const ana = a.watch('ana');
+      await redis.start();
+      // Until both have reconnected and subscribed, a move is heard on its own instance only: moved again until it crosses.
+      let position = 0;
+      const crossed = ana.next();
+      await waitFor(
+        async () => {
+          b.markedRead('ana', threadId, (position += 1));
+          return Promise.race([crossed.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 100))]);
+        },
+        { what: "a READ from instance B on ana's watch on instance A", timeoutMs: 15_000 },
+      );
+      expect((await crossed).value).toMatchObject({ threadId, reason: 'READ' });
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      await redis.dispose();
+    }
   });
 });
