@@ -32,7 +32,7 @@ export function createServices(thrds: Thrds, protection: ProtectionConfig, redis
     newId: randomUUID,
     readCache: new ReadCache(thrds.db),
     sessions: new SessionCache(thrds.db, protection),
-    rateLimits: createRateLimits(protection.rates, redis ? { client: redis, namespace: channelFor(thrds.db.displayUrl) } : undefined),
+    rateLimits: createRateLimits(protection.rates, redis ? { client: redis, namespace } : undefined),
     protection,
     presence: startPresence({ redisUrl: presenceRedisUrl, namespace }),
     typing: startTyping({ redisUrl: presenceRedisUrl, namespace, feed: thrds.feed }),

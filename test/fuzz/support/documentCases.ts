@@ -43,6 +43,10 @@ const ALIASABLE = [
   'events(first: 1000) { position type data correlationId hash actor { username } }',
   'me { id }',
   'threads { edges { node { id } } }',
+  'online { people connections users(first: 200) { username } }',
+  'thread(id: "%THREAD%") { online { people users { id } } unreadCount unreadMentionCount lastReadPosition }',
+  'unreadThreads',
+  'mentions(first: 100) { edges { node { id mentions { username } } } }',
 ];
 
 /** Text that must be refused: always at least one thing no rule may accept. */
@@ -326,6 +330,13 @@ function subscription(random: Random): string {
     'subscription { threadEvents(threadId: "nope") { __typename } }',
     'subscription { events { position } threadEvents(threadId: "%THREAD%") { __typename } }',
     'subscription { __typename }',
+    'subscription { presence { people connections users(first: 200) { username } } }',
+    'subscription { presence(threadId: "%THREAD%") { people } }',
+    'subscription { presence(threadId: "00000000-0000-4000-8000-000000000000") { people } }',
+    'subscription { presence(threadId: "nope") { users(first: 100000) { id } } }',
+    'subscription { typing(threadId: "%THREAD%") { threadId users { username } } }',
+    'subscription { typing(threadId: "nope") { threadId } }',
+    'subscription { myThreads { reason position thread { id unreadCount } } }',
     `subscription { ${Array.from({ length: random.size(200) }, (_, i) => `e${i}: events(after: "0") { position }`).join(' ')} }`,
   ]);
 }
