@@ -18,6 +18,7 @@ import { Histogram } from './support/histogram.ts';
 import { summarize } from './support/cpuProfileSummary.ts';
 import { cpuTimeMs, machineBusySince, machineCpuTicks } from './support/procStat.ts';
 import { repoRoot } from './support/childProcesses.ts';
+import { waitForDrain } from './support/drain.ts';
 import { fmt } from './support/table.ts';
 
 interface PhaseResult {
@@ -124,24 +125,7 @@ async function runPhase(
     'ran',
     drainTimeoutMs + 120_000,
   );
-  // Wait for every delivery, for the deadline, or for deliveries to stall.
-  const deadline = performance.now() + drainTimeoutMs;
-  let last = -1;
-  let lastChange = performance.now();
-  let drained = false;
-  for (;;) {
-    const p = await rig.progress(phaseId);
-    if (p.received >= subscribers * ran.posted) {
-      drained = true;
-      break;
-    }
-    if (p.received !== last) {
-      last = p.received;
-      lastChange = performance.now();
-    }
-    if (performance.now() > deadline || performance.now() - lastChange > 10_000) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const drained = await waitForDrain(async () => (await rig.progress(phaseId)).received, subscribers * ran.posted, drainTimeoutMs);
   const wallMs = performance.now() - started;
   const serverCpuMs = cpuTimeMs(rig.server.child.pid) - cpuBefore;
   const machineBusy = machineBusySince(machineBefore);

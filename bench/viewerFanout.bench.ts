@@ -28,6 +28,7 @@ import { seedUsers, type SeededUser } from './support/seedUsers.ts';
 import { serverCpuUs, startThrdsServer, type ServerHandle } from './support/serverProcesses.ts';
 import { fmt } from './support/table.ts';
 import { waitFor } from '../test/support/waitFor.ts';
+import { waitForDrain } from './support/drain.ts';
 
 type Path = 'public' | 'viewer' | 'sameUser';
 
@@ -146,23 +147,7 @@ async function runPath(setup: Setup, path: Path, users: readonly SeededUser[]): 
     const machineBefore = machineCpuTicks();
     const ran = await poster.request<PositionPosterRan>({ type: 'run', messages: setup.messages, rate: setup.rate }, 'ran', setup.drainMs + 120_000);
     const expected = n * ran.probes.length;
-    const deadline = performance.now() + setup.drainMs;
-    let last = -1;
-    let lastChange = performance.now();
-    let drained = false;
-    for (;;) {
-      const p = await progress();
-      if (p.received >= expected) {
-        drained = true;
-        break;
-      }
-      if (p.received !== last) {
-        last = p.received;
-        lastChange = performance.now();
-      }
-      if (performance.now() > deadline || performance.now() - lastChange > 10_000) break;
-      await new Promise((resolve) => setTimeout(resolve, 100)); // polling the subscribers' counts
-    }
+    const drained = await waitForDrain(async () => (await progress()).received, expected, setup.drainMs);
     const serverCpuMs = cpuTimeMs(server.child.pid) - cpuBefore;
     const machineBusy = machineBusySince(machineBefore);
     const executions = (await health(server.baseUrl)).sharedExecutions - executionsBefore;
