@@ -26,7 +26,8 @@ FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=4000 \
-    DATABASE_URL=sqlite:/var/lib/thrds/thrds.db
+    DATABASE_URL=sqlite:/var/lib/thrds/thrds.db \
+    THRDS_FILES_DIR=/var/lib/thrds/files
 WORKDIR /app
 # Owned by root, read by the unprivileged user: the running server cannot rewrite its own code.
 COPY --from=build /app/package.json ./
@@ -38,7 +39,7 @@ COPY --from=build /app/docs/scalars ./docs/scalars
 COPY --from=build /app/web/dist ./web/dist
 RUN mkdir -p /var/lib/thrds && chown node:node /var/lib/thrds \
  && ln -s /app/bin/thrds.js /usr/local/bin/thrds
-# The image's unprivileged user (uid 1000); it may write only the SQLite volume.
+# The image's unprivileged user (uid 1000); it may write only the volume (SQLite and uploaded files).
 USER node
 VOLUME ["/var/lib/thrds"]
 EXPOSE 4000

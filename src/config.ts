@@ -2,6 +2,7 @@
 import { DEFAULT_DB_TIMEOUT_MS } from './db/deadline.ts';
 import { DEFAULT_DATABASE_URL } from './db/openDatabase.ts';
 import { type ProtectionConfig, protectionFromEnv } from './protection/protectionConfig.ts';
+import { type UploadSettings, uploadSettingsFromEnv } from './attachments/uploadSettings.ts';
 
 export interface ServerConfig {
   /** 0 picks a free port. */
@@ -28,6 +29,8 @@ export interface ServerConfig {
   readonly drainQuietMs: number;
   /** THRDS_METRICS_TOKEN: when set, /metrics answers only `Authorization: Bearer <token>` (401 otherwise). */
   readonly metricsToken: string | undefined;
+  /** THRDS_FILES_DIR, THRDS_MAX_UPLOAD_BYTES: where attachments live and how large one may be (attachments/uploadSettings.ts). */
+  readonly uploads: UploadSettings;
 }
 
 function nonNegativeInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -60,5 +63,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     drainMs: positiveInteger(env, 'THRDS_DRAIN_MS', 10_000),
     drainQuietMs: nonNegativeInteger(env, 'THRDS_DRAIN_QUIET_MS', 1000),
     metricsToken: env.THRDS_METRICS_TOKEN || undefined,
+    uploads: uploadSettingsFromEnv(env),
   };
 }

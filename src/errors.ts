@@ -2,7 +2,7 @@
  * The expected refusals. Each carries a stable `code` that GraphQL puts in
  * `extensions.code`; anything that is not a ThrdsError is a bug and is masked.
  */
-export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'RATE_LIMITED' | 'QUERY_TOO_COMPLEX' | 'UNAVAILABLE';
+export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'RATE_LIMITED' | 'QUERY_TOO_COMPLEX' | 'UNAVAILABLE' | 'PAYLOAD_TOO_LARGE';
 
 export class ThrdsError extends Error {
   constructor(

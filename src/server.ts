@@ -52,6 +52,11 @@ import { registerPresenceMetrics } from './presence/presenceMetrics.ts';
 import { isMetricsRequest, serveMetrics } from './observability/metricsRoute.ts';
 import { REQUEST_ID_HEADER, requestIdOf } from './observability/requestId.ts';
 import { useErrorLog, yogaLogger } from './observability/yogaLogging.ts';
+import { createAttachments } from './attachments/attachments.ts';
+import { registerAttachmentMetrics } from './attachments/attachmentMetrics.ts';
+import { handleFileRequest, isFilesRequest } from './attachments/fileRoute.ts';
+import { isMultipart, multipartLimit, readUploadBody, uploadFetchApi, useUploadsOnlyInMultipart } from './attachments/multipartUploads.ts';
+import { startAttachmentSweep } from './attachments/sweep.ts';
 
 /** No operation a client sends needs more (a message body is at most 4,000 characters). */
 const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -83,8 +88,9 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
       const rateLimitLog = dependencyLog('redis').part('rate limits');
       rateLimitRedis?.on('error', (error: Error) => rateLimitLog.failed(error)).on('ready', () => rateLimitLog.ok());
       await rateLimitRedis?.connect().catch(() => undefined);
-      const services = createServices(thrds, config.protection, rateLimitRedis, config.redisUrl);
+      const services = createServices(thrds, config.protection, rateLimitRedis, config.redisUrl, createAttachments(config.uploads));
       const stopSessionSweep = startSessionSweep(services.sessions, services.clock);
+      const stopAttachmentSweep = startAttachmentSweep(thrds.db, services.attachments, services.clock);
       const notifier = config.redisUrl ? await startRedisNotifier(config.redisUrl, channelFor(thrds.db.displayUrl), thrds.store, thrds.feed, services.sessions).catch(redisUnavailable) : undefined;
 
       // One count for every long-lived connection (WebSocket and SSE): protection/connectionLimits.ts.
@@ -101,7 +107,9 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
         graphqlEndpoint: '/graphql',
         // route() applies the origin policy (src/http/originPolicy.ts): yoga's CORS would echo any origin.
         cors: false,
-        plugins: [useErrorLog(), useFormCsrfPrevention(), useRetryAfter(), useRefusalStatus(), sse.plugin, useOperationCache(execution.operations)],
+        plugins: [useErrorLog(), useFormCsrfPrevention(), useUploadsOnlyInMultipart(), useRetryAfter(), useRefusalStatus(), sse.plugin, useOperationCache(execution.operations)],
+        // Multipart (uploadAttachment) is parsed with limits: one file, small fields (attachments/multipartUploads.ts).
+        fetchAPI: uploadFetchApi(config.uploads),
         // Parsed and validated once for every door, in execution.operations.
         parserAndValidationCache: false,
         maskedErrors: { maskError },
@@ -159,15 +167,32 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
         if (req.url?.startsWith('/graphql')) {
           setApiSecurityHeaders(req, res);
           if (applyOriginPolicy(req, res, config.protection.allowedOrigins)) return;
-          if (Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BYTES) {
+          // A multipart body (an upload) is capped by THRDS_MAX_UPLOAD_BYTES instead, below.
+          if (!isMultipart(req) && Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BYTES) {
             tooLarge(res, MAX_REQUEST_BYTES);
             return;
           }
           if (refuseMalformedSearchParams(req, res)) return;
+          if (req.method === 'POST' && isMultipart(req)) {
+            inFlight.track(res, false);
+            readUploadBody(req, res, multipartLimit(config.uploads), (body) => {
+              toYoga(req, res, body).catch((error: unknown) => {
+                reportUnexpected(error, requestIdOf(req));
+                if (!res.headersSent) res.writeHead(500);
+                res.end();
+              });
+            });
+            return;
+          }
           const stream = isStreamRequest(req);
           if (stream && !sse.admit(req, res)) return;
           inFlight.track(res, stream);
           if (!graphqlPost(req, res)) void yoga.requestListener(req, res);
+          return;
+        }
+        if (isFilesRequest(req)) {
+          inFlight.track(res, false);
+          handleFileRequest(req, res, thrds.db, services.attachments, (error) => reportUnexpected(error, requestId));
           return;
         }
         if (serveScalarSpec(req, res)) return;
@@ -189,6 +214,7 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
         ...(config.redisUrl ? { redisConnected: () => (notifier?.connected ?? false) && rateLimitRedis?.status === 'ready' } : {}),
       });
       registerPresenceMetrics(metrics.registry, services.presence);
+      registerAttachmentMetrics(metrics.registry, services.attachments.stats);
       const refuseWhileDraining = (req: IncomingMessage, socket: Duplex) =>
         refuseUpgrade(socket, 503, 'The server is shutting down; connect again', { 'Retry-After': '1', 'X-Request-Id': requestIdOf(req) });
       http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => (readiness.isDraining ? refuseWhileDraining(req, socket) : gateway.upgrade(req, socket, head)));
@@ -205,6 +231,7 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
         });
       } catch (error) {
         stopSessionSweep();
+        stopAttachmentSweep();
         gateway.close();
         rateLimitRedis?.disconnect();
         await notifier?.close();
@@ -223,6 +250,7 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
           const writesUntil = started + Math.max(0, config.drainMs - config.dbTimeoutMs - 1000);
           readiness.startDraining();
           stopSessionSweep();
+          stopAttachmentSweep();
           gateway.close();
           const closeIdle = () => http.closeIdleConnections();
           closeIdle();

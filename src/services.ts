@@ -16,13 +16,14 @@ import { startTyping } from './presence/typingService.ts';
 import { startThreadUpdates } from './unread/threadUpdates.ts';
 import { channelFor } from './realtime/redisNotifier.ts';
 import type { Services } from './schema/context.ts';
+import { type Attachments, createAttachments } from './attachments/attachments.ts';
 
 /**
  * With `redis`, the rate counters are shared by every instance of this log (memory otherwise); with
  * `presenceRedisUrl`, presence and typing too (they open connections of their own: a subscriber each).
  * Whoever builds services closes `presence` and `typing` when done.
  */
-export function createServices(thrds: Thrds, protection: ProtectionConfig, redis?: Redis, presenceRedisUrl?: string): Services {
+export function createServices(thrds: Thrds, protection: ProtectionConfig, redis?: Redis, presenceRedisUrl?: string, attachments: Attachments = createAttachments()): Services {
   const namespace = channelFor(thrds.db.displayUrl);
   return {
     store: thrds.store,
@@ -37,5 +38,6 @@ export function createServices(thrds: Thrds, protection: ProtectionConfig, redis
     presence: startPresence({ redisUrl: presenceRedisUrl, namespace }),
     typing: startTyping({ redisUrl: presenceRedisUrl, namespace, feed: thrds.feed }),
     threadUpdates: startThreadUpdates({ redisUrl: presenceRedisUrl, namespace, feed: thrds.feed }),
+    attachments,
   };
 }

@@ -48,7 +48,7 @@ export async function seedLongThread(databaseUrl: string, messages: number): Pro
         const replyToId = i % 10 === 9 ? (ids[i - 5] ?? null) : null;
         ids.push(messageId);
         const body = i % 100 === 0 ? 'long '.repeat(790) : `message ${i}: ${'lorem ipsum dolor sit amet '.repeat(4 + (i % 12))}`;
-        events.push(newEvent(messagePosted, { messageId, threadId, body, replyToId, format: 'plain' }));
+        events.push(newEvent(messagePosted, { messageId, threadId, body, replyToId, format: 'plain', attachments: [] }));
       }
       head = (await thrds.store.append({ streamId: streamOf.thread(threadId), events, metadata, expectedVersion: 'stream_exists' })).lastPosition;
     }

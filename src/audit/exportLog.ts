@@ -5,12 +5,15 @@
 import type { Database } from '../db/database.ts';
 import { EVENT_COLUMNS, type EventRow } from '../events/eventRows.ts';
 import type { LineWriter } from '../cli/output.ts';
+import type { AttachmentRefs } from './attachmentRefs.ts';
 import { lineFromRow } from './eventLine.ts';
 import { readHead } from './logHead.ts';
 
 export interface ExportOptions {
   readonly after?: number;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Gathers the files the exported live messages refer to (`--with-files`). */
+  readonly files?: AttachmentRefs;
 }
 
 /** Returns how many events it wrote. */
@@ -25,6 +28,7 @@ export async function exportLog(db: Database, out: Pick<LineWriter, 'line' | 'fl
   ])) {
     const full = out.line(lineFromRow(row));
     if (full) await full;
+    options.files?.pushRow(row);
     count += 1;
     if ((count & 0x3fff) === 0) options.onProgress?.(count, total);
   }

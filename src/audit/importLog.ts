@@ -16,6 +16,7 @@ import { erasableOf } from '../events/erasableContent.ts';
 import { EVENT_COLUMN_COUNT, EVENT_COLUMNS, rowFromEvent, rowParams } from '../events/eventRows.ts';
 import type { LogHead } from '../events/eventStore.ts';
 import type { StoredEvent } from '../events/types.ts';
+import type { AttachmentRefs } from './attachmentRefs.ts';
 import { ChainCheck, type Finding } from './chainCheck.ts';
 import { checkErasedKeys, ErasureCheck } from './erasureCheck.ts';
 import { eventFromLine } from './eventLine.ts';
@@ -32,6 +33,10 @@ export class ImportRefusedError extends Error {
 
 export interface ImportOptions {
   readonly onProgress?: (done: number) => void;
+  /** Gathers the files the imported live messages refer to. */
+  readonly files?: AttachmentRefs;
+  /** Runs once every line has checked out, before the commit: a throw rolls the import back (`--with-files` copies the files here). */
+  readonly beforeCommit?: () => Promise<void>;
 }
 
 const BATCH_ROWS = 1000;
@@ -60,6 +65,7 @@ export async function importLog(db: Database, lines: AsyncIterable<string>, opti
       const finding = check.push(event) ?? erasures.push(event);
       if (finding) throw refusal(finding, lineNumber);
       batch.push(event);
+      options.files?.push(event);
       bytes += text.length;
       if (batch.length >= BATCH_ROWS || bytes >= BATCH_BYTES) {
         await flush();
@@ -76,6 +82,7 @@ export async function importLog(db: Database, lines: AsyncIterable<string>, opti
     }
     const restored = (await checkErasedKeys(tx, erasures.erasedKeys)).finding;
     if (restored) throw refusal(restored, lineNumber);
+    await options.beforeCommit?.();
     const head = check.head;
     await tx.execute('UPDATE log_head SET position = ?, hash = ? WHERE id = 1', [head.position, head.hash]);
     return head;

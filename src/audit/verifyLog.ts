@@ -8,6 +8,7 @@
 import type { Database } from '../db/database.ts';
 import { EVENT_COLUMNS, type EventRow } from '../events/eventRows.ts';
 import type { LogHead } from '../events/eventStore.ts';
+import type { AttachmentRefs } from './attachmentRefs.ts';
 import { ChainCheck, type Finding } from './chainCheck.ts';
 import { checkErasedKeys, type ErasureCounts, ErasureCheck } from './erasureCheck.ts';
 import { readHead } from './logHead.ts';
@@ -24,6 +25,8 @@ export interface VerifyResult {
 
 export interface VerifyOptions {
   readonly onProgress?: (done: number, total: number) => void;
+  /** Gathers the files the live messages refer to, for the file check (fileCheck.ts). */
+  readonly files?: AttachmentRefs;
 }
 
 export async function verifyLog(db: Database, options: VerifyOptions = {}): Promise<VerifyResult> {
@@ -35,6 +38,7 @@ export async function verifyLog(db: Database, options: VerifyOptions = {}): Prom
   for await (const row of db.stream<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position <= ? ORDER BY position`, [head.position])) {
     finding = check.pushRow(row) ?? erasures.pushRow(row);
     if (finding) break;
+    options.files?.pushRow(row);
     seen += 1;
     if ((seen & 0x3fff) === 0) options.onProgress?.(seen, head.position);
   }

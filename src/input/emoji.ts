@@ -43,6 +43,11 @@ function emojiData(): EmojiData {
   return loaded;
 }
 
+/** The emoji a shortcode name (no colons, lower case) stands for, from the same data as reactions (input/shortcodes.ts). */
+export function shortcodeEmoji(name: string): string | undefined {
+  return emojiData().shortcodes.get(name);
+}
+
 const fromHexcode = (hexcode: string): string => String.fromCodePoint(...hexcode.split('-').map((hex) => Number.parseInt(hex, 16)));
 
 /**

@@ -7,6 +7,7 @@ import type { EventStore } from '../events/eventStore.ts';
 import type { EventMetadata } from '../events/types.ts';
 import type { ReadCache } from '../projections/readCache.ts';
 import type { RateLimits } from '../protection/rateLimits.ts';
+import type { Attachments } from '../attachments/attachments.ts';
 
 export interface CommandDeps {
   readonly store: EventStore;
@@ -16,6 +17,8 @@ export interface CommandDeps {
   readonly readCache: ReadCache;
   /** Per-user and per-address limits, checked before anything is appended. */
   readonly rateLimits: RateLimits;
+  /** The file store: a deletion erases its message's files after the append (absent: the sweep does). */
+  readonly attachments?: Attachments;
 }
 
 /** Who is acting and under which request. */

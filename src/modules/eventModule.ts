@@ -8,11 +8,13 @@
  * must be (a read model step's data, a GraphQL type) is a compile error.
  */
 import type { StoredEvent } from '../events/types.ts';
+import type { AttachmentChanges } from '../projections/attachmentsProjection.ts';
 import type { MentionChanges } from '../projections/mentionsProjection.ts';
 import type { MessageChanges } from '../projections/messagesProjection.ts';
 import type { ReactionChanges } from '../projections/reactionsProjection.ts';
 import type { ThreadChanges } from '../projections/threadsProjection.ts';
 import type { UserChanges } from '../projections/usersProjection.ts';
+import type { SearchChanges } from '../search/searchProjection.ts';
 
 /** Reads data stored at one version as the next version's data. */
 export type Upcaster = (data: Readonly<Record<string, unknown>>) => Readonly<Record<string, unknown>>;
@@ -27,6 +29,8 @@ export interface ReadModelSteps<Event> {
   readonly messages?: (changes: MessageChanges, event: Event) => void;
   readonly reactions?: (changes: ReactionChanges, event: Event) => void;
   readonly mentions?: (changes: MentionChanges, event: Event) => void;
+  readonly search?: (changes: SearchChanges, event: Event) => void;
+  readonly attachments?: (changes: AttachmentChanges, event: Event) => void;
 }
 
 export type ReadModel = keyof ReadModelSteps<unknown>;

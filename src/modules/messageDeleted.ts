@@ -7,6 +7,7 @@ import { codePoints, hasLoneSurrogate } from '../input/textRules.ts';
 // Types only from the projections: they dispatch to the modules (index.ts), so a runtime import would be a cycle.
 import type { MessageRow } from '../projections/messagesProjection.ts';
 import { messagesByIds } from '../projections/messagesQueries.ts';
+import { attachmentsOfMessage, eraseAttachments } from '../attachments/eraseFiles.ts';
 import { type Actor, type CommandDeps, metadataFor } from './commandDeps.ts';
 import { defineEvent, messageContentKey, newEvent } from './eventModule.ts';
 import { assertMayModerate, isModerator } from './permissions.ts';
@@ -31,6 +32,10 @@ export const messageDeleted = defineEvent<MessageDeletedData>()({
     reactions: (changes, { data }) => changes.clear(data.messageId),
     // Nor mentions: a deleted message is no longer anyone's unread mention.
     mentions: (changes, { data }) => changes.clear(data.messageId),
+    // Gone from search in the deletion's own transaction.
+    search: (changes, { data }) => changes.remove(data.messageId),
+    // Nor attachments: their rows go now, their bytes after the append (deleteMessage).
+    attachments: (changes, { data }) => changes.clear(data.messageId),
     // Every event of a thread moves its position: threadEvents(after: thread.position) misses nothing.
     threads: (changes, { data, position }) => changes.change(data.threadId, { position }),
   },
@@ -93,8 +98,10 @@ export async function deleteMessage(deps: CommandDeps, actor: Actor, input: Dele
   deleteReason(input.reason);
   // No thread scope: a locked thread still lets a message be taken back (and moderators clean up), a suspension does not.
   // One read gives the actor's standing and role; the role matters only for another's message.
-  const [role, [message = null]] = await Promise.all([assertMayModerate(deps, actor), messagesByIds(deps.db, [messageId])]);
+  const [role, [message = null], attachments] = await Promise.all([assertMayModerate(deps, actor), messagesByIds(deps.db, [messageId]), attachmentsOfMessage(deps.db, messageId)]);
   // Two deletions racing: the store erases the key once and refuses the second, NOT_FOUND.
   const result = await deps.store.append(decideDeleteMessage(input, { message, role }, actor));
+  // The log and the read model no longer hold them: now their bytes and uploads rows (a crash here: the sweep).
+  await eraseAttachments(deps.db, deps.attachments, attachments);
   return { messageId, position: result.lastPosition };
 }

@@ -1,8 +1,14 @@
-/** MessageEdited: the author replaces a message's text; the log keeps every version until the message is deleted. */
+/**
+ * MessageEdited: the author replaces a message's text; the log keeps every
+ * version until the message is deleted. The message keeps its format, and
+ * the new text's `:shortcode:`s become emoji by that format's rules, as
+ * when it was posted (input/shortcodes.ts).
+ */
 import { ForbiddenError, NotFoundError } from '../errors.ts';
 import type { AppendRequest } from '../events/eventStore.ts';
 import { streamOf } from '../events/types.ts';
 import { validate } from '../input/limits.ts';
+import { withEmoji } from '../input/shortcodes.ts';
 // Types only from the projections: they dispatch to the modules (index.ts), so a runtime import would be a cycle.
 import type { MessageRow } from '../projections/messagesProjection.ts';
 import { messageFacts } from '../projections/messagesQueries.ts';
@@ -24,6 +30,8 @@ export const messageEdited = defineEvent<MessageEditedData>()({
     threads: (changes, { data, position }) => changes.change(data.threadId, { position }),
     // Derived again from the new text ('' once erased: nobody).
     mentions: (changes, { data, position }) => changes.edit(data.messageId, position, data.body),
+    // The index holds the current text only: the old words are no longer found.
+    search: (changes, { data }) => changes.edit(data.messageId, data.body),
   },
   erasable: { fields: ['body'], key: (data) => messageContentKey(data.messageId) },
 });
@@ -46,6 +54,11 @@ export interface EditMessageFacts {
   readonly message: MessageRow | null;
 }
 
+/** The new text as it is stored: shortcodes converted by the message's format (plain when there is no message), then the posting rules. */
+export function editedBody(body: string, message: MessageRow | null): string {
+  return validate.body(withEmoji(body, message?.format === 'markdown' ? 'markdown' : 'plain'));
+}
+
 /**
  * Pure: only the author edits, a deleted message is NOT_FOUND (as it is to
  * every other command), the body follows the posting rules. null: the text
@@ -53,7 +66,7 @@ export interface EditMessageFacts {
  */
 export function decideEditMessage(input: EditMessageInput, facts: EditMessageFacts, actor: Actor): AppendRequest | null {
   const messageId = validate.uuid(input.messageId, 'messageId');
-  const body = validate.body(input.body);
+  const body = editedBody(input.body, facts.message);
   const key = validate.idempotencyKey(input.idempotencyKey);
   const { message } = facts;
   if (!message || message.deletedAt !== null) throw new NotFoundError(`No message ${messageId}`, { messageId });
@@ -77,8 +90,9 @@ export interface EditMessageResult {
 export async function editMessage(deps: CommandDeps, actor: Actor, input: EditMessageInput): Promise<EditMessageResult> {
   await deps.rateLimits.consume('postsPerUser', actor.userId);
   const messageId = validate.uuid(input.messageId, 'messageId');
-  const body = validate.body(input.body);
+  // Read before the text is checked: how its shortcodes convert depends on the message's format.
   const { message, textPosition } = await messageFacts(deps.db, messageId);
+  const body = editedBody(input.body, message);
   await assertMayWrite(deps, actor, message ? { threadId: message.threadId } : {});
   const request = decideEditMessage(input, { message }, actor);
   if (!message || !request) return { message: orNotFound(message, messageId), position: textPosition };

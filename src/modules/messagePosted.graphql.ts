@@ -1,5 +1,7 @@
 /** MessagePosted as GraphQL: the event type, and `postMessage`. */
+import { MAX_ATTACHMENTS } from '../attachments/claimUploads.ts';
 import { LIMITS, range } from '../input/limitValues.ts';
+import { MessageFormat } from '../schema/message.ts';
 import type { MessageRow } from '../projections/messagesProjection.ts';
 import { builder } from '../schema/builder.ts';
 import { Event } from '../schema/eventRef.ts';
@@ -35,9 +37,16 @@ const PostMessageInput = builder.inputType('PostMessageInput', {
   description: 'A message to post.',
   fields: (t) => ({
     threadId: t.id({ required: true, description: 'The thread to post in.' }),
-    body: t.string({ required: true, description: `${range(LIMITS.body)} characters after trimming.` }),
+    body: t.string({
+      required: true,
+      description: `${range(LIMITS.body)} characters after trimming, counted after \`:shortcode:\`s are turned into emoji (\`:tada:\` → 🎉; unknown ones, and in MARKDOWN those in code, stay as typed). With attachmentIds it may be blank (stored as '').`,
+    }),
     replyToId: t.id({ description: 'A message of the same thread to answer.' }),
-    idempotencyKey: t.string({ description: 'Retry with the same key and the message is posted once.' }),
+    idempotencyKey: t.string({ description: 'Retry with the same key and the message is posted once (the key is bound to the whole input: a different body, format or attachmentIds under it is CONFLICT).' }),
+    format: t.field({ type: MessageFormat, defaultValue: 'markdown', description: 'How `body` is to be rendered: MARKDOWN unless asked (null too).' }),
+    attachmentIds: t.idList({
+      description: `Uploads of yours (uploadAttachment) not yet posted, at most ${MAX_ATTACHMENTS}, each once, in the order to show them: BAD_USER_INPUT for more, a repeated or a malformed id; NOT_FOUND for one that is not your upload; BAD_USER_INPUT for one already posted.`,
+    }),
   }),
 });
 
@@ -52,7 +61,7 @@ const PostMessagePayload = builder.objectRef<{ message: MessageRow; position: nu
 builder.mutationField('postMessage', (t) =>
   t.field({
     type: PostMessagePayload,
-    description: 'Posts a message. Needs a token; FORBIDDEN in a locked thread or while suspended. NOT_FOUND for an unknown thread or replyTo.',
+    description: `Posts a message: MARKDOWN unless \`format\` says PLAIN, \`:shortcode:\`s turned into emoji, with up to ${MAX_ATTACHMENTS} attachments. Needs a token; FORBIDDEN in a locked thread or while suspended. NOT_FOUND for an unknown thread or replyTo. Counts toward the posting rate limit.`,
     args: { input: t.arg({ type: PostMessageInput, required: true, description: 'The thread, the text, and optionally the message it answers.' }) },
     resolve: async (_root, { input }, ctx) =>
       postMessage(ctx.services, await requireActor(ctx), {
@@ -60,6 +69,8 @@ builder.mutationField('postMessage', (t) =>
         body: input.body,
         replyToId: input.replyToId == null ? null : String(input.replyToId),
         idempotencyKey: input.idempotencyKey,
+        format: input.format,
+        attachmentIds: input.attachmentIds?.map(String),
       }),
   }),
 );

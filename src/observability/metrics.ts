@@ -11,6 +11,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { AppendObserver } from '../events/appendObserver.ts';
 import { expectedFailure } from './log.ts';
 import { beforeDeadline, timedOut } from '../db/deadline.ts';
+import { onSearch } from '../search/searchTimings.ts';
 
 /** A transport's long-lived streams, as the WebSocket gateway and the SSE guard count them. */
 export interface StreamStats {
@@ -127,6 +128,15 @@ export function createMetrics(sources: MetricSources): Metrics {
     counter(registry, 'thrds_my_threads_dropped_total', 'myThreads updates a slow subscriber lost to a newer update of the same thread', 'reason', () => ({ slow: threadUpdates().dropped }));
   }
 
+  const searchSeconds = new Histogram({
+    name: 'thrds_search_duration_seconds',
+    help: 'Query.search, from the resolver starting to its answer, by store and outcome (ok, refused: a typed error, failed)',
+    labelNames: ['store', 'outcome'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers,
+  });
+  const stopSearchTimings = onSearch((seconds, outcome, store) => searchSeconds.observe({ store, outcome }, seconds));
+
   const httpRequests = new Counter({
     name: 'thrds_http_requests_total',
     help: 'HTTP requests answered, by route and status',
@@ -146,6 +156,7 @@ export function createMetrics(sources: MetricSources): Metrics {
     },
     close() {
       stopObserving();
+      stopSearchTimings();
     },
   };
 }

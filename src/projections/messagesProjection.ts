@@ -1,5 +1,6 @@
 /** messages: one row per posted message; an edit replaces its text, a deletion leaves a tombstone. */
 import { evolveReadModel } from '../modules/index.ts';
+import type { AttachmentData } from '../attachments/attachmentTypes.ts';
 import type { StoredEvent } from '../events/types.ts';
 import type { Statement } from '../db/database.ts';
 import { inList, valuesList } from '../db/sqlFragments.ts';
@@ -32,6 +33,12 @@ export interface MessageRow {
    * on demand (revisionsQueries.ts).
    */
   readonly revisions?: readonly MessageRevision[];
+  /**
+   * Its attachments, when already at hand (folded from its MessagePosted:
+   * fan-out resolves from it); absent on read-model rows (the attachments
+   * read model holds them).
+   */
+  readonly attachments?: readonly AttachmentData[];
 }
 
 /** The net change to one message posted before a run of events. */

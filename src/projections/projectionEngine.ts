@@ -17,14 +17,16 @@ import type { Projection } from './projection.ts';
 import { threadsProjection } from './threadsProjection.ts';
 import { reactionsProjection } from './reactionsProjection.ts';
 import { mentionsProjection } from './mentionsProjection.ts';
+import { attachmentsProjection } from './attachmentsProjection.ts';
 import { usersProjection } from './usersProjection.ts';
 import { BULK_TIMEOUT_MS } from '../db/deadline.ts';
+import { searchProjection } from '../search/searchProjection.ts';
 
 /** Catching up and resetting run before serving (or from the CLI): no request waits on them. */
 const BULK = { timeoutMs: BULK_TIMEOUT_MS };
 
-// In this order within a transaction: mentions read the users and messages rows written before them.
-export const allProjections: readonly Projection[] = [usersProjection, threadsProjection, messagesProjection, reactionsProjection, mentionsProjection];
+// In this order within a transaction: mentions read the users and messages rows written before them, search the messages rows.
+export const allProjections: readonly Projection[] = [usersProjection, threadsProjection, messagesProjection, reactionsProjection, mentionsProjection, attachmentsProjection, searchProjection];
 
 export class ProjectionEngine {
   /**

@@ -25,7 +25,7 @@ import type { Database, Sql } from '../db/database.ts';
 import { EVENT_COLUMNS, type EventRow, readableEventFromRow } from '../events/eventRows.ts';
 import { upcast } from '../modules/index.ts';
 import type { StoredEvent } from '../events/types.ts';
-import type { Projection } from './projection.ts';
+import { type Projection, tableName } from './projection.ts';
 import { allProjections } from './projectionEngine.ts';
 import { createTableLike, mysqlSwapStatement, retiredName, shadowName, swapSqliteTable } from './shadowTables.ts';
 import { BULK_TIMEOUT_MS } from '../db/deadline.ts';
@@ -106,7 +106,12 @@ export async function rebuildProjections(db: Database, options: RebuildOptions =
       after = page.at(-1)!.position;
     }
   });
-  if (db.dialect === 'mysql') await db.execute(`DROP TABLE IF EXISTS ${projections.map((p) => retiredName(p.table)).join(', ')}`);
+  if (db.dialect === 'mysql') {
+    await db.execute(`DROP TABLE IF EXISTS ${projections.map((p) => retiredName(p.table)).join(', ')}`);
+    // A renamed-in InnoDB table counts 0 rows until its statistics are read again, and FULLTEXT relevance
+    // divides by that count (every score reads DBL_MAX, search falls back to recency): counted now.
+    for (const p of projections) await db.query(`ANALYZE TABLE ${tableName(p.table)}`);
+  }
   options.onProgress?.(last, last);
   return { projections: projections.map((p) => p.name), position: last, events: applied };
 }

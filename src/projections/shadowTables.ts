@@ -21,7 +21,8 @@ export async function createTableLike(db: Database, table: string, copy: string)
     return;
   }
   const ddl = await tableDdl(db, live);
-  await db.execute(ddl.replace(/^CREATE TABLE\s+(?:IF NOT EXISTS\s+)?(["`]?)(\w+)\1/i, `CREATE TABLE ${target}`));
+  // An FTS5 table (search) is a VIRTUAL one: its DDL replays the same way, and FTS5 makes its own shadow tables under the new name.
+  await db.execute(ddl.replace(/^CREATE (VIRTUAL )?TABLE\s+(?:IF NOT EXISTS\s+)?(["`]?)(\w+)\2/i, (_all, virtual: string | undefined) => `CREATE ${virtual ?? ''}TABLE ${target}`));
 }
 
 async function tableDdl(db: Sql, table: string): Promise<string> {

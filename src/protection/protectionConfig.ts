@@ -20,7 +20,10 @@ export const RATE_LIMIT_NAMES = [
   'moderationPerUser',
   'typingPerUser',
   'markReadPerUser',
+  'uploadsPerUser',
+  'uploadBytesPerUser',
   'subscribesPerConnection',
+  'searchesPerClient',
 ] as const;
 
 export type RateLimitName = (typeof RATE_LIMIT_NAMES)[number];
@@ -52,7 +55,11 @@ export const RATE_ENV: Readonly<Record<RateLimitName, { readonly variable: strin
   moderationPerUser: { variable: 'THRDS_RATE_MODERATION_PER_USER', fallback: '60/1m', meaning: 'role changes, locks and suspensions by one moderator' },
   typingPerUser: { variable: 'THRDS_RATE_TYPING_PER_USER', fallback: '30/10s', meaning: 'typing notices (setTyping) from one user' },
   markReadPerUser: { variable: 'THRDS_RATE_MARK_READ_PER_USER', fallback: '120/1m', meaning: 'read markers moved by one user' },
+  uploadsPerUser: { variable: 'THRDS_RATE_UPLOADS_PER_USER', fallback: '100/1h', meaning: 'files uploaded by one user' },
+  // Points are bytes; a plain number of bytes means per day (uploadQuota below).
+  uploadBytesPerUser: { variable: 'THRDS_UPLOAD_QUOTA_BYTES', fallback: '209715200/1d', meaning: 'bytes uploaded by one user' },
   subscribesPerConnection: { variable: 'THRDS_RATE_SUBSCRIBES_PER_CONNECTION', fallback: '100/10s', meaning: 'subscribe messages on one WebSocket' },
+  searchesPerClient: { variable: 'THRDS_RATE_SEARCHES_PER_CLIENT', fallback: '30/10s', meaning: 'searches by one user (or, signed out, one address)' },
 };
 
 const UNITS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400 };
@@ -80,9 +87,12 @@ function positiveInteger(env: NodeJS.ProcessEnv, variable: string, fallback: num
 
 const DAY_MS = 86_400_000;
 
+/** THRDS_UPLOAD_QUOTA_BYTES may be a plain number of bytes: per day. */
+const uploadQuota = (text: string | undefined): string | undefined => (text !== undefined && /^\s*\d+\s*$/.test(text) && text.trim() !== '0' ? `${text.trim()}/1d` : text);
+
 export function protectionFromEnv(env: NodeJS.ProcessEnv = process.env): ProtectionConfig {
   const rates = Object.fromEntries(
-    Object.entries(RATE_ENV).map(([name, { variable, fallback }]) => [name, parseRateRule(env[variable] || fallback, variable)]),
+    Object.entries(RATE_ENV).map(([name, { variable, fallback }]) => [name, parseRateRule((name === 'uploadBytesPerUser' ? uploadQuota(env[variable]) : env[variable]) || fallback, variable)]),
   ) as Record<RateLimitName, RateRule | null>;
   return {
     allowedOrigins: (env.THRDS_ALLOWED_ORIGINS ?? '')

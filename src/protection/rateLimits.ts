@@ -50,7 +50,11 @@ export function createRateLimits(rules: Readonly<Record<RateLimitName, RateRule 
       try {
         await limiter.consume(key, points);
       } catch (error) {
-        if (error instanceof RateLimiterRes) refuse(name, error);
+        if (error instanceof RateLimiterRes) {
+          // The limiter counted the refused points too: for a quota of bytes, one refused large file would use up the day.
+          if (points > 1) await limiter.reward(key, points);
+          refuse(name, error);
+        }
         throw error;
       }
     },

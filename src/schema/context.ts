@@ -9,6 +9,7 @@ import { messagesByIds } from '../projections/messagesQueries.ts';
 import { threadsByIds } from '../projections/threadsQueries.ts';
 import type { ProtectionConfig } from '../protection/protectionConfig.ts';
 import type { ThreadUpdates } from '../unread/threadUpdates.ts';
+import type { Attachments } from '../attachments/attachments.ts';
 import type { PresenceConnection, PresenceService, TypingService } from '../presence/presenceTypes.ts';
 import { MAX_REQUEST_ID, requestIdFrom } from '../observability/requestId.ts';
 import { createLoader, type Loader } from './loader.ts';
@@ -23,6 +24,8 @@ export interface Services extends CommandDeps {
   readonly typing: TypingService;
   /** What changed in which thread, and the viewer's read-marker moves (`myThreads`): src/unread. */
   readonly threadUpdates: ThreadUpdates;
+  /** The file store, the upload limits and the image queue: src/attachments. */
+  readonly attachments: Attachments;
 }
 
 /** What a transport knows about the request an operation came with. */

@@ -11,6 +11,8 @@ import './presence.ts';
 import './typing.ts';
 import './mentions.ts';
 import './unread.ts';
+import './search.ts';
+import './attachments.ts';
 
 builder.queryType({ description: 'Reads: threads and messages from the read models, the raw log for audit.' });
 builder.mutationType({ description: 'Writes: each appends events to the log. Those that create take an idempotencyKey.' });

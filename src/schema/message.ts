@@ -1,5 +1,6 @@
 /** Message, its format and its revisions (`postMessage`, `editMessage`, `deleteMessage`: src/modules/message*.graphql.ts). */
 import { LIMITS, range } from '../input/limits.ts';
+import type { MessageFormat as StoredFormat } from '../modules/messagePosted.ts';
 import type { MessageRevision as Revision } from '../projections/messagesProjection.ts';
 import { MAX_REVISIONS, revisionsByMessageIds } from '../projections/revisionsQueries.ts';
 import { builder } from './builder.ts';
@@ -8,13 +9,17 @@ import { Node } from './node.ts';
 import { orNotFound, Message, Thread, User } from './refs.ts';
 
 /** The formats messages are stored with; the schema names each in capitals. */
-const STORED_FORMATS = ['plain'] as const;
-type StoredFormat = (typeof STORED_FORMATS)[number];
+const STORED_FORMATS = ['plain', 'markdown'] as const satisfies readonly StoredFormat[];
 
-const MessageFormat = builder.enumType('MessageFormat', {
-  description: 'How a message body is to be rendered.',
+export const MessageFormat = builder.enumType('MessageFormat', {
+  description: 'How a message body is to be rendered. The server stores the text as written (with `:shortcode:`s turned into emoji) and never renders it.',
   values: {
-    PLAIN: { value: 'plain', description: 'Plain text: show it as typed, with no markup (links may be made clickable).' },
+    MARKDOWN: {
+      value: 'markdown',
+      description:
+        'A chat subset of CommonMark and GitHub Flavored Markdown: emphasis, strong, strikethrough, code spans, fenced code blocks, block quotes, lists, links and autolinks (http, https, mailto). Raw HTML is shown as text, never rendered; no images (attachments only); headings no bigger than body text. Mentions and shortcodes inside code are left as typed. New messages are MARKDOWN unless asked.',
+    },
+    PLAIN: { value: 'plain', description: 'Plain text: show it as typed, with no markup (links may be made clickable). Every message posted before MARKDOWN existed is PLAIN.' },
   } as const satisfies Record<string, { value: StoredFormat; description: string }>,
 });
 
@@ -52,9 +57,9 @@ Message.implement({
       resolve: async (m, _args, ctx) => orNotFound(await ctx.loaders.users(m.authorId), 'user', m.authorId),
     }),
     body: t.exposeString('body', {
-      description: `The text, ${range(LIMITS.body)} characters; render it as \`format\` says. Empty once deleted (\`deletedAt\`): its text is erased.`,
+      description: `The text, ${range(LIMITS.body)} characters, as written with \`:shortcode:\`s turned into emoji; render it as \`format\` says. Empty when the message is attachments only, and once deleted (\`deletedAt\`): its text is erased.`,
     }),
-    format: t.field({ type: MessageFormat, description: 'How to render `body`: PLAIN for every message so far.', resolve: (m) => messageFormat(m.format) }),
+    format: t.field({ type: MessageFormat, description: 'How to render `body`: MARKDOWN (the default for new messages) or PLAIN (every message posted before MARKDOWN existed, and any posted asking for it). An edit keeps it.', resolve: (m) => messageFormat(m.format) }),
     postedAt: t.field({ type: 'DateTime', description: 'When it was posted.', resolve: (m) => m.postedAt }),
     editedAt: t.field({ type: 'DateTime', nullable: true, description: 'When its author last replaced its text; null if never.', resolve: (m) => m.editedAt }),
     deletedAt: t.field({

@@ -55,11 +55,11 @@ async function seed(db: Database): Promise<void> {
   const append = (event: AppendRequest['events'][number]) => store.append({ streamId, events: [event], metadata: systemMetadata });
   const [m, kept, legacy] = [randomUUID(), randomUUID(), randomUUID()];
   await append({ type: 'ThreadCreated', data: { threadId, title: 'a thread' } });
-  await append(newEvent(messagePosted, { messageId: m, threadId, body: erasedTexts[0]!, replyToId: null, format: 'plain' }));
+  await append(newEvent(messagePosted, { messageId: m, threadId, body: erasedTexts[0]!, replyToId: null, format: 'plain', attachments: [] }));
   await append(newEvent(messageEdited, { messageId: m, threadId, body: erasedTexts[1]! }));
   await append(newEvent(messageEdited, { messageId: m, threadId, body: erasedTexts[2]! }));
   await append(newEvent(messageDeleted, { messageId: m, threadId, reason: null, erases: messageContentKey(m) }));
-  await append(newEvent(messagePosted, { messageId: kept, threadId, body: keptText, replyToId: null, format: 'plain' }));
+  await append(newEvent(messagePosted, { messageId: kept, threadId, body: keptText, replyToId: null, format: 'plain', attachments: [] }));
   await append({ type: 'MessagePosted', schemaVersion: 2, data: { messageId: legacy, threadId, body: legacyText, replyToId: null, format: 'plain' } });
   // Migration 006 gave the messages already stored their key; a v2 append today gets none, so set it as the migration would.
   await dropTriggers(db);
@@ -184,7 +184,7 @@ describe.each(kinds)('erasures in verify, export and import on %s', (kind) => {
       const store = new SqlEventStore(db, { upcast });
       const [threadId, messageId] = [randomUUID(), randomUUID()];
       const streamId = streamOf.thread(threadId);
-      const posted = await store.append({ streamId, events: [newEvent(messagePosted, { messageId, threadId, body: 'was it?', replyToId: null, format: 'plain' })], metadata: systemMetadata });
+      const posted = await store.append({ streamId, events: [newEvent(messagePosted, { messageId, threadId, body: 'was it?', replyToId: null, format: 'plain', attachments: [] })], metadata: systemMetadata });
       const [row] = await db.query<{ content: string }>('SELECT content FROM events WHERE position = ?', [posted.firstPosition]);
       await store.append({ streamId, events: [newEvent(messageDeleted, { messageId, threadId, reason: null, erases: messageContentKey(messageId) })], metadata: systemMetadata });
       expect((await verifyLog(db)).finding).toBeUndefined();

@@ -65,7 +65,9 @@ describe.each(kinds)('thrds migrate and stats on %s', (kind) => {
         { type: 'UserRegistered', count: 2 },
       ],
       projections: [
+        { name: 'attachments', position: 25, lag: 0 },
         { name: 'message_mentions', position: 25, lag: 0 },
+        { name: 'message_search', position: 25, lag: 0 },
         { name: 'messages', position: 20, lag: 5 },
         { name: 'reactions', position: 25, lag: 0 },
         { name: 'threads', position: 25, lag: 0 },

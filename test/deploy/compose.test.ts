@@ -62,7 +62,9 @@ describe.skipIf(!DOCKER_COMPOSE && process.env.CI !== 'true')('compose.yaml (doc
     expect(services.mariadb!.environment).toMatchObject({ MARIADB_DATABASE: 'thrds', MARIADB_USER: 'thrds', MARIADB_PASSWORD: 's3cret' });
     expect(services.mariadb!.command).toContain('--innodb-flush-log-at-trx-commit=1');
     expect(services.mariadb!.volumes).toEqual(['mariadb-data:/var/lib/mysql:rw']);
-    expect(Object.keys(volumes).sort()).toEqual(['mariadb-data', 'redis-data']);
+    // Uploaded files live in the image's volume (THRDS_FILES_DIR): a named volume, not an anonymous one.
+    expect(thrds.volumes).toEqual(['thrds-files:/var/lib/thrds:rw']);
+    expect(Object.keys(volumes).sort()).toEqual(['mariadb-data', 'redis-data', 'thrds-files']);
   });
 
   it('refuses to start without a database password rather than run with an empty one', async () => {
@@ -82,7 +84,7 @@ describe('Dockerfile', () => {
     expect(stage.healthcheck).toContain('/healthz');
     expect(stage.stopSignal).toBe('SIGTERM');
     expect(stage.cmd).toEqual(['node', 'dist/server.js']);
-    expect(stage.env).toMatchObject({ NODE_ENV: 'production', HOST: '0.0.0.0', PORT: '4000' });
+    expect(stage.env).toMatchObject({ NODE_ENV: 'production', HOST: '0.0.0.0', PORT: '4000', THRDS_FILES_DIR: '/var/lib/thrds/files' });
   });
 
   it('leaves local state out of the build context (.dockerignore)', () => {

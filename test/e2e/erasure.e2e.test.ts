@@ -123,7 +123,7 @@ describe.each(kinds)('erasure on %s', (kind) => {
     await thrds.db.execute('UPDATE events SET content = NULL WHERE position = ?', [postedAt]);
     expect((await runThrds(['verify', '--database-url', database.url, '--quiet'])).code).toBe(0);
 
-    await thrds.db.execute("UPDATE events SET data = REPLACE(data, 'plain', 'markdown') WHERE position = ?", [postedAt]);
+    await thrds.db.execute("UPDATE events SET data = REPLACE(data, 'markdown', 'plain') WHERE position = ?", [postedAt]);
     const edited = await runThrds(['verify', '--database-url', database.url, '--json', '--quiet']);
     expect(edited.code).toBe(1);
     expect(JSON.parse(edited.stdout)).toMatchObject({ ok: false, finding: { kind: 'edited', position: postedAt } });

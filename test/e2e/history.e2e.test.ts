@@ -55,7 +55,7 @@ describe.each(kinds)('history on %s', (kind) => {
     const view = await server.ok('query ($id: ID!) { thread(id: $id) { messages(last: 1) { edges { node { id body format } } } } }', { id: created.thread.id });
     expect(view.thread.messages.edges[0].node).toEqual({ id: messageId, body: 'written by v1', format: 'PLAIN' });
     const events = await server.ok('query ($s: ID!) { events(streamId: $s, types: ["MessagePosted"]) { schemaVersion data } }', { s: `thread-${created.thread.id}` });
-    expect(events.events).toEqual([{ schemaVersion: currentSchemaVersion.MessagePosted, data: { messageId, threadId: created.thread.id, body: 'written by v1', replyToId: null, format: 'plain' } }]);
+    expect(events.events).toEqual([{ schemaVersion: currentSchemaVersion.MessagePosted, data: { messageId, threadId: created.thread.id, body: 'written by v1', replyToId: null, format: 'plain', attachments: [] } }]);
     const then = await server.ok('query ($id: ID!, $p: Position) { thread(id: $id, asOf: $p) { messages { edges { node { format } } } } }', {
       id: created.thread.id,
       p: String(legacyPosition),

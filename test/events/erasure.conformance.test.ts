@@ -41,7 +41,7 @@ function aMessage(threadId = randomUUID(), messageId = randomUUID()) {
     messageId,
     streamId,
     post: (body: string, idempotencyKey?: string) =>
-      append(newEvent(messagePosted, { messageId, threadId, body, replyToId: null, format: 'plain' }), idempotencyKey),
+      append(newEvent(messagePosted, { messageId, threadId, body, replyToId: null, format: 'plain', attachments: [] }), idempotencyKey),
     edit: (body: string, idempotencyKey?: string) => append(newEvent(messageEdited, { messageId, threadId, body }), idempotencyKey),
     delete: () => append(newEvent(messageDeleted, { messageId, threadId, reason: null, erases: messageContentKey(messageId) })),
   };
@@ -79,13 +79,13 @@ describe.each(kinds)('erasable content in the event store on %s', (kind) => {
     ]);
     expect(String(row!.data)).not.toContain('hello there');
     const content = JSON.parse(row!.content) as { fields: Record<string, unknown>; salt: string };
-    expect(content.fields).toEqual({ body: 'hello there' });
+    expect(content.fields).toEqual({ body: 'hello there', attachments: [] });
     expect(content.salt).toMatch(/^[0-9a-f]{32}$/);
     expect(row!.erasure_key).toBe(messageContentKey(m.messageId));
 
     const [stored] = await store.readAll({ after: posted.firstPosition - 1, limit: 1, stored: true });
     expect(stored!.data).not.toHaveProperty('body');
-    expect(stored!.data.erasable).toEqual({ key: messageContentKey(m.messageId), fields: ['body'], digest: contentDigest(row!.content) });
+    expect(stored!.data.erasable).toEqual({ key: messageContentKey(m.messageId), fields: ['body', 'attachments'], digest: contentDigest(row!.content) });
     expect(stored!.content).toEqual(content);
     const [before] = await store.readAll({ after: posted.firstPosition - 2, until: posted.firstPosition - 1, stored: true });
     // The chain hash covers the stored data (the digest), by the unchanged rule.

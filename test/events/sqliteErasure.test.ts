@@ -56,11 +56,11 @@ describe('erasure on a file-backed SQLite store', () => {
     const streamId = streamOf.thread(threadId);
     const append = (event: Parameters<typeof store.append>[0]['events'][number]) => store.append({ streamId, events: [event], metadata: systemMetadata });
     // Neighbours before and after, so the message shares its pages with text that stays.
-    for (let i = 0; i < 30; i += 1) await append(newEvent(messagePosted, { messageId: randomUUID(), threadId, body: `filler ${i} `.repeat(20), replyToId: null, format: 'plain' }));
-    await append(newEvent(messagePosted, { messageId, threadId, body: texts[0]!, replyToId: null, format: 'plain' }));
+    for (let i = 0; i < 30; i += 1) await append(newEvent(messagePosted, { messageId: randomUUID(), threadId, body: `filler ${i} `.repeat(20), replyToId: null, format: 'plain', attachments: [] }));
+    await append(newEvent(messagePosted, { messageId, threadId, body: texts[0]!, replyToId: null, format: 'plain', attachments: [] }));
     await append(newEvent(messageEdited, { messageId, threadId, body: texts[1]! }));
     await append(newEvent(messageEdited, { messageId, threadId, body: texts[2]! }));
-    for (let i = 0; i < 30; i += 1) await append(newEvent(messagePosted, { messageId: randomUUID(), threadId, body: `later ${i} `.repeat(20), replyToId: null, format: 'plain' }));
+    for (let i = 0; i < 30; i += 1) await append(newEvent(messagePosted, { messageId: randomUUID(), threadId, body: `later ${i} `.repeat(20), replyToId: null, format: 'plain', attachments: [] }));
     const files = filesOf(database.url);
     return {
       store,

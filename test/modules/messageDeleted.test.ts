@@ -85,6 +85,7 @@ describe('the messages read model, evolved by MessageDeleted', () => {
       format: 'plain',
       editedAt: again.recordedAt,
       deletedAt: deleted.recordedAt,
+      attachments: [],
     });
   });
 

@@ -59,6 +59,19 @@ describe('decideEditMessage', () => {
     expect(once?.idempotencyKey).toBe(`${ana.userId}:k1`);
     expect(once?.requestHash).not.toBe(other?.requestHash);
   });
+
+  it('given a markdown message, when edited with shortcodes, then they become emoji outside code, and the message keeps its format', () => {
+    const append = decideEditMessage({ messageId, body: ':tada: `:tada:`\n```\n:tada:\n```' }, facts({ format: 'markdown' }), ana);
+    expect(append?.events[0]?.data).toEqual({ messageId, threadId, body: '🎉 `:tada:`\n```\n:tada:\n```' });
+  });
+
+  it('given a plain message, when edited with shortcodes, then all of them become emoji, code or not', () => {
+    expect(decideEditMessage({ messageId, body: ':+1: `:-1:`' }, facts({ format: 'plain' }), ana)?.events[0]?.data).toMatchObject({ body: '👍 `👎`' });
+  });
+
+  it('given a message whose text is the emoji, when edited with its shortcode, then the text is already that and nothing is appended', () => {
+    expect(decideEditMessage({ messageId, body: 'Done :tada:' }, facts({ body: 'Done 🎉', format: 'markdown' }), ana)).toBeNull();
+  });
 });
 
 describe('the messages read model, evolved by MessageEdited', () => {

@@ -37,7 +37,7 @@ describe.each(kinds)('the messages read model on %s', (kind) => {
     (await t.store.append({ streamId: streamOf.thread(threadId), events: [event], metadata: { actorId, correlationId: 'test', causationId: null } })).events[0]!;
   const post = async (body: string) => {
     const messageId = randomUUID();
-    return { messageId, event: await append(newEvent(messagePosted, { messageId, threadId, body, replyToId: null, format: 'plain' })) };
+    return { messageId, event: await append(newEvent(messagePosted, { messageId, threadId, body, replyToId: null, format: 'plain', attachments: [] })) };
   };
   const edit = (messageId: string, body: string) => append(newEvent(messageEdited, { messageId, threadId, body }));
   const remove = (messageId: string) => append(newEvent(messageDeleted, { messageId, threadId, reason: null, erases: messageContentKey(messageId) }));

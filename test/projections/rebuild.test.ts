@@ -34,6 +34,8 @@ const TABLES = [
   ['messages', 'id'],
   ['reactions', 'message_id, emoji, user_id'],
   ['message_mentions', 'message_id, user_id'],
+  ['attachments', 'id'],
+  ['message_search', 'rowid'],
 ] as const;
 
 async function openWithReference(kind: (typeof kinds)[number]): Promise<TestThrds> {
@@ -156,7 +158,7 @@ describe.each(kinds)('rebuild on %s', (kind) => {
   it('refuses an unknown projection name as bad usage (exit 2)', async () => {
     t = await openWithReference(kind);
     const run = await runThrds(['rebuild', 'nope', '--database-url', t.database.url]);
-    expect(run.stderr).toContain('no projection named nope (known: users, threads, messages, reactions, message_mentions)');
+    expect(run.stderr).toContain('no projection named nope (known: users, threads, messages, reactions, message_mentions, attachments, message_search)');
     expect(run.code).toBe(2);
   });
 });

@@ -36,8 +36,8 @@ describe.each(kinds)('time travel through edits and deletions on %s', (kind) => 
     };
     // Written as before erasable content (v2: the text inside the hashed data), so its deletion cannot erase it from the log.
     await append('oldPosted', { type: 'MessagePosted', schemaVersion: 2, data: { messageId: old, threadId, body: 'old words', replyToId: null, format: 'plain' } });
-    await append('keptPosted', newEvent(messagePosted, { messageId: kept, threadId, body: 'kept 1', replyToId: null, format: 'plain' }));
-    await append('gonePosted', newEvent(messagePosted, { messageId: gone, threadId, body: 'gone 1', replyToId: null, format: 'plain' }));
+    await append('keptPosted', newEvent(messagePosted, { messageId: kept, threadId, body: 'kept 1', replyToId: null, format: 'plain', attachments: [] }));
+    await append('gonePosted', newEvent(messagePosted, { messageId: gone, threadId, body: 'gone 1', replyToId: null, format: 'plain', attachments: [] }));
     await append('keptEdited', newEvent(messageEdited, { messageId: kept, threadId, body: 'kept 2' }));
     await append('goneEdited', newEvent(messageEdited, { messageId: gone, threadId, body: 'gone 2' }));
     await append('keptEditedAgain', newEvent(messageEdited, { messageId: kept, threadId, body: 'kept 3' }));

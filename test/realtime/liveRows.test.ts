@@ -52,7 +52,7 @@ describe('LiveRows', () => {
     (
       await thrds.store.append({
         streamId: `thread-${threadId}`,
-        events: [newEvent(messagePosted, { messageId: randomUUID(), threadId, body, replyToId, format: 'plain' })],
+        events: [newEvent(messagePosted, { messageId: randomUUID(), threadId, body, replyToId, format: 'plain', attachments: [] })],
         metadata: systemMetadata,
       })
     ).events;

@@ -18,6 +18,7 @@ const CONTRACT: Record<string, Record<string, string>> = {
     online: 'Presence!',
     'mentions(first: Int, after: String)': 'MessageConnection!',
     unreadThreads: 'Int!',
+    'search(query: String!, threadId: ID, from: ID, first: Int, after: String)': 'SearchResultConnection!',
   },
   Node: { id: 'ID!' },
   Thread: {
@@ -49,7 +50,22 @@ const CONTRACT: Record<string, Record<string, string>> = {
     revisions: '[MessageRevision!]!',
     deletedAt: 'DateTime',
     mentions: '[User!]!',
+    attachments: '[Attachment!]!',
   },
+  Attachment: {
+    id: 'ID!',
+    contentType: 'String!',
+    byteSize: 'Int!',
+    name: 'String',
+    alt: 'String',
+    width: 'Int',
+    height: 'Int',
+    url: 'String!',
+    thumbnailUrl: 'String',
+  },
+  SearchResultConnection: { edges: '[SearchResultEdge!]!', nodes: '[SearchResult!]!', pageInfo: 'PageInfo!' },
+  SearchResultEdge: { cursor: 'String!', node: 'SearchResult!' },
+  SearchResult: { message: 'Message!', snippet: 'String!', score: 'Float!' },
   ReactionGroup: { emoji: 'String!', count: 'Int!', reactedByMe: 'Boolean!', 'users(first: Int)': '[User!]!' },
   MessageRevision: { body: 'String!', editedAt: 'DateTime!' },
   User: { id: 'ID!', username: 'String!', displayName: 'String!', role: 'Role!', suspendedUntil: 'DateTime' },
@@ -71,6 +87,7 @@ const CONTRACT: Record<string, Record<string, string>> = {
     logout: 'Boolean!',
     logoutEverywhere: 'Int!',
     'changePassword(input: ChangePasswordInput!)': 'Boolean!',
+    'uploadAttachment(file: File!, alt: String)': 'Attachment!',
   },
   AuthPayload: { token: 'String!', user: 'User!' },
   CreateThreadPayload: { thread: 'Thread!', position: 'Position!' },
@@ -112,7 +129,7 @@ const INPUTS: Record<string, Record<string, string>> = {
   LoginInput: { username: 'String!', password: 'String!' },
   ChangePasswordInput: { currentPassword: 'String!', newPassword: 'String!' },
   CreateThreadInput: { title: 'String!', idempotencyKey: 'String' },
-  PostMessageInput: { threadId: 'ID!', body: 'String!', replyToId: 'ID', idempotencyKey: 'String' },
+  PostMessageInput: { threadId: 'ID!', body: 'String!', replyToId: 'ID', idempotencyKey: 'String', format: 'MessageFormat', attachmentIds: '[ID!]' },
   RenameThreadInput: { threadId: 'ID!', title: 'String!', idempotencyKey: 'String' },
   AddReactionInput: { messageId: 'ID!', emoji: 'String!' },
   RemoveReactionInput: { messageId: 'ID!', emoji: 'String!' },
@@ -211,9 +228,12 @@ describe('the GraphQL contract', () => {
     expect(isEnumType(role) && role.getValues().map((v) => v.name).sort()).toEqual(['ADMIN', 'MEMBER', 'MODERATOR']);
   });
 
-  it('names the message formats in MessageFormat: PLAIN', () => {
+  it('names the message formats in MessageFormat: MARKDOWN and PLAIN, and posts MARKDOWN unless asked', () => {
     const format = schema.getType('MessageFormat');
-    expect(isEnumType(format) && format.getValues().map((v) => v.name)).toEqual(['PLAIN']);
+    expect(isEnumType(format) && format.getValues().map((v) => v.name).sort()).toEqual(['MARKDOWN', 'PLAIN']);
+    const input = schema.getType('PostMessageInput');
+    const field = input && 'getFields' in input ? (input.getFields() as Record<string, { defaultValue?: unknown }>).format : undefined;
+    expect(field?.defaultValue).toBe('markdown');
   });
 
   it('points each custom scalar at its specification', () => {

@@ -109,6 +109,7 @@ describe.each(kinds)('scalars and MessageFormat over the API on %s', (kind) => {
       ID: null,
       Int: null,
       JSON: 'https://www.rfc-editor.org/rfc/rfc8259',
+      File: 'https://github.com/jaydenseric/graphql-multipart-request-spec',
       Position: '/scalars/position',
       String: null,
     });
@@ -148,14 +149,14 @@ describe.each(kinds)('scalars and MessageFormat over the API on %s', (kind) => {
 
   it('sends JSON values as they are', async () => {
     const { events } = await server.ok('query ($s: ID!) { events(streamId: $s, types: ["MessagePosted"]) { data } }', { s: `thread-${threadId}` });
-    expect(events).toEqual([{ data: expect.objectContaining({ threadId, body: 'plain words', format: 'plain' }) }]);
+    expect(events).toEqual([{ data: expect.objectContaining({ threadId, body: 'plain words', format: 'markdown' }) }]);
   });
 
-  it('gives Message.format as the enum value PLAIN, from the read model and from the log', async () => {
+  it('gives Message.format as an enum value (MARKDOWN for a new message), from the read model and from the log', async () => {
     const FORMAT = 'query ($id: ID!, $p: Position) { thread(id: $id, asOf: $p) { messages(last: 1) { edges { node { format } } } } }';
-    expect((await server.ok(FORMAT, { id: threadId })).thread.messages.edges).toEqual([{ node: { format: 'PLAIN' } }]);
-    expect((await server.ok(FORMAT, { id: threadId, p: position })).thread.messages.edges).toEqual([{ node: { format: 'PLAIN' } }]);
+    expect((await server.ok(FORMAT, { id: threadId })).thread.messages.edges).toEqual([{ node: { format: 'MARKDOWN' } }]);
+    expect((await server.ok(FORMAT, { id: threadId, p: position })).thread.messages.edges).toEqual([{ node: { format: 'MARKDOWN' } }]);
     const typed = await server.ok('{ __type(name: "MessageFormat") { kind enumValues { name description } } }');
-    expect(typed.__type).toEqual({ kind: 'ENUM', enumValues: [{ name: 'PLAIN', description: expect.any(String) }] });
+    expect(typed.__type).toEqual({ kind: 'ENUM', enumValues: [{ name: 'MARKDOWN', description: expect.any(String) }, { name: 'PLAIN', description: expect.any(String) }] });
   });
 });

@@ -1,6 +1,6 @@
 /** Which names a message's text mentions (mentionsParser.ts), and the mention steps of the message events, as given/when/then. */
 import { describe, expect, it } from 'vitest';
-import { mentionedUsernames } from '../../src/projections/mentionsParser.ts';
+import { markdownParts, mentionedUsernames } from '../../src/projections/mentionsParser.ts';
 import { evolveMentions } from '../../src/projections/mentionsProjection.ts';
 import type { StoredEvent } from '../../src/events/types.ts';
 
@@ -40,6 +40,39 @@ describe('mentionedUsernames', () => {
 
   it('given erased text (empty), when parsed, then nobody is mentioned', () => {
     expect(mentionedUsernames('')).toEqual([]);
+  });
+
+  it('given a name right after a code span or a fenced block, when parsed, then it still counts', () => {
+    expect(mentionedUsernames('`x`@ana and\n```\ncode\n```\n@bob')).toEqual(['ana', 'bob']);
+  });
+
+  it('given a stray backtick before a blank line, when parsed, then the next paragraph is prose, not code', () => {
+    expect(mentionedUsernames('a ` b\n\n@ana ` c')).toEqual(['ana']);
+  });
+
+  it('given ```x``` on one line, when parsed, then it is a code span, not a fence that swallows the rest', () => {
+    expect(mentionedUsernames('```@bob``` @ana')).toEqual(['ana']);
+  });
+
+  it('given an escaped backtick, when parsed, then it opens no code span', () => {
+    expect(mentionedUsernames('\\`@ana`')).toEqual(['ana']);
+  });
+});
+
+describe('markdownParts', () => {
+  it('given any text, when split, then the parts joined are the text again', () => {
+    const texts = ['', 'plain', 'a `b` c', '```\nx\n```\ny', 'a\r\n```\r\nx\r\n```\r\n', '`unclosed', '~~~\nopen to the end', '\\``x``', 'p\n\n`q\n\nr`'];
+    for (const text of texts) expect(markdownParts(text).map((part) => part.text).join(''), JSON.stringify(text)).toBe(text);
+  });
+
+  it('given spans and a fence, when split, then each is one code part in order', () => {
+    expect(markdownParts('a `b` c\n```js\nx\n```\nd')).toEqual([
+      { text: 'a ', code: false, block: false },
+      { text: '`b`', code: true, block: false },
+      { text: ' c\n', code: false, block: false },
+      { text: '```js\nx\n```\n', code: true, block: true },
+      { text: 'd', code: false, block: false },
+    ]);
   });
 });
 

@@ -2,7 +2,8 @@
  * Writes a small but realistic chat log through the real event store:
  * users, threads, and messages in both MessagePosted schema versions.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import type { AttachmentData } from '../../../src/attachments/attachmentTypes.ts';
 import type { Database } from '../../../src/db/database.ts';
 import type { EventStore } from '../../../src/events/eventStore.ts';
 import { streamOf } from '../../../src/events/types.ts';
@@ -17,6 +18,23 @@ import { userRoleChanged } from '../../../src/modules/userRoleChanged.ts';
 import { userSuspended } from '../../../src/modules/userSuspended.ts';
 
 const meta = (actorId: string | null) => ({ actorId, correlationId: randomUUID(), causationId: null });
+
+/** An attachment's metadata as MessagePosted records it; no bytes behind it. */
+function fakeAttachment(n: number, contentType: string): AttachmentData {
+  const sha256 = createHash('sha256').update(`file ${n}`).digest('hex');
+  const image = contentType.startsWith('image/');
+  return {
+    id: randomUUID(),
+    sha256,
+    contentType,
+    byteSize: 1000 + n,
+    name: `file ${n}${image ? '.png' : '.pdf'}`,
+    alt: image ? `picture ${n}` : null,
+    width: image ? 640 : null,
+    height: image ? 480 : null,
+    thumbnail: image ? { sha256: createHash('sha256').update(`thumb ${n}`).digest('hex'), contentType: 'image/webp', byteSize: 100 + n, width: 320, height: 240 } : null,
+  };
+}
 
 export interface ChatLog {
   readonly userIds: string[];
@@ -107,7 +125,9 @@ export async function converse(store: EventStore, log: ChatLog, count: number): 
     const target = { messageId, threadId };
     // Mentions the next user (registerUsers' names), so the mentions read model has rows; an edit drops it.
     const mention = `@user${(i + 1) % log.userIds.length}_${other.slice(0, 6)}`;
-    await append(stream, author, [newEvent(messagePosted, { ...target, body: `conversation ${i}: first words to ${mention}`, replyToId: null, format: 'plain' })]);
+    // Every third carries files (metadata only: the read models never look at the bytes), so the attachments read model has rows.
+    const attachments = i % 3 === 0 ? [fakeAttachment(i, 'image/png'), fakeAttachment(i + 1, 'application/pdf')] : [];
+    await append(stream, author, [newEvent(messagePosted, { ...target, body: `conversation ${i}: first words to ${mention}`, replyToId: null, format: 'plain', attachments })]);
     await append(stream, other, [newEvent(reactionAdded, { ...target, emoji: '👍' })]);
     await append(stream, author, [newEvent(reactionAdded, { ...target, emoji: '🎉' })]);
     if (i % 3 === 1) await append(stream, other, [newEvent(reactionRemoved, { ...target, emoji: '👍' })]);

@@ -47,12 +47,15 @@ const ALIASABLE = [
   'thread(id: "%THREAD%") { online { people users { id } } unreadCount unreadMentionCount lastReadPosition }',
   'unreadThreads',
   'mentions(first: 100) { edges { node { id mentions { username } } } }',
+  'search(query: "hello world*") { edges { cursor node { snippet score message { id body format attachments { id url thumbnailUrl name } thread { title } } } } pageInfo { hasNextPage endCursor } }',
+  'search(query: "\\"quoted phrase\\" from:nobody in:nowhere -not", first: 100) { nodes { snippet } }',
+  `thread(id: "%THREAD%") { messages(last: 500) { edges { node { format attachments { id contentType byteSize name alt width height url thumbnailUrl } } } } }`,
 ];
 
 /** Text that must be refused: always at least one thing no rule may accept. */
 /** Text that is not one emoji or a known :shortcode:. */
 function invalidEmoji(random: Random): string {
-  return random.pick(['', 'a', ':not_a_shortcode:', '👍👍', '☺', '\u0000', '\ud83d', '👍 ', 'x'.repeat(random.size(300_000)), ':thumbsup', '1', '©', '\u200d']);
+  return random.pick(['', 'a', ':not_a_shortcode:', '👍👍', '☺', '\u0000', '\ud83d', '👍 x', 'x'.repeat(random.size(300_000)), ':thumbsup', '1', '©', '\u200d']);
 }
 
 function invalidText(random: Random, field: 'title' | 'body' | 'displayName'): string {
@@ -269,7 +272,7 @@ function anonymousMutation(random: Random): { query: string; variables: unknown 
 /** Mutations sent with the seeded user's token whose input no rule may accept. */
 function invalidMutation(random: Random): { query: string; variables: unknown } {
   const key = random.chance(0.7) ? null : random.pick(['k'.repeat(129 + random.size(10_000)), 'has space', '\u0000', '']);
-  switch (random.int(0, 12)) {
+  switch (random.int(0, 13)) {
     case 7:
       return {
         query: random.pick(['mutation ($i: AddReactionInput!) { addReaction(input: $i) { position } }', 'mutation ($i: RemoveReactionInput!) { removeReaction(input: $i) { position } }']),
@@ -317,6 +320,20 @@ function invalidMutation(random: Random): { query: string; variables: unknown } 
       return { query: 'mutation ($i: PostMessageInput!) { postMessage(input: $i) { position } }', variables: { i: { threadId: '%THREAD%', body: invalidText(random, 'body'), ...(key === null ? {} : { idempotencyKey: key }) } } };
     case 2:
       return { query: 'mutation ($i: PostMessageInput!) { postMessage(input: $i) { position } }', variables: { i: { threadId: random.pick(['00000000-0000-4000-8000-000000000000', 'not-a-uuid', '%THREAD%x']), body: random.chance(0.5) ? 'hello' : invalidText(random, 'body') } } };
+    case 13: {
+      // Attachments that cannot be posted (none is an upload of the seeded user's), or a format that is not one.
+      const ids = random.pick<unknown>([
+        Array.from({ length: 11 + random.size(5000) }, () => '00000000-0000-4000-8000-000000000000'),
+        ['00000000-0000-4000-8000-000000000000'],
+        ['%MESSAGE%', '%MESSAGE%'],
+        ['not-a-uuid'],
+        '%THREAD%',
+        [null],
+      ]);
+      return random.chance(0.5)
+        ? { query: 'mutation ($i: PostMessageInput!) { postMessage(input: $i) { position } }', variables: { i: { threadId: '%THREAD%', body: random.pick(['', 'look', ':tada:']), attachmentIds: ids } } }
+        : { query: 'mutation ($i: PostMessageInput!) { postMessage(input: $i) { position } }', variables: { i: { threadId: '%THREAD%', body: invalidText(random, 'body'), format: random.pick<unknown>(['MARKDOWN', 'PLAIN', 'HTML', 'markdown', '', 1, null]) } } };
+    }
     default:
       return { query: 'mutation ($i: PostMessageInput!) { postMessage(input: $i) { position } }', variables: { i: { threadId: '%THREAD%', body: 'a reply', replyToId: random.pick(['00000000-0000-4000-8000-000000000000', 'nope', '\ud800']) } } };
   }

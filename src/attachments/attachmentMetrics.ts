@@ -1,0 +1,35 @@
+/** Attachments on /metrics: uploads by outcome, bytes stored, files removed (erasure and sweep). */
+import { Counter, type Registry } from 'prom-client';
+import type { AttachmentStats } from './attachments.ts';
+
+export function registerAttachmentMetrics(registry: Registry, stats: AttachmentStats): void {
+  const registers = [registry];
+  new Counter({
+    name: 'thrds_uploads_total',
+    help: 'uploadAttachment requests by outcome: stored, too_large, rate_limited, refused (bad input, an image that does not decode, an outage), failed (a bug or the file store)',
+    labelNames: ['outcome'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const [outcome, count] of Object.entries(stats.uploads)) this.inc({ outcome }, count);
+    },
+  });
+  new Counter({
+    name: 'thrds_upload_bytes_total',
+    help: 'Bytes stored by uploads (cleaned images with their thumbnails, other files as sent)',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(stats.uploadBytes);
+    },
+  });
+  new Counter({
+    name: 'thrds_files_removed_total',
+    help: "Files removed from the file store: a deleted message's, an unposted upload's after a day, or ones nobody refers to",
+    registers,
+    collect() {
+      this.reset();
+      this.inc(stats.filesRemoved);
+    },
+  });
+}

@@ -1,0 +1,103 @@
+/**
+ * Multipart requests (the GraphQL multipart request spec) exist for one
+ * thing: `uploadAttachment`. They may be ten times larger than any other
+ * request (THRDS_MAX_UPLOAD_BYTES), so the server reads them apart
+ * (readUploadBody), with a cap that holds for a chunked body too, and yoga
+ * parses them with limits of its own (one file, small fields). Then this
+ * plugin refuses any operation in them but `uploadAttachment`: a big body
+ * cannot carry a query the JSON path would have refused for its size.
+ * The CSRF plugin (http/csrfPrevention.ts) already asks every multipart
+ * request for the x-graphql-yoga-csrf header, which no HTML form can send.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createFetch } from '@whatwg-node/fetch';
+import { Kind, parse } from 'graphql';
+import { createGraphQLError, type Plugin } from 'graphql-yoga';
+import { answerError } from '../http/errorAnswer.ts';
+import { MULTIPART_OVERHEAD_BYTES, type UploadSettings } from './uploadSettings.ts';
+
+export function isMultipart(req: IncomingMessage): boolean {
+  return (req.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/form-data');
+}
+
+/** The most a multipart body may hold: the file and its framing. */
+export const multipartLimit = (settings: UploadSettings): number => settings.maxUploadBytes + MULTIPART_OVERHEAD_BYTES;
+
+/** yoga's Fetch API with busboy's limits: one file, the JSON fields small. The body was capped before (readUploadBody). */
+export function uploadFetchApi(settings: UploadSettings) {
+  return createFetch({ formDataLimits: { files: 1, fileSize: multipartLimit(settings), fields: 8, fieldSize: 64 * 1024, parts: 16 } });
+}
+
+function refuse(res: ServerResponse, limit: number): void {
+  answerError(res, 413, { message: `Uploads are limited to ${limit} bytes with their form fields`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }, { connection: 'close' });
+}
+
+/**
+ * Reads a multipart body of at most `limit` bytes, by Content-Length and
+ * by count (a chunked body has none). Over it: 413 PAYLOAD_TOO_LARGE; the
+ * rest is read and dropped up to as much again (so the client, still
+ * sending, reads the answer), then the connection is cut. Nothing is kept.
+ */
+export function readUploadBody(req: IncomingMessage, res: ServerResponse, limit: number, done: (body: Buffer) => void): void {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > 2 * limit) {
+    refuse(res, limit);
+    req.destroy();
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let over = false;
+  // A client that goes away mid-upload: nothing to answer, nothing kept.
+  req.on('error', () => res.destroy());
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size <= limit) {
+      chunks.push(chunk);
+      return;
+    }
+    if (!over) {
+      over = true;
+      chunks.length = 0;
+      refuse(res, limit);
+    }
+    if (size > 2 * limit) req.destroy();
+  });
+  req.on('end', () => {
+    if (!over) done(Buffer.concat(chunks, size));
+  });
+}
+
+/** Only `uploadAttachment` (and `__typename`) in a multipart request: anything else is BAD_USER_INPUT (400). */
+export function useUploadsOnlyInMultipart(): Plugin {
+  return {
+    onRequestParse({ request }) {
+      if (!(request.headers.get('content-type') ?? '').toLowerCase().startsWith('multipart/form-data')) return;
+      return {
+        onRequestParseDone({ requestParserResult }) {
+          const all = Array.isArray(requestParserResult) ? requestParserResult : [requestParserResult];
+          if (all.length !== 1 || !onlyUploads(all[0]?.query)) {
+            throw createGraphQLError('A multipart request may only run the uploadAttachment mutation', { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+          }
+        },
+      };
+    },
+  };
+}
+
+function onlyUploads(query: string | undefined): boolean {
+  if (typeof query !== 'string') return false;
+  let document;
+  try {
+    document = parse(query, { noLocation: true, maxTokens: 200 });
+  } catch {
+    // Not a document we would run here: refused below all the same.
+    return false;
+  }
+  return document.definitions.every(
+    (definition) =>
+      definition.kind === Kind.OPERATION_DEFINITION &&
+      definition.operation === 'mutation' &&
+      definition.selectionSet.selections.every((s) => s.kind === Kind.FIELD && (s.name.value === 'uploadAttachment' || s.name.value === '__typename')),
+  );
+}
