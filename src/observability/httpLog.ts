@@ -9,10 +9,11 @@ import type { Metrics } from './metrics.ts';
 
 const ROUTES = new Set(['/graphql', '/healthz', '/readyz', '/metrics']);
 
-/** A label with few values: the server's own paths by name, everything else (the web app, 404s) as "other". */
+/** A label with few values: the server's own paths by name, files as "/files", everything else (the web app, 404s) as "other". */
 export function routeOf(url: string | undefined): string {
   const path = (url ?? '').split('?', 1)[0] ?? '';
-  return ROUTES.has(path) ? path : 'other';
+  if (ROUTES.has(path)) return path;
+  return path.startsWith('/files/') ? '/files' : 'other';
 }
 
 export function observeRequest(req: IncomingMessage, res: ServerResponse, requestId: string, metrics: Metrics): void {

@@ -52,21 +52,21 @@ builder.objectField(SearchResultConnection, 'nodes', (t) =>
 builder.queryField('search', (t) =>
   t.field({
     type: SearchResultConnection,
-    description: `Messages that match \`query\`, most relevant first, then newest first; deleted messages never appear. Anyone may search (rate-limited per user, or per address when signed out).
-
-Query language (at most ${SEARCH_LIMITS.queryLength} characters, ${SEARCH_LIMITS.terms} words/phrases/operators, ${SEARCH_LIMITS.words} words in all):
-- \`word\`: every word must match, without regard to case or accents; a word is a run of letters and digits (\`foo-bar\` is the phrase "foo bar").
-- \`"a phrase"\`: these words one after the other.
-- \`pre*\`: a word that starts with \`pre\`.
-- \`-word\`, \`-"a phrase"\`: leaves out messages that contain it.
-- \`from:username\`: posted by that user (several: any of them). An unknown user finds nothing.
-- \`in:title-words\` or \`in:"title words"\`: in a thread whose title holds these words one after the other, as whole words, without regard to case or accents (\`in:release-notes\` matches "Q3 release notes"; several: any of them). No such thread finds nothing.
-A query with no word to look for (only operators or exclusions), an empty or oversized one, is BAD_USER_INPUT.
+    description: `Messages that match \`query\` (its language: the argument's description, and docs/search.md), most relevant first, then newest first; deleted messages never appear. Anyone may search (rate-limited per user, or per address when signed out). Snippets mark matches with U+0002 before and U+0003 after.
 
 Paging: the first page fixes a snapshot; later pages (\`after\` an \`endCursor\`) see only messages posted up to it, and neither repeat nor skip a result while others are deleted or edited.`,
     complexity: (args) => ({ field: 2, multiplier: args.first ?? SEARCH_PAGE.default }),
     args: {
-      query: t.arg.string({ required: true, description: 'What to look for (the language above).' }),
+      query: t.arg.string({
+        required: true,
+        description: `What to look for: at most ${SEARCH_LIMITS.queryLength} characters, ${SEARCH_LIMITS.terms} words/phrases/operators, ${SEARCH_LIMITS.words} words in all.
+- \`word\`: every word must match, whatever the case or accents; a word is a run of letters and digits (\`foo-bar\` is the phrase "foo bar").
+- \`"a phrase"\`: these words one after the other. \`pre*\`: a word that starts with \`pre\`.
+- \`-word\`, \`-"a phrase"\`: leaves out messages that contain it.
+- \`from:username\`: posted by that user (several: any of them); an unknown user finds nothing.
+- \`in:title-words\` or \`in:"title words"\`: in a thread whose title holds these words one after the other, as whole words (\`in:release-notes\` matches "Q3 release notes"; several: any of them).
+Nothing to look for (only operators or exclusions), empty or oversized: BAD_USER_INPUT.`,
+      }),
       threadId: t.arg.id({ description: 'Only in this thread.' }),
       from: t.arg.id({ description: 'Only messages posted by this user (an id).' }),
       first: t.arg.int({ description: `How many (0–${SEARCH_PAGE.max}); default ${SEARCH_PAGE.default}.` }),
