@@ -260,7 +260,7 @@ describe('web app', () => {
       expect(await message.locator('script, img, b').count()).toBe(0);
       const link = message.getByRole('link', { name: 'https://example.com/a?b=1' });
       expect(await link.getAttribute('href')).toBe('https://example.com/a?b=1');
-      expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+      expect(await link.getAttribute('rel')).toBe('noopener noreferrer nofollow');
       expect(await link.getAttribute('target')).toBe('_blank');
       expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
     }

@@ -16,6 +16,8 @@ import type { ThreadUnread } from './unread/unreadState.ts';
 import { ThreadView } from './thread/ThreadView.tsx';
 import { ConnectionIndicator } from './ui/ConnectionIndicator.tsx';
 import { followLink, navigate, parseRoute, threadPath, usePathname } from './ui/router.ts';
+import { messagePath, parseMessageRoute } from './search/messageRoute.ts';
+import { SearchBox } from './search/SearchBox.tsx';
 
 export interface ChatAppProps {
   readonly token: string;
@@ -43,7 +45,9 @@ export function ChatApp({ token, me, onSignOut }: ChatAppProps) {
 const noUsers: readonly User[] = [];
 
 function ChatLayout({ me, onSignOut }: { me: Viewer; onSignOut: () => void }) {
-  const route = parseRoute(usePathname());
+  const pathname = usePathname();
+  const route = parseRoute(pathname);
+  const at = parseMessageRoute(pathname);
   const thrds = useThrds();
   const listRef = useRef<ThreadListModel | null>(null);
   const unread = useUnread({
@@ -53,10 +57,12 @@ function ChatLayout({ me, onSignOut }: { me: Viewer; onSignOut: () => void }) {
   });
   const list = useThreadList(unread.apply);
   listRef.current = list;
-  const currentId = route.name === 'thread' ? route.threadId : null;
+  const currentId = route.name === 'thread' ? route.threadId : (at?.threadId ?? null);
   const [signingOut, setSigningOut] = useState(false);
   const online = usePresence(null);
   const [threadTitle, setThreadTitle] = useState<string | null>(null);
+  /** Counts the times a message was asked for, so the same one asked again is shown again. */
+  const [jumpRequest, setJumpRequest] = useState(0);
   const { apply: applyUnread, total: unreadThreads } = unread;
   const read = useCallback((threadId: string, counts: ThreadUnread) => applyUnread(new Map([[threadId, counts]])), [applyUnread]);
 
@@ -71,6 +77,11 @@ function ChatLayout({ me, onSignOut }: { me: Viewer; onSignOut: () => void }) {
     },
     [list],
   );
+
+  const openAt = useCallback((threadId: string, messageId: string) => {
+    navigate(messagePath(threadId, messageId));
+    setJumpRequest((n) => n + 1);
+  }, []);
 
   const signOut = async () => {
     setSigningOut(true);
@@ -88,6 +99,7 @@ function ChatLayout({ me, onSignOut }: { me: Viewer; onSignOut: () => void }) {
           </a>
         </h1>
         <ConnectionIndicator />
+        <SearchBox onOpen={openAt} />
         <OnlinePeople presence={online} meId={me.id} />
         <div className="whoami">
           <NotificationToggle />
@@ -105,7 +117,16 @@ function ChatLayout({ me, onSignOut }: { me: Viewer; onSignOut: () => void }) {
       </nav>
       <main className="main">
         {currentId ? (
-          <ThreadView key={currentId} threadId={currentId} me={me} onlineUsers={online?.users ?? noUsers} onTitle={setThreadTitle} onRead={read} />
+          <ThreadView
+            key={currentId}
+            threadId={currentId}
+            me={me}
+            onlineUsers={online?.users ?? noUsers}
+            onTitle={setThreadTitle}
+            onRead={read}
+            messageId={at?.messageId ?? null}
+            jumpRequest={jumpRequest}
+          />
         ) : (
           <div className="placeholder">
             <p>Pick a thread, or start a new one.</p>

@@ -8,6 +8,7 @@ import type { ResultOf } from '../graphql.ts';
 import type { MessageFields, PresenceFields, ThreadSummaryFields, ThreadUnreadFields, UserFields } from './fragments.ts';
 import type { ThreadUnread } from '../unread/unreadState.ts';
 import type { Position } from './position.ts';
+import { decodeAttachments, type Attachment } from '../attachments/attachment.ts';
 
 export interface User {
   readonly id: string;
@@ -67,6 +68,10 @@ export interface Message {
   readonly reactions: readonly ReactionGroup[];
   /** Usernames (lower case) of the people the text mentions, as the server derived them (decodeMessage always sets it). */
   readonly mentions?: readonly string[];
+  /** How `body` is to be shown: MARKDOWN, or PLAIN as typed (decodeMessage always sets it). */
+  readonly format?: 'MARKDOWN' | 'PLAIN';
+  /** Its files, in posting order; empty once deleted (decodeMessage always sets it). */
+  readonly attachments?: readonly Attachment[];
 }
 
 /** Who is online, in all or in one thread. */
@@ -119,7 +124,9 @@ export function decodeMessage(raw: Maybe<ResultOf<typeof MessageFields>>): Messa
     return [{ emoji: group.emoji, count: group.count, reactedByMe: group.reactedByMe ?? false, users }];
   });
   const mentions = (raw.mentions ?? []).flatMap((u) => (u?.username != null ? [u.username.toLowerCase()] : []));
-  return { id, body, postedAt, position, author, replyTo, editedAt: raw.editedAt ?? null, deletedAt: raw.deletedAt ?? null, reactions, mentions };
+  const format = raw.format === 'MARKDOWN' ? 'MARKDOWN' : 'PLAIN';
+  const attachments = decodeAttachments(raw.attachments);
+  return { id, body, postedAt, position, author, replyTo, editedAt: raw.editedAt ?? null, deletedAt: raw.deletedAt ?? null, reactions, mentions, format, attachments };
 }
 
 export function decodePresence(raw: Maybe<ResultOf<typeof PresenceFields>>): Presence | null {

@@ -27,6 +27,7 @@ export const MessageFields = graphql(
     fragment MessageFields on Message {
       id
       body
+      format
       postedAt
       position
       editedAt
@@ -47,6 +48,17 @@ export const MessageFields = graphql(
           id
           displayName
         }
+      }
+      attachments {
+        id
+        contentType
+        byteSize
+        name
+        alt
+        width
+        height
+        url
+        thumbnailUrl
       }
       replyTo {
         id

@@ -229,4 +229,24 @@ export const LatestMentionQuery = graphql(
   [UserFields],
 );
 
+/** Where a message is (its thread and log position), to open its thread at it; null when there is no such message. */
+export const MessageWhereQuery = graphql(`
+  query MessageWhere($id: ID!) {
+    node(id: $id) { __typename ... on Message { id position thread { id } } }
+  }
+`);
+
+/** Messages matching a query, best first; snippets mark matches with U+0002 … U+0003. */
+export const SearchQuery = graphql(
+  `
+    query Search($query: String!, $first: Int, $after: String) {
+      search(query: $query, first: $first, after: $after) {
+        edges { cursor node { snippet score message { id postedAt author { ...UserFields } thread { id title } } } }
+        pageInfo { hasNextPage endCursor }
+      }
+    }
+  `,
+  [UserFields],
+);
+
 export type { Message, ReactionGroup, Role, ThreadSummary, User, Viewer } from './decode.ts';

@@ -1,17 +1,26 @@
 /**
  * Writing a message: Enter sends, Shift+Enter breaks the line, Escape drops
  * the reply, ↑ in an empty box edits your last message, `@` offers people to
- * mention (arrows move, Enter or Tab picks, Escape closes). While text is
- * being written the server hears "typing" now and then; sending, clearing
- * or leaving the box says "stopped". In a locked thread it says so instead
- * of taking text.
+ * mention and `:` offers emoji by shortcode (arrows move, Enter or Tab
+ * picks, Escape closes); the emoji button opens the picker, which inserts at
+ * the caret. While text is being written the server hears "typing" now and
+ * then; sending, clearing or leaving the box says "stopped". In a locked
+ * thread it says so instead of taking text. Files join the message by the
+ * paper-clip button, a paste or a drop, and it sends once they are uploaded.
  */
 import { useEffect, useId, useState, type FormEvent, type KeyboardEvent, type RefObject } from 'react';
 import type { Message, User } from '../api/operations.ts';
 import type { TypingReporter } from '../presence/typingReporter.ts';
 import { useMentionCompletion } from '../mentions/useMentionCompletion.ts';
 import { MentionOptions } from '../mentions/MentionOptions.tsx';
+import { EmojiButton } from '../emoji/EmojiButton.tsx';
+import { EmojiOptions } from '../emoji/EmojiOptions.tsx';
+import { useEmojiCompletion } from '../emoji/useEmojiCompletion.ts';
+import { useEmojiInsert } from '../emoji/useEmojiInsert.ts';
 import { snippet } from './MessageItem.tsx';
+import { AttachButton, AttachmentTray } from '../attachments/AttachmentTray.tsx';
+import type { AttachmentTray as Tray } from '../attachments/useAttachmentTray.ts';
+import { useComposerFiles } from '../attachments/useComposerFiles.ts';
 import { LIMITS } from '../../../src/input/limitValues.ts';
 
 /** The server's limit (src/input/limitValues.ts), counted as it counts: code points after NFC and trimming. */
@@ -20,7 +29,8 @@ export const maxBodyLength = LIMITS.body.max;
 export interface ComposerProps {
   readonly replyTo: Message | null;
   readonly onCancelReply: () => void;
-  readonly onSend: (body: string, replyTo: Message | null) => void;
+  /** `attachmentIds`: the uploaded files to post with it (the text may then be empty). */
+  readonly onSend: (body: string, replyTo: Message | null, attachmentIds: readonly string[]) => void;
   /** ↑ in an empty composer: edit the viewer's last message. False when there is none to edit. */
   readonly onEditLast: () => boolean;
   readonly locked: boolean;
@@ -30,9 +40,11 @@ export interface ComposerProps {
   /** Who `@` can complete: the thread's authors and the people online. */
   readonly people: readonly User[];
   readonly meId: string;
+  /** Files to send with the message: picked, pasted or dropped here. */
+  readonly attachments?: Tray;
 }
 
-export function Composer({ replyTo, onCancelReply, onSend, onEditLast, locked, inputRef: input, typing, people, meId }: ComposerProps) {
+export function Composer({ replyTo, onCancelReply, onSend, onEditLast, locked, inputRef: input, typing, people, meId, attachments }: ComposerProps) {
   const [body, setBody] = useState('');
   const id = useId();
   const changed = (text: string) => {
@@ -41,9 +53,16 @@ export function Composer({ replyTo, onCancelReply, onSend, onEditLast, locked, i
   };
   const completion = useMentionCompletion({ input, text: body, onText: changed, people, meId });
   const completing = completion.active >= 0;
+  const emoji = useEmojiCompletion({ input, text: body, onText: changed });
+  const emojiCompleting = emoji.active >= 0 && !completing;
+  const insertEmoji = useEmojiInsert(input, body, changed);
   const trimmed = body.trim();
   const length = [...trimmed.normalize('NFC')].length;
   const tooLong = length > maxBodyLength;
+  const files = useComposerFiles(attachments, locked);
+  // Every file in the tray uploaded (none: ready), and something to send: text, files or both.
+  const fileIds = attachments ? attachments.ready : [];
+  const canSend = fileIds !== null && (trimmed !== '' || fileIds.length > 0) && !tooLong && !locked;
 
   useEffect(() => {
     if (replyTo) input.current?.focus();
@@ -64,16 +83,18 @@ export function Composer({ replyTo, onCancelReply, onSend, onEditLast, locked, i
 
   const submit = (event?: FormEvent) => {
     event?.preventDefault();
-    if (!trimmed || tooLong || locked) return;
-    onSend(trimmed, replyTo);
+    if (!canSend) return;
+    onSend(trimmed, replyTo, fileIds);
+    attachments?.clear();
     typing.stopped();
     setBody('');
     completion.close();
+    emoji.close();
     onCancelReply();
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (completion.onKeyDown(event)) return;
+    if (completion.onKeyDown(event) || emoji.onKeyDown(event)) return;
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       submit();
@@ -85,7 +106,7 @@ export function Composer({ replyTo, onCancelReply, onSend, onEditLast, locked, i
   };
 
   return (
-    <form className={`composer${locked ? ' locked' : ''}`} onSubmit={submit}>
+    <form className={`composer${locked ? ' locked' : ''}${files.dragging ? ' dropping' : ''}`} onSubmit={submit} {...files.handlers}>
       {replyTo && (
         <div className="composer-reply">
           <span>
@@ -96,6 +117,7 @@ export function Composer({ replyTo, onCancelReply, onSend, onEditLast, locked, i
           </button>
         </div>
       )}
+      {attachments && <AttachmentTray tray={attachments} disabled={locked} />}
       <div className="composer-row">
         <label htmlFor={id} className="visually-hidden">
           Message
@@ -110,21 +132,29 @@ export function Composer({ replyTo, onCancelReply, onSend, onEditLast, locked, i
           aria-describedby={`${id}-hint`}
           aria-invalid={tooLong || undefined}
           aria-autocomplete="list"
-          aria-controls={completing ? `${id}-people` : undefined}
-          aria-activedescendant={completing ? `${id}-people-${completion.active}` : undefined}
+          aria-controls={completing ? `${id}-people` : emojiCompleting ? `${id}-emoji` : undefined}
+          aria-activedescendant={completing ? `${id}-people-${completion.active}` : emojiCompleting ? `${id}-emoji-${emoji.active}` : undefined}
           onChange={(e) => {
             changed(e.target.value);
             completion.track(e.target.value, e.target.selectionStart);
+            emoji.track(e.target.value, e.target.selectionStart);
           }}
-          onSelect={(e) => completion.track(e.currentTarget.value, e.currentTarget.selectionStart)}
+          onSelect={(e) => {
+            completion.track(e.currentTarget.value, e.currentTarget.selectionStart);
+            emoji.track(e.currentTarget.value, e.currentTarget.selectionStart);
+          }}
           onBlur={() => {
             typing.stopped();
             completion.close();
+            emoji.close();
           }}
           onKeyDown={onKeyDown}
         />
         {completing && <MentionOptions id={`${id}-people`} people={completion.candidates} active={completion.active} onChoose={completion.choose} />}
-        <button type="submit" className="button primary" disabled={!trimmed || tooLong || locked}>
+        {emojiCompleting && <EmojiOptions id={`${id}-emoji`} options={emoji.options} active={emoji.active} onChoose={emoji.choose} />}
+        <EmojiButton onPick={insertEmoji} returnFocusTo={input} disabled={locked} />
+        {attachments && <AttachButton onFiles={attachments.add} disabled={locked} />}
+        <button type="submit" className="button primary" disabled={!canSend}>
           Send
         </button>
       </div>

@@ -6,11 +6,13 @@
 import { memo, useState, type MouseEvent } from 'react';
 import type { Message } from '../api/operations.ts';
 import type { QuotedMessage } from '../api/decode.ts';
-import { MessageText } from '../mentions/MessageText.tsx';
+import { MessageBody } from '../richtext/MessageBody.tsx';
+import { formatOf } from '../richtext/messageFormat.ts';
 import { RelativeTime } from '../ui/RelativeTime.tsx';
 import { EditMessageForm } from './EditMessageForm.tsx';
 import { ReactionPicker } from './ReactionPicker.tsx';
 import { Reactions } from './Reactions.tsx';
+import { MessageAttachments } from '../attachments/MessageAttachments.tsx';
 
 export interface MessageItemProps {
   readonly message: Message;
@@ -29,6 +31,8 @@ export interface MessageItemProps {
   readonly onEdit: (messageId: string | null) => void;
   readonly onSaveEdit: (messageId: string, body: string) => Promise<string | null>;
   readonly onDelete: (message: Message) => void;
+  /** Opens the thread at a message (a quote's original, even one not loaded yet). */
+  readonly onJump?: (messageId: string) => void;
 }
 
 export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
@@ -51,24 +55,30 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
         </span>
         <RelativeTime className="message-time" iso={message.postedAt} />
       </div>
-      {message.replyTo && <ReplyQuote replyTo={message.replyTo} />}
+      {message.replyTo && <ReplyQuote replyTo={message.replyTo} onJump={props.onJump} />}
       {deleted ? (
         <p className="message-body tombstone">Message deleted</p>
       ) : editing ? (
         <EditMessageForm body={message.body} onSave={(body) => props.onSaveEdit(message.id, body)} onDone={() => props.onEdit(null)} />
       ) : (
-        <p className="message-body">
-          <MessageText body={message.body} mentions={message.mentions ?? []} meUsername={props.meUsername} />
-          {message.editedAt && (
-            <>
-              {' '}
-              <span className="message-edited" title={`Edited ${new Date(message.editedAt).toLocaleString()}`}>
-                (edited)
-              </span>
-            </>
-          )}
-        </p>
+        <MessageBody
+          body={message.body}
+          format={formatOf(message)}
+          mentions={message.mentions ?? []}
+          meUsername={props.meUsername}
+          after={
+            message.editedAt && (
+              <>
+                {' '}
+                <span className="message-edited" title={`Edited ${new Date(message.editedAt).toLocaleString()}`}>
+                  (edited)
+                </span>
+              </>
+            )
+          }
+        />
       )}
+      {!deleted && message.attachments && <MessageAttachments attachments={message.attachments} />}
       {!deleted && (
         <Reactions groups={message.reactions} meId={meId} disabled={locked} onToggle={(emoji) => props.onToggleReaction(message.id, emoji)} />
       )}
@@ -96,9 +106,9 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
   );
 });
 
-export function ReplyQuote({ replyTo }: { replyTo: QuotedMessage }) {
+export function ReplyQuote({ replyTo, onJump }: { replyTo: QuotedMessage; onJump?: ((messageId: string) => void) | undefined }) {
   return (
-    <a className="reply-quote" href={`#message-${replyTo.id}`} onClick={(e) => jumpTo(e, replyTo.id)}>
+    <a className="reply-quote" href={`#message-${replyTo.id}`} onClick={(e) => jumpTo(e, replyTo.id, onJump)}>
       <span className="visually-hidden">In reply to </span>
       <span className="reply-quote-author">{replyTo.author?.displayName ?? 'Someone'}</span>
       {replyTo.deletedAt !== null ? (
@@ -115,8 +125,9 @@ export function snippet(body: string, length = 120): string {
   return flat.length > length ? `${flat.slice(0, length - 1)}…` : flat;
 }
 
-function jumpTo(event: MouseEvent, messageId: string) {
+function jumpTo(event: MouseEvent, messageId: string, onJump: ((messageId: string) => void) | undefined) {
   event.preventDefault();
+  if (onJump) return onJump(messageId);
   const target = document.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(messageId)}"]`);
   if (!target) return;
   target.scrollIntoView({ block: 'center', behavior: 'smooth' });

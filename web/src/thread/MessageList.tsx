@@ -2,9 +2,11 @@
  * The scrolling message log. It stays pinned to the bottom while the reader
  * is there; when they have scrolled up, new messages wait behind a marker
  * instead of yanking the view. Near the top it asks for older messages and
- * keeps the reader's place when they are inserted above.
+ * keeps the reader's place when they are inserted above. Asked to show one
+ * message (a jump), it scrolls it to the middle, highlights it for a moment
+ * and gives it focus, so a screen reader reads it.
  */
-import { Fragment, useCallback, useLayoutEffect, useRef, useState } from 'react';
+import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { Message } from '../api/operations.ts';
 import { MessageItem } from './MessageItem.tsx';
 import { PendingItem } from './PendingItem.tsx';
@@ -33,7 +35,14 @@ export interface MessageListProps {
   readonly onDelete: (message: Message) => void;
   readonly onRetry: (key: string) => void;
   readonly onDiscard: (key: string) => void;
+  /** Asks for a message to be shown (a quote's original). */
+  readonly onJump?: (messageId: string) => void;
+  /** The message to bring into view and highlight, once per `seq`. */
+  readonly focus?: { readonly messageId: string; readonly seq: number } | null;
 }
+
+/** How long a jumped-to message stays highlighted. */
+export const jumpHighlightMs = 2500;
 
 const nearBottomPx = 48;
 const groupWithinMs = 5 * 60_000;
@@ -84,6 +93,30 @@ export function MessageList(props: MessageListProps) {
     before.current = { first, last, height: el.scrollHeight, pending: pending.length };
   }, [messages, pending, meId, scrollToBottom]);
 
+  // After the place-keeping above, so the scroll lands where the message is once older pages are in.
+  const shownSeq = useRef<number | null>(null);
+  const highlighted = useRef<{ readonly target: HTMLElement; readonly timer: ReturnType<typeof setTimeout> } | null>(null);
+  const focus = props.focus ?? null;
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el || !focus || shownSeq.current === focus.seq) return;
+    const target = el.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(focus.messageId)}"]`);
+    if (!target) return;
+    shownSeq.current = focus.seq;
+    target.scrollIntoView({ block: 'center' });
+    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < nearBottomPx;
+    target.tabIndex = -1;
+    target.focus({ preventScroll: true });
+    const previous = highlighted.current;
+    if (previous) {
+      clearTimeout(previous.timer);
+      previous.target.classList.remove('jump-target');
+    }
+    target.classList.add('jump-target');
+    highlighted.current = { target, timer: setTimeout(() => target.classList.remove('jump-target'), jumpHighlightMs) };
+  }, [focus, messages]);
+  useEffect(() => () => clearTimeout(highlighted.current?.timer), []);
+
   // A short first page leaves nothing to scroll; keep loading until there is.
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -133,6 +166,7 @@ export function MessageList(props: MessageListProps) {
             onEdit={props.onEdit}
             onSaveEdit={props.onSaveEdit}
             onDelete={props.onDelete}
+            {...(props.onJump ? { onJump: props.onJump } : {})}
           />
           </Fragment>
         ))}

@@ -1,9 +1,10 @@
 /**
  * An open thread: header (title, lock, who has it open), live message log
  * with the "New" divider where the viewer stopped reading, who is typing,
- * composer. Keyed by thread id by its parent.
+ * composer. Keyed by thread id by its parent. Opened at a message (a link,
+ * a search result, a quote), it loads back to that message and shows it.
  */
-import { type FormEvent, type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
+import { type FormEvent, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Message, User, Viewer } from '../api/operations.ts';
 import { useThreadCompany } from '../presence/useThreadCompany.ts';
 import { ThreadViewers } from '../presence/ThreadViewers.tsx';
@@ -18,6 +19,8 @@ import { ConfirmDelete } from './ConfirmDelete.tsx';
 import { MessageList } from './MessageList.tsx';
 import { loadRecentEmoji, rememberEmoji, saveRecentEmoji } from './recentEmoji.ts';
 import { useThread } from './useThread.ts';
+import { jumpNote } from '../search/jumpState.ts';
+import { useAttachmentTray } from '../attachments/useAttachmentTray.ts';
 
 export interface ThreadViewProps {
   readonly threadId: string;
@@ -28,9 +31,13 @@ export interface ThreadViewProps {
   readonly onTitle: (title: string | null) => void;
   /** The thread was marked read: its counts after. */
   readonly onRead: (threadId: string, unread: ThreadUnread) => void;
+  /** Open at this message (from the address: `/t/<thread>/m/<message>`). */
+  readonly messageId?: string | null;
+  /** Grows when the same message is asked for again (a second click on a search result): it is shown again. */
+  readonly jumpRequest?: number;
 }
 
-export function ThreadView({ threadId, me, onlineUsers, onTitle, onRead }: ThreadViewProps) {
+export function ThreadView({ threadId, me, onlineUsers, onTitle, onRead, messageId = null, jumpRequest = 0 }: ThreadViewProps) {
   const meId = me.id;
   const thread = useThread(threadId, meId);
   const ready = thread.status === 'ready';
@@ -51,7 +58,14 @@ export function ThreadView({ threadId, me, onlineUsers, onTitle, onRead }: Threa
   const composer = useRef<HTMLTextAreaElement>(null);
   const messagesRef = useRef(thread.messages);
   messagesRef.current = thread.messages;
-  const { toggleReaction, edit, locked } = thread;
+  const { toggleReaction, edit, locked, jumpTo, jump } = thread;
+  const tray = useAttachmentTray();
+
+  useEffect(() => {
+    if (ready && messageId) jumpTo(messageId);
+  }, [ready, messageId, jumpRequest, jumpTo]);
+  const focus = useMemo(() => (jump?.status === 'found' ? { messageId: jump.messageId, seq: jump.seq } : null), [jump]);
+  const [noteDismissed, setNoteDismissed] = useState<number | null>(null);
 
   // Done editing (saved or not): back to writing, as after ↑ in a chat.
   const changeEditing = useCallback((messageId: string | null) => {
@@ -142,6 +156,19 @@ export function ThreadView({ threadId, me, onlineUsers, onTitle, onRead }: Threa
           </button>
         </p>
       )}
+      {jump && jump.status !== 'found' && noteDismissed !== jump.seq && (
+        <p className={`banner jump-note ${jump.status}`} role="status">
+          {jumpNote(jump.status)}
+          {jump.status === 'missing' && (
+            <>
+              {' '}
+              <button type="button" className="link-button" onClick={() => setNoteDismissed(jump.seq)}>
+                Dismiss
+              </button>
+            </>
+          )}
+        </p>
+      )}
       <MessageList
         messages={thread.messages}
         pending={thread.pending}
@@ -161,6 +188,8 @@ export function ThreadView({ threadId, me, onlineUsers, onTitle, onRead }: Threa
         onDelete={setDeleting}
         onRetry={thread.retry}
         onDiscard={thread.discard}
+        onJump={jumpTo}
+        focus={focus}
       />
       <TypingLine users={company.typing} />
       <Composer
@@ -173,6 +202,7 @@ export function ThreadView({ threadId, me, onlineUsers, onTitle, onRead }: Threa
         typing={company.reporter}
         people={company.people}
         meId={meId}
+        attachments={tray}
       />
       {deleting && (
         <ConfirmDelete

@@ -3,7 +3,8 @@
  * live feed joined exactly where the page ends, this client's sends with
  * their pending, failed and retry states, and the changes made to messages
  * after they were posted (reactions, edits, deletion) and to the thread
- * (locking), from this client or live from others.
+ * (locking), from this client or live from others. It can also be opened at
+ * one message: older pages load until that message is there.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CombinedError } from '@urql/core';
@@ -14,6 +15,7 @@ import {
   DeleteMessageMutation,
   EditMessageMutation,
   LockThreadMutation,
+  MessageWhereQuery,
   PostMessageMutation,
   RemoveReactionMutation,
   RenameThreadMutation,
@@ -28,6 +30,7 @@ import { useThrds } from '../api/ThrdsContext.tsx';
 import { useResumableSubscription } from '../api/useResumableSubscription.ts';
 import { addMessages, emptyMessageLog, reactionsForViewer, reviseMessage, tombstone, type MessageLog, type ReactionChange } from './messageLog.ts';
 import { settleBy, type PendingSend } from './pendingSends.ts';
+import { nextJumpStep, type Jump } from '../search/jumpState.ts';
 
 /** Sends the client retries by itself when the server asks it to wait; after that the person decides. */
 const MAX_AUTO_RETRIES = 5;
@@ -52,7 +55,8 @@ export interface OpenThread {
   readonly problem: string | null;
   dismissProblem(): void;
   loadOlder(): void;
-  send(body: string, replyTo: Message | null): void;
+  /** `attachmentIds`: uploaded files to post with it (then the text may be empty). */
+  send(body: string, replyTo: Message | null, attachmentIds?: readonly string[]): void;
   retry(key: string): void;
   discard(key: string): void;
   /** Resolves to null once renamed, or to what went wrong. */
@@ -68,6 +72,10 @@ export interface OpenThread {
   readonly entry: EntryMarker | null;
   /** The newest log position this client has seen of the thread: what reading it up to now means. */
   readonly latestPosition: Position | null;
+  /** The message the thread was last asked to show, and how finding it goes; null before any. */
+  readonly jump: Jump | null;
+  /** Loads older pages until `messageId` is loaded (or it proves not to be in this thread). Call once `status` is ready. */
+  jumpTo(messageId: string): void;
 }
 
 export function useThread(threadId: string, meId: string): OpenThread {
@@ -85,9 +93,17 @@ export function useThread(threadId: string, meId: string): OpenThread {
   const [problem, setProblem] = useState<string | null>(null);
   const [entry, setEntry] = useState<EntryMarker | null>(null);
   const [latestPosition, setLatestPosition] = useState<Position | null>(null);
+  const [jump, setJump] = useState<Jump | null>(null);
   const settled = useRef(new Set<string>());
   const logRef = useRef(log);
   logRef.current = log;
+  const olderCursorRef = useRef(olderCursor);
+  olderCursorRef.current = olderCursor;
+  /** The older page being fetched: scrolling and jumping share it rather than ask twice. */
+  const olderInFlight = useRef<Promise<void> | null>(null);
+  const jumpSeq = useRef(0);
+  /** The files each unconfirmed send posts (by idempotency key), so a retry posts them again. */
+  const filesOf = useRef(new Map<string, readonly string[]>());
 
   useEffect(() => {
     let cancelled = false;
@@ -191,29 +207,94 @@ export function useThread(threadId: string, meId: string): OpenThread {
     [meId],
   );
 
-  const loadOlder = useCallback(() => {
-    if (!olderCursor || loadingOlder) return;
+  /** Fetches the page before the oldest loaded message; resolves once it is in (or failed: `error` says). */
+  const fetchOlder = useCallback((): Promise<void> => {
+    const before = olderCursorRef.current;
+    if (olderInFlight.current) return olderInFlight.current;
+    if (!before) return Promise.resolve();
     setLoadingOlder(true);
-    void client
-      .query(ThreadQuery, { id: threadId, last: pageSize, before: olderCursor })
+    const request = client
+      .query(ThreadQuery, { id: threadId, last: pageSize, before })
       .toPromise()
       .then((result) => {
         setLoadingOlder(false);
         const connection = result.data?.thread?.messages;
         if (!connection) {
           if (result.error) setError(errorMessage(result.error));
-          return;
+          throw new Error('older page not loaded');
         }
-        setLog((l) => addMessages(l, decodeNodes(connection.edges, decodeMessage)));
-        setOlderCursor(previousCursorOf(connection.pageInfo));
+        const page = decodeNodes(connection.edges, decodeMessage);
+        const cursor = previousCursorOf(connection.pageInfo);
+        // The refs move now, not at the next render, so a jump's next step sees this page.
+        logRef.current = addMessages(logRef.current, page);
+        olderCursorRef.current = cursor;
+        setLog((l) => addMessages(l, page));
+        setOlderCursor(cursor);
+      })
+      .finally(() => {
+        olderInFlight.current = null;
       });
-  }, [client, threadId, olderCursor, loadingOlder]);
+    olderInFlight.current = request;
+    return request;
+  }, [client, threadId]);
+
+  const loadOlder = useCallback(() => {
+    // A failure is already shown: fetchOlder puts what went wrong in `error`.
+    fetchOlder().catch(() => undefined);
+  }, [fetchOlder]);
+
+  const jumpTo = useCallback(
+    (messageId: string) => {
+      const seq = ++jumpSeq.current;
+      const current = () => jumpSeq.current === seq;
+      const settle = (status: 'found' | 'missing') => {
+        if (current()) setJump({ messageId, status, seq });
+      };
+      if (logRef.current.ids.has(messageId)) return settle('found');
+      setJump({ messageId, status: 'loading', seq });
+      void (async () => {
+        // Where it is first: a message of another thread, or none, is not worth loading this one's history for.
+        const where = await client.query(MessageWhereQuery, { id: messageId }).toPromise();
+        const node = where.data?.node;
+        const target = node?.__typename === 'Message' && node.thread?.id === threadId ? (node.position ?? null) : null;
+        if (target === null) {
+          // Only "no such message" (null, or an id that is not one: BAD_USER_INPUT) is missing; a network
+          // failure, a rate limit or a busy server is not: say what went wrong and let the reader try again.
+          if (where.error && errorCode(where.error) !== 'BAD_USER_INPUT') {
+            setError(errorMessage(where.error));
+            if (current()) setJump(null);
+            return;
+          }
+          return settle(logRef.current.ids.has(messageId) ? 'found' : 'missing');
+        }
+        for (;;) {
+          if (!current()) return;
+          const step = nextJumpStep(logRef.current.messages, messageId, target, olderCursorRef.current !== null);
+          if (step !== 'load-older') return settle(step);
+          try {
+            await fetchOlder();
+          } catch {
+            // The page failed and `error` says why; the jump stops rather than ask again and again.
+            if (current()) setJump(null);
+            return;
+          }
+        }
+      })();
+    },
+    [client, threadId, fetchOlder],
+  );
 
   const attempt = useCallback(
     (send: PendingSend) => {
       void client
         .mutation(PostMessageMutation, {
-          input: { threadId, body: send.body, replyToId: send.replyTo?.id ?? null, idempotencyKey: send.key },
+          input: {
+            threadId,
+            body: send.body,
+            replyToId: send.replyTo?.id ?? null,
+            idempotencyKey: send.key,
+            ...attachmentIdsOf(filesOf.current.get(send.key)),
+          },
         })
         .toPromise()
         .then((result) => {
@@ -222,6 +303,7 @@ export function useThread(threadId: string, meId: string): OpenThread {
             setLog((l) => addMessages(l, [message]));
             setLatestPosition((p) => maxPosition(p, message.position));
             settled.current.add(message.id);
+            filesOf.current.delete(send.key);
             setPending((p) => p.filter((x) => x.key !== send.key));
             return;
           }
@@ -267,8 +349,10 @@ export function useThread(threadId: string, meId: string): OpenThread {
   );
 
   const send = useCallback(
-    (body: string, replyTo: Message | null) => {
-      const item: PendingSend = { key: newIdempotencyKey(), body, replyTo, status: 'sending', error: null, permanent: false, autoRetries: 0 };
+    (body: string, replyTo: Message | null, attachmentIds: readonly string[] = []) => {
+      const key = newIdempotencyKey();
+      if (attachmentIds.length > 0) filesOf.current.set(key, attachmentIds);
+      const item: PendingSend = { key, body, replyTo, status: 'sending', error: null, permanent: false, autoRetries: 0 };
       setPending((p) => [...p, item]);
       attempt(item);
     },
@@ -286,7 +370,10 @@ export function useThread(threadId: string, meId: string): OpenThread {
     [pending, attempt],
   );
 
-  const discard = useCallback((key: string) => setPending((p) => p.filter((x) => x.key !== key)), []);
+  const discard = useCallback((key: string) => {
+    filesOf.current.delete(key);
+    setPending((p) => p.filter((x) => x.key !== key));
+  }, []);
 
   const rename = useCallback(
     async (newTitle: string) => {
@@ -383,6 +470,8 @@ export function useThread(threadId: string, meId: string): OpenThread {
     pending,
     hasOlder: olderCursor !== null,
     loadingOlder,
+    jump,
+    jumpTo,
     error,
     loadOlder,
     send,
@@ -405,4 +494,10 @@ function joinPosition(threadPosition: Position | null, page: readonly Message[])
 
 function previousCursorOf(pageInfo: { hasPreviousPage: boolean | null; startCursor: string | null } | null): string | null {
   return pageInfo?.hasPreviousPage ? (pageInfo.startCursor ?? null) : null;
+}
+
+/** A message with its attachments (api/decode.ts leaves them out). */
+/** The input field for a send's files: left out when there are none, as before attachments existed. */
+function attachmentIdsOf(ids: readonly string[] | undefined): { attachmentIds?: string[] } {
+  return ids && ids.length > 0 ? { attachmentIds: [...ids] } : {};
 }
