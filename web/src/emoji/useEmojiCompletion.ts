@@ -7,6 +7,7 @@
  * remembered skin tone.
  */
 import { useLayoutEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
+import { completionKey } from '../ui/completionKeys.ts';
 import { loadRecentEmoji, rememberEmoji, saveRecentEmoji } from '../thread/recentEmoji.ts';
 import { activeShortcode, completeShortcode, type ActiveShortcode } from './emojiCompletion.ts';
 import { searchEmoji, withTone, type EmojiEntry } from './emojiIndex.ts';
@@ -78,21 +79,13 @@ export function useEmojiCompletion({ input, text, onText }: EmojiCompletionOptio
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>): boolean => {
-    if (active < 0 || !shortcode || event.nativeEvent.isComposing) return false;
-    const chosen = options[active];
-    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-      const step = event.key === 'ArrowDown' ? 1 : -1;
-      setSelected((active + step + options.length) % options.length);
-    } else if ((event.key === 'Enter' || event.key === 'Tab') && !event.shiftKey && chosen) {
-      choose(chosen);
-    } else if (event.key === 'Escape') {
-      dismissed.current = shortcode.start;
+    const open = shortcode;
+    if (!open) return false;
+    const dismiss = () => {
+      dismissed.current = open.start;
       setShortcode(null);
-    } else {
-      return false;
-    }
-    event.preventDefault();
-    return true;
+    };
+    return completionKey(event, { options: options, active, select: setSelected, choose, dismiss });
   };
 
   return { options, active, track, choose, close: () => setShortcode(null), onKeyDown };

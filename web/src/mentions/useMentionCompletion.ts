@@ -6,6 +6,7 @@
  * the caret leaves its word). The rules themselves are in mentionCompletion.ts.
  */
 import { useLayoutEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
+import { completionKey } from '../ui/completionKeys.ts';
 import type { User } from '../api/decode.ts';
 import { activeMention, completeMention, mentionCandidates, type ActiveMention } from './mentionCompletion.ts';
 
@@ -67,21 +68,13 @@ export function useMentionCompletion({ input, text, onText, people, meId }: Ment
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>): boolean => {
-    if (active < 0 || !mention || event.nativeEvent.isComposing) return false;
-    const chosen = candidates[active];
-    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-      const step = event.key === 'ArrowDown' ? 1 : -1;
-      setSelected((active + step + candidates.length) % candidates.length);
-    } else if ((event.key === 'Enter' || event.key === 'Tab') && !event.shiftKey && chosen) {
-      choose(chosen);
-    } else if (event.key === 'Escape') {
-      dismissed.current = mention.start;
+    const open = mention;
+    if (!open) return false;
+    const dismiss = () => {
+      dismissed.current = open.start;
       setMention(null);
-    } else {
-      return false;
-    }
-    event.preventDefault();
-    return true;
+    };
+    return completionKey(event, { options: candidates, active, select: setSelected, choose, dismiss });
   };
 
   return { candidates, active, track, choose, close: () => setMention(null), onKeyDown };
