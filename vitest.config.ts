@@ -17,6 +17,9 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // expect.poll's own default is 1 s: on two shared cores a browser round trip (a page of results, a
+    // thumbnail) can take longer while other suites run. A poll that finds its value returns at once.
+    expect: { poll: { timeout: 10_000 } },
     // Two cores: more workers only make the timing-sensitive suites slower.
     maxWorkers: 2,
     projects: [
