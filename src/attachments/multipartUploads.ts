@@ -34,9 +34,12 @@ function refuse(res: ServerResponse, limit: number): void {
 
 /**
  * Reads a multipart body of at most `limit` bytes, by Content-Length and
- * by count (a chunked body has none). Over it: 413 PAYLOAD_TOO_LARGE; the
- * rest is read and dropped up to as much again (so the client, still
- * sending, reads the answer), then the connection is cut. Nothing is kept.
+ * by count (a chunked body has none). Over it: 413 PAYLOAD_TOO_LARGE once
+ * the client has sent all of its body (read and dropped, up to as much
+ * again), so it can read the answer: a client still sending when the
+ * server answers and closes gets a broken pipe instead (Node 24's fetch
+ * does). Past twice the limit the answer goes at once and the connection
+ * is cut. Nothing is kept.
  */
 export function readUploadBody(req: IncomingMessage, res: ServerResponse, limit: number, done: (body: Buffer) => void): void {
   const declared = Number(req.headers['content-length'] ?? 0);
@@ -59,12 +62,15 @@ export function readUploadBody(req: IncomingMessage, res: ServerResponse, limit:
     if (!over) {
       over = true;
       chunks.length = 0;
-      refuse(res, limit);
     }
-    if (size > 2 * limit) req.destroy();
+    if (size > 2 * limit && !res.headersSent) {
+      refuse(res, limit);
+      req.destroy();
+    }
   });
   req.on('end', () => {
     if (!over) done(Buffer.concat(chunks, size));
+    else if (!res.headersSent) refuse(res, limit);
   });
 }
 
