@@ -49,10 +49,13 @@ export function SearchBox({ onOpen }: SearchBoxProps) {
     return () => document.removeEventListener('keydown', onKey);
   }, []);
 
-  // Searches once the reader pauses typing (Enter searches at once).
+  // Searches once the reader pauses typing (Enter searches at once). Checked again when the pause ends: an Enter
+  // meanwhile has run this text already, and running it again would throw away the pages loaded since.
   useEffect(() => {
     if (text === lastRun.current) return;
-    const timer = setTimeout(() => run(text), typingPauseMs);
+    const timer = setTimeout(() => {
+      if (text !== lastRun.current) run(text);
+    }, typingPauseMs);
     return () => clearTimeout(timer);
   }, [text, run]);
 
