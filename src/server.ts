@@ -130,13 +130,14 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
         res.writeHead(response.status, Object.fromEntries(response.headers));
         res.end(Buffer.from(await response.arrayBuffer()));
       };
-      const graphqlPost = createGraphqlPostHandler(execution, MAX_REQUEST_BYTES, (req, res, body) => {
+      const answerByYoga = (req: IncomingMessage, res: ServerResponse, body: Buffer | undefined) => {
         toYoga(req, res, body).catch((error: unknown) => {
           reportUnexpected(error, requestIdOf(req));
           if (!res.headersSent) res.writeHead(500);
           res.end();
         });
-      });
+      };
+      const graphqlPost = createGraphqlPostHandler(execution, MAX_REQUEST_BYTES, answerByYoga);
 
       const http = createServer((req, res) => route(req, res));
       const route = (req: IncomingMessage, res: ServerResponse) => {
@@ -175,13 +176,7 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
           if (refuseMalformedSearchParams(req, res)) return;
           if (req.method === 'POST' && isMultipart(req)) {
             inFlight.track(res, false);
-            readUploadBody(req, res, multipartLimit(config.uploads), (body) => {
-              toYoga(req, res, body).catch((error: unknown) => {
-                reportUnexpected(error, requestIdOf(req));
-                if (!res.headersSent) res.writeHead(500);
-                res.end();
-              });
-            });
+            readUploadBody(req, res, multipartLimit(config.uploads), (body) => answerByYoga(req, res, body));
             return;
           }
           const stream = isStreamRequest(req);

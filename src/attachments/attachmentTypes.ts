@@ -32,6 +32,11 @@ export interface AttachmentData {
   readonly thumbnail: StoredImage | null;
 }
 
+/** The stored files an attachment stands on: its bytes, and its thumbnail's. */
+export function digestsOf(attachment: Pick<AttachmentData, 'sha256' | 'thumbnail'>): string[] {
+  return attachment.thumbnail ? [attachment.sha256, attachment.thumbnail.sha256] : [attachment.sha256];
+}
+
 /** A byte range of a stored file, both ends inclusive (HTTP Range semantics). */
 export interface ByteRange {
   readonly start: number;

@@ -10,6 +10,7 @@ import type { Database } from '../db/database.ts';
 import { log, logFailure } from '../observability/log.ts';
 import type { AttachmentRow } from '../projections/attachmentsProjection.ts';
 import { attachmentsByMessageIds, digestsInUse } from '../projections/attachmentsQueries.ts';
+import { type AttachmentData, digestsOf } from './attachmentTypes.ts';
 import type { Attachments } from './attachments.ts';
 import { deleteUploads } from './uploadRows.ts';
 
@@ -29,21 +30,25 @@ export async function removeUnreferenced(db: Database, attachments: Attachments,
 }
 
 /**
+ * Removes these attachments' uploads rows (they hold the names), then their
+ * bytes where nothing else refers to them; returns how many files went.
+ */
+export async function removeAttachmentFiles(db: Database, attachments: Attachments, list: readonly AttachmentData[]): Promise<number> {
+  await deleteUploads(
+    db,
+    list.map((attachment) => attachment.id),
+  );
+  return removeUnreferenced(db, attachments, list.flatMap(digestsOf));
+}
+
+/**
  * Erases the files of a message just deleted. Never fails the deletion (it
  * is committed): a failure is logged, and the sweep finishes the job.
  */
 export async function eraseAttachments(db: Database, attachments: Attachments | undefined, rows: readonly AttachmentRow[]): Promise<void> {
   if (!attachments || rows.length === 0) return;
   try {
-    await deleteUploads(
-      db,
-      rows.map((row) => row.id),
-    );
-    await removeUnreferenced(
-      db,
-      attachments,
-      rows.flatMap((row) => [row.sha256, ...(row.thumbnail ? [row.thumbnail.sha256] : [])]),
-    );
+    await removeAttachmentFiles(db, attachments, rows);
   } catch (error) {
     logFailure(log, error, 'erasing a deleted message\'s files failed; the sweep will remove them', 'warn');
   }

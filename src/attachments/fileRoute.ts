@@ -74,7 +74,7 @@ export async function serveFile(req: IncomingMessage, res: ServerResponse, db: D
     'content-type': file.contentType,
     'x-content-type-options': 'nosniff',
     'content-security-policy': FILES_CSP,
-    'content-disposition': dispositionOf(isImageType(file.contentType) || (wantsThumbnail && file.contentType === 'image/webp'), wantsThumbnail ? `${name}.webp` : name),
+    'content-disposition': dispositionOf(isImageType(file.contentType), wantsThumbnail ? `${name}.webp` : name),
     etag: `"${file.sha256}"`,
     'cache-control': 'private, no-cache',
     'accept-ranges': 'bytes',

@@ -9,8 +9,8 @@
 import type { Database } from '../db/database.ts';
 import { log, logFailure } from '../observability/log.ts';
 import type { Attachments } from './attachments.ts';
-import { removeUnreferenced } from './eraseFiles.ts';
-import { deleteUploads, staleUploads } from './uploadRows.ts';
+import { removeAttachmentFiles, removeUnreferenced } from './eraseFiles.ts';
+import { staleUploads } from './uploadRows.ts';
 
 export const UPLOAD_MAX_AGE_MS = 24 * 60 * 60_000;
 export const ORPHAN_MIN_AGE_MS = 60 * 60_000;
@@ -28,16 +28,13 @@ export async function sweepAttachments(db: Database, attachments: Attachments, n
   for (;;) {
     const stale = await staleUploads(db, now - UPLOAD_MAX_AGE_MS, BATCH);
     if (stale.length === 0) break;
-    await deleteUploads(
-      db,
-      stale.map((row) => row.id),
-    );
-    uploadsRemoved += stale.length;
-    filesRemoved += await removeUnreferenced(
+    // Each row's data carries the upload's own id.
+    filesRemoved += await removeAttachmentFiles(
       db,
       attachments,
-      stale.flatMap((row) => [row.data.sha256, ...(row.data.thumbnail ? [row.data.thumbnail.sha256] : [])]),
+      stale.map((row) => row.data),
     );
+    uploadsRemoved += stale.length;
     if (stale.length < BATCH) break;
   }
   let batch: string[] = [];

@@ -120,7 +120,12 @@ export function validPost(input: PostMessageInput): ValidPost {
 
 /** Pure: checks the input against the facts and returns the append. */
 export function decidePostMessage(input: PostMessageInput, facts: PostMessageFacts, actor: Actor, messageId: string): AppendRequest {
-  const { threadId, body, replyToId, format, attachmentIds, idempotencyKey } = validPost(input);
+  return decideValidPost(validPost(input), facts, actor, messageId);
+}
+
+/** decidePostMessage for input validPost has checked already (postMessage checks it before it claims uploads). */
+function decideValidPost(post: ValidPost, facts: PostMessageFacts, actor: Actor, messageId: string): AppendRequest {
+  const { threadId, body, replyToId, format, attachmentIds, idempotencyKey } = post;
   if (!facts.threadExists) throw new NotFoundError(`No thread ${threadId}`, { threadId });
   if (replyToId !== null) {
     if (facts.replyToThreadId === null) throw new NotFoundError(`No message ${replyToId}`, { replyToId });
@@ -141,7 +146,8 @@ export async function postMessage(deps: CommandDeps, actor: Actor, input: PostMe
   // First, before any read: a flood costs one counter lookup per refusal and writes nothing.
   await deps.rateLimits.consume('postsPerUser', actor.userId);
   // Then the input alone, so a bad post claims no upload.
-  const { threadId, replyToId, attachmentIds, idempotencyKey } = validPost(input);
+  const post = validPost(input);
+  const { threadId, replyToId, attachmentIds, idempotencyKey } = post;
   await assertMayWrite(deps, actor, { threadId });
   const [exists, replied] = await Promise.all([
     deps.readCache.threadExists(threadId),
@@ -155,7 +161,7 @@ export async function postMessage(deps: CommandDeps, actor: Actor, input: PostMe
   const facts = { threadExists: exists, replyToThreadId: replied[0]?.threadId ?? null, attachments };
   let result: AppendResult;
   try {
-    result = await deps.store.append(decidePostMessage(input, facts, actor, messageId));
+    result = await deps.store.append(decideValidPost(post, facts, actor, messageId));
   } catch (error) {
     // Refused (a reply to no message, a reused key) or failed: the uploads may be posted again.
     if (attachmentIds.length > 0) await releaseAfter(error, () => releaseUploads(deps, actor, attachmentIds, claimToken));

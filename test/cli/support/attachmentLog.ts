@@ -8,7 +8,7 @@
  * finished).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { AttachmentData, FileStore } from '../../../src/attachments/attachmentTypes.ts';
+import { type AttachmentData, digestsOf, type FileStore } from '../../../src/attachments/attachmentTypes.ts';
 import type { EventStore } from '../../../src/events/eventStore.ts';
 import { streamOf } from '../../../src/events/types.ts';
 import { messageContentKey, newEvent } from '../../../src/modules/eventModule.ts';
@@ -92,8 +92,4 @@ export async function seedAttachments(store: EventStore, files: FileStore, messa
   const liveDigests = new Set(live.flatMap((a) => digestsOf(a.data)));
   const leftBehind = [...new Set(unfinished.attachments.flatMap(digestsOf))].filter((sha) => !liveDigests.has(sha));
   return { live, liveDigests, leftBehind, events: (await store.head()).position };
-}
-
-export function digestsOf(data: AttachmentData): string[] {
-  return data.thumbnail ? [data.sha256, data.thumbnail.sha256] : [data.sha256];
 }
