@@ -6,10 +6,10 @@
  * options appear once it has. Picks go to the recent emoji and use the
  * remembered skin tone.
  */
-import { useLayoutEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
-import { completionKey } from '../ui/completionKeys.ts';
+import { useState, type RefObject } from 'react';
+import { type TextCompletion, useTextCompletion } from '../ui/useTextCompletion.ts';
 import { loadRecentEmoji, rememberEmoji, saveRecentEmoji } from '../thread/recentEmoji.ts';
-import { activeShortcode, completeShortcode, type ActiveShortcode } from './emojiCompletion.ts';
+import { activeShortcode, completeShortcode } from './emojiCompletion.ts';
 import { searchEmoji, withTone, type EmojiEntry } from './emojiIndex.ts';
 import { loadEmojiIndex } from './loadEmojiIndex.ts';
 import { loadSkinTone } from './skinTone.ts';
@@ -20,17 +20,8 @@ export interface EmojiOption {
   readonly name: string;
 }
 
-export interface EmojiCompletion {
-  /** The emoji offered, empty when nothing is being completed. */
-  readonly options: readonly EmojiOption[];
-  /** Index of the selected one, -1 when closed. */
-  readonly active: number;
-  track(text: string, caret: number | null): void;
-  choose(option: EmojiOption): void;
-  close(): void;
-  /** Handles the key when completion is open; true when it did. */
-  onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>): boolean;
-}
+/** The emoji offered (`options`), which one is selected, and the keys. */
+export type EmojiCompletion = TextCompletion<EmojiOption>;
 
 export interface EmojiCompletionOptions {
   readonly input: RefObject<HTMLTextAreaElement | null>;
@@ -41,54 +32,19 @@ export interface EmojiCompletionOptions {
 const maxOptions = 8;
 
 export function useEmojiCompletion({ input, text, onText }: EmojiCompletionOptions): EmojiCompletion {
-  const [shortcode, setShortcode] = useState<ActiveShortcode | null>(null);
   const [index, setIndex] = useState<readonly EmojiEntry[] | null>(null);
-  const [selected, setSelected] = useState(0);
-  const dismissed = useRef<number | null>(null);
-  const caretAfter = useRef<number | null>(null);
-  const options = shortcode && index ? optionsFor(index, shortcode.query) : [];
-  const active = options.length > 0 ? Math.min(selected, options.length - 1) : -1;
-
-  useLayoutEffect(() => {
-    const el = input.current;
-    if (el && caretAfter.current !== null) {
-      el.setSelectionRange(caretAfter.current, caretAfter.current);
-      caretAfter.current = null;
-    }
-  }, [text, input]);
-
-  const track = (value: string, caret: number | null) => {
-    const found = caret === null ? null : activeShortcode(value, caret);
-    if (!found) dismissed.current = null;
-    const next = found && dismissed.current !== found.start ? found : null;
-    if (next?.start !== shortcode?.start || next?.query !== shortcode?.query) setSelected(0);
-    setShortcode(next);
-    if (next && !index) {
-      loadEmojiIndex().then(setIndex, (error: unknown) => console.warn('Thrds: cannot load the emoji data', error));
-    }
-  };
-
-  const choose = (option: EmojiOption) => {
-    const el = input.current;
-    if (!shortcode || !el) return;
-    const done = completeShortcode(text, shortcode, el.selectionStart, option.emoji);
-    caretAfter.current = done.caret;
-    setShortcode(null);
-    saveRecentEmoji(rememberEmoji(loadRecentEmoji(), option.emoji));
-    onText(done.text);
-  };
-
-  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>): boolean => {
-    const open = shortcode;
-    if (!open) return false;
-    const dismiss = () => {
-      dismissed.current = open.start;
-      setShortcode(null);
-    };
-    return completionKey(event, { options: options, active, select: setSelected, choose, dismiss });
-  };
-
-  return { options, active, track, choose, close: () => setShortcode(null), onKeyDown };
+  return useTextCompletion({
+    input,
+    text,
+    onText,
+    find: activeShortcode,
+    optionsFor: (shortcode) => (index ? optionsFor(index, shortcode.query) : []),
+    complete: (value, shortcode, caret, option) => completeShortcode(value, shortcode, caret, option.emoji),
+    onToken: () => {
+      if (!index) loadEmojiIndex().then(setIndex, (error: unknown) => console.warn('Thrds: cannot load the emoji data', error));
+    },
+    onChosen: (option) => saveRecentEmoji(rememberEmoji(loadRecentEmoji(), option.emoji)),
+  });
 }
 
 function optionsFor(index: readonly EmojiEntry[], query: string): EmojiOption[] {

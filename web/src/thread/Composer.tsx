@@ -150,7 +150,7 @@ export function Composer({ replyTo, onCancelReply, onSend, onEditLast, locked, i
           }}
           onKeyDown={onKeyDown}
         />
-        {completing && <MentionOptions id={`${id}-people`} people={completion.candidates} active={completion.active} onChoose={completion.choose} />}
+        {completing && <MentionOptions id={`${id}-people`} people={completion.options} active={completion.active} onChoose={completion.choose} />}
         {emojiCompleting && <EmojiOptions id={`${id}-emoji`} options={emoji.options} active={emoji.active} onChoose={emoji.choose} />}
         <EmojiButton onPick={insertEmoji} returnFocusTo={input} disabled={locked} />
         {attachments && <AttachButton onFiles={attachments.add} disabled={locked} />}
