@@ -5,7 +5,10 @@
  * `messages(last: 500)`), fragment cycles and fan-outs, directives, broken
  * syntax, huge and wrongly typed variables, 40,000-element lists, huge
  * strings, unknown fields, and mutations whose input is invalid (lone
- * surrogates, NUL, control and bidi characters, nothing visible, too long)
+ * surrogates, NUL, control and bidi characters, nothing visible, too long),
+ * search queries no parser should choke on, and multipart upload requests
+ * that can never store a file (bad alt text, maps to missing parts, another
+ * operation, a batch, broken framing, no CSRF header)
  * so that nothing valid can be written. `%THREAD%`, `%MESSAGE%` and
  * `%POSITION%` stand for a seeded thread, one of its messages and the log
  * head; `auth` cases carry the seeded user's token.
@@ -388,12 +391,51 @@ const KINDS: Array<[weight: number, make: (random: Random) => Generated]> = [
     raw: r.pick(['query=%7B__typename%7D', 'query=mutation%7Blogout%7D', '{ __typename }', 'mutation { logout }', '--b\r\nContent-Disposition: form-data; name="query"\r\n\r\n{ __typename }\r\n--b--']),
     contentType: r.pick(['application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=b', 'application/graphql', 'application/xml', '']),
   })],
+  [3, (r) => ({
+    kind: 'search query',
+    request: {
+      query: 'query ($q: String!, $first: Int, $after: String) { search(query: $q, first: $first, after: $after) { edges { cursor node { snippet score } } pageInfo { endCursor } } }',
+      variables: {
+        q: r.chance(0.5) ? mutateText(r, r.pick(['"lantern festival" harb* -draft from:ada in:"Q3 notes"', 'from: in: -', '***', '"'])) : r.pick([...NASTY, 'x'.repeat(r.size(10_000))]),
+        first: r.pick<unknown>([undefined, 0, 50, 51, -1, 2 ** 31]),
+        after: r.pick<unknown>([undefined, 'czoxOjE6MQ', 'not a cursor', '', 'x'.repeat(r.size(1000))]),
+      },
+    },
+  })],
+  [4, (r) => ({ kind: 'multipart upload', request: {}, ...multipartUpload(r), auth: true })],
   [3, (r) => {
     const query = `query=${encodeURIComponent(r.pick(['{ __typename }', 'query Q($a: Int) { threads(first: $a) { edges { node { id } } } }', 'subscription { events { position } }']))}`;
     const extra = r.pick(['variables=x', 'variables=%7B', 'variables=null', 'variables=%5B1%5D', 'extensions=x', 'extensions=%7B%22persistedQuery%22%3A1%7D', 'operationName=%5B%5D', 'query=%7B__typename%7D', 'variables=%7B%22a%22%3A%22x%22%7D', '%ZZ=1', 'variables=%00']);
     return { kind: 'malformed GET parameters', request: {}, rawGet: r.chance(0.5) ? `${query}&${extra}` : `${extra}&${query}` };
   }],
 ];
+
+/**
+ * A multipart request (the upload door) that can never store a file: the
+ * alt text no rule accepts, a map to a part that is not there, a file given
+ * inline, another operation than uploadAttachment, broken framing, or no
+ * CSRF header.
+ */
+function multipartUpload(random: Random): Pick<DocumentCase, 'raw' | 'contentType' | 'extraHeaders'> {
+  const upload = 'mutation ($f: File!, $alt: String) { uploadAttachment(file: $f, alt: $alt) { id url } }';
+  const operations = random.pick<unknown>([
+    { query: upload, variables: { f: null, alt: random.pick(['\u0000', 'two\nlines', '\u202e', 'a'.repeat(1001 + random.size(5000))]) } },
+    { query: 'mutation { logout }', variables: {} },
+    { query: '{ __typename }', variables: { f: null } },
+    { query: upload, variables: { f: 'inline text, not a part' } },
+    [{ query: upload, variables: { f: null } }, { query: upload, variables: { f: null } }],
+  ]);
+  const map = random.pick<unknown>([{ 0: ['variables.f'] }, { 9: ['variables.f'] }, { 0: ['variables.nope.deep'] }, { 0: 'variables.f' }, [], null]);
+  const part = (name: string, value: string, file = false) =>
+    `--b\r\nContent-Disposition: form-data; name="${name}"${file ? '; filename="x.png"\r\nContent-Type: image/png' : ''}\r\n\r\n${value}\r\n`;
+  const file = random.pick(['\x89PNG\r\n\x1a\n' + 'x'.repeat(random.size(2000)), '<html><script>alert(1)</script></html>', '']);
+  let body = part('operations', JSON.stringify(operations)) + part('map', JSON.stringify(map)) + (random.chance(0.7) ? part('0', file, true) : '');
+  body += random.chance(0.8) ? '--b--\r\n' : '';
+  if (random.chance(0.3)) body = mutateText(random, body);
+  // Sometimes without the CSRF header: 403 before anything is parsed.
+  const csrf = random.chance(0.9);
+  return { raw: body, contentType: random.pick(['multipart/form-data; boundary=b', 'multipart/form-data', 'multipart/form-data; boundary=other']), ...(csrf ? { extraHeaders: { 'x-graphql-yoga-csrf': '1' } } : {}) };
+}
 
 const TOTAL = KINDS.reduce((sum, [w]) => sum + w, 0);
 
