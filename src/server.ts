@@ -231,7 +231,7 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
         rateLimitRedis?.disconnect();
         await notifier?.close();
         await services.threadUpdates.close();
-        await Promise.all([services.presence.close(), services.typing.close()]);
+        await Promise.all([services.presence.close(), services.typing.close(), services.botDrafts.close()]);
         await thrds.close();
         throw error;
       }
@@ -271,7 +271,7 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
           await notifier?.close();
           await services.threadUpdates.close();
           // Presence says goodbye (its part leaves Redis at once); typing stops listening to the feed.
-          await Promise.all([services.presence.close(), services.typing.close()]);
+          await Promise.all([services.presence.close(), services.typing.close(), services.botDrafts.close()]);
           metrics.close();
           liveRows.stop();
           rateLimitRedis?.disconnect();

@@ -17,11 +17,12 @@ import { startThreadUpdates } from './unread/threadUpdates.ts';
 import { channelFor } from './realtime/redisNotifier.ts';
 import type { Services } from './schema/context.ts';
 import { type Attachments, createAttachments } from './attachments/attachments.ts';
+import { startBotDrafts } from './bots/botDrafts.ts';
 
 /**
  * With `redis`, the rate counters are shared by every instance of this log (memory otherwise); with
  * `presenceRedisUrl`, presence and typing too (they open connections of their own: a subscriber each).
- * Whoever builds services closes `presence` and `typing` when done.
+ * Whoever builds services closes `presence`, `typing` and `botDrafts` when done.
  */
 export function createServices(thrds: Thrds, protection: ProtectionConfig, redis?: Redis, presenceRedisUrl?: string, attachments: Attachments = createAttachments()): Services {
   const namespace = channelFor(thrds.db.displayUrl);
@@ -39,5 +40,6 @@ export function createServices(thrds: Thrds, protection: ProtectionConfig, redis
     typing: startTyping({ redisUrl: presenceRedisUrl, namespace, feed: thrds.feed }),
     threadUpdates: startThreadUpdates({ redisUrl: presenceRedisUrl, namespace, feed: thrds.feed }),
     attachments,
+    botDrafts: startBotDrafts({ redisUrl: presenceRedisUrl, namespace }),
   };
 }

@@ -173,12 +173,32 @@ export class LogFeed {
   }
 }
 
+/**
+ * Values from outside the log that a subscription hands out between its
+ * events (bots' drafts on threadEvents): no position, never replayed, and
+ * lost to whoever is not listening when they come. Calling it starts
+ * listening; the function it returns stops.
+ */
+export type SideValues = (listener: (value: object) => void) => () => void;
+
+/** Side values waiting to be read, at most: a reader that falls behind loses the oldest (each draft holds the whole text so far). */
+const MAX_WAITING_SIDE_VALUES = 64;
+
 /** One subscriber's cursor over the feed. */
 export class FeedSubscription implements AsyncIterableIterator<StoredEvent> {
   private pending: StoredEvent[] = [];
   private done = false;
   private cancel: ReturnType<typeof deferred> | undefined;
   private finalizers: (() => void)[] = [];
+  /**
+   * Where this subscription's side values come from. A WebSocket group
+   * listens to it itself (realtime/subscriptionGroup.ts); `next()` listens
+   * from its first call and hands them out between events.
+   */
+  sideValues: SideValues | undefined;
+  /** Told of each thing `next()` hands out: an event's position, or undefined for a side value (SSE ids, http/ssePositions.ts). */
+  onHandOut: ((position: number | undefined) => void) | undefined;
+  private side: { readonly waiting: object[]; readonly stop: () => void } | undefined;
 
   constructor(
     private readonly feed: LogFeed,
@@ -213,9 +233,19 @@ export class FeedSubscription implements AsyncIterableIterator<StoredEvent> {
   }
 
   async next(): Promise<IteratorResult<StoredEvent>> {
+    if (this.sideValues && !this.side && !this.done) this.listenTo(this.sideValues);
     while (!this.done) {
       const event = this.pending.shift();
-      if (event) return { value: event, done: false };
+      if (event) {
+        this.onHandOut?.(event.position);
+        return { value: event, done: false };
+      }
+      const sideValue = this.side?.waiting.shift();
+      if (sideValue) {
+        this.onHandOut?.(undefined);
+        // Not an event: the GraphQL union it is delivered through tells them apart (schema/event.ts).
+        return { value: sideValue as StoredEvent, done: false };
+      }
       if (this.feed.isStopped) break;
       const page = await this.feed.readAfter(this.last, this.filter);
       if (page.upTo > this.last) {
@@ -227,7 +257,28 @@ export class FeedSubscription implements AsyncIterableIterator<StoredEvent> {
       }
     }
     this.done = true;
+    this.stopSide();
     return { value: undefined, done: true };
+  }
+
+  private listenTo(source: SideValues): void {
+    const waiting: object[] = [];
+    this.side = {
+      waiting,
+      stop: source((value) => {
+        if (waiting.length >= MAX_WAITING_SIDE_VALUES) waiting.shift();
+        waiting.push(value);
+        // Wakes a next() waiting for the log; a fresh wait makes a fresh deferred.
+        const waiter = this.cancel;
+        this.cancel = undefined;
+        waiter?.resolve();
+      }),
+    };
+  }
+
+  private stopSide(): void {
+    this.side?.stop();
+    this.side = undefined;
   }
 
   /** Ends the subscription: stops iterating and runs what was to happen at its end (`onEnd`). */
@@ -245,6 +296,7 @@ export class FeedSubscription implements AsyncIterableIterator<StoredEvent> {
   detach(): void {
     this.done = true;
     this.pending = [];
+    this.stopSide();
     this.cancel?.resolve();
   }
 
@@ -255,6 +307,7 @@ export class FeedSubscription implements AsyncIterableIterator<StoredEvent> {
 
   /** The subscription ended: its finalizers run, once. */
   end(): void {
+    this.stopSide();
     const finalizers = this.finalizers;
     this.finalizers = [];
     for (const finalizer of finalizers) finalizer();

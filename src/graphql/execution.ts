@@ -78,7 +78,7 @@ export function createExecution(schema: GraphQLSchema, services: Services, optio
     eventExecutor(operation, variables, viewer) {
       const { document, operationName, variableValues } = argsOf(operation, variables);
       return async (event) => {
-        const correlationId = `event-${event.position}`;
+        const correlationId = `event-${event.position ?? 'side'}`;
         const contextValue = createContext(services, { token: viewer?.token ?? null, correlationId, clientAddress: viewer?.clientAddress ?? 'internal' }, options.liveRows);
         return JSON.stringify(formatResult(await execute({ schema, document, operationName, variableValues, rootValue: event, contextValue }), correlationId));
       };

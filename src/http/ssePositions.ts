@@ -16,7 +16,7 @@
  * selected.
  */
 import { GraphQLError } from 'graphql';
-import type { FeedFilter, LogFeed } from '../events/logFeed.ts';
+import type { FeedFilter, FeedSubscription, LogFeed } from '../events/logFeed.ts';
 import type { StoredEvent } from '../events/types.ts';
 import { parsePosition } from '../schema/scalars.ts';
 
@@ -34,8 +34,8 @@ export class StreamPositions {
     return after === undefined ? this.lastEventId : Math.max(after, this.lastEventId);
   }
 
-  /** The feed handed out the event at `position`. */
-  handedOut(position: number): void {
+  /** The feed handed out the event at `position` (undefined: something without one, which gets no id). */
+  handedOut(position: number | undefined): void {
     this.untaken = position;
   }
 
@@ -61,7 +61,12 @@ export function parseLastEventId(header: string | null): number | undefined | Gr
 
 /** `feed`, with `subscribe` resuming after `Last-Event-ID` and noting each event it hands out in `positions`. */
 export function positionNotingFeed(feed: LogFeed, positions: StreamPositions): LogFeed {
-  const subscribe = (after?: number, filter?: FeedFilter): AsyncIterableIterator<StoredEvent> => noting(feed.subscribe(positions.resumeAfter(after), filter), positions);
+  const subscribe = (after?: number, filter?: FeedFilter): FeedSubscription => {
+    const subscription = feed.subscribe(positions.resumeAfter(after), filter);
+    // A side value (a bot's draft) has no position: the result written for it carries no id.
+    subscription.onHandOut = (position) => positions.handedOut(position);
+    return subscription;
+  };
   return new Proxy(feed, {
     get(target, property) {
       if (property === 'subscribe') return subscribe;
@@ -69,18 +74,4 @@ export function positionNotingFeed(feed: LogFeed, positions: StreamPositions): L
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
-}
-
-function noting(source: AsyncIterableIterator<StoredEvent>, positions: StreamPositions): AsyncIterableIterator<StoredEvent> {
-  return {
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-    async next() {
-      const result = await source.next();
-      if (!result.done) positions.handedOut(result.value.position);
-      return result;
-    },
-    return: (value?: unknown) => source.return?.(value) ?? Promise.resolve({ done: true, value: undefined }),
-  };
 }

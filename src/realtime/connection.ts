@@ -329,7 +329,7 @@ export class Connection implements Owner, SignedIn {
       if (this.finish(id, operation)) this.send({ id, type: MessageType.Complete });
       return;
     }
-    const group = groups.hold(key, events.filter, execution.eventExecutor(prepared, variables, viewer));
+    const group = groups.hold(key, events.filter, execution.eventExecutor(prepared, variables, viewer), events.sideValues);
     const live = new LiveSubscription(this, this.transport, id, group, events);
     operation.live = live;
     if (live.joinIfCaughtUp()) return;

@@ -12,7 +12,7 @@
  */
 import { type DocumentNode, Kind, type OperationDefinitionNode, visit } from 'graphql';
 import { canonicalJson } from '../events/canonicalJson.ts';
-import { type FeedFilter, type LogFeed, matchesFilter } from '../events/logFeed.ts';
+import { type FeedFilter, type LogFeed, matchesFilter, type SideValues } from '../events/logFeed.ts';
 import type { StoredEvent } from '../events/types.ts';
 import { log } from '../observability/log.ts';
 import type { SocketTransport } from './socketTransport.ts';
@@ -44,16 +44,22 @@ export interface Member {
 
 export type ExecuteEvent = (event: StoredEvent) => Promise<string>;
 
+/** A log event, or a side value (a bot's draft): no position, sent to live members only. */
+type Item = StoredEvent | object;
+
+const isLogEvent = (item: Item): item is StoredEvent => typeof (item as Partial<StoredEvent>).position === 'number';
+
 export class SubscriptionGroup {
   private readonly live = new Set<Member>();
   private readonly results = new Map<number, Promise<Buffer>>();
   private readonly sizes = new Map<number, number>();
   private keptBytes = 0;
   private catchingUp = 0;
-  private queue: StoredEvent[] = [];
+  private queue: Item[] = [];
   private dispatching = false;
   private holders = 0;
   private readonly stopFeed: () => void;
+  private readonly stopSide: (() => void) | undefined;
 
   constructor(
     readonly key: string,
@@ -61,8 +67,11 @@ export class SubscriptionGroup {
     private readonly execute: ExecuteEvent,
     feed: LogFeed,
     private readonly registry: GroupRegistry,
+    /** Values from outside the log for the whole group (the thread's bot drafts): in the queue with the events, so their order holds. */
+    side?: SideValues,
   ) {
     this.stopFeed = feed.onAdvance((events) => this.advance(events));
+    this.stopSide = side?.((value) => this.offer(value));
   }
 
   /** The result of `event` for this group as bytes: executed by the first asker, shared with the rest. */
@@ -124,7 +133,7 @@ export class SubscriptionGroup {
    * `frames` shares the finished frame among members with the same
    * subscription id (most clients number their first subscription "1").
    */
-  deliver(member: Member, position: number, bytes: Buffer, frames?: Map<string, Buffer>): boolean {
+  deliver(member: Member, position: number | undefined, bytes: Buffer, frames?: Map<string, Buffer>): boolean {
     if (member.transport.bufferedAmount > this.registry.sendBufferLimit) {
       this.live.delete(member);
       member.onTooSlow();
@@ -137,7 +146,8 @@ export class SubscriptionGroup {
     }
     member.transport.send(frame);
     this.registry.deliveries += 1;
-    member.last = position;
+    // A side value moves no one's position: a member that resumes replays the log, not drafts.
+    if (position !== undefined) member.last = position;
     return true;
   }
 
@@ -154,6 +164,7 @@ export class SubscriptionGroup {
     if (member) this.live.delete(member);
     if (--this.holders > 0) return;
     this.stopFeed();
+    this.stopSide?.();
     this.registry.forget(this);
   }
 
@@ -161,6 +172,18 @@ export class SubscriptionGroup {
     if (this.live.size === 0) return;
     for (const event of events) if (matchesFilter(event, this.filter)) this.queue.push(event);
     if (!this.dispatching && this.queue.length > 0) void this.dispatch();
+  }
+
+  /** A side value reaches the members live now; one still catching up never sees it (it is no loss: see SideValues). */
+  private offer(value: object): void {
+    if (this.live.size === 0) return;
+    this.queue.push(value);
+    if (!this.dispatching) void this.dispatch();
+  }
+
+  private sideResult(value: object): Promise<Buffer> {
+    this.registry.executions += 1;
+    return this.execute(value as StoredEvent).then((json) => Buffer.from(json));
   }
 
   /**
@@ -174,15 +197,16 @@ export class SubscriptionGroup {
       while (this.queue.length > 0 && this.live.size > 0) {
         const events = this.queue;
         this.queue = [];
-        const results = await Promise.all(events.map((event) => this.result(event)));
+        const results = await Promise.all(events.map((item) => (isLogEvent(item) ? this.result(item) : this.sideResult(item))));
         const frames = events.map(() => new Map<string, Buffer>());
         const corked = events.length > 1;
         for (const member of this.live) {
           if (corked) member.transport.cork();
           try {
             for (let i = 0; i < events.length; i += 1) {
-              const position = events[i]!.position;
-              if (member.last < position && !this.deliver(member, position, results[i]!, frames[i])) break;
+              const item = events[i]!;
+              const position = isLogEvent(item) ? item.position : undefined;
+              if ((position === undefined || member.last < position) && !this.deliver(member, position, results[i]!, frames[i])) break;
             }
           } finally {
             if (corked) member.transport.uncork();
@@ -212,10 +236,10 @@ export class GroupRegistry {
   ) {}
 
   /** The group for `key` (opened with this filter and executor when new), held once more. */
-  hold(key: string, filter: FeedFilter, execute: ExecuteEvent): SubscriptionGroup {
+  hold(key: string, filter: FeedFilter, execute: ExecuteEvent, side?: SideValues): SubscriptionGroup {
     let group = this.groups.get(key);
     if (!group) {
-      group = new SubscriptionGroup(key, filter, execute, this.feed, this);
+      group = new SubscriptionGroup(key, filter, execute, this.feed, this, side);
       this.groups.set(key, group);
     }
     group.hold();

@@ -11,6 +11,7 @@ import type { ProtectionConfig } from '../protection/protectionConfig.ts';
 import type { ThreadUpdates } from '../unread/threadUpdates.ts';
 import type { Attachments } from '../attachments/attachments.ts';
 import type { PresenceConnection, PresenceService, TypingService } from '../presence/presenceTypes.ts';
+import type { BotDrafts } from '../bots/types.ts';
 import { MAX_REQUEST_ID, requestIdFrom } from '../observability/requestId.ts';
 import { createLoader, type Loader } from './loader.ts';
 
@@ -26,6 +27,8 @@ export interface Services extends CommandDeps {
   readonly threadUpdates: ThreadUpdates;
   /** The file store, the upload limits and the image queue: src/attachments. */
   readonly attachments: Attachments;
+  /** Bots' replies while the model writes them (ephemeral, on `threadEvents`): src/bots. */
+  readonly botDrafts: BotDrafts;
 }
 
 /** What a transport knows about the request an operation came with. */

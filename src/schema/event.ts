@@ -3,12 +3,14 @@
  * clients, and the resumable subscriptions. Each event type's own GraphQL
  * type is in its module (src/modules/*.graphql.ts).
  */
+import { isBotDraft } from '../bots/types.ts';
 import { ValidationError, NotFoundError } from '../errors.ts';
 import { streamOf, type StoredEvent } from '../events/types.ts';
 import { validate } from '../input/limits.ts';
 import { eventObjectTypes } from '../modules/graphql.ts';
 import { type ChatEventType, isKnown, knownEventTypes, moduleOf } from '../modules/index.ts';
 import { cappedList, MAX_LIST_ARGUMENT } from '../protection/operationLimits.ts';
+import { BotDraft } from './botDraft.ts';
 import { builder } from './builder.ts';
 import { PAGE_SIZES } from '../input/limitValues.ts';
 import { pageSize } from './connection.ts';
@@ -53,9 +55,10 @@ builder.objectRef<StoredEvent>('OtherEvent').implement({
 const threadEventTypes = knownEventTypes.filter((type) => moduleOf(type)?.stream === 'thread');
 
 const ThreadEvent = builder.unionType('ThreadEvent', {
-  description: 'What can happen in a thread.',
-  types: threadEventTypes.map((type) => eventObjectTypes[type]),
+  description: "What can happen in a thread: its events, and bots' drafts (BotDraft: ephemeral, not in the log).",
+  types: [...threadEventTypes.map((type) => eventObjectTypes[type]), BotDraft],
   resolveType: (event) => {
+    if (isBotDraft(event)) return BotDraft.name;
     const stored = event as StoredEvent;
     if (!isKnown(stored) || !threadEventTypes.includes(stored.type)) throw new Error(`${stored.type} is not a thread event`);
     return eventObjectTypes[stored.type].name;
@@ -97,7 +100,7 @@ builder.subscriptionType({
   fields: (t) => ({
     threadEvents: t.field({
       type: ThreadEvent,
-      description: "A thread's events after `after`, then live. Without `after`, live from now.",
+      description: "A thread's events after `after`, then live. Without `after`, live from now. Live, it also carries bots' drafts (BotDraft), which are never replayed.",
       args: {
         threadId: t.arg.id({ required: true, description: 'The thread (NOT_FOUND when there is none).' }),
         after: t.arg({ type: 'Position', description: 'Resume after this position: the last one you saw (default: live from now).' }),
@@ -105,8 +108,10 @@ builder.subscriptionType({
       subscribe: async (_root, args, ctx) => {
         const threadId = validate.uuid(String(args.threadId), 'threadId');
         if (!(await ctx.loaders.threads(threadId))) throw new NotFoundError(`No thread ${threadId}`, { threadId });
+        const events = ctx.services.feed.subscribe(args.after ?? undefined, { streamId: streamOf.thread(threadId) });
+        events.sideValues = (listener) => ctx.services.botDrafts.watch(threadId, listener);
         // A live threadEvents subscription is what "has the thread open" means for presence.
-        return heldWhileOpen(ctx, ctx.services.feed.subscribe(args.after ?? undefined, { streamId: streamOf.thread(threadId) }), threadId);
+        return heldWhileOpen(ctx, events, threadId);
       },
       resolve: (event) => event as never,
     }),
