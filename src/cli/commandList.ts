@@ -2,6 +2,7 @@
 import type { Command } from './subcommand.ts';
 import { adminCommand } from './subcommands/admin.ts';
 import { backupCommand } from './subcommands/backup.ts';
+import { botCommand } from './subcommands/bot.ts';
 import { eventsCommand } from './subcommands/events.ts';
 import { exportCommand } from './subcommands/export.ts';
 import { importCommand } from './subcommands/import.ts';
@@ -22,4 +23,5 @@ export const commands: readonly Command[] = [
   rebuildCommand,
   statsCommand,
   adminCommand,
+  botCommand,
 ];

@@ -9,9 +9,11 @@
  */
 import type { StoredEvent } from '../events/types.ts';
 import type { AttachmentChanges } from '../projections/attachmentsProjection.ts';
+import type { BotChanges } from '../projections/botsProjection.ts';
 import type { MentionChanges } from '../projections/mentionsProjection.ts';
 import type { MessageChanges } from '../projections/messagesProjection.ts';
 import type { ReactionChanges } from '../projections/reactionsProjection.ts';
+import type { ThreadBotChanges } from '../projections/threadBotsProjection.ts';
 import type { ThreadChanges } from '../projections/threadsProjection.ts';
 import type { UserChanges } from '../projections/usersProjection.ts';
 import type { SearchChanges } from '../search/searchProjection.ts';
@@ -31,6 +33,8 @@ export interface ReadModelSteps<Event> {
   readonly mentions?: (changes: MentionChanges, event: Event) => void;
   readonly search?: (changes: SearchChanges, event: Event) => void;
   readonly attachments?: (changes: AttachmentChanges, event: Event) => void;
+  readonly bots?: (changes: BotChanges, event: Event) => void;
+  readonly threadBots?: (changes: ThreadBotChanges, event: Event) => void;
 }
 
 export type ReadModel = keyof ReadModelSteps<unknown>;

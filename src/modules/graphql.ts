@@ -7,6 +7,11 @@ import type { builder } from '../schema/builder.ts';
 
 type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 import type { ChatEventType } from './index.ts';
+import { BotAdded } from './botAdded.graphql.ts';
+import { BotCardChanged } from './botCardChanged.graphql.ts';
+import { BotInvited } from './botInvited.graphql.ts';
+import { BotRemoved } from './botRemoved.graphql.ts';
+import { BotUninvited } from './botUninvited.graphql.ts';
 import { MessageDeleted } from './messageDeleted.graphql.ts';
 import { MessageEdited } from './messageEdited.graphql.ts';
 import { MessagePosted } from './messagePosted.graphql.ts';
@@ -31,4 +36,9 @@ export const eventObjectTypes = {
   UserRoleChanged,
   UserSuspended,
   ThreadLockChanged,
+  BotAdded,
+  BotCardChanged,
+  BotRemoved,
+  BotInvited,
+  BotUninvited,
 } as const satisfies { readonly [Type in ChatEventType]: ObjectRef<Types, any> };

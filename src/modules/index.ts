@@ -5,6 +5,11 @@
  */
 import type { StoredEvent } from '../events/types.ts';
 import type { EventModule, ReadModel, Recorded } from './eventModule.ts';
+import { botAdded } from './botAdded.ts';
+import { botCardChanged } from './botCardChanged.ts';
+import { botInvited } from './botInvited.ts';
+import { botRemoved } from './botRemoved.ts';
+import { botUninvited } from './botUninvited.ts';
 import { messageDeleted } from './messageDeleted.ts';
 import { messageEdited } from './messageEdited.ts';
 import { messagePosted } from './messagePosted.ts';
@@ -29,6 +34,11 @@ export const eventModules = [
   userRoleChanged,
   userSuspended,
   threadLockChanged,
+  botAdded,
+  botCardChanged,
+  botRemoved,
+  botInvited,
+  botUninvited,
 ] as const;
 
 type Module = (typeof eventModules)[number];

@@ -26,6 +26,7 @@ export const userRegistered = defineEvent<UserRegisteredData>()({
         position,
         role: data.role,
         suspendedUntil: null,
+        isBot: false,
       }),
   },
 });

@@ -19,6 +19,8 @@ import { reactionsProjection } from './reactionsProjection.ts';
 import { mentionsProjection } from './mentionsProjection.ts';
 import { attachmentsProjection } from './attachmentsProjection.ts';
 import { usersProjection } from './usersProjection.ts';
+import { botsProjection } from './botsProjection.ts';
+import { threadBotsProjection } from './threadBotsProjection.ts';
 import { BULK_TIMEOUT_MS } from '../db/deadline.ts';
 import { searchProjection } from '../search/searchProjection.ts';
 
@@ -26,7 +28,7 @@ import { searchProjection } from '../search/searchProjection.ts';
 const BULK = { timeoutMs: BULK_TIMEOUT_MS };
 
 // In this order within a transaction: mentions read the users and messages rows written before them, search the messages rows.
-export const allProjections: readonly Projection[] = [usersProjection, threadsProjection, messagesProjection, reactionsProjection, mentionsProjection, attachmentsProjection, searchProjection];
+export const allProjections: readonly Projection[] = [usersProjection, threadsProjection, messagesProjection, reactionsProjection, mentionsProjection, attachmentsProjection, searchProjection, botsProjection, threadBotsProjection];
 
 export class ProjectionEngine {
   /**

@@ -1,6 +1,6 @@
 /**
  * Process-wide memory of read-model facts that, once true, stay true: a
- * user's row (users never change) and that a thread exists (threads are
+ * person's row (people never change; a bot's name follows its card, so bots are read fresh) and that a thread exists (threads are
  * never removed). The hot path of a post (who is posting, does the thread
  * exist) then costs no query after the first time.
  */
@@ -29,8 +29,15 @@ export class ReadCache {
 
   async usersByIds(ids: readonly string[]): Promise<UserRow[]> {
     const missing = ids.filter((id) => !this.users.has(id));
-    if (missing.length > 0) for (const user of await usersByIds(this.db, missing)) this.users.set(user.id, user);
-    return ids.flatMap((id) => this.users.get(id) ?? []);
+    const read = new Map<string, UserRow>();
+    if (missing.length > 0) {
+      for (const user of await usersByIds(this.db, missing)) {
+        read.set(user.id, user);
+        // A bot's display name follows its card (BotCardChanged): read fresh each time. Bots are few.
+        if (!user.isBot) this.users.set(user.id, user);
+      }
+    }
+    return ids.flatMap((id) => this.users.get(id) ?? read.get(id) ?? []);
   }
 
   async threadExists(id: string): Promise<boolean> {

@@ -3,6 +3,9 @@
  * Who a user is (`UserRow`) never changes once registered, so it may be kept
  * in memory for the life of a process (readCache.ts); their standing (role,
  * suspension) does change, and is read fresh wherever it decides something.
+ * One exception: a bot's display name follows its card (BotCardChanged), so
+ * a process that cached the bot before the change shows the old name until
+ * it restarts (cards change by `thrds bot add`, rarely, and at server start).
  */
 import type { Statement } from '../db/database.ts';
 import { valuesList } from '../db/sqlFragments.ts';
@@ -20,6 +23,8 @@ export interface UserRow {
   readonly displayName: string;
   readonly registeredAt: number;
   readonly position: number;
+  /** Registered by a BotAdded (issue 15): it has no credentials and answers through the bots reactor. Never changes. */
+  readonly isBot: boolean;
 }
 
 /** What moderation changes about a user. */
@@ -29,6 +34,9 @@ export interface UserStanding {
   readonly suspendedUntil: number | null;
 }
 
+/** What may change about a registered user: their standing; a bot's display name too (BotCardChanged). */
+export type UserPatch = Partial<UserStanding> & { readonly displayName?: string };
+
 /** A user's row as registered, with their standing. */
 export type RegisteredUser = UserRow & UserStanding;
 
@@ -36,8 +44,8 @@ export type RegisteredUser = UserRow & UserStanding;
 export class UserChanges {
   /** Users registered by these events, with what followed folded in, in registration order. */
   readonly created = new Map<string, RegisteredUser>();
-  /** Standing changes of users registered before these events. */
-  readonly patched = new Map<string, Partial<UserStanding>>();
+  /** Standing (and bots' display name) changes of users registered before these events. */
+  readonly patched = new Map<string, UserPatch>();
 
   get registered(): RegisteredUser[] {
     return [...this.created.values()];
@@ -47,7 +55,7 @@ export class UserChanges {
     this.created.set(row.id, row);
   }
 
-  change(userId: string, change: Partial<UserStanding>): void {
+  change(userId: string, change: UserPatch): void {
     const fresh = this.created.get(userId);
     if (fresh) this.created.set(userId, { ...fresh, ...change });
     else this.patched.set(userId, { ...this.patched.get(userId), ...change });
@@ -69,8 +77,8 @@ export const usersProjection: Projection = projection('users', (events, table = 
   const statements: Statement[] = [];
   if (registered.length > 0) {
     statements.push({
-      sql: `INSERT INTO ${users} (id, username, display_name, registered_at, position, role, suspended_until) VALUES ${valuesList(7, registered.length)}`,
-      params: registered.flatMap((r) => [r.id, r.username, r.displayName, r.registeredAt, r.position, r.role, r.suspendedUntil]),
+      sql: `INSERT INTO ${users} (id, username, display_name, registered_at, position, role, suspended_until, is_bot) VALUES ${valuesList(8, registered.length)}`,
+      params: registered.flatMap((r) => [r.id, r.username, r.displayName, r.registeredAt, r.position, r.role, r.suspendedUntil, r.isBot ? 1 : 0]),
     });
   }
   // Moderation is rare: one statement per user changed is plenty.
@@ -78,6 +86,7 @@ export const usersProjection: Projection = projection('users', (events, table = 
     const set = [
       ...(change.role !== undefined ? [['role', change.role] as const] : []),
       ...(change.suspendedUntil !== undefined ? [['suspended_until', change.suspendedUntil] as const] : []),
+      ...(change.displayName !== undefined ? [['display_name', change.displayName] as const] : []),
     ];
     if (set.length === 0) continue;
     statements.push({ sql: `UPDATE ${users} SET ${set.map(([column]) => `${column} = ?`).join(', ')} WHERE id = ?`, params: [...set.map(([, value]) => value), id] });

@@ -10,6 +10,7 @@ interface Row {
   display_name: string;
   registered_at: number;
   position: number;
+  is_bot: number | string;
 }
 
 /**
@@ -19,10 +20,10 @@ interface Row {
  */
 export const UNTIL_FURTHER_NOTICE = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
-const COLUMNS = 'id, username, display_name, registered_at, position';
+const COLUMNS = 'id, username, display_name, registered_at, position, is_bot';
 
 function toUser(row: Row): UserRow {
-  return { id: row.id, username: row.username, displayName: row.display_name, registeredAt: Number(row.registered_at), position: Number(row.position) };
+  return { id: row.id, username: row.username, displayName: row.display_name, registeredAt: Number(row.registered_at), position: Number(row.position), isBot: Number(row.is_bot) === 1 };
 }
 
 export async function usersByIds(db: Sql, ids: readonly string[]): Promise<UserRow[]> {

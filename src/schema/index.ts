@@ -13,6 +13,7 @@ import './mentions.ts';
 import './unread.ts';
 import './search.ts';
 import './attachments.ts';
+import './bots.ts';
 
 builder.queryType({ description: 'Reads: threads and messages from the read models, the raw log for audit.' });
 builder.mutationType({ description: 'Writes: each appends events to the log. Those that create take an idempotencyKey.' });

@@ -18,7 +18,7 @@ export const RoleEnum = builder.enumType('Role', {
 });
 
 User.implement({
-  description: 'A registered person.',
+  description: 'A registered person, or a bot an operator added (`isBot`).',
   interfaces: [Node],
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Stable, globally unique id (a UUID): `node(id:)` finds the user by it.' }),

@@ -43,6 +43,12 @@ const REASONS: Readonly<Record<ChatEventType, ThreadUpdateReason | null>> = {
   UserRegistered: null,
   UserRoleChanged: null,
   UserSuspended: null,
+  // Bots (issue 15): an invitation changes no count and no title.
+  BotAdded: null,
+  BotCardChanged: null,
+  BotRemoved: null,
+  BotInvited: null,
+  BotUninvited: null,
 };
 
 /** The update an event makes, or null when a thread list does not care. */

@@ -26,6 +26,7 @@ const commands: Record<string, string[]> = {
   rebuild: ['--page-size N', '--json'],
   stats: ['--json'],
   admin: ['--json'],
+  bot: ['--username NAME', '--json'],
 };
 const globalOptions = ['--database-url URL, --db URL', '-q, --quiet', '-h, --help', '-V, --version'];
 

@@ -10,7 +10,7 @@ describe('the users read model, evolved by UserRegistered', () => {
   it('given a UserRegistered, when evolved, then one user row holds the username, display name and role, registered when recorded, not suspended', () => {
     const event = recorded('UserRegistered', { userId, username: 'ana', displayName: 'Ana', role: 'ADMIN' }, { actorId: userId, schemaVersion: 2 });
     expect(evolveUsers([event])).toEqual([
-      { id: userId, username: 'ana', displayName: 'Ana', registeredAt: event.recordedAt, position: event.position, role: 'ADMIN', suspendedUntil: null },
+      { id: userId, username: 'ana', displayName: 'Ana', registeredAt: event.recordedAt, position: event.position, role: 'ADMIN', suspendedUntil: null, isBot: false },
     ]);
   });
 

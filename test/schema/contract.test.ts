@@ -19,6 +19,7 @@ const CONTRACT: Record<string, Record<string, string>> = {
     'mentions(first: Int, after: String)': 'MessageConnection!',
     unreadThreads: 'Int!',
     'search(query: String!, threadId: ID, from: ID, first: Int, after: String)': 'SearchResultConnection!',
+    bots: '[User!]!',
   },
   Node: { id: 'ID!' },
   Thread: {
@@ -35,6 +36,7 @@ const CONTRACT: Record<string, Record<string, string>> = {
     unreadCount: 'Int!',
     unreadMentionCount: 'Int!',
     lastReadPosition: 'Position',
+    bots: '[User!]!',
   },
   Message: {
     id: 'ID!',
@@ -68,7 +70,11 @@ const CONTRACT: Record<string, Record<string, string>> = {
   SearchResult: { message: 'Message!', snippet: 'String!', score: 'Float!' },
   ReactionGroup: { emoji: 'String!', count: 'Int!', reactedByMe: 'Boolean!', 'users(first: Int)': '[User!]!' },
   MessageRevision: { body: 'String!', editedAt: 'DateTime!' },
-  User: { id: 'ID!', username: 'String!', displayName: 'String!', role: 'Role!', suspendedUntil: 'DateTime' },
+  User: { id: 'ID!', username: 'String!', displayName: 'String!', role: 'Role!', suspendedUntil: 'DateTime', isBot: 'Boolean!', botProfile: 'BotProfile' },
+  BotProfile: { description: 'String!', tags: '[String!]!', creatorNotes: 'String!', greeting: 'String!' },
+  BotDraft: { threadId: 'ID!', bot: 'User!', text: 'String!', replyToId: 'ID!', ended: 'Boolean!' },
+  BotInvited: { threadId: 'ID!', bot: 'User!' },
+  BotUninvited: { threadId: 'ID!', bot: 'User!' },
   Mutation: {
     'register(input: RegisterInput!)': 'AuthPayload!',
     'login(input: LoginInput!)': 'AuthPayload!',
@@ -88,6 +94,8 @@ const CONTRACT: Record<string, Record<string, string>> = {
     logoutEverywhere: 'Int!',
     'changePassword(input: ChangePasswordInput!)': 'Boolean!',
     'uploadAttachment(file: File!, alt: String)': 'Attachment!',
+    'inviteBot(input: InviteBotInput!)': 'Thread!',
+    'removeBot(input: RemoveBotInput!)': 'Thread!',
   },
   AuthPayload: { token: 'String!', user: 'User!' },
   CreateThreadPayload: { thread: 'Thread!', position: 'Position!' },
@@ -140,6 +148,8 @@ const INPUTS: Record<string, Record<string, string>> = {
   SuspendUserInput: { userId: 'ID!', until: 'DateTime' },
   SetTypingInput: { threadId: 'ID!', typing: 'Boolean!' },
   MarkReadInput: { threadId: 'ID!', position: 'Position!' },
+  InviteBotInput: { threadId: 'ID!', botId: 'ID!' },
+  RemoveBotInput: { threadId: 'ID!', botId: 'ID!' },
 };
 
 function fieldOf(typeName: string, name: string): GraphQLField<unknown, unknown> | undefined {
@@ -185,7 +195,7 @@ describe('the GraphQL contract', () => {
     }
   });
 
-  it('makes the event types Events, and ThreadEvent the union of those of a thread', () => {
+  it('makes the event types Events, and ThreadEvent the union of those of a thread and the ephemeral BotDraft', () => {
     const event = schema.getType('Event');
     expect(isInterfaceType(event)).toBe(true);
     const implementations = schema.getPossibleTypes(event as never).map((t) => t.name);
@@ -202,10 +212,18 @@ describe('the GraphQL contract', () => {
         'UserRoleChanged',
         'UserSuspended',
         'ThreadLockChanged',
+        'BotAdded',
+        'BotCardChanged',
+        'BotRemoved',
+        'BotInvited',
+        'BotUninvited',
       ]),
     );
     const union = schema.getType('ThreadEvent');
     expect(isUnionType(union) && union.getTypes().map((t) => t.name).sort()).toEqual([
+      'BotDraft',
+      'BotInvited',
+      'BotUninvited',
       'MessageDeleted',
       'MessageEdited',
       'MessagePosted',
