@@ -3,6 +3,8 @@ import { DEFAULT_DB_TIMEOUT_MS } from './db/deadline.ts';
 import { DEFAULT_DATABASE_URL } from './db/openDatabase.ts';
 import { type ProtectionConfig, protectionFromEnv } from './protection/protectionConfig.ts';
 import { type UploadSettings, uploadSettingsFromEnv } from './attachments/uploadSettings.ts';
+import { type BotSettings, botSettingsFromEnv } from './bots/botSettings.ts';
+import { type LlmOff, type LlmSettings, llmSettingsFromEnv } from './bots/llmSettings.ts';
 
 export interface ServerConfig {
   /** 0 picks a free port. */
@@ -31,6 +33,12 @@ export interface ServerConfig {
   readonly metricsToken: string | undefined;
   /** THRDS_FILES_DIR, THRDS_MAX_UPLOAD_BYTES: where attachments live and how large one may be (attachments/uploadSettings.ts). */
   readonly uploads: UploadSettings;
+  /** THRDS_LLM_*: the model bots talk to, or why bots are off (bots/llmSettings.ts). */
+  readonly llm: LlmSettings | LlmOff;
+  /** THRDS_BOT_*: the companion's limits (bots/botSettings.ts). */
+  readonly bots: BotSettings;
+  /** THRDS_BOTS_DIR: character cards added or updated at start (bots/botsDir.ts). */
+  readonly botsDir: string | undefined;
 }
 
 function nonNegativeInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -64,5 +72,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     drainQuietMs: nonNegativeInteger(env, 'THRDS_DRAIN_QUIET_MS', 1000),
     metricsToken: env.THRDS_METRICS_TOKEN || undefined,
     uploads: uploadSettingsFromEnv(env),
+    llm: llmSettingsFromEnv(env),
+    bots: botSettingsFromEnv(env),
+    botsDir: env.THRDS_BOTS_DIR || undefined,
   };
 }

@@ -16,10 +16,11 @@ import { WebSocketServer } from 'ws';
 import { startSessionSweep } from './accounts/sessions.ts';
 import { createGraphqlPostHandler, tooLarge } from './http/graphqlPost.ts';
 import { configFromEnv, type ServerConfig } from './config.ts';
-import { openThrds } from './openThrds.ts';
+import { openThrds, type Thrds } from './openThrds.ts';
 import { redactedUrl } from './db/openDatabase.ts';
 import { outageReason } from './db/unavailable.ts';
 import { createServices } from './services.ts';
+import type { Services } from './schema/context.ts';
 import { schema } from './schema/index.ts';
 import { reportUnexpected } from './graphql/errorPolicy.ts';
 import { createExecution } from './graphql/execution.ts';
@@ -57,6 +58,10 @@ import { registerAttachmentMetrics } from './attachments/attachmentMetrics.ts';
 import { handleFileRequest, isFilesRequest } from './attachments/fileRoute.ts';
 import { isMultipart, multipartLimit, readUploadBody, uploadFetchApi, useUploadsOnlyInMultipart } from './attachments/multipartUploads.ts';
 import { startAttachmentSweep } from './attachments/sweep.ts';
+import { registerBotMetrics } from './bots/botMetrics.ts';
+import { startBots, type Bots } from './bots/botReactor.ts';
+import { loadBotsDir } from './bots/botsDir.ts';
+import { createOpenAiEngine } from './bots/openaiEngine.ts';
 
 /** No operation a client sends needs more (a message body is at most 4,000 characters). */
 const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -91,6 +96,7 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
       const services = createServices(thrds, config.protection, rateLimitRedis, config.redisUrl, createAttachments(config.uploads));
       const stopSessionSweep = startSessionSweep(services.sessions, services.clock);
       const stopAttachmentSweep = startAttachmentSweep(thrds.db, services.attachments, services.clock);
+      const bots = await startCompanion(config, thrds, services);
       const notifier = config.redisUrl ? await startRedisNotifier(config.redisUrl, channelFor(thrds.db.displayUrl), thrds.store, thrds.feed, services.sessions).catch(redisUnavailable) : undefined;
 
       // One count for every long-lived connection (WebSocket and SSE): protection/connectionLimits.ts.
@@ -210,6 +216,7 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
       });
       registerPresenceMetrics(metrics.registry, services.presence);
       registerAttachmentMetrics(metrics.registry, services.attachments.stats);
+      if (bots) registerBotMetrics(metrics.registry, bots);
       const refuseWhileDraining = (req: IncomingMessage, socket: Duplex) =>
         refuseUpgrade(socket, 503, 'The server is shutting down; connect again', { 'Retry-After': '1', 'X-Request-Id': requestIdOf(req) });
       http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => (readiness.isDraining ? refuseWhileDraining(req, socket) : gateway.upgrade(req, socket, head)));
@@ -227,6 +234,7 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
       } catch (error) {
         stopSessionSweep();
         stopAttachmentSweep();
+        await bots?.stop();
         gateway.close();
         rateLimitRedis?.disconnect();
         await notifier?.close();
@@ -246,6 +254,8 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
           readiness.startDraining();
           stopSessionSweep();
           stopAttachmentSweep();
+          // A reply being written is dropped: the bot's checkpoint is before its call, so the next holder answers it once.
+          await bots?.stop();
           gateway.close();
           const closeIdle = () => http.closeIdleConnections();
           closeIdle();
@@ -334,4 +344,23 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     process.stderr.write(`${startFailure(error, config)}\n`);
     process.exit(1);
   });
+}
+
+/**
+ * The companion (issue 15): THRDS_BOTS_DIR's cards are added or updated, then, when a model is
+ * configured, this process runs the bots whose lease it can take. Without THRDS_LLM_BASE_URL bots
+ * are off, said once in the log.
+ */
+async function startCompanion(config: ServerConfig, thrds: Thrds, services: Services): Promise<Bots | undefined> {
+  if (config.botsDir) {
+    const loaded = await loadBotsDir(services, config.botsDir);
+    log.info({ dir: config.botsDir, added: loaded.added, updated: loaded.updated, unchanged: loaded.unchanged.length, refused: loaded.refused.length }, 'bots dir read');
+  }
+  if ('off' in config.llm) {
+    log.info({ reason: config.llm.off }, 'bots are off');
+    return undefined;
+  }
+  const engine = createOpenAiEngine(config.llm);
+  log.info({ engine: engine.description }, 'bots answer through a model');
+  return startBots({ thrds, services, settings: config.bots, engine });
 }

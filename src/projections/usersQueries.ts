@@ -38,7 +38,7 @@ export async function userByUsername(db: Sql, username: string): Promise<UserRow
 
 /** Whether anyone has registered yet (the first to register on an empty store is its admin). */
 export async function anyUserRegistered(db: Sql): Promise<boolean> {
-  return (await db.query('SELECT 1 AS found FROM users LIMIT 1')).length > 0;
+  return (await db.query('SELECT 1 AS found FROM users WHERE is_bot = 0 LIMIT 1')).length > 0;
 }
 
 /** A user's id with their standing now (never cached: a moderator, or the CLI in another process, changes it). */

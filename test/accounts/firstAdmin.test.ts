@@ -7,6 +7,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { register } from '../../src/accounts/accounts.ts';
+import { parseCharacterCard } from '../../src/bots/characterCard.ts';
+import { addBot } from '../../src/modules/botAdded.ts';
 import { createServices } from '../../src/services.ts';
 import { barrierStore } from '../support/barrierStore.ts';
 import { storeKinds } from '../support/databases.ts';
@@ -37,6 +39,16 @@ describe.each(kinds)('the first admin on %s', (kind) => {
     const registered = await t.store.readAll({ types: ['UserRegistered'] });
     expect(registered).toHaveLength(RACERS);
     expect(registered.filter((e) => e.data.role === 'ADMIN')).toHaveLength(1);
+  });
+
+  it('still makes the first person admin when bots were added first (THRDS_BOTS_DIR at a first start): bots are not people', async () => {
+    t = await openTestThrds(kind);
+    const deps = createServices(t, relaxedProtection());
+    const card = parseCharacterCard({ spec: 'chara_card_v2', spec_version: '2.0', data: { name: 'Early Bird', description: 'Here before anyone.' } });
+    await addBot(deps, null, { card });
+    const session = await register(deps, { username: 'first_person', password: 'correct horse', displayName: 'First' }, { correlationId: 'r', clientAddress: '127.0.0.1' });
+    const [row] = await t.db.query<{ role: string }>('SELECT role FROM users WHERE id = ?', [session.user.id]);
+    expect(row?.role).toBe('ADMIN');
   });
 
   it('makes nobody admin on a store whose users registered before roles: they are members until `thrds admin grant`', async () => {

@@ -49,6 +49,8 @@ const ALIASABLE = [
   'online { people connections users(first: 200) { username } }',
   'thread(id: "%THREAD%") { online { people users { id } } unreadCount unreadMentionCount lastReadPosition }',
   'unreadThreads',
+  'bots { id username isBot botProfile { description tags creatorNotes greeting } }',
+  'thread(id: "%THREAD%") { bots { id username } createdBy { isBot botProfile { tags } } }',
   'mentions(first: 100) { edges { node { id mentions { username } } } }',
   'search(query: "hello world*") { edges { cursor node { snippet score message { id body format attachments { id url thumbnailUrl name } thread { title } } } } pageInfo { hasNextPage endCursor } }',
   'search(query: "\\"quoted phrase\\" from:nobody in:nowhere -not", first: 100) { nodes { snippet } }',
@@ -251,6 +253,8 @@ function anonymousMutation(random: Random): { query: string; variables: unknown 
           'mutation ($u: ID!) { suspendUser(input: { userId: $u }) { id } }',
           'mutation ($t: ID!) { setTyping(input: { threadId: $t, typing: true }) }',
           'mutation ($t: ID!) { markRead(input: { threadId: $t, position: "1" }) { unreadCount } }',
+          'mutation ($t: ID!, $u: ID!) { inviteBot(input: { threadId: $t, botId: $u }) { bots { id } } }',
+          'mutation ($t: ID!, $u: ID!) { removeBot(input: { threadId: $t, botId: $u }) { bots { id } } }',
         ]),
         variables: { t: '%THREAD%', u: '00000000-0000-4000-8000-000000000000' },
       };
@@ -308,6 +312,13 @@ function invalidMutation(random: Random): { query: string; variables: unknown } 
           ? { query: 'mutation ($i: SetTypingInput!) { setTyping(input: $i) }', variables: { i: { threadId: random.pick(['00000000-0000-4000-8000-000000000000', 'not-a-uuid', '%MESSAGE%']), typing: random.pick([true, false, 'yes', null]) } } }
           : { query: 'mutation ($i: MarkReadInput!) { markRead(input: $i) { unreadCount } }', variables: { i: { threadId: random.pick(['%THREAD%', '00000000-0000-4000-8000-000000000000', 'not-a-uuid']), position: random.pick(['999999999', '-1', '1.5', 'x', '99999999999999999999999']) } } };
       }
+      if (random.chance(0.3)) {
+        // No bot has this id (the fuzz store has no bots), or it is no id at all: nobody is invited or removed.
+        return {
+          query: random.pick(['mutation ($i: InviteBotInput!) { inviteBot(input: $i) { bots { id } } }', 'mutation ($i: RemoveBotInput!) { removeBot(input: $i) { bots { id } } }']),
+          variables: { i: { threadId: random.pick(['%THREAD%', '00000000-0000-4000-8000-000000000000', 'not-a-uuid', 7]), botId: random.pick(['00000000-0000-4000-8000-000000000000', 'not-a-uuid', '%MESSAGE%', '%THREAD%', null, 'x'.repeat(random.size(100_000))]) } },
+        };
+      }
       return { query: 'mutation ($i: SetUserRoleInput!) { setUserRole(input: $i) { role } }', variables: { i: { userId: '00000000-0000-4000-8000-000000000000', role: random.pick(['OWNER', 'admin', '', 7]) } } };
     case 5:
       // The seeded user created the seeded thread: only a title no rule accepts, so nothing is renamed.
@@ -348,6 +359,7 @@ function subscription(random: Random): string {
     'subscription { events { position } }',
     'subscription { threadEvents(threadId: "%THREAD%", after: "0") { ... on MessagePosted { position message { body } } } }',
     'subscription { threadEvents(threadId: "nope") { __typename } }',
+    'subscription { threadEvents(threadId: "%THREAD%") { __typename ... on BotDraft { text ended replyToId bot { username isBot botProfile { tags } } } ... on BotInvited { bot { id } } } }',
     'subscription { events { position } threadEvents(threadId: "%THREAD%") { __typename } }',
     'subscription { __typename }',
     'subscription { presence { people connections users(first: 200) { username } } }',

@@ -23,7 +23,7 @@ export async function startWebServer(overrides: Partial<ServerConfig> = {}): Pro
   const baseUrl = `http://127.0.0.1:${port}`;
   return {
     baseUrl,
-    databaseUrl: database.url,
+    databaseUrl: overrides.databaseUrl ?? database.url,
     async gql<T>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
       const response = await fetch(`${baseUrl}/graphql`, {
         method: 'POST',

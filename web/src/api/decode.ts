@@ -14,6 +14,8 @@ export interface User {
   readonly id: string;
   readonly username: string;
   readonly displayName: string;
+  /** An AI character (issue 15), shown with a "bot" badge; decodeUser always sets it. */
+  readonly isBot?: boolean;
 }
 
 export interface ThreadSummary {
@@ -93,7 +95,7 @@ export function decodeUser(raw: Maybe<ResultOf<typeof UserFields>>): User | null
   if (!raw) return null;
   const { id, username, displayName } = raw;
   if (id == null || username == null) return dropped('user', raw);
-  return { id, username, displayName: displayName ?? username };
+  return { id, username, displayName: displayName ?? username, isBot: raw.isBot ?? false };
 }
 
 export function decodeViewer(raw: Maybe<ResultOf<typeof UserFields> & { readonly role?: Maybe<Role> }>): Viewer | null {

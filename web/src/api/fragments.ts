@@ -6,6 +6,7 @@ export const UserFields = graphql(`
     id
     username
     displayName
+    isBot
   }
 `);
 

@@ -71,6 +71,7 @@ export const ThreadQuery = graphql(
         position
         locked
         createdBy { id }
+        bots { ...UserFields }
         unreadCount
         lastReadPosition
         messages(last: $last, before: $before) {
@@ -80,7 +81,7 @@ export const ThreadQuery = graphql(
       }
     }
   `,
-  [MessageFields],
+  [MessageFields, UserFields],
 );
 
 export const ThreadEventsSubscription = graphql(
@@ -96,10 +97,13 @@ export const ThreadEventsSubscription = graphql(
         ... on MessageEdited { position message { ...MessageFields } }
         ... on MessageDeleted { position recordedAt messageId message { ...MessageFields } }
         ... on ThreadLockChanged { position locked }
+        ... on BotInvited { position bot { ...UserFields } }
+        ... on BotUninvited { position bot { ...UserFields } }
+        ... on BotDraft { threadId text replyToId ended bot { ...UserFields } }
       }
     }
   `,
-  [MessageFields],
+  [MessageFields, UserFields],
 );
 
 /** Only the thread's creator may rename it (FORBIDDEN otherwise). */

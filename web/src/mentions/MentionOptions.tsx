@@ -1,5 +1,6 @@
 /** The people `@` may complete, above the composer; a click picks without taking the focus from the text. */
 import type { User } from '../api/decode.ts';
+import { BotBadge } from '../bots/BotBadge.tsx';
 
 export function MentionOptions({ id, people, active, onChoose }: { id: string; people: readonly User[]; active: number; onChoose: (user: User) => void }) {
   return (
@@ -15,7 +16,7 @@ export function MentionOptions({ id, people, active, onChoose }: { id: string; p
             onChoose(user);
           }}
         >
-          <span className="mention-name">{user.displayName}</span> <span className="mention-username">@{user.username}</span>
+          <span className="mention-name">{user.displayName}</span> <BotBadge user={user} /> <span className="mention-username">@{user.username}</span>
         </li>
       ))}
     </ul>

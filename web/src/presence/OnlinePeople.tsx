@@ -5,6 +5,7 @@
  */
 import { useId, useRef, useState, type KeyboardEvent } from 'react';
 import type { Presence } from '../api/decode.ts';
+import { BotBadge } from '../bots/BotBadge.tsx';
 
 export function OnlinePeople({ presence, meId }: { presence: Presence | null; meId: string }) {
   const [open, setOpen] = useState(false);
@@ -55,6 +56,7 @@ export function OnlinePeople({ presence, meId }: { presence: Presence | null; me
           {presence.users.map((user) => (
             <li key={user.id} title={`@${user.username}`}>
               {user.displayName}
+              <BotBadge user={user} />
               {user.id === meId && <span className="people-you"> (you)</span>}
             </li>
           ))}

@@ -13,6 +13,7 @@ import { EditMessageForm } from './EditMessageForm.tsx';
 import { ReactionPicker } from './ReactionPicker.tsx';
 import { Reactions } from './Reactions.tsx';
 import { MessageAttachments } from '../attachments/MessageAttachments.tsx';
+import { BotBadge } from '../bots/BotBadge.tsx';
 
 export interface MessageItemProps {
   readonly message: Message;
@@ -53,6 +54,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
         <span className="message-author" title={`@${message.author.username}`}>
           {author}
         </span>
+        <BotBadge user={message.author} />
         <RelativeTime className="message-time" iso={message.postedAt} />
       </div>
       {message.replyTo && <ReplyQuote replyTo={message.replyTo} onJump={props.onJump} />}

@@ -11,6 +11,8 @@ import type { Message } from '../api/operations.ts';
 import { MessageItem } from './MessageItem.tsx';
 import { PendingItem } from './PendingItem.tsx';
 import type { PendingSend } from './pendingSends.ts';
+import type { BotDraft } from '../bots/botDrafts.ts';
+import { BotDraftBubble } from '../bots/BotDraftBubble.tsx';
 
 export interface MessageListProps {
   readonly messages: readonly Message[];
@@ -39,6 +41,8 @@ export interface MessageListProps {
   readonly onJump?: (messageId: string) => void;
   /** The message to bring into view and highlight, once per `seq`. */
   readonly focus?: { readonly messageId: string; readonly seq: number } | null;
+  /** Replies bots are writing (issue 15), shown under the messages until each one's message arrives. */
+  readonly drafts?: readonly BotDraft[];
 }
 
 /** How long a jumped-to message stays highlighted. */
@@ -92,6 +96,13 @@ export function MessageList(props: MessageListProps) {
     }
     before.current = { first, last, height: el.scrollHeight, pending: pending.length };
   }, [messages, pending, meId, scrollToBottom]);
+
+  // A draft growing under the log keeps a reader who is at the bottom there; one reading history stays put.
+  const drafts = props.drafts;
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el && drafts && drafts.length > 0 && atBottom.current) el.scrollTop = el.scrollHeight;
+  }, [drafts]);
 
   // After the place-keeping above, so the scroll lands where the message is once older pages are in.
   const shownSeq = useRef<number | null>(null);
@@ -172,6 +183,15 @@ export function MessageList(props: MessageListProps) {
         ))}
         {pending.map((send) => (
           <PendingItem key={send.key} send={send} onRetry={props.onRetry} onDiscard={props.onDiscard} />
+        ))}
+        {drafts?.map((draft) => (
+          <BotDraftBubble
+            key={`${draft.bot.id}:${draft.replyToId}`}
+            draft={draft}
+            answering={messages.find((m) => m.id === draft.replyToId)}
+            meUsername={props.meUsername}
+            onJump={props.onJump}
+          />
         ))}
       </ol>
       {messages.length === 0 && pending.length === 0 && <p className="empty">No messages yet. Say hello.</p>}

@@ -21,6 +21,9 @@ import { loadRecentEmoji, rememberEmoji, saveRecentEmoji } from './recentEmoji.t
 import { useThread } from './useThread.ts';
 import { jumpNote } from '../search/jumpState.ts';
 import { useAttachmentTray } from '../attachments/useAttachmentTray.ts';
+import { BotMenu } from '../bots/BotMenu.tsx';
+import { shownDrafts } from '../bots/botDrafts.ts';
+import { useBotList } from '../bots/useBotList.ts';
 
 export interface ThreadViewProps {
   readonly threadId: string;
@@ -60,6 +63,15 @@ export function ThreadView({ threadId, me, onlineUsers, onTitle, onRead, message
   messagesRef.current = thread.messages;
   const { toggleReaction, edit, locked, jumpTo, jump } = thread;
   const tray = useAttachmentTray();
+
+  // Bots (issue 15): `@` completes them with the people; a bot writing shows in its draft, not in the typing line.
+  const botList = useBotList();
+  const drafts = useMemo(() => shownDrafts(thread.bots.drafts, thread.messages), [thread.bots.drafts, thread.messages]);
+  const typing = useMemo(() => company.typing.filter((u) => !drafts.some((d) => !d.ended && d.bot.id === u.id)), [company.typing, drafts]);
+  const people = useMemo(() => {
+    const known = new Set(company.people.map((u) => u.id));
+    return [...company.people, ...botList.bots.filter((b) => !known.has(b.id))];
+  }, [company.people, botList.bots]);
 
   useEffect(() => {
     if (ready && messageId) jumpTo(messageId);
@@ -137,6 +149,15 @@ export function ThreadView({ threadId, me, onlineUsers, onTitle, onRead, message
           }
         />
         <ThreadViewers presence={company.viewers} meId={meId} />
+        <BotMenu
+          invited={thread.bots.invited}
+          available={botList.bots}
+          listError={botList.error}
+          canManage={thread.canRename || canModerate}
+          onOpen={botList.refresh}
+          invite={thread.bots.invite}
+          remove={thread.bots.remove}
+        />
         {canModerate && (
           <button type="button" className="button small quiet lock-button" onClick={() => thread.setLocked(!thread.locked)}>
             {thread.locked ? 'Unlock thread' : 'Lock thread'}
@@ -190,8 +211,9 @@ export function ThreadView({ threadId, me, onlineUsers, onTitle, onRead, message
         onDiscard={thread.discard}
         onJump={jumpTo}
         focus={focus}
+        drafts={drafts}
       />
-      <TypingLine users={company.typing} />
+      <TypingLine users={typing} />
       <Composer
         replyTo={replyTo}
         onCancelReply={cancelReply}
@@ -200,7 +222,7 @@ export function ThreadView({ threadId, me, onlineUsers, onTitle, onRead, message
         locked={thread.locked}
         inputRef={composer}
         typing={company.reporter}
-        people={company.people}
+        people={people}
         meId={meId}
         attachments={tray}
       />

@@ -25,12 +25,13 @@ import {
 } from '../api/operations.ts';
 import { comparePositions, logStart, maxPosition, type Position } from '../api/position.ts';
 import type { EntryMarker } from '../unread/newDivider.ts';
-import { decodeMessage, decodeNodes } from '../api/decode.ts';
+import { decodeMessage, decodeNodes, decodeUser } from '../api/decode.ts';
 import { useThrds } from '../api/ThrdsContext.tsx';
 import { useResumableSubscription } from '../api/useResumableSubscription.ts';
 import { addMessages, emptyMessageLog, reactionsForViewer, reviseMessage, tombstone, type MessageLog, type ReactionChange } from './messageLog.ts';
 import { settleBy, type PendingSend } from './pendingSends.ts';
 import { nextJumpStep, type Jump } from '../search/jumpState.ts';
+import { useThreadBots, type ThreadBots } from '../bots/useThreadBots.ts';
 
 /** Sends the client retries by itself when the server asks it to wait; after that the person decides. */
 const MAX_AUTO_RETRIES = 5;
@@ -76,6 +77,8 @@ export interface OpenThread {
   readonly jump: Jump | null;
   /** Loads older pages until `messageId` is loaded (or it proves not to be in this thread). Call once `status` is ready. */
   jumpTo(messageId: string): void;
+  /** The bots invited to it and the replies they are writing (issue 15). */
+  readonly bots: ThreadBots;
 }
 
 export function useThread(threadId: string, meId: string): OpenThread {
@@ -104,6 +107,8 @@ export function useThread(threadId: string, meId: string): OpenThread {
   const jumpSeq = useRef(0);
   /** The files each unconfirmed send posts (by idempotency key), so a retry posts them again. */
   const filesOf = useRef(new Map<string, readonly string[]>());
+  const bots = useThreadBots(threadId);
+  const { loaded: botsLoaded } = bots;
 
   useEffect(() => {
     let cancelled = false;
@@ -121,6 +126,7 @@ export function useThread(threadId: string, meId: string): OpenThread {
         const page = decodeNodes(thread.messages?.edges, decodeMessage);
         setTitle(thread.title ?? '');
         setCreatedBy(thread.createdBy?.id ?? null);
+        botsLoaded((thread.bots ?? []).flatMap((raw) => decodeUser(raw) ?? []));
         setLocked(thread.locked ?? false);
         setEntry({ lastReadPosition: thread.lastReadPosition ?? null, unreadCount: thread.unreadCount ?? 0 });
         setLatestPosition((p) => maxPosition(p, maxPosition(thread.position ?? null, page.at(-1)?.position ?? null)));
@@ -132,7 +138,7 @@ export function useThread(threadId: string, meId: string): OpenThread {
     return () => {
       cancelled = true;
     };
-  }, [client, threadId]);
+  }, [client, threadId, botsLoaded]);
 
   const accept = useCallback(
     (message: Message) => {
@@ -148,9 +154,9 @@ export function useThread(threadId: string, meId: string): OpenThread {
     query: ThreadEventsSubscription,
     variables: { threadId },
     from,
-    positionOf: (data) => data.threadEvents?.position ?? null,
+    positionOf: (data) => positionOfEvent(data.threadEvents),
     onEvent: ({ threadEvents: event }) => {
-      const at = event?.position ?? null;
+      const at = positionOfEvent(event);
       if (at !== null) setLatestPosition((p) => maxPosition(p, at));
       switch (event?.__typename) {
         case 'ThreadRenamed':
@@ -187,6 +193,20 @@ export function useThread(threadId: string, meId: string): OpenThread {
         case 'ThreadLockChanged':
           if (event.locked != null) setLocked(event.locked);
           break;
+        case 'BotInvited': {
+          const bot = decodeUser(event.bot);
+          if (bot) bots.invitedLive(bot);
+          break;
+        }
+        case 'BotUninvited':
+          if (event.bot?.id) bots.uninvitedLive(event.bot.id);
+          break;
+        case 'BotDraft': {
+          // Ephemeral (no position): the reply as the bot writes it, shown until its message arrives.
+          const bot = decodeUser(event.bot);
+          if (bot && event.replyToId && event.text != null) bots.draft({ bot, replyToId: event.replyToId, text: event.text, ended: event.ended ?? false });
+          break;
+        }
       }
     },
     onError: (e: CombinedError) => setError(errorMessage(e)),
@@ -477,7 +497,13 @@ export function useThread(threadId: string, meId: string): OpenThread {
     send,
     retry,
     discard,
+    bots,
   };
+}
+
+/** A delivery's log position; null for what is not in the log (a BotDraft). */
+function positionOfEvent(event: object | null | undefined): Position | null {
+  return event && 'position' in event && typeof event.position === 'string' ? event.position : null;
 }
 
 /**
