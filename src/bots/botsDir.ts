@@ -10,7 +10,8 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ThrdsError, UnavailableError } from '../errors.ts';
 import type { CommandDeps } from '../modules/commandDeps.ts';
-import { addBot, usernameFromName } from '../modules/botAdded.ts';
+import { addBot } from '../modules/botAdded.ts';
+import { usernameFor } from './characterCard.ts';
 import { log } from '../observability/log.ts';
 import { CardFileError, cardUsername, readCardFile } from './cardFile.ts';
 
@@ -56,7 +57,7 @@ export async function loadBotsDir(deps: CommandDeps, dir: string): Promise<BotsD
   for (const file of files) {
     try {
       const card = await readCardFile(join(dir, file), file);
-      const username = cardUsername(card, file) ?? usernameFromName(card.data.name);
+      const username = cardUsername(card, file) ?? usernameFor(card.data.name);
       const first = loadedFrom.get(username);
       if (first !== undefined) throw new CardFileError(file, `asks for @${username} too, which ${first} already holds: give one of them data.extensions.thrds.username`);
       const { bot, outcome } = await addBot(deps, null, { card, username });

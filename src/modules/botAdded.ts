@@ -8,6 +8,7 @@
  */
 import type { BotRow, CharacterCard } from '../bots/types.ts';
 import { botById } from '../bots/botsQueries.ts';
+import { usernameFor } from '../bots/characterCard.ts';
 import { isUniqueViolation } from '../db/database.ts';
 import { ConcurrencyError, NotFoundError } from '../errors.ts';
 import { canonicalJson } from '../events/canonicalJson.ts';
@@ -45,7 +46,7 @@ export const botAdded = defineEvent<BotAddedData>()({
 export interface AddBotInput {
   /** Already validated (src/bots/characterCard.ts). */
   readonly card: CharacterCard;
-  /** Default: from the card's name (usernameFromName). */
+  /** Default: from the card's name (bots/characterCard.ts usernameFor). */
   readonly username?: string | undefined;
 }
 
@@ -66,27 +67,6 @@ export interface AddBotFacts {
   readonly holder: UsernameHolder;
 }
 
-/**
- * A username from a card's name: lowercased, every character that is not
- * a-z, 0-9 or _ made _, runs of _ and _ at the ends dropped, cut to 32;
- * shorter than 3, it gets `_bot` (a name of no a-z or 0-9 at all: `bot`).
- */
-export function usernameFromName(name: string): string {
-  const { min, max } = LIMITS.username;
-  const base = name
-    .normalize('NFKD')
-    // Accents go with their letter (é: e), not to a _ of their own.
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9_]+/g, '_')
-    .replace(/_+/g, '_')
-    .replace(/^_|_$/g, '')
-    .slice(0, max)
-    .replace(/_$/, '');
-  if (base.length === 0) return 'bot';
-  return base.length < min ? `${base}_bot` : base;
-}
-
 export const usernameTaken = (username: string): ConcurrencyError => new ConcurrencyError(`The username ${username} is taken`, { field: 'username' });
 
 export interface AddBotDecision {
@@ -103,7 +83,7 @@ export interface AddBotDecision {
  */
 export function decideAddBot(input: AddBotInput, facts: AddBotFacts, newBotId: string, actor: Actor | null, correlationId: string): AddBotDecision {
   const displayName = validate.displayName(input.card.data.name);
-  const username = validate.username(input.username ?? usernameFromName(input.card.data.name));
+  const username = validate.username(input.username ?? usernameFor(input.card.data.name));
   const { card } = input;
   const metadata = metadataFor(actor, correlationId);
   const { holder } = facts;
@@ -141,7 +121,7 @@ export function decideAddBot(input: AddBotInput, facts: AddBotFacts, newBotId: s
  * then null. Two adds racing for one username are decided again on what won.
  */
 export async function addBot(deps: CommandDeps, actor: Actor | null, input: AddBotInput): Promise<{ bot: BotRow; outcome: AddBotOutcome }> {
-  const username = validate.username(input.username ?? usernameFromName(input.card.data.name));
+  const username = validate.username(input.username ?? usernameFor(input.card.data.name));
   const correlationId = actor?.correlationId ?? `bot-add:${deps.newId()}`;
   for (let attempt = 1; ; attempt += 1) {
     const decision = decideAddBot(input, { holder: await holderOf(deps, username) }, deps.newId(), actor, correlationId);

@@ -15,7 +15,7 @@ import { type LoopbackModel, startLoopbackModel } from '../support/loopbackModel
 import { relaxedProtection } from '../support/protection.ts';
 import { ServerProcess } from '../support/serverProcess.ts';
 import { waitFor } from '../support/waitFor.ts';
-import { testCard } from './support/botWorld.ts';
+import { testCard } from './support/testCard.ts';
 
 const REGISTER = 'mutation ($u: String!) { register(input: { username: $u, password: "correct horse", displayName: "Ana" }) { token } }';
 const CREATE_THREAD = 'mutation { createThread(input: { title: "Crash course" }) { thread { id } } }';

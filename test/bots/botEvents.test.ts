@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CharacterCard } from '../../src/bots/types.ts';
-import { type AddBotFacts, decideAddBot, usernameFromName } from '../../src/modules/botAdded.ts';
+import { type AddBotFacts, decideAddBot } from '../../src/modules/botAdded.ts';
 import { type BotInvitationFacts, decideInviteBot } from '../../src/modules/botInvited.ts';
 import { decideRemoveBot } from '../../src/modules/botRemoved.ts';
 import { decideUninviteBot } from '../../src/modules/botUninvited.ts';
@@ -15,51 +15,17 @@ import { evolveThreadBots, threadBotsProjection } from '../../src/projections/th
 import { evolveThreads } from '../../src/projections/threadsProjection.ts';
 import { evolveUserChanges } from '../../src/projections/usersProjection.ts';
 import { ana, bob, recorded, threadId } from '../modules/given.ts';
+import { testCard } from './support/testCard.ts';
 
 const botId = 'e0000000-0000-4000-8000-00000000000e';
 const newBotId = 'f0000000-0000-4000-8000-00000000000f';
 
-function cardOf(data: Partial<CharacterCard['data']> = {}): CharacterCard {
-  return {
-    spec: 'chara_card_v2',
-    spec_version: '2.0',
-    data: {
-      name: 'Ada Lovelace',
-      description: 'A mathematician.',
-      personality: '',
-      scenario: '',
-      first_mes: 'Hello, {{user}}.',
-      mes_example: '',
-      creator_notes: 'For tests.',
-      system_prompt: '',
-      post_history_instructions: '',
-      alternate_greetings: [],
-      tags: ['math'],
-      creator: 'Thrds tests',
-      character_version: '1',
-      extensions: {},
-      ...data,
-    },
-  };
-}
+const cardOf = (data: Partial<CharacterCard['data']> = {}): CharacterCard =>
+  testCard({ name: 'Ada Lovelace', description: 'A mathematician.', personality: '', first_mes: 'Hello, {{user}}.', creator_notes: 'For tests.', tags: ['math'], ...data });
 
 const card = cardOf();
 const aBot = (bot: { displayName?: string; card?: CharacterCard; removedAt?: number | null } = {}): AddBotFacts => ({
   holder: { kind: 'bot', bot: { id: botId, displayName: 'Ada Lovelace', card, removedAt: null, ...bot }, version: 3 },
-});
-
-describe('usernameFromName', () => {
-  it('given a card name, then the username is it lowercased, with _ for what a username cannot hold', () => {
-    expect(usernameFromName('Ada Lovelace')).toBe('ada_lovelace');
-    expect(usernameFromName('  Dr. Who?! ')).toBe('dr_who');
-    expect(usernameFromName('Zoë')).toBe('zoe');
-  });
-
-  it('given a name too short, too long or with no letter a username can hold, then it is padded, cut, or `bot`', () => {
-    expect(usernameFromName('Al')).toBe('al_bot');
-    expect(usernameFromName('x'.repeat(40))).toBe('x'.repeat(32));
-    expect(usernameFromName('東京')).toBe('bot');
-  });
 });
 
 describe('decideAddBot', () => {

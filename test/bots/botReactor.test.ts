@@ -23,7 +23,8 @@ import { lockThread } from '../../src/modules/threadLockChanged.ts';
 import { captureLogs, type CapturedLogs } from '../support/captureLogs.ts';
 import { storeKinds } from '../support/databases.ts';
 import { waitFor } from '../support/waitFor.ts';
-import { type BotWorld, openBotWorld, testCard } from './support/botWorld.ts';
+import { type BotWorld, openBotWorld } from './support/botWorld.ts';
+import { testCard } from './support/testCard.ts';
 
 const kinds = await storeKinds();
 

@@ -19,32 +19,14 @@ import { captureLogs, type CapturedLogs } from '../support/captureLogs.ts';
 import { storeKinds } from '../support/databases.ts';
 import { relaxedProtection } from '../support/protection.ts';
 import { openTestThrds, type TestThrds } from '../support/thrds.ts';
+import type { CharacterCard } from '../../src/bots/types.ts';
+import { testCard } from './support/testCard.ts';
 
 const kinds = await storeKinds();
 
-function card(data: Record<string, unknown>): string {
-  return JSON.stringify({
-    spec: 'chara_card_v2',
-    spec_version: '2.0',
-    data: {
-      name: 'Nameless',
-      description: 'A character for tests.',
-      personality: '',
-      scenario: '',
-      first_mes: 'Hello.',
-      mes_example: '',
-      creator_notes: '',
-      system_prompt: '',
-      post_history_instructions: '',
-      alternate_greetings: [],
-      tags: [],
-      creator: 'Thrds tests',
-      character_version: '1',
-      extensions: {},
-      ...data,
-    },
-  });
-}
+/** A card file's text; `data` may hold what no card may (the bad cases). */
+const card = (data: Record<string, unknown>): string =>
+  JSON.stringify(testCard({ name: 'Nameless', description: 'A character for tests.', personality: '', first_mes: 'Hello.', ...(data as Partial<CharacterCard['data']>) }));
 
 describe.each(kinds)('THRDS_BOTS_DIR on %s', (kind) => {
   let t: TestThrds;

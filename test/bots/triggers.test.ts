@@ -10,33 +10,13 @@ import { replyText } from '../../src/bots/replyText.ts';
 import { mightTrigger, type TriggerFacts, triggersFor } from '../../src/bots/triggers.ts';
 import type { BotRow, CharacterCard } from '../../src/bots/types.ts';
 import { ana, bob, recorded, threadId } from '../modules/given.ts';
+import { testCard } from './support/testCard.ts';
 
 const botId = 'e0000000-0000-4000-8000-00000000000e';
 const otherBotId = 'f0000000-0000-4000-8000-00000000000f';
 
-function card(data: Partial<CharacterCard['data']> = {}): CharacterCard {
-  return {
-    spec: 'chara_card_v2',
-    spec_version: '2.0',
-    data: {
-      name: 'Pip',
-      description: '',
-      personality: '',
-      scenario: '',
-      first_mes: 'Hello {{user}}, I am {{char}}.',
-      mes_example: '',
-      creator_notes: '',
-      system_prompt: '',
-      post_history_instructions: '',
-      alternate_greetings: [],
-      tags: [],
-      creator: '',
-      character_version: '',
-      extensions: {},
-      ...data,
-    },
-  };
-}
+const card = (data: Partial<CharacterCard['data']> = {}): CharacterCard =>
+  testCard({ description: '', personality: '', first_mes: 'Hello {{user}}, I am {{char}}.', creator: '', character_version: '', ...data });
 
 /** The bot, added at position 50 (every event the builders make comes later). */
 const bot: BotRow = { id: botId, username: 'pip', displayName: 'Pip', card: card(), addedAt: 0, position: 50, removedAt: null };

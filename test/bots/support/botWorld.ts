@@ -9,6 +9,7 @@ import { type Bots, startBots } from '../../../src/bots/botReactor.ts';
 import { type BotSettings, DEFAULT_BOT_SETTINGS } from '../../../src/bots/botSettings.ts';
 import { createOpenAiEngine } from '../../../src/bots/openaiEngine.ts';
 import type { BotRow, CharacterCard, ChatEngine } from '../../../src/bots/types.ts';
+import { testCard } from './testCard.ts';
 import { addBot } from '../../../src/modules/botAdded.ts';
 import { createThread } from '../../../src/modules/threadCreated.ts';
 import { postMessage } from '../../../src/modules/messagePosted.ts';
@@ -20,30 +21,6 @@ import { type StoreKind } from '../../support/databases.ts';
 import { type LoopbackModel, startLoopbackModel } from '../../support/loopbackModel.ts';
 import { relaxedProtection } from '../../support/protection.ts';
 import { openTestThrds, type TestThrds } from '../../support/thrds.ts';
-
-export function testCard(data: Partial<CharacterCard['data']> = {}): CharacterCard {
-  return {
-    spec: 'chara_card_v2',
-    spec_version: '2.0',
-    data: {
-      name: 'Pip',
-      description: 'A cheerful kettle who lives in the team chat.',
-      personality: 'warm, brief',
-      scenario: '',
-      first_mes: 'Hello {{user}}, {{char}} here. Tea?',
-      mes_example: '',
-      creator_notes: '',
-      system_prompt: '',
-      post_history_instructions: '',
-      alternate_greetings: [],
-      tags: [],
-      creator: 'Thrds tests',
-      character_version: '1',
-      extensions: {},
-      ...data,
-    },
-  };
-}
 
 /** Fast enough for tests: leases of 1.5 s looked at every 250 ms, retries 20 ms apart, no cool-down. */
 export const TEST_BOT_SETTINGS: BotSettings = { ...DEFAULT_BOT_SETTINGS, cooldownMs: 0, retryBaseMs: 20, timeoutMs: 5_000, leaseMs: 1_500, renewMs: 250 };
