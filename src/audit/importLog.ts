@@ -16,6 +16,7 @@ import { erasableOf } from '../events/erasableContent.ts';
 import { EVENT_COLUMN_COUNT, EVENT_COLUMNS, rowFromEvent, rowParams } from '../events/eventRows.ts';
 import type { LogHead } from '../events/eventStore.ts';
 import type { StoredEvent } from '../events/types.ts';
+import { checkpointsAfterImport } from '../bots/botCheckpoint.ts';
 import type { AttachmentRefs } from './attachmentRefs.ts';
 import { ChainCheck, type Finding } from './chainCheck.ts';
 import { checkErasedKeys, ErasureCheck } from './erasureCheck.ts';
@@ -48,6 +49,7 @@ export async function importLog(db: Database, lines: AsyncIterable<string>, opti
     await refuseUnlessEmpty(db, tx);
     const check = new ChainCheck();
     const erasures = new ErasureCheck();
+    const bots = new Set<string>();
     let batch: StoredEvent[] = [];
     let bytes = 0;
     let lineNumber = 0;
@@ -66,6 +68,7 @@ export async function importLog(db: Database, lines: AsyncIterable<string>, opti
       if (finding) throw refusal(finding, lineNumber);
       batch.push(event);
       options.files?.push(event);
+      if (event.type === 'BotAdded' && typeof event.data.userId === 'string') bots.add(event.data.userId);
       bytes += text.length;
       if (batch.length >= BATCH_ROWS || bytes >= BATCH_BYTES) {
         await flush();
@@ -85,6 +88,7 @@ export async function importLog(db: Database, lines: AsyncIterable<string>, opti
     await options.beforeCommit?.();
     const head = check.head;
     await tx.execute('UPDATE log_head SET position = ?, hash = ? WHERE id = 1', [head.position, head.hash]);
+    await checkpointsAfterImport(tx, [...bots], head.position, Date.now());
     return head;
   }, { timeoutMs: BULK_TIMEOUT_MS });
 }

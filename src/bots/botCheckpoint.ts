@@ -4,7 +4,8 @@
  * handled (answered, or found to ask nothing). It only moves forward, even
  * when a holder that lost its lease writes late.
  */
-import type { Database } from '../db/database.ts';
+import type { Database, Sql } from '../db/database.ts';
+import { valuesList } from '../db/sqlFragments.ts';
 import type { EventStore } from '../events/eventStore.ts';
 import { streamOf } from '../events/types.ts';
 
@@ -21,6 +22,16 @@ export async function saveCheckpoint(db: Database, botId: string, position: numb
       ? `${insert} ON DUPLICATE KEY UPDATE updated_at = IF(VALUES(position) > position, VALUES(updated_at), updated_at), position = GREATEST(position, VALUES(position))`
       : `${insert} ON CONFLICT (bot_id) DO UPDATE SET updated_at = CASE WHEN excluded.position > position THEN excluded.updated_at ELSE updated_at END, position = MAX(position, excluded.position)`;
   await db.execute(sql, [botId, position, now]);
+}
+
+/**
+ * An imported log (`thrds import`) was answered where it came from; its
+ * idempotency keys are not part of it. Each bot it adds starts at the
+ * imported head, or it would answer every message of its history again.
+ */
+export async function checkpointsAfterImport(tx: Pick<Sql, 'execute'>, botIds: readonly string[], head: number, now: number): Promise<void> {
+  if (botIds.length === 0) return;
+  await tx.execute(`INSERT INTO bot_checkpoints (bot_id, position, updated_at) VALUES ${valuesList(3, botIds.length)}`, botIds.flatMap((id) => [id, head, now]));
 }
 
 /**
