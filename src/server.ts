@@ -61,6 +61,7 @@ import { startAttachmentSweep } from './attachments/sweep.ts';
 import { registerBotMetrics } from './bots/botMetrics.ts';
 import { startBots, type Bots } from './bots/botReactor.ts';
 import { loadBotsDir } from './bots/botsDir.ts';
+import { withoutCredentials } from './bots/llmSettings.ts';
 import { createOpenAiEngine } from './bots/openaiEngine.ts';
 
 /** No operation a client sends needs more (a message body is at most 4,000 characters). */
@@ -307,7 +308,7 @@ async function main(): Promise<void> {
   const config = configFromEnv();
   const app = buildApp(config);
   const { port } = await app.start();
-  log.info({ port, database: redactedUrl(config.databaseUrl) }, `Thrds listening on http://localhost:${port}/ (GraphQL at /graphql)`);
+  log.info({ port, database: redactedUrl(config.databaseUrl), bots: botsStatus(config) }, `Thrds listening on http://localhost:${port}/ (GraphQL at /graphql)`);
   const shutdown = (signal: string) => {
     log.info({ signal }, `${signal}: finishing in-flight work and closing`);
     app.stop().then(
@@ -349,18 +350,18 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
 /**
  * The companion (issue 15): THRDS_BOTS_DIR's cards are added or updated, then, when a model is
  * configured, this process runs the bots whose lease it can take. Without THRDS_LLM_BASE_URL bots
- * are off, said once in the log.
+ * are off: the start line says so, and why.
  */
 async function startCompanion(config: ServerConfig, thrds: Thrds, services: Services): Promise<Bots | undefined> {
   if (config.botsDir) {
     const loaded = await loadBotsDir(services, config.botsDir);
     log.info({ dir: config.botsDir, added: loaded.added, updated: loaded.updated, unchanged: loaded.unchanged.length, refused: loaded.refused.length }, 'bots dir read');
   }
-  if ('off' in config.llm) {
-    log.info({ reason: config.llm.off }, 'bots are off');
-    return undefined;
-  }
-  const engine = createOpenAiEngine(config.llm);
-  log.info({ engine: engine.description }, 'bots answer through a model');
-  return startBots({ thrds, services, settings: config.bots, engine });
+  if ('off' in config.llm) return undefined;
+  return startBots({ thrds, services, settings: config.bots, engine: createOpenAiEngine(config.llm) });
+}
+
+/** For the start line: whether bots answer, through what, or why not (never the key). */
+function botsStatus(config: ServerConfig): string {
+  return 'off' in config.llm ? `off: ${config.llm.off}` : `on: ${config.llm.model} at ${withoutCredentials(config.llm.baseUrl)}`;
 }
