@@ -1,7 +1,9 @@
 /**
  * Serves the built web app (web/dist) from the Thrds server at `/`: files
- * with their content types, fingerprinted assets cached for a year, every
- * other page path answered with index.html so the client-side routes survive
+ * with their content types, Brotli or gzip as the browser accepts (made once:
+ * see compressedVariants.ts), fingerprinted assets cached for a year, source
+ * maps never (the build keeps them for us, not for the public), every other
+ * page path answered with index.html so the client-side routes survive
  * a reload. Run from the TypeScript sources (`npm start`), `ensureWebBuild()`
  * builds web/dist first when it is missing or older than its sources, so no
  * separate build step is needed; run compiled (`node dist/server.js`, after
@@ -15,6 +17,8 @@ import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { log } from '../observability/log.ts';
 import { requestIdOf } from '../observability/requestId.ts';
+import { negotiateEncoding } from './acceptEncoding.ts';
+import { createVariantStore, type Variant } from './compressedVariants.ts';
 
 const webRoot = fileURLToPath(new URL('../../web/', import.meta.url));
 export const defaultDistDir = join(webRoot, 'dist');
@@ -28,7 +32,6 @@ const contentTypes: Readonly<Record<string, string>> = {
   '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.jpg': 'image/jpeg',
@@ -68,11 +71,12 @@ export interface WebHandlerOptions {
  */
 export function createWebHandler(options: WebHandlerOptions = {}): (req: IncomingMessage, res: ServerResponse) => boolean {
   const distDir = options.distDir ?? defaultDistDir;
+  const variants = createVariantStore();
   return (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const pathname = pathnameOf(req.url);
     if (pathname === null || serverPaths.some((p) => pathname === p || pathname.startsWith(`${p}/`))) return false;
-    serve(distDir, pathname, req, res).catch((error: unknown) => {
+    serve(distDir, variants, pathname, req, res).catch((error: unknown) => {
       log.error({ requestId: requestIdOf(req), path: pathname, err: error }, 'web app: failed to serve');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' });
       res.end('Internal error');
@@ -91,12 +95,16 @@ function pathnameOf(url: string | undefined): string | null {
   }
 }
 
-async function serve(distDir: string, pathname: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+type Variants = ReturnType<typeof createVariantStore>;
+
+async function serve(distDir: string, variants: Variants, pathname: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const file = normalize(join(distDir, pathname));
   if (file !== distDir && !file.startsWith(distDir + sep)) return notFound(res);
+  // The build keeps its source maps (`sourcemap: 'hidden'`) to read a reported stack trace; they are not public.
+  if (extname(file).toLowerCase() === '.map') return notFound(res);
 
   const found = await statFile(file);
-  if (found) return sendFile(file, found, req, res, cacheControlFor(distDir, file));
+  if (found) return sendFile(file, found, variants, req, res, cacheControlFor(distDir, file));
 
   // A missing file with an extension (a stale asset, a typo) is a 404, not the app shell.
   if (extname(pathname) !== '') return notFound(res);
@@ -107,7 +115,7 @@ async function serve(distDir: string, pathname: string, req: IncomingMessage, re
     res.end('The web app is not built yet. Run `npm run build:web`, or start the server with `npm start`.');
     return;
   }
-  return sendFile(index, indexStat, req, res, 'no-cache');
+  return sendFile(index, indexStat, variants, req, res, 'no-cache');
 }
 
 async function statFile(path: string): Promise<Stats | null> {
@@ -120,14 +128,38 @@ async function statFile(path: string): Promise<Stats | null> {
   }
 }
 
-/** Vite fingerprints everything under assets/: its content never changes under that name. */
+/** Vite's content hash before the extension (`index-DmQ7p0c5.js`, `…-normal--YSOl6BV.woff2`). */
+const fingerprinted = /-[A-Za-z0-9_-]{8}\.[A-Za-z0-9]+$/;
+
+/**
+ * A fingerprinted file under assets/ never changes under its name: cached for
+ * a year without revalidation. Everything else (index.html, a service worker,
+ * robots.txt) is revalidated on every use, so a new build reaches the browser.
+ */
 function cacheControlFor(distDir: string, file: string): string {
-  return file.startsWith(join(distDir, 'assets') + sep) ? 'public, max-age=31536000, immutable' : 'no-cache';
+  return file.startsWith(join(distDir, 'assets') + sep) && fingerprinted.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache';
 }
 
-function sendFile(file: string, stats: Stats, req: IncomingMessage, res: ServerResponse, cacheControl: string): Promise<void> {
-  const etag = `W/"${stats.size.toString(16)}-${Math.floor(stats.mtimeMs).toString(16)}"`;
+/** Text compresses; images, fonts (woff and woff2 are compressed already) do not. */
+function compressible(type: string): boolean {
+  return /^(text\/|application\/(json|manifest\+json)|image\/svg\+xml)/.test(type);
+}
+
+/** `If-None-Match: W/"a", "b"` or `*`, compared weakly (RFC 9110 §13.1.2). */
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  if (header.trim() === '*') return true;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return header.split(',').some((tag) => opaque(tag) === opaque(etag));
+}
+
+async function sendFile(file: string, stats: Stats, variants: Variants, req: IncomingMessage, res: ServerResponse, cacheControl: string): Promise<void> {
   const type = contentTypes[extname(file).toLowerCase()] ?? 'application/octet-stream';
+  const canCompress = compressible(type);
+  const encoding = canCompress ? negotiateEncoding(req.headers['accept-encoding']) : null;
+  const variant: Variant | null = encoding ? await variants.variant(file, stats, encoding) : null;
+  // Each encoding is its own representation, so its own validator: a cache must not answer a gzip client with Brotli.
+  const etag = `W/"${stats.size.toString(16)}-${Math.floor(stats.mtimeMs).toString(16)}${variant ? `-${variant.encoding}` : ''}"`;
   const headers: Record<string, string> = {
     'content-type': type,
     'cache-control': cacheControl,
@@ -136,22 +168,29 @@ function sendFile(file: string, stats: Stats, req: IncomingMessage, res: ServerR
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
   };
+  if (canCompress) headers['vary'] = 'Accept-Encoding';
   if (type.startsWith('text/html')) {
     headers['content-security-policy'] = contentSecurityPolicy;
     headers['x-frame-options'] = 'DENY';
   }
-  if (req.headers['if-none-match'] === etag) {
+  if (matchesEtag(req.headers['if-none-match'], etag)) {
     res.writeHead(304, headers).end();
-    return Promise.resolve();
+    return;
   }
-  headers['content-length'] = String(stats.size);
+  if (variant) headers['content-encoding'] = variant.encoding;
+  headers['content-length'] = String(variant ? variant.size : stats.size);
   res.writeHead(200, headers);
   if (req.method === 'HEAD') {
     res.end();
-    return Promise.resolve();
+    return;
   }
+  if (variant?.body.kind === 'buffer') {
+    res.end(variant.body.buffer);
+    return;
+  }
+  const path = variant?.body.kind === 'file' ? variant.body.path : file;
   return new Promise((resolve, reject) => {
-    const stream = createReadStream(file);
+    const stream = createReadStream(path);
     stream.once('error', (error) => {
       res.destroy(error);
       reject(error);
@@ -226,7 +265,7 @@ async function swapIn(staging: string, distDir: string): Promise<void> {
 }
 
 async function newestSourceMtime(): Promise<number> {
-  const roots = [join(webRoot, 'src'), join(webRoot, 'index.html'), join(webRoot, 'vite.config.ts')];
+  const roots = [join(webRoot, 'src'), join(webRoot, 'public'), join(webRoot, 'index.html'), join(webRoot, 'vite.config.ts')];
   let newest = 0;
   const visit = async (path: string): Promise<void> => {
     const s = await stat(path).catch(() => null);
