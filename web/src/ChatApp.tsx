@@ -18,6 +18,7 @@ import { ConnectionIndicator } from './ui/ConnectionIndicator.tsx';
 import { followLink, navigate, parseRoute, threadPath, usePathname } from './ui/router.ts';
 import { messagePath, parseMessageRoute } from './search/messageRoute.ts';
 import { SearchBox } from './search/SearchBox.tsx';
+import { ThemeSwitch } from './theme/ThemeSwitch.tsx';
 
 export interface ChatAppProps {
   readonly token: string;
@@ -102,6 +103,7 @@ function ChatLayout({ me, onSignOut }: { me: Viewer; onSignOut: () => void }) {
         <SearchBox onOpen={openAt} />
         <OnlinePeople presence={online} meId={me.id} />
         <div className="whoami">
+          <ThemeSwitch />
           <NotificationToggle />
           <span className="whoami-name" title={`@${me.username}`}>
             {me.displayName}

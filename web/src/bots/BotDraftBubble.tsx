@@ -7,6 +7,7 @@
  */
 import { memo } from 'react';
 import type { Message } from '../api/decode.ts';
+import { Avatar } from '../identity/Avatar.tsx';
 import { MessageBody } from '../richtext/MessageBody.tsx';
 import { ReplyQuote } from '../thread/MessageItem.tsx';
 import { BotBadge } from './BotBadge.tsx';
@@ -24,6 +25,7 @@ export const BotDraftBubble = memo(function BotDraftBubble({ draft, answering, m
   const name = draft.bot.displayName;
   return (
     <li className={`message bot-draft${draft.ended ? ' ended' : ''}`} data-bot-id={draft.bot.id} data-reply-to={draft.replyToId} aria-busy={!draft.ended} aria-label={`${name} is writing a reply`}>
+      <Avatar user={draft.bot} />
       <div className="message-meta">
         <span className="message-author" title={`@${draft.bot.username}`}>
           {name}

@@ -6,6 +6,7 @@
 import { useId, useRef, useState, type KeyboardEvent } from 'react';
 import type { Presence } from '../api/decode.ts';
 import { BotBadge } from '../bots/BotBadge.tsx';
+import { idsWithSharedNames } from '../identity/sharedNames.ts';
 
 export function OnlinePeople({ presence, meId }: { presence: Presence | null; meId: string }) {
   const [open, setOpen] = useState(false);
@@ -13,6 +14,7 @@ export function OnlinePeople({ presence, meId }: { presence: Presence | null; me
   const pinned = useRef(false);
   if (!presence) return null;
   const more = presence.people - presence.users.length;
+  const shared = idsWithSharedNames(presence.users);
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'Escape' && open) {
@@ -56,6 +58,7 @@ export function OnlinePeople({ presence, meId }: { presence: Presence | null; me
           {presence.users.map((user) => (
             <li key={user.id} title={`@${user.username}`}>
               {user.displayName}
+              {shared.has(user.id) && <span className="message-handle"> @{user.username}</span>}
               <BotBadge user={user} />
               {user.id === meId && <span className="people-you"> (you)</span>}
             </li>

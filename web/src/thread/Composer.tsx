@@ -7,6 +7,8 @@
  * then; sending, clearing or leaving the box says "stopped". In a locked
  * thread it says so instead of taking text. Files join the message by the
  * paper-clip button, a paste or a drop, and it sends once they are uploaded.
+ * What is written and not sent is kept as the thread's draft (across thread
+ * switches and reloads) until it is sent or cleared.
  */
 import { useEffect, useId, useState, type FormEvent, type KeyboardEvent, type RefObject } from 'react';
 import type { Message, User } from '../api/operations.ts';
@@ -22,6 +24,8 @@ import { AttachButton, AttachmentTray } from '../attachments/AttachmentTray.tsx'
 import type { AttachmentTray as Tray } from '../attachments/useAttachmentTray.ts';
 import { useComposerFiles } from '../attachments/useComposerFiles.ts';
 import { LIMITS } from '../../../src/input/limitValues.ts';
+import { loadDraft, saveDraft } from '../drafts/draftStorage.ts';
+import { bodyLength, counterState, counterText } from './lengthCounter.ts';
 
 /** The server's limit (src/input/limitValues.ts), counted as it counts: code points after NFC and trimming. */
 export const maxBodyLength = LIMITS.body.max;
@@ -42,10 +46,15 @@ export interface ComposerProps {
   readonly meId: string;
   /** Files to send with the message: picked, pasted or dropped here. */
   readonly attachments?: Tray;
+  /** The thread written in: its draft is kept under it. */
+  readonly threadId?: string;
 }
 
-export function Composer({ replyTo, onCancelReply, onSend, onEditLast, locked, inputRef: input, typing, people, meId, attachments }: ComposerProps) {
-  const [body, setBody] = useState('');
+export function Composer({ replyTo, onCancelReply, onSend, onEditLast, locked, inputRef: input, typing, people, meId, attachments, threadId }: ComposerProps) {
+  const [body, setBody] = useState(() => (threadId ? loadDraft(meId, threadId) : ''));
+  useEffect(() => {
+    if (threadId) saveDraft(meId, threadId, body);
+  }, [meId, threadId, body]);
   const id = useId();
   const changed = (text: string) => {
     setBody(text);
@@ -57,8 +66,9 @@ export function Composer({ replyTo, onCancelReply, onSend, onEditLast, locked, i
   const emojiCompleting = emoji.active >= 0 && !completing;
   const insertEmoji = useEmojiInsert(input, body, changed);
   const trimmed = body.trim();
-  const length = [...trimmed.normalize('NFC')].length;
-  const tooLong = length > maxBodyLength;
+  const length = bodyLength(body);
+  const counter = counterState(length, maxBodyLength);
+  const tooLong = counter === 'over';
   const files = useComposerFiles(attachments, locked);
   // Every file in the tray uploaded (none: ready), and something to send: text, files or both.
   const fileIds = attachments ? attachments.ready : [];
@@ -159,11 +169,11 @@ export function Composer({ replyTo, onCancelReply, onSend, onEditLast, locked, i
         </button>
       </div>
       {/* One live region whose text changes, so locking and unlocking are announced. */}
-      <p id={`${id}-hint`} className={`composer-hint${tooLong ? ' error' : ''}${locked ? ' locked-note' : ''}`} aria-live="polite">
+      <p id={`${id}-hint`} className={`composer-hint${tooLong ? ' error' : counter === 'near' ? ' near-limit' : ''}${locked ? ' locked-note' : ''}`} aria-live="polite">
         {locked
           ? 'A moderator locked this thread: no new messages, reactions or edits until it is unlocked.'
-          : tooLong
-            ? `${length} / ${maxBodyLength} characters: too long to send.`
+          : counter !== 'quiet'
+            ? counterText(length, maxBodyLength, counter)
             : 'Enter to send, Shift+Enter for a new line, ↑ to edit your last message.'}
       </p>
     </form>

@@ -8,7 +8,8 @@ import type { Message } from '../api/operations.ts';
 import type { QuotedMessage } from '../api/decode.ts';
 import { MessageBody } from '../richtext/MessageBody.tsx';
 import { formatOf } from '../richtext/messageFormat.ts';
-import { RelativeTime } from '../ui/RelativeTime.tsx';
+import { Avatar } from '../identity/Avatar.tsx';
+import { GroupTime } from '../identity/GroupTime.tsx';
 import { EditMessageForm } from './EditMessageForm.tsx';
 import { ReactionPicker } from './ReactionPicker.tsx';
 import { Reactions } from './Reactions.tsx';
@@ -22,6 +23,8 @@ export interface MessageItemProps {
   readonly mine: boolean;
   /** Same author as the message just above: the name is not repeated. */
   readonly continued: boolean;
+  /** Someone else in view has the same display name: `@username` goes beside it. */
+  readonly sharedName?: boolean;
   readonly editing: boolean;
   /** The thread is locked: no replies, reactions or edits. */
   readonly locked: boolean;
@@ -50,12 +53,14 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
       data-message-id={message.id}
       data-position={message.position}
     >
+      {!continued && <Avatar user={message.author} />}
       <div className="message-meta">
         <span className="message-author" title={`@${message.author.username}`}>
           {author}
         </span>
+        {props.sharedName && !continued && !mine && <span className="message-handle">@{message.author.username}</span>}
         <BotBadge user={message.author} />
-        <RelativeTime className="message-time" iso={message.postedAt} />
+        <GroupTime iso={message.postedAt} />
       </div>
       {message.replyTo && <ReplyQuote replyTo={message.replyTo} onJump={props.onJump} />}
       {deleted ? (

@@ -6,13 +6,16 @@
  * message (a jump), it scrolls it to the middle, highlights it for a moment
  * and gives it focus, so a screen reader reads it.
  */
-import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { Fragment, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Message } from '../api/operations.ts';
 import { MessageItem } from './MessageItem.tsx';
 import { PendingItem } from './PendingItem.tsx';
 import type { PendingSend } from './pendingSends.ts';
 import type { BotDraft } from '../bots/botDrafts.ts';
 import { BotDraftBubble } from '../bots/BotDraftBubble.tsx';
+import { DaySeparator } from '../identity/DaySeparator.tsx';
+import { dayKey } from '../identity/dayLabel.ts';
+import { idsWithSharedNames } from '../identity/sharedNames.ts';
 
 export interface MessageListProps {
   readonly messages: readonly Message[];
@@ -51,14 +54,26 @@ export const jumpHighlightMs = 2500;
 const nearBottomPx = 48;
 const groupWithinMs = 5 * 60_000;
 
-/** Consecutive messages by one author, close in time, read as one block. */
-function continues(previous: Message | undefined, message: Message): boolean {
+/** Consecutive messages by one author, close in time and on the same day, read as one block. */
+function continues(previous: Message | undefined, message: Message, newDay: boolean): boolean {
   return (
     previous !== undefined &&
+    !newDay &&
     previous.author.id === message.author.id &&
     message.replyTo === null &&
     Date.parse(message.postedAt) - Date.parse(previous.postedAt) < groupWithinMs
   );
+}
+
+/** For each message, whether it is the first of its calendar day (in the viewer's time zone): a separator goes above it. */
+function dayStarts(messages: readonly Message[]): readonly boolean[] {
+  let previous: string | undefined;
+  return messages.map((message) => {
+    const day = dayKey(new Date(message.postedAt));
+    const starts = day !== previous;
+    previous = day;
+    return starts;
+  });
 }
 const nearTopPx = 400;
 
@@ -68,6 +83,9 @@ export function MessageList(props: MessageListProps) {
   const atBottom = useRef(true);
   const before = useRef<{ first: string | undefined; last: string | undefined; height: number; pending: number } | null>(null);
   const [unseen, setUnseen] = useState(0);
+  // Two authors in view with the same display name are told apart by their @username.
+  const sharedNames = useMemo(() => idsWithSharedNames(messages.map((m) => m.author)), [messages]);
+  const newDays = useMemo(() => dayStarts(messages), [messages]);
 
   const scrollToBottom = useCallback(() => {
     const el = scroller.current;
@@ -158,6 +176,7 @@ export function MessageList(props: MessageListProps) {
       <ol className="messages" role="log" aria-label="Messages" aria-live="polite" aria-relevant="additions">
         {messages.map((message, i) => (
           <Fragment key={message.id}>
+          {newDays[i] && <DaySeparator iso={message.postedAt} />}
           {message.id === props.dividerId && (
             <li className="new-divider" role="separator" aria-label="New messages">
               <span>New</span>
@@ -168,7 +187,8 @@ export function MessageList(props: MessageListProps) {
             meId={meId}
             meUsername={props.meUsername}
             mine={message.author.id === meId}
-            continued={continues(messages[i - 1], message)}
+            continued={continues(messages[i - 1], message, newDays[i] ?? true)}
+            sharedName={sharedNames.has(message.author.id)}
             editing={props.editingId === message.id}
             locked={props.locked}
             mayDelete={message.author.id === meId || props.canModerate}

@@ -1,4 +1,7 @@
-/** A message on its way: shown at once, then replaced by the confirmed one, or offering a retry. */
+/**
+ * A message on its way: shown at once, then replaced by the confirmed one, or
+ * offering a retry; while the server cannot be reached it waits in the outbox.
+ */
 import type { PendingSend } from './pendingSends.ts';
 import { ReplyQuote } from './MessageItem.tsx';
 import { LinkifiedText } from '../ui/LinkifiedText.tsx';
@@ -11,7 +14,13 @@ export interface PendingItemProps {
 
 export function PendingItem({ send, onRetry, onDiscard }: PendingItemProps) {
   const failed = send.status === 'failed';
-  const status = failed ? `Not sent${send.error ? `: ${send.error}` : ''}` : send.status === 'waiting' ? 'Server busy: sending again shortly…' : 'Sending…';
+  const status = failed
+    ? `Not sent${send.error ? `: ${send.error}` : ''}`
+    : send.status === 'waiting'
+      ? 'Server busy: sending again shortly…'
+      : send.status === 'offline'
+        ? 'Waiting for connection'
+        : 'Sending…';
   return (
     <li className={`message mine pending${failed ? ' failed' : ''}`} data-status={send.status}>
       <div className="message-meta">
@@ -24,7 +33,7 @@ export function PendingItem({ send, onRetry, onDiscard }: PendingItemProps) {
       <p className="message-body">
         <LinkifiedText text={send.body} />
       </p>
-      {(failed || send.status === 'waiting') && (
+      {(failed || send.status === 'waiting' || send.status === 'offline') && (
         <div className="pending-actions">
           {failed && !send.permanent && (
             <button type="button" className="button small" onClick={() => onRetry(send.key)}>

@@ -225,6 +225,7 @@ export function ThreadView({ threadId, me, onlineUsers, onTitle, onRead, message
         people={people}
         meId={meId}
         attachments={tray}
+        threadId={threadId}
       />
       {deleting && (
         <ConfirmDelete

@@ -9,8 +9,11 @@ export interface PendingSend {
   readonly key: string;
   readonly body: string;
   readonly replyTo: Message | null;
-  /** `waiting`: the server said "not now" (busy, or a rate limit); the same send goes again by itself. */
-  readonly status: 'sending' | 'waiting' | 'failed';
+  /**
+   * `waiting`: the server said "not now" (busy, or a rate limit); the same send goes again by itself.
+   * `offline`: the server could not be reached; it is kept in the outbox and goes when the connection is back.
+   */
+  readonly status: 'sending' | 'waiting' | 'offline' | 'failed';
   readonly error: string | null;
   /** A refusal (bad input, forbidden) that a retry cannot fix. */
   readonly permanent: boolean;

@@ -26,7 +26,10 @@ import {
 import { comparePositions, logStart, maxPosition, type Position } from '../api/position.ts';
 import type { EntryMarker } from '../unread/newDivider.ts';
 import { decodeMessage, decodeNodes, decodeUser } from '../api/decode.ts';
-import { useThrds } from '../api/ThrdsContext.tsx';
+import { useConnectionState, useThrds } from '../api/ThrdsContext.tsx';
+import { entriesOfThread } from '../outbox/outboxState.ts';
+import { loadOutbox, saveThreadOutbox } from '../outbox/outboxStorage.ts';
+import { sendsToFlush, toOutboxEntry, toPendingSend } from '../outbox/pendingOutbox.ts';
 import { useResumableSubscription } from '../api/useResumableSubscription.ts';
 import { addMessages, emptyMessageLog, reactionsForViewer, reviseMessage, tombstone, type MessageLog, type ReactionChange } from './messageLog.ts';
 import { settleBy, type PendingSend } from './pendingSends.ts';
@@ -35,6 +38,8 @@ import { useThreadBots, type ThreadBots } from '../bots/useThreadBots.ts';
 
 /** Sends the client retries by itself when the server asks it to wait; after that the person decides. */
 const MAX_AUTO_RETRIES = 5;
+/** How often sends waiting for the connection are tried while nothing else says it is back. */
+const OUTBOX_RETRY_MS = 5_000;
 
 const pageSize = 50;
 
@@ -90,7 +95,9 @@ export function useThread(threadId: string, meId: string): OpenThread {
   const [olderCursor, setOlderCursor] = useState<string | null>(null);
   const [loadingOlder, setLoadingOlder] = useState(false);
   const [from, setFrom] = useState<Position | null | undefined>(undefined);
-  const [pending, setPending] = useState<readonly PendingSend[]>([]);
+  // This person's sends to this thread that were never confirmed (offline, or cut short by a reload): they wait in the outbox.
+  const [stored] = useState(() => entriesOfThread(loadOutbox(meId), threadId));
+  const [pending, setPending] = useState<readonly PendingSend[]>(() => stored.map(toPendingSend));
   const [error, setError] = useState<string | null>(null);
   const [locked, setLocked] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -106,7 +113,9 @@ export function useThread(threadId: string, meId: string): OpenThread {
   const olderInFlight = useRef<Promise<void> | null>(null);
   const jumpSeq = useRef(0);
   /** The files each unconfirmed send posts (by idempotency key), so a retry posts them again. */
-  const filesOf = useRef(new Map<string, readonly string[]>());
+  const filesOf = useRef(new Map<string, readonly string[]>(stored.filter((e) => e.attachmentIds.length > 0).map((e) => [e.key, e.attachmentIds])));
+  /** Every send key this hook has shown: the outbox keeps this thread's others (another tab's). */
+  const knownKeys = useRef(new Set(stored.map((e) => e.key)));
   const bots = useThreadBots(threadId);
   const { loaded: botsLoaded } = bots;
 
@@ -304,9 +313,10 @@ export function useThread(threadId: string, meId: string): OpenThread {
     [client, threadId, fetchOlder],
   );
 
+  /** One try; resolves to `sent`, or to the send's status after the failure. */
   const attempt = useCallback(
-    (send: PendingSend) => {
-      void client
+    (send: PendingSend): Promise<'sent' | PendingSend['status']> => {
+      return client
         .mutation(PostMessageMutation, {
           input: {
             threadId,
@@ -325,7 +335,7 @@ export function useThread(threadId: string, meId: string): OpenThread {
             settled.current.add(message.id);
             filesOf.current.delete(send.key);
             setPending((p) => p.filter((x) => x.key !== send.key));
-            return;
+            return 'sent';
           }
           const failure = result.error;
           const code = failure ? errorCode(failure) : 'UNKNOWN';
@@ -334,9 +344,11 @@ export function useThread(threadId: string, meId: string): OpenThread {
           // with the same idempotency key, goes again by itself when the server says, a few times.
           const waitSeconds = failure ? retryAfterSeconds(failure) : undefined;
           const waiting = waitSeconds !== undefined && send.autoRetries < MAX_AUTO_RETRIES;
+          // The server was not reached: nothing was refused, so it waits in the outbox for the connection.
+          const offline = code === 'NETWORK';
           const next: PendingSend = {
             ...send,
-            status: waiting ? 'waiting' : 'failed',
+            status: offline ? 'offline' : waiting ? 'waiting' : 'failed',
             error: failure ? errorMessage(failure) : 'Not sent.',
             permanent,
             autoRetries: waiting ? send.autoRetries + 1 : send.autoRetries,
@@ -348,10 +360,11 @@ export function useThread(threadId: string, meId: string): OpenThread {
               // Discarded meanwhile (or retried by hand): nothing to send.
               if (!pendingRef.current.some((x) => x.key === send.key && x.status === 'waiting')) return;
               setPending((p) => p.map((x) => (x.key === send.key ? { ...x, status: 'sending' } : x)));
-              attemptRef.current({ ...next, status: 'sending' });
+              void attemptRef.current({ ...next, status: 'sending' });
             }, waitSeconds * 1000);
             retryTimers.current.add(timer);
           }
+          return next.status;
         });
     },
     [client, threadId],
@@ -368,15 +381,74 @@ export function useThread(threadId: string, meId: string): OpenThread {
     [],
   );
 
+  // The outbox mirrors the unconfirmed sends, so a reload or a closed tab does not lose them.
+  useEffect(() => {
+    for (const p of pending) knownKeys.current.add(p.key);
+    saveThreadOutbox(meId, threadId, pending.map((p) => toOutboxEntry(p, threadId, filesOf.current.get(p.key) ?? [])), knownKeys.current);
+  }, [meId, threadId, pending]);
+
+  /**
+   * Sends what waits for the connection, one at a time and oldest first, so
+   * the thread gets them in the order written; stops at the first that still
+   * cannot reach the server. Each goes under its original key: one message however often it is tried.
+   */
+  const flushing = useRef(false);
+  const alive = useRef(true);
+  useEffect(() => {
+    alive.current = true;
+    return () => {
+      alive.current = false;
+    };
+  }, []);
+  const flush = useCallback(async () => {
+    if (flushing.current || !navigator.onLine) return;
+    flushing.current = true;
+    try {
+      while (alive.current && !pendingRef.current.some((p) => p.status === 'waiting')) {
+        const [next] = sendsToFlush(pendingRef.current);
+        if (!next) return;
+        const sending: PendingSend = { ...next, status: 'sending', error: null };
+        pendingRef.current = pendingRef.current.map((x) => (x.key === next.key ? sending : x));
+        setPending((p) => p.map((x) => (x.key === next.key ? sending : x)));
+        if ((await attemptRef.current(sending)) === 'offline') return;
+      }
+    } finally {
+      flushing.current = false;
+    }
+  }, []);
+
+  // When to try again: the live connection is back, the browser says online, and every few seconds
+  // meanwhile (the socket can be up while HTTP requests fail).
+  const connection = useConnectionState();
+  const waitingForConnection = pending.some((p) => p.status === 'offline');
+  // On the transition only: a send that just failed again waits for the timer, not a tight loop.
+  useEffect(() => {
+    if (status === 'ready' && connection === 'live') void flush();
+  }, [status, connection, flush]);
+  useEffect(() => {
+    if (status !== 'ready' || !waitingForConnection) return;
+    const again = () => void flush();
+    const timer = setInterval(again, OUTBOX_RETRY_MS);
+    window.addEventListener('online', again);
+    return () => {
+      clearInterval(timer);
+      window.removeEventListener('online', again);
+    };
+  }, [status, waitingForConnection, flush]);
+
   const send = useCallback(
     (body: string, replyTo: Message | null, attachmentIds: readonly string[] = []) => {
       const key = newIdempotencyKey();
       if (attachmentIds.length > 0) filesOf.current.set(key, attachmentIds);
-      const item: PendingSend = { key, body, replyTo, status: 'sending', error: null, permanent: false, autoRetries: 0 };
+      // Offline, or behind earlier sends still waiting: it joins the queue, so the order written is kept.
+      const queued = !navigator.onLine || flushing.current || pendingRef.current.some((p) => p.status === 'offline');
+      const item: PendingSend = { key, body, replyTo, status: queued ? 'offline' : 'sending', error: null, permanent: false, autoRetries: 0 };
+      pendingRef.current = [...pendingRef.current, item];
       setPending((p) => [...p, item]);
-      attempt(item);
+      if (queued) void flush();
+      else void attempt(item);
     },
-    [attempt],
+    [attempt, flush],
   );
 
   const retry = useCallback(
@@ -385,7 +457,7 @@ export function useThread(threadId: string, meId: string): OpenThread {
       if (!item || item.status !== 'failed') return;
       const again: PendingSend = { ...item, status: 'sending', error: null, autoRetries: 0 };
       setPending((p) => p.map((x) => (x.key === key ? again : x)));
-      attempt(again);
+      void attempt(again);
     },
     [pending, attempt],
   );
