@@ -3,32 +3,15 @@
  * not sent stays with its thread across switching threads and a reload, and
  * goes once it is sent.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { desktop, launchChromium, messageBodies, openThread, phone, screenshotPath, signedInContext, waitLive } from './support/browser.ts';
-import { createThread, register, startWebServer, type Account, type WebServer } from './support/webServer.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { desktop, messageBodies, openThread, phone, screenshotPath, waitLive } from './support/browser.ts';
+import { createThread, register, type Account, type WebServer } from './support/webServer.ts';
+import { browserScene } from './support/scene.ts';
 
 let server: WebServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startWebServer(), launchChromium()]);
-});
-
-afterAll(async () => {
-  await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
-  await browser?.close();
-  await server?.stop();
-});
-
-async function pageAs(account: Account, viewport = desktop): Promise<Page> {
-  const context = await signedInContext(browser, server.baseUrl, account, viewport);
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => console.error('[browser]', error));
-  return page;
-}
+const scene = browserScene('drafts', (s) => ({ server } = s));
+const pageAs = (account: Account, viewport = desktop): Promise<Page> => scene.page(account, viewport);
 
 function composer(page: Page) {
   return page.getByRole('textbox', { name: 'Message' });

@@ -6,35 +6,15 @@
  * exactly once as another person sees them; a refusal that is not a network
  * failure stays shown with the server's words.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { desktop, launchChromium, messageBodies, openThread, phone, screenshotPath, send, signedInContext, waitLive } from './support/browser.ts';
-import { createThread, register, startWebServer, type Account, type WebServer } from './support/webServer.ts';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { desktop, messageBodies, openThread, phone, screenshotPath, send, waitLive } from './support/browser.ts';
+import { createThread, register, type Account, type WebServer } from './support/webServer.ts';
+import { browserScene } from './support/scene.ts';
 
 let server: WebServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startWebServer(), launchChromium()]);
-});
-
-afterAll(async () => {
-  await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
-  await browser?.close();
-  await server?.stop();
-});
-
-async function pageAs(account: Account, viewport = desktop): Promise<Page> {
-  const context = await signedInContext(browser, server.baseUrl, account, viewport);
-  contexts.push(context);
-  return watched(await context.newPage());
-}
-
-function watched(page: Page): Page {
-  page.on('pageerror', (error) => console.error('[browser]', error));
-  return page;
-}
+const scene = browserScene('outbox', (s) => ({ server } = s));
+const pageAs = (account: Account, viewport = desktop): Promise<Page> => scene.page(account, viewport);
 
 /** The keys of the PostMessage requests the page sends, in order. */
 function recordPostKeys(page: Page): string[] {
@@ -112,7 +92,7 @@ describe('offline outbox', () => {
     await a.close();
 
     await a.context().setOffline(false);
-    const again = watched(await a.context().newPage());
+    const again = await scene.tab(a.context());
     const keys = recordPostKeys(again);
     await openThread(again, threadId);
 

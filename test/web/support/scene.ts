@@ -18,13 +18,15 @@ export interface Scene {
   readonly bob: Account;
 }
 
+type Viewport = { readonly width: number; readonly height: number };
+
 export interface SceneTools {
-  /** A signed-in browser context of `account` (closed with the suite). */
-  context(account: Account): Promise<BrowserContext>;
+  /** A signed-in browser context of `account` (closed with the suite), at `viewport` (default: desktop). */
+  context(account: Account, viewport?: Viewport): Promise<BrowserContext>;
   /** A new tab of `context`, its page errors reported. */
   tab(context: BrowserContext): Promise<Page>;
   /** A tab in a new context of `account`. */
-  page(account: Account): Promise<Page>;
+  page(account: Account, viewport?: Viewport): Promise<Page>;
   /** Light and dark screenshots of `page`: `<prefix>-<name>-{light,dark}.png`. */
   snap(page: Page, name: string): Promise<void>;
 }
@@ -54,8 +56,8 @@ export function browserScene(prefix: string, ready: (scene: Scene) => void, kind
   });
 
   const tools: SceneTools = {
-    async context(account) {
-      const context = await signedInContext(browser!, server!.baseUrl, account, desktop);
+    async context(account, viewport = desktop) {
+      const context = await signedInContext(browser!, server!.baseUrl, account, viewport);
       contexts.push(context);
       return context;
     },
@@ -64,8 +66,8 @@ export function browserScene(prefix: string, ready: (scene: Scene) => void, kind
       page.on('pageerror', (error) => console.error('[browser]', error));
       return page;
     },
-    async page(account) {
-      return tools.tab(await tools.context(account));
+    async page(account, viewport) {
+      return tools.tab(await tools.context(account, viewport));
     },
     async snap(page, name) {
       for (const scheme of ['light', 'dark'] as const) {
