@@ -34,6 +34,8 @@ builder.queryField('bots', (t) =>
   t.field({
     type: [User],
     description: 'The bots that are active (not removed), by username: for `@` completion and the invite menu.',
+    // Bots are few (an operator adds each one); priced like the other short user lists (TypingUpdate.users).
+    complexity: { field: 1, multiplier: 10 },
     resolve: async (_root, _args, ctx) => (await activeBots(ctx.services.db)).map(asUser),
   }),
 );
@@ -42,15 +44,12 @@ builder.objectField(Thread, 'bots', (t) =>
   t.field({
     type: [User],
     description: 'The active bots invited to the thread, by username (they answer every message posted in it). As it is now, also for `thread(asOf:)`.',
+    complexity: { field: 1, multiplier: 10 },
     resolve: async (thread, _args, ctx) => (await botsInThread(ctx.services.db, thread.id)).map(asUser),
   }),
 );
 
-/**
- * A bot's user row from its bots row (the same BotAdded wrote both): one
- * read for the whole list, and the display name as the bots table has it
- * now (the process's ReadCache may hold the name from before a card change).
- */
+/** A bot's user row from its bots row (the same BotAdded wrote both): one read for the whole list. */
 function asUser(bot: BotRow): UserRow {
   return { id: bot.id, username: bot.username, displayName: bot.displayName, registeredAt: bot.addedAt, position: bot.position, isBot: true };
 }
