@@ -28,9 +28,10 @@ function toBot(row: Row): BotRow {
   };
 }
 
-/** Every bot not removed, by username. */
-export async function activeBots(db: Sql): Promise<BotRow[]> {
-  return (await db.query<Row>(`SELECT ${COLUMNS} FROM bots b WHERE b.removed_at IS NULL ORDER BY b.username`)).map(toBot);
+/** Every bot not removed, by username; at most `limit` of them when given (a list a client asks for). */
+export async function activeBots(db: Sql, limit?: number): Promise<BotRow[]> {
+  const sql = `SELECT ${COLUMNS} FROM bots b WHERE b.removed_at IS NULL ORDER BY b.username`;
+  return (await (limit === undefined ? db.query<Row>(sql) : db.query<Row>(`${sql} LIMIT ?`, [limit]))).map(toBot);
 }
 
 /** A bot by its user id, removed or not; null for a person or an unknown id. */

@@ -30,13 +30,16 @@ builder.objectFields(User, (t) => ({
   }),
 }));
 
+/** Bots are added by an operator, one by one; still, no list a client can ask for is unbounded. */
+export const MAX_LISTED_BOTS = 200;
+
 builder.queryField('bots', (t) =>
   t.field({
     type: [User],
-    description: 'The bots that are active (not removed), by username: for `@` completion and the invite menu.',
+    description: `The bots that are active (not removed), by username, at most ${MAX_LISTED_BOTS}: for \`@\` completion and the invite menu.`,
     // Bots are few (an operator adds each one); priced like the other short user lists (TypingUpdate.users).
     complexity: { field: 1, multiplier: 10 },
-    resolve: async (_root, _args, ctx) => (await activeBots(ctx.services.db)).map(asUser),
+    resolve: async (_root, _args, ctx) => (await activeBots(ctx.services.db, MAX_LISTED_BOTS)).map(asUser),
   }),
 );
 
