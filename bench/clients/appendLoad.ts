@@ -40,6 +40,8 @@ export interface AppendRun extends IpcMessage {
     | { readonly kind: 'thrds'; readonly baseUrl: string; readonly tokens: readonly string[]; readonly threadIds: readonly string[] }
     /** The command layer and event store in this process (no HTTP, no GraphQL): the most the server could get out of them. */
     | { readonly kind: 'store'; readonly databaseUrl: string }
+    /** The seed-style baseline (bench/baselines/seedStyleServer.ts): POST /messages, one INSERT, a socket.io emit. */
+    | { readonly kind: 'seed'; readonly baseUrl: string; readonly threadIds: readonly string[] }
     | { readonly kind: 'mysql'; readonly url: string; readonly table: string; readonly mode: MysqlMode };
 }
 
@@ -71,6 +73,19 @@ async function prepare(run: AppendRun): Promise<{ append: AppendOnce; batchSize:
       append: async (client) => {
         const threadId = target.threadIds[client % target.threadIds.length] ?? '';
         await connections[client]!.request(POST_MESSAGE, { t: threadId, b: BODY, k: randomUUID() });
+      },
+      close: async () => connections.forEach((c) => c.close()),
+    };
+  }
+  if (target.kind === 'seed') {
+    const url = new URL('/messages', target.baseUrl);
+    const connections = Array.from({ length: run.concurrency }, () => new LeanGraphqlConnection(url, ''));
+    const authors = Array.from({ length: run.concurrency }, () => randomUUID());
+    return {
+      batchSize: 1,
+      append: async (client) => {
+        const threadId = target.threadIds[client % target.threadIds.length] ?? '';
+        await connections[client]!.postJson({ threadId, authorId: authors[client], body: BODY });
       },
       close: async () => connections.forEach((c) => c.close()),
     };
