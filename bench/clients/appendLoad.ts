@@ -2,9 +2,10 @@
  * Append load: `concurrency` closed-loop clients in this process, each
  * appending one message after another for a fixed time, either through
  * Thrds' `postMessage` over HTTP (each client its own keep-alive connection,
- * see leanHttp.ts), through its command layer in this process (no HTTP), or as raw mysql2 single-row INSERTs, one transaction each, into a
- * table of the events table's shape. Reports throughput, latency and this
- * process's CPU share.
+ * see leanHttp.ts), through the seed-style baseline's `POST /messages` the
+ * same way, through its command layer in this process (no HTTP), or as raw
+ * mysql2 single-row INSERTs, one transaction each, into a table of the events
+ * table's shape. Reports throughput, latency and this process's CPU share.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import mysql from 'mysql2/promise';
