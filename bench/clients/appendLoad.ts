@@ -2,9 +2,10 @@
  * Append load: `concurrency` closed-loop clients in this process, each
  * appending one message after another for a fixed time, either through
  * Thrds' `postMessage` over HTTP (each client its own keep-alive connection,
- * see leanHttp.ts), through its command layer in this process (no HTTP), or as raw mysql2 single-row INSERTs, one transaction each, into a
- * table of the events table's shape. Reports throughput, latency and this
- * process's CPU share.
+ * see leanHttp.ts), through the seed-style baseline's `POST /messages` the
+ * same way, through its command layer in this process (no HTTP), or as raw
+ * mysql2 single-row INSERTs, one transaction each, into a table of the events
+ * table's shape. Reports throughput, latency and this process's CPU share.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import mysql from 'mysql2/promise';
@@ -40,6 +41,8 @@ export interface AppendRun extends IpcMessage {
     | { readonly kind: 'thrds'; readonly baseUrl: string; readonly tokens: readonly string[]; readonly threadIds: readonly string[] }
     /** The command layer and event store in this process (no HTTP, no GraphQL): the most the server could get out of them. */
     | { readonly kind: 'store'; readonly databaseUrl: string }
+    /** The seed-style baseline (bench/baselines/seedStyleServer.ts): POST /messages, one INSERT, a socket.io emit. */
+    | { readonly kind: 'seed'; readonly baseUrl: string; readonly threadIds: readonly string[] }
     | { readonly kind: 'mysql'; readonly url: string; readonly table: string; readonly mode: MysqlMode };
 }
 
@@ -71,6 +74,19 @@ async function prepare(run: AppendRun): Promise<{ append: AppendOnce; batchSize:
       append: async (client) => {
         const threadId = target.threadIds[client % target.threadIds.length] ?? '';
         await connections[client]!.request(POST_MESSAGE, { t: threadId, b: BODY, k: randomUUID() });
+      },
+      close: async () => connections.forEach((c) => c.close()),
+    };
+  }
+  if (target.kind === 'seed') {
+    const url = new URL('/messages', target.baseUrl);
+    const connections = Array.from({ length: run.concurrency }, () => new LeanGraphqlConnection(url, ''));
+    const authors = Array.from({ length: run.concurrency }, () => randomUUID());
+    return {
+      batchSize: 1,
+      append: async (client) => {
+        const threadId = target.threadIds[client % target.threadIds.length] ?? '';
+        await connections[client]!.postJson({ threadId, authorId: authors[client], body: BODY });
       },
       close: async () => connections.forEach((c) => c.close()),
     };

@@ -36,18 +36,22 @@ export class LeanGraphqlConnection {
 
   /** POSTs a GraphQL request and resolves with its `data`, parsed. */
   async request<T>(query: string, variables: Readonly<Record<string, unknown>>): Promise<T> {
+    return graphqlData<T>(await this.postJson({ query, variables }), 200);
+  }
+
+  /** POSTs `value` as JSON to the connection's URL and resolves with the body of a 2xx answer (any other status fails). */
+  async postJson(value: unknown): Promise<string> {
     await this.ready;
     if (this.failure) throw this.failure;
     if (this.waiting) throw new Error('one request at a time per connection');
-    const body = Buffer.from(JSON.stringify({ query, variables }));
+    const body = Buffer.from(JSON.stringify(value));
     const head =
       `POST ${this.url.pathname} HTTP/1.1\r\nHost: ${this.url.host}\r\nContent-Type: application/json\r\n` +
       `Accept: application/graphql-response+json, application/json\r\nAuthorization: Bearer ${this.token}\r\nContent-Length: ${body.length}\r\n\r\n`;
-    const text = await new Promise<string>((resolve, reject) => {
+    return new Promise<string>((resolve, reject) => {
       this.waiting = { resolve, reject };
       this.socket.write(Buffer.concat([Buffer.from(head, 'latin1'), body]));
     });
-    return graphqlData<T>(text, 200);
   }
 
   close(): void {
@@ -72,7 +76,7 @@ export class LeanGraphqlConnection {
     const waiting = this.waiting;
     this.waiting = undefined;
     if (!waiting) return;
-    if (status === 200) waiting.resolve(body);
+    if (status >= 200 && status < 300) waiting.resolve(body);
     else waiting.reject(new Error(`HTTP ${status}: ${body.slice(0, 200)}`));
   }
 

@@ -23,6 +23,20 @@ export interface AppendRequest {
   readonly requestHash?: string;
   /** Extra writes that must commit or fail with these events (e.g. credentials). */
   readonly withinTransaction?: (tx: Sql, events: readonly StoredEvent[]) => Promise<void>;
+  /** A check that must hold when these events are written (the writer's standing): read and decided under the log's lock. */
+  readonly precondition?: AppendPrecondition;
+}
+
+/**
+ * A read sent with the group's first round trip, after the log's lock is
+ * taken, and the verdict on its rows: an Error refuses the request (nothing
+ * of it is written; the rest of the group goes on). A command's check costs
+ * no round trip of its own this way, and nothing can change what it read
+ * before the request commits (every write to the read model holds that lock).
+ */
+export interface AppendPrecondition {
+  readonly read: Statement;
+  readonly refuse: (rows: readonly Row[]) => Error | undefined;
 }
 
 export interface AppendResult {

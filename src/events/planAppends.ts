@@ -28,6 +28,8 @@ export interface PlanInput {
   readonly storedEventIds: ReadonlyMap<string, number>;
   /** Erasure keys already erased (the erasures table), of those this group's events name. */
   readonly erasedKeys?: ReadonlySet<string>;
+  /** Each request's precondition verdict (AppendRequest.precondition), by index: an Error refuses it before anything else is checked. */
+  readonly refusals?: ReadonlyArray<Error | undefined>;
   readonly now: number;
   readonly newEventId: () => string;
   /** A fresh random salt for each erasable content (32 lowercase hex digits). */
@@ -72,8 +74,8 @@ export function planAppends(input: PlanInput): Plan {
   const contentPositions = new Map<string, number[]>();
   let head = input.head;
 
-  const outcomes = input.requests.map((request): Outcome => {
-    const refusal = checkShape(request);
+  const outcomes = input.requests.map((request, i): Outcome => {
+    const refusal = checkShape(request) ?? input.refusals?.[i];
     if (refusal) return { kind: 'refused', error: refusal };
 
     if (request.idempotencyKey !== undefined) {

@@ -4,7 +4,7 @@
  *
  *   1. START TRANSACTION, lock log_head, read what planning needs (stored
  *      idempotency keys and event ids, stream versions not known already,
- *      each hook's read)
+ *      each hook's read, each request's precondition)
  *   2. plan (pure), then events, keys, hook writes (inline projections),
  *      log_head and COMMIT
  *
@@ -272,6 +272,7 @@ export class SqlEventStore implements EventStore {
     if (erasing.length > 0) at.erasedKeys = reads.push(idempotencyKeysUnder(erasing)) - 1;
     at.hooks = reads.length;
     for (const hook of this.hooks) if (hook.read) reads.push(hook.read);
+    const checks = batch.map((r) => (r.precondition ? reads.push(r.precondition.read) - 1 : undefined));
     const rows = await tx.queryEach(reads);
 
     const headRow = rows[0]?.[0] as { position: number | string; hash: string } | undefined;
@@ -299,6 +300,7 @@ export class SqlEventStore implements EventStore {
       storedKeys: at.keys ? storedKeysFrom(rows[at.keys] as KeyRow[]) : new Map(),
       storedEventIds: new Map((at.eventIds ? (rows[at.eventIds] as EventIdRow[]) : []).map((r) => [r.event_id, Number(r.position)])),
       erasedKeys: new Set((at.erased ? (rows[at.erased] as ErasedRow[]) : []).map((r) => r.erasure_key)),
+      refusals: batch.map((r, i) => r.precondition?.refuse(rows[checks[i] ?? -1] ?? [])),
       now: this.clock(),
       newEventId: this.newEventId,
       newSalt: this.newSalt,

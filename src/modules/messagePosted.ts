@@ -17,7 +17,7 @@ import type { MessageRow } from '../projections/messagesProjection.ts';
 import { messagesByIds } from '../projections/messagesQueries.ts';
 import { type Actor, type CommandDeps, idempotency, metadataFor } from './commandDeps.ts';
 import { defineEvent, messageContentKey, newEvent, type Recorded } from './eventModule.ts';
-import { assertMayWrite } from './permissions.ts';
+import { mayWritePrecondition } from './permissions.ts';
 
 export type MessageFormat = 'plain' | 'markdown';
 
@@ -148,7 +148,6 @@ export async function postMessage(deps: CommandDeps, actor: Actor, input: PostMe
   // Then the input alone, so a bad post claims no upload.
   const post = validPost(input);
   const { threadId, replyToId, attachmentIds, idempotencyKey } = post;
-  await assertMayWrite(deps, actor, { threadId });
   const [exists, replied] = await Promise.all([
     deps.readCache.threadExists(threadId),
     replyToId === null ? Promise.resolve([]) : messagesByIds(deps.db, [replyToId]),
@@ -161,7 +160,8 @@ export async function postMessage(deps: CommandDeps, actor: Actor, input: PostMe
   const facts = { threadExists: exists, replyToThreadId: replied[0]?.threadId ?? null, attachments };
   let result: AppendResult;
   try {
-    result = await deps.store.append(decideValidPost(post, facts, actor, messageId));
+    // The writer's standing is read with the append, under the log's lock: no round trip of its own.
+    result = await deps.store.append({ ...decideValidPost(post, facts, actor, messageId), precondition: mayWritePrecondition(deps, actor, { threadId }) });
   } catch (error) {
     // Refused (a reply to no message, a reused key) or failed: the uploads may be posted again.
     if (attachmentIds.length > 0) await releaseAfter(error, () => releaseUploads(deps, actor, attachmentIds, claimToken));

@@ -8,10 +8,13 @@
  * process's ReadCache: a suspension (or a `thrds admin grant` from another
  * process, or another instance) must bite on the very next write. It is one
  * primary-key read, with the thread's lock in the same statement. A write
- * decided just before a lock or suspension commits may still land after it,
- * as in any system that checks before it writes; the one after it will not.
+ * checked before it appends, decided just before a lock or suspension
+ * commits, may still land after it; one that makes the check a precondition
+ * of its append (mayWritePrecondition: posts) cannot.
  */
+import type { Statement } from '../db/database.ts';
 import { ForbiddenError, UnauthenticatedError } from '../errors.ts';
+import type { AppendPrecondition } from '../events/eventStore.ts';
 import { roleOf, UNTIL_FURTHER_NOTICE } from '../projections/usersQueries.ts';
 import type { Actor, CommandDeps } from './commandDeps.ts';
 import type { Role } from './userRoleChanged.ts';
@@ -77,14 +80,42 @@ export async function assertMayModerate(deps: CommandDeps, actor: Actor, scope: 
   return facts.role;
 }
 
-async function writeFacts(deps: CommandDeps, actor: Actor, { threadId }: WriteScope): Promise<WriteFacts> {
-  const [row] = await deps.db.query<{ role: string; suspended_until: number | string | null; locked: number | string | null }>(
-    threadId === undefined
-      ? 'SELECT role, suspended_until, NULL AS locked FROM users WHERE id = ?'
-      : 'SELECT role, suspended_until, (SELECT locked FROM threads WHERE id = ?) AS locked FROM users WHERE id = ?',
-    threadId === undefined ? [actor.userId] : [threadId, actor.userId],
-  );
+/**
+ * assertMayWrite as a precondition of the append (AppendPrecondition): the
+ * same read, sent in the append's first round trip under the log's lock, so
+ * a post costs no round trip for it and a lock or suspension that commits
+ * first always bites.
+ */
+export function mayWritePrecondition(deps: CommandDeps, actor: Actor, scope: WriteScope = {}): AppendPrecondition {
+  return {
+    read: writeFactsRead(actor, scope),
+    refuse: (rows) => {
+      try {
+        decideMayWrite(writeFactsFrom(rows[0] as WriteFactsRow | undefined), deps.clock());
+        return undefined;
+      } catch (error) {
+        return error as Error;
+      }
+    },
+  };
+}
+
+type WriteFactsRow = { role: string; suspended_until: number | string | null; locked: number | string | null };
+
+function writeFactsRead(actor: Actor, { threadId }: WriteScope): Statement {
+  return threadId === undefined
+    ? { sql: 'SELECT role, suspended_until, NULL AS locked FROM users WHERE id = ?', params: [actor.userId] }
+    : { sql: 'SELECT role, suspended_until, (SELECT locked FROM threads WHERE id = ?) AS locked FROM users WHERE id = ?', params: [threadId, actor.userId] };
+}
+
+function writeFactsFrom(row: WriteFactsRow | undefined): WriteFacts {
   // A session's user is always in the read model; without one there is nobody to act as.
   if (!row) throw new UnauthenticatedError();
   return { role: roleOf(row.role), suspendedUntil: row.suspended_until === null ? null : Number(row.suspended_until), locked: Number(row.locked ?? 0) === 1 };
+}
+
+async function writeFacts(deps: CommandDeps, actor: Actor, scope: WriteScope): Promise<WriteFacts> {
+  const { sql, params } = writeFactsRead(actor, scope);
+  const [row] = await deps.db.query<WriteFactsRow>(sql, params);
+  return writeFactsFrom(row);
 }

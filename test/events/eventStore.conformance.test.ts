@@ -142,6 +142,28 @@ describe.each(kinds)('event store on %s', (kind) => {
     await assertGapFree(t);
   });
 
+  it('refuses a request whose precondition fails on what is committed, writes nothing of it, and commits the rest of its group', async () => {
+    await t.store.append(one('pre-guard'));
+    const guarded = {
+      read: { sql: 'SELECT COUNT(*) AS n FROM events WHERE stream_id = ?', params: ['pre-guard'] },
+      refuse: (rows: readonly Record<string, unknown>[]) => (Number(rows[0]?.n ?? 0) > 0 ? new Error('the guard stream exists') : undefined),
+    };
+    const passing = { ...guarded, read: { ...guarded.read, params: ['pre-nothing'] } };
+    const outcomes = await Promise.allSettled([
+      t.store.append({ ...one('pre-1'), precondition: guarded, idempotencyKey: 'pre-refused' }),
+      t.store.append({ ...one('pre-2'), precondition: passing }),
+      t.store.append(one('pre-3')),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
+    expect((outcomes[0] as PromiseRejectedResult).reason).toMatchObject({ message: 'the guard stream exists' });
+    expect(await t.store.readStream('pre-1')).toEqual([]);
+    expect((await t.store.readStream('pre-2')).length).toBe(1);
+    // The refused request's key was not stored: the same request, its precondition now met, appends.
+    const retried = await t.store.append({ ...one('pre-1'), precondition: passing, idempotencyKey: 'pre-refused' });
+    expect(retried.duplicate).toBe(false);
+    await assertGapFree(t);
+  });
+
   it('groups concurrent appends into shared transactions (group commit)', async () => {
     const before = { ...t.store.stats };
     await Promise.all(Array.from({ length: 200 }, (_, i) => t.store.append(one(`gc-${i % 10}`, { i }))));

@@ -5,6 +5,7 @@
  * refused) and exactly which positions, versions and hashes it is planned at.
  */
 import { describe, expect, it } from 'vitest';
+import { ForbiddenError } from '../../src/errors.ts';
 import { GENESIS_HASH, chainHash } from '../../src/events/hashChain.ts';
 import { MAX_IDEMPOTENCY_KEY_LENGTH, type AppendRequest, type LogHead } from '../../src/events/eventStore.ts';
 import { type Outcome, type Plan, type PlanInput, type StoredKey, planAppends } from '../../src/events/planAppends.ts';
@@ -275,6 +276,23 @@ describe('planAppends', () => {
     it('given an id appended earlier in the same group, when a later request brings it again, then it is a duplicate of that position', () => {
       const plan = planned(emptyLog, anAppend({ events: [aMessage('x', 'x')] }), anAppend({ events: [aMessage('x', 'x')] }));
       expect(plan.outcomes[1]).toEqual({ kind: 'duplicate', firstPosition: 1, lastPosition: 1 });
+    });
+  });
+
+  describe('preconditions', () => {
+    it('given a group whose first request failed its precondition, when planned, then that one is refused with its error, nothing of it is written, and the next takes position 1', () => {
+      const requests = [anAppend({ idempotencyKey: 'k-refused' }), anAppend({ streamId: otherStream })];
+      const plan = planAppends({ ...inputFor(emptyLog, requests), refusals: [new ForbiddenError('You are suspended'), undefined] });
+      expect(refusal(plan.outcomes[0])).toMatchObject({ code: 'FORBIDDEN', message: 'You are suspended' });
+      expect(appended(plan.outcomes[1]).events.map((e) => [e.position, e.streamId])).toEqual([[1, otherStream]]);
+      expect(plan.keys).toEqual([]);
+    });
+
+    it('given a retry under a stored idempotency key whose precondition now fails, when planned, then it is refused, not answered as a duplicate', () => {
+      const log = aLogWith(3, 1, { keys: { 'k-1': { requestHash: 'h', firstPosition: 3, lastPosition: 3 } } });
+      const plan = planAppends({ ...inputFor(log, [anAppend({ idempotencyKey: 'k-1', requestHash: 'h' })]), refusals: [new ForbiddenError('This thread is locked')] });
+      expect(refusal(plan.outcomes[0]).code).toBe('FORBIDDEN');
+      expectNothingPlanned(plan, log);
     });
   });
 
