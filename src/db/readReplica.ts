@@ -38,10 +38,12 @@ export interface ReplicaStatus {
   readonly lagSeconds: number | null;
   /** Why the replica is not 'ok', when it is not. */
   readonly reason: string | undefined;
-  /** Reads served by the replica, and reads that went to the primary because the replica was behind or broken. */
-  readonly reads: number;
-  readonly fallbacks: number;
+  /** Reads meant for the replica, by who read (queries, the log feed) and where they went (the primary: the replica was behind or broken). */
+  readonly reads: ReplicaReads;
 }
+
+export type ReplicaReader = 'query' | 'feed';
+export type ReplicaReads = Readonly<Record<ReplicaReader, { readonly replica: number; readonly primary: number }>>;
 
 /** A replica is a MariaDB/MySQL feature: a read URL next to a SQLite primary is a mistake, said at start. */
 export function checkReadDatabaseUrl(readUrl: string, primaryUrl: string): void {
@@ -59,7 +61,7 @@ interface SlaveStatus {
 
 export class ReadReplica {
   // 'ok' until the first look (open awaits it) says otherwise, so a replica down at start is logged as such.
-  private status: ReplicaStatus = { state: 'ok', position: 0, lagPositions: 0, lagSeconds: null, reason: undefined, reads: 0, fallbacks: 0 };
+  private status: ReplicaStatus = { state: 'ok', position: 0, lagPositions: 0, lagSeconds: null, reason: undefined, reads: { query: { replica: 0, primary: 0 }, feed: { replica: 0, primary: 0 } } };
   private closed = false;
   private primaryHead = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -122,7 +124,7 @@ export class ReadReplica {
       }
     }
     const replicaHasIt = this.usable && position <= this.status.position;
-    this.count(replicaHasIt);
+    this.count('query', replicaHasIt);
     return replicaHasIt ? this.reads : undefined;
   }
 
@@ -134,9 +136,11 @@ export class ReadReplica {
     batch: (statements) => this.primary.batch(statements),
   };
 
-  /** Counts one read by where it went. */
-  count(onReplica: boolean): void {
-    this.status = onReplica ? { ...this.status, reads: this.status.reads + 1 } : { ...this.status, fallbacks: this.status.fallbacks + 1 };
+  /** Counts one read by who read and where it went. */
+  count(reader: ReplicaReader, onReplica: boolean): void {
+    const { replica, primary } = this.status.reads[reader];
+    const counted = onReplica ? { replica: replica + 1, primary } : { replica, primary: primary + 1 };
+    this.status = { ...this.status, reads: { ...this.status.reads, [reader]: counted } };
   }
 
   /** A read on the replica failed: nothing reads it until a probe finds it working again. */
@@ -175,7 +179,7 @@ export class ReadReplica {
       return await read(this.db);
     } catch (error) {
       this.failed(error);
-      this.count(false);
+      this.count('query', false);
       return read(this.primary);
     }
   }

@@ -20,7 +20,7 @@ export function replicaFeedSource(primary: FeedSource, onReplica: Pick<FeedSourc
     head: () => primary.head(),
     async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
       const replicaHasIt = replica.usable && (options.until === undefined || options.until <= replica.current.position);
-      replica.count(replicaHasIt);
+      replica.count('feed', replicaHasIt);
       if (!replicaHasIt) return primary.readAll(options);
       try {
         const events = await onReplica.readAll(options);
@@ -29,7 +29,7 @@ export function replicaFeedSource(primary: FeedSource, onReplica: Pick<FeedSourc
         return events;
       } catch (error) {
         replica.failed(error);
-        replica.count(false);
+        replica.count('feed', false);
         return primary.readAll(options);
       }
     },

@@ -157,8 +157,8 @@ export class Readiness {
 }
 
 /** The replica as readiness shows it: `ok` false while it is lagging or broken (queries read the primary meanwhile). */
-function replicaCheck({ state, position, lagPositions, lagSeconds, reason, reads, fallbacks }: ReplicaStatus): Check {
-  return { ok: state === 'ok', state, position: String(position), lagPositions, lagSeconds, ...(reason ? { reason } : {}), reads, fallbacks };
+function replicaCheck({ state, position, lagPositions, lagSeconds, reason, reads }: ReplicaStatus): Check {
+  return { ok: state === 'ok', state, position: String(position), lagPositions, lagSeconds, ...(reason ? { reason } : {}), reads };
 }
 
 function message(error: unknown): string {

@@ -129,7 +129,8 @@ export function createMetrics(sources: MetricSources): Metrics {
     gauge(registry, 'thrds_replica_lag_positions', 'Log positions the read replica has not applied yet (primary head - replica position)', () => replica.current.lagPositions);
     gauge(registry, 'thrds_replica_lag_seconds', "The read replica's Seconds_Behind_Master (-1 when it cannot say)", () => replica.current.lagSeconds ?? -1);
     gauge(registry, 'thrds_replica_ok', '1 while the read replica is used, 0 while it is lagging or broken and reads go to the primary', () => (replica.current.state === 'ok' ? 1 : 0));
-    counter(registry, 'thrds_replica_reads_total', 'Reads meant for the read replica (queries, the log feed), by where they went', 'served_by', () => ({ replica: replica.current.reads, primary: replica.current.fallbacks }));
+    counter(registry, 'thrds_replica_query_reads_total', "Queries' reads meant for the read replica, by where they went (primary: the replica was behind or broken)", 'served_by', () => replica.current.reads.query);
+    counter(registry, 'thrds_replica_feed_reads_total', "The log feed's reads meant for the read replica, by where they went", 'served_by', () => replica.current.reads.feed);
   }
   if (redisConnected) gauge(registry, 'thrds_redis_connected', '1 while Redis is connected (cross-instance fan-out), 0 while instances fall back to polling the log', () => (redisConnected() ? 1 : 0));
   const threadUpdates = sources.threadUpdates;
