@@ -4,9 +4,14 @@
  * One server reads the replica; a second one, on the primary only, plays
  * "another instance" whose commits the first must find through the replica.
  */
+import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { postGraphQL } from '../support/graphqlClient.ts';
+import { OwnRedis } from '../support/ownRedis.ts';
 import { OwnReplicaPair } from '../support/ownReplicaPair.ts';
-import { collect, CREATE_THREAD, POST, signUp, startTestServer, THREAD_EVENTS, type TestServer } from '../support/server.ts';
+import { collect, CREATE_THREAD, POST, REGISTER, signUp, startTestServer, THREAD_EVENTS, type TestServer } from '../support/server.ts';
+import { ServerProcess } from '../support/serverProcess.ts';
 import { waitFor } from '../support/waitFor.ts';
 
 const DATABASE = 'thrds_replica';
@@ -22,6 +27,9 @@ interface ReplicaCheck {
 async function readyz(server: TestServer): Promise<{ status: string; checks: { replica: ReplicaCheck } }> {
   return (await (await fetch(server.url.replace('/graphql', '/readyz'))).json()) as { status: string; checks: { replica: ReplicaCheck } };
 }
+
+type EventItem = { threadEvents: { type: string; position: string; message?: { body: string } } };
+const posted = (items: EventItem[]) => items.filter((i) => i.threadEvents.type === 'MessagePosted');
 
 async function bodies(server: TestServer, threadId: string, token?: string): Promise<string[]> {
   const data = await server.ok<{ thread: { messages: { edges: { node: { body: string } }[] } } }>(MESSAGES, { id: threadId }, token);
@@ -87,9 +95,7 @@ describe('read replicas (DATABASE_READ_URL) on MariaDB', () => {
   it("delivers another instance's posts through the replica once each and in order, while the replica stops applying and after it is killed", async () => {
     const bob = await signUp(writer, 'bob');
     const thread = (await writer.ok<{ createThread: { thread: { id: string } } }>(CREATE_THREAD, { title: 'tailed' }, bob.token)).createThread.thread;
-    type Item = { threadEvents: { type: string; position: string; message?: { body: string } } };
-    const posted = (items: Item[]) => items.filter((i) => i.threadEvents.type === 'MessagePosted');
-    const subscription = collect<Item>(reader.wsClient(), THREAD_EVENTS, { t: thread.id }, (items) => posted(items).length >= 30, 90_000);
+    const subscription = collect<EventItem>(reader.wsClient(), THREAD_EVENTS, { t: thread.id }, (items) => posted(items).length >= 30, 90_000);
     const feedBefore = (await readyz(reader)).checks.replica.reads.feed;
     const post = async (from: number) => {
       for (let i = from; i < from + 10; i += 1) await writer.ok(POST, { t: thread.id, b: `m${i}` }, bob.token);
@@ -122,4 +128,82 @@ describe('read replicas (DATABASE_READ_URL) on MariaDB', () => {
     await pair.replica.query('START SLAVE');
     await waitFor(async () => (await readyz(reader)).checks.replica.state === 'ok', { what: 'the restarted replica to be used again', timeoutMs: 30_000 });
   }, 180_000);
+
+  it('serves three instances with Redis from the replica: each session reads its own posts, every subscriber gets every post once and in order, and the primary answers fewer reads than when they tail it', async () => {
+    const redis = await OwnRedis.start();
+    try {
+      const viaReplica = await threeInstances(redis.url, true);
+      const viaPrimary = await threeInstances(redis.url, false);
+      // The figure for the lead's notes (/work/notes/replica-for-lead.md): the primary's counters over the same workload.
+      console.log(`[measure] primary load, 3 instances tailing the replica: ${JSON.stringify(viaReplica)}; tailing the primary: ${JSON.stringify(viaPrimary)}`);
+      expect(viaReplica.Com_select).toBeLessThan(viaPrimary.Com_select ?? 0);
+    } finally {
+      await redis.dispose();
+    }
+  }, 300_000);
+
+  /**
+   * Three server processes on one Redis, reading the replica or not: each signs in a session, posts ten times
+   * (reading its own post back at once after each), and subscribes to the thread. Returns what the workload cost the primary.
+   */
+  async function threeInstances(redisUrl: string, replica: boolean): Promise<Record<string, number>> {
+    const { databaseUrl, readDatabaseUrl } = pair.urls(DATABASE);
+    // A slow poll: another instance's commits are found because Redis wakes the feed, which then reads the replica.
+    const env = { REDIS_URL: redisUrl, THRDS_POLL_MS: '1000', ...(replica ? { DATABASE_READ_URL: readDatabaseUrl, THRDS_REPLICA_WAIT_MS: '5000' } : {}) };
+    const servers: ServerProcess[] = [];
+    const clients: ReturnType<typeof createClient>[] = [];
+    try {
+      // Started together (a loaded machine compiles three at once slowly: a generous deadline), each kept for cleanup as soon as it is up.
+      await Promise.all([0, 1, 2].map(async () => servers.push(await ServerProcess.start({ databaseUrl, env, startTimeoutMs: 120_000 }))));
+      const before = await primaryStatus();
+      const ok = async <T,>(server: ServerProcess, query: string, variables: Record<string, unknown>, token?: string) => {
+        const reply = await postGraphQL<T>(`${server.base}/graphql`, query, variables, token ? { token } : {});
+        expect(reply.body?.errors).toBeUndefined();
+        return reply.body!.data as T;
+      };
+      const sessions = await Promise.all(
+        servers.map(async (server, i) => (await ok<{ register: { token: string } }>(server, REGISTER, { u: `three${replica ? 'r' : 'p'}${i}`, p: 'correct horse', d: 'three' })).register.token),
+      );
+      const thread = (await ok<{ createThread: { thread: { id: string } } }>(servers[0]!, CREATE_THREAD, { title: `three ${replica}` }, sessions[0])).createThread.thread;
+      const subscriptions = servers.map((server) => {
+        const client = createClient({ url: `ws://127.0.0.1:${server.port}/graphql`, webSocketImpl: WebSocket, lazy: true, retryAttempts: 0 });
+        clients.push(client);
+        return collect<EventItem>(client, THREAD_EVENTS, { t: thread.id }, (items) => posted(items).length >= 30, 120_000);
+      });
+      await Promise.all(servers.map((server) => waitFor(async () => (await (await fetch(`${server.base}/healthz`)).json()).subscriptions === 1, { what: 'each subscription', timeoutMs: 20_000 })));
+      for (let round = 0; round < 10; round += 1) {
+        for (const [i, server] of servers.entries()) {
+          const body = `r${round}s${i}`;
+          await ok(server, POST, { t: thread.id, b: body }, sessions[i]);
+          const seen = await ok<{ thread: { messages: { edges: { node: { body: string } }[] } } }>(server, MESSAGES, { id: thread.id }, sessions[i]);
+          expect(seen.thread.messages.edges.map((e) => e.node.body)).toContain(body);
+        }
+      }
+      const delivered = await Promise.all(subscriptions.map((s) => s.done));
+      const expected = Array.from({ length: 30 }, (_, n) => `r${Math.floor(n / 3)}s${n % 3}`);
+      for (const items of delivered) expect(posted(items).map((i) => i.threadEvents.message?.body)).toEqual(expected);
+      if (replica) {
+        for (const server of servers) {
+          const report = (await (await fetch(`${server.base}/readyz`)).json()) as { checks: { replica: ReplicaCheck } };
+          expect(report.checks.replica.state).toBe('ok');
+          expect(report.checks.replica.reads.feed.replica).toBeGreaterThan(0);
+          expect(report.checks.replica.reads.query.replica).toBeGreaterThan(0);
+        }
+      }
+      // The same idle stretch both ways: the instances tail the log with no traffic.
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+      const after = await primaryStatus();
+      return Object.fromEntries(Object.keys(after).map((name) => [name, after[name]! - before[name]!]));
+    } finally {
+      for (const client of clients) await client.dispose();
+      for (const server of servers) await server.stop();
+    }
+  }
+
+  async function primaryStatus(): Promise<Record<string, number>> {
+    const rows = await pair.primary.query<{ Variable_name: string; Value: string }>(
+      "SHOW GLOBAL STATUS WHERE Variable_name IN ('Questions', 'Com_select', 'Innodb_rows_read')",
+    );
+    return Object.fromEntries(rows.map((r) => [r.Variable_name, Number(r.Value)]));
+  }
 });
