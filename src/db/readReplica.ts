@@ -25,6 +25,11 @@ export interface ReadReplicaOptions {
   readonly probeMs?: number;
   /** The deadline of one look, in ms: a replica that does not answer in time is 'broken'. */
   readonly probeTimeoutMs?: number;
+  /**
+   * How often a look also reads the primary's head, in ms. Local commits tell it in between; the
+   * replica's Seconds_Behind_Master covers other instances' commits, so the primary is spared a read per look.
+   */
+  readonly primaryHeadMs?: number;
 }
 
 /** What readiness and metrics show of the replica. */
@@ -71,6 +76,8 @@ export class ReadReplica {
   private readonly maxLagSeconds: number;
   private readonly probeMs: number;
   private readonly probeTimeoutMs: number;
+  private readonly primaryHeadMs: number;
+  private primaryReadAt = 0;
 
   private constructor(
     readonly db: Database,
@@ -82,6 +89,7 @@ export class ReadReplica {
     this.maxLagSeconds = options.maxLagSeconds ?? 30;
     this.probeMs = options.probeMs ?? 1000;
     this.probeTimeoutMs = options.probeTimeoutMs ?? Math.min(1000, db.timeoutMs);
+    this.primaryHeadMs = options.primaryHeadMs ?? 5000;
   }
 
   /** Opens the replica's pool and looks at it once; a replica that is down at start is 'broken', not a failed start. */
@@ -160,9 +168,8 @@ export class ReadReplica {
     this.probing ??= (async () => {
       try {
         const started = Date.now();
-        const look = Promise.all([this.readPosition(), this.slaveStatus(), this.primary.query<{ position: number | string }>('SELECT position FROM log_head WHERE id = 1')]);
-        const [, replication, [head]] = await beforeDeadline(look, started + this.probeTimeoutMs, () => timedOut('replica probe', this.probeTimeoutMs));
-        this.primaryAt(Number(head?.position ?? 0));
+        const look = Promise.all([this.readPosition(), this.slaveStatus(), this.readPrimaryHead(started)]);
+        const [, replication] = await beforeDeadline(look, started + this.probeTimeoutMs, () => timedOut('replica probe', this.probeTimeoutMs));
         this.judge(replication);
       } catch (error) {
         this.failed(error);
@@ -182,6 +189,14 @@ export class ReadReplica {
       this.count('query', false);
       return read(this.primary);
     }
+  }
+
+  /** The primary's head, when primaryHeadMs has passed since it was last read (always on the first look). */
+  private async readPrimaryHead(now: number): Promise<void> {
+    if (now - this.primaryReadAt < this.primaryHeadMs) return;
+    const [head] = await this.primary.query<{ position: number | string }>('SELECT position FROM log_head WHERE id = 1');
+    this.primaryReadAt = now;
+    this.primaryAt(Number(head?.position ?? 0));
   }
 
   private async readPosition(): Promise<void> {
