@@ -1,6 +1,7 @@
 /** Server configuration from the environment. */
 import { DEFAULT_DB_TIMEOUT_MS } from './db/deadline.ts';
 import { DEFAULT_DATABASE_URL } from './db/openDatabase.ts';
+import { checkReadDatabaseUrl } from './db/readReplica.ts';
 import { type ProtectionConfig, protectionFromEnv } from './protection/protectionConfig.ts';
 import { type UploadSettings, uploadSettingsFromEnv } from './attachments/uploadSettings.ts';
 import { type BotSettings, botSettingsFromEnv } from './bots/botSettings.ts';
@@ -11,6 +12,10 @@ export interface ServerConfig {
   readonly port: number;
   readonly host: string;
   readonly databaseUrl: string;
+  /** DATABASE_READ_URL: a MariaDB/MySQL replica of DATABASE_URL that queries and the log feed read from (db/readReplica.ts). */
+  readonly readDatabaseUrl: string | undefined;
+  /** THRDS_REPLICA_WAIT_MS: how long a query waits for the replica to apply its session's last write before it reads the primary. */
+  readonly replicaWaitMs: number;
   /** Serve the web app at `/` (building it first when missing). */
   readonly serveWeb: boolean;
   /** How often to look for commits by other processes, in ms. */
@@ -54,6 +59,13 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number)
   return value;
 }
 
+/** DATABASE_READ_URL, refused at start unless it and DATABASE_URL are both MariaDB/MySQL. */
+function readDatabaseUrlFromEnv(env: NodeJS.ProcessEnv): string | undefined {
+  const url = env.DATABASE_READ_URL || undefined;
+  if (url !== undefined) checkReadDatabaseUrl(url, env.DATABASE_URL || DEFAULT_DATABASE_URL);
+  return url;
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const port = Number(env.PORT ?? 4000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be 0–65535 (got ${env.PORT})`);
@@ -61,6 +73,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     port,
     host: env.HOST ?? '0.0.0.0',
     databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,
+    readDatabaseUrl: readDatabaseUrlFromEnv(env),
+    replicaWaitMs: nonNegativeInteger(env, 'THRDS_REPLICA_WAIT_MS', 500),
     serveWeb: env.THRDS_SERVE_WEB !== '0',
     pollMs: Number(env.THRDS_POLL_MS ?? 250),
     wsSendBufferLimit: Number(env.THRDS_WS_SEND_BUFFER_LIMIT ?? 4 * 1024 * 1024),

@@ -49,6 +49,7 @@ import { dependencyLog } from './observability/dependencyLog.ts';
 import { observeRequest } from './observability/httpLog.ts';
 import { log } from './observability/log.ts';
 import { createMetrics } from './observability/metrics.ts';
+import { useReadRouting } from './graphql/useReadRouting.ts';
 import { registerPresenceMetrics } from './presence/presenceMetrics.ts';
 import { isMetricsRequest, serveMetrics } from './observability/metricsRoute.ts';
 import { REQUEST_ID_HEADER, requestIdOf } from './observability/requestId.ts';
@@ -83,11 +84,12 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
       const web = config.serveWeb ? createWebHandler() : undefined;
       const thrds = await openThrds({
         databaseUrl: config.databaseUrl,
+        ...(config.readDatabaseUrl ? { readDatabaseUrl: config.readDatabaseUrl, replicaWaitMs: config.replicaWaitMs } : {}),
         dbTimeoutMs: config.dbTimeoutMs,
         store: { maxQueue: config.appendQueueLimit },
         feed: { pollMs: config.pollMs },
       });
-      const readiness = new Readiness(thrds.db, thrds.store, thrds.feed);
+      const readiness = new Readiness(thrds.db, thrds.store, thrds.feed, thrds.replica ? { replica: thrds.replica } : {});
       const inFlight = new InFlight();
       // Counters shared by every instance; when Redis is down they fall back to this instance's memory.
       const rateLimitRedis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : undefined;
@@ -114,7 +116,7 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
         graphqlEndpoint: '/graphql',
         // route() applies the origin policy (src/http/originPolicy.ts): yoga's CORS would echo any origin.
         cors: false,
-        plugins: [useErrorLog(), useFormCsrfPrevention(), useUploadsOnlyInMultipart(), useRetryAfter(), useRefusalStatus(), sse.plugin, useOperationCache(execution.operations)],
+        plugins: [useErrorLog(), useFormCsrfPrevention(), useUploadsOnlyInMultipart(), useRetryAfter(), useRefusalStatus(), sse.plugin, useOperationCache(execution.operations), useReadRouting(services)],
         // Multipart (uploadAttachment) is parsed with limits: one file, small fields (attachments/multipartUploads.ts).
         fetchAPI: uploadFetchApi(config.uploads),
         // Parsed and validated once for every door, in execution.operations.
@@ -212,6 +214,7 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
         sse: sse.stats,
         rateLimits: services.rateLimits,
         pool: () => thrds.db.poolStats(),
+        ...(thrds.replica ? { replica: thrds.replica } : {}),
         threadUpdates: () => services.threadUpdates.stats,
         ...(config.redisUrl ? { redisConnected: () => (notifier?.connected ?? false) && rateLimitRedis?.status === 'ready' } : {}),
       });

@@ -18,6 +18,7 @@ import { channelFor } from './realtime/redisNotifier.ts';
 import type { Services } from './schema/context.ts';
 import { type Attachments, createAttachments } from './attachments/attachments.ts';
 import { startBotDrafts } from './bots/botDrafts.ts';
+import { ReadRouting, routedDatabase } from './db/readRouting.ts';
 
 /**
  * With `redis`, the rate counters are shared by every instance of this log (memory otherwise); with
@@ -26,9 +27,12 @@ import { startBotDrafts } from './bots/botDrafts.ts';
  */
 export function createServices(thrds: Thrds, protection: ProtectionConfig, redis?: Redis, presenceRedisUrl?: string, attachments: Attachments = createAttachments()): Services {
   const namespace = channelFor(thrds.db.displayUrl);
+  // With a replica, operations' reads are routed (queries to the replica); sessions and the read cache stay on the primary.
+  const reads = thrds.replica ? new ReadRouting(thrds.replica, thrds.store) : undefined;
   return {
     store: thrds.store,
-    db: thrds.db,
+    db: reads ? routedDatabase(thrds.db) : thrds.db,
+    reads,
     feed: thrds.feed,
     clock: Date.now,
     newId: randomUUID,

@@ -119,6 +119,8 @@ export interface MysqlOptions {
   readonly timeoutMs?: number;
   /** Refuse (StoreNotFoundError) instead of creating a database that does not exist. */
   readonly mustExist?: boolean;
+  /** A replica (DATABASE_READ_URL): create nothing and check nothing at open; replication brings the database. */
+  readonly replica?: boolean;
 }
 
 /** Pool waiters beyond this are refused at once (UNAVAILABLE) rather than queued. */
@@ -143,21 +145,7 @@ export async function openMysqlDatabase(url: string, options: MysqlOptions = {})
     connectTimeout: Math.min(timeoutMs, 10_000),
   };
 
-  const admin = await connect(connection);
-  try {
-    if (options.mustExist) {
-      const [rows] = await new Promise<unknown[]>((resolve, reject) =>
-        admin.query('SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [databaseName], (error, result) => (error ? reject(error) : resolve([result]))),
-      );
-      if ((rows as unknown[]).length === 0) throw new StoreNotFoundError(`no database ${databaseName} on ${redact(parsed)}`);
-    } else {
-      await new Promise<void>((resolve, reject) =>
-        admin.query(`CREATE DATABASE IF NOT EXISTS \`${databaseName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`, (error) => (error ? reject(error) : resolve())),
-      );
-    }
-  } finally {
-    await end(admin);
-  }
+  if (!options.replica) await prepareDatabase(connection, databaseName, parsed, options.mustExist === true);
 
   const limit = options.connectionLimit ?? 12;
   // multipleStatements lets a group's writes travel in one round trip (Sql.batch); every value is a placeholder.
@@ -265,6 +253,25 @@ export async function openMysqlDatabase(url: string, options: MysqlOptions = {})
     },
     close: () => end(pool),
   };
+}
+
+/** Creates the database when missing, or with `mustExist` refuses (StoreNotFoundError) when it is not there. */
+async function prepareDatabase(connection: mysql.ConnectionOptions, databaseName: string, parsed: URL, mustExist: boolean): Promise<void> {
+  const admin = await connect(connection);
+  try {
+    if (mustExist) {
+      const [rows] = await new Promise<unknown[]>((resolve, reject) =>
+        admin.query('SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [databaseName], (error, result) => (error ? reject(error) : resolve([result]))),
+      );
+      if ((rows as unknown[]).length === 0) throw new StoreNotFoundError(`no database ${databaseName} on ${redact(parsed)}`);
+    } else {
+      await new Promise<void>((resolve, reject) =>
+        admin.query(`CREATE DATABASE IF NOT EXISTS \`${databaseName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`, (error) => (error ? reject(error) : resolve())),
+      );
+    }
+  } finally {
+    await end(admin);
+  }
 }
 
 function redact(url: URL): string {

@@ -20,6 +20,9 @@ export interface LogFeedOptions {
   readonly pageSize?: number;
 }
 
+/** What the feed reads: local commits as they happen, and the log (the primary's, or a replica's: replicaFeedSource.ts). */
+export type FeedSource = Pick<EventStore, 'onCommitted' | 'head' | 'readAll'>;
+
 export interface FeedFilter {
   readonly streamId?: string;
   readonly types?: readonly string[];
@@ -38,7 +41,7 @@ export class LogFeed {
   private readonly pageSize: number;
 
   private constructor(
-    private readonly store: EventStore,
+    private readonly store: FeedSource,
     private readonly options: LogFeedOptions,
   ) {
     this.bufferSize = options.bufferSize ?? 10_000;
@@ -46,7 +49,7 @@ export class LogFeed {
     this.unsubscribe = store.onCommitted((events) => this.receive(events));
   }
 
-  static async start(store: EventStore, options: LogFeedOptions = {}): Promise<LogFeed> {
+  static async start(store: FeedSource, options: LogFeedOptions = {}): Promise<LogFeed> {
     const feed = new LogFeed(store, options);
     feed.headPosition = (await store.head()).position;
     feed.schedulePoll();

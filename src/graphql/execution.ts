@@ -69,7 +69,9 @@ export function createExecution(schema: GraphQLSchema, services: Services, optio
     prepare: (query, operationName) => operations.prepare(query, operationName),
     context,
     async run(operation, variables, facts) {
-      return formatResult(await execute({ ...argsOf(operation, variables), contextValue: context(facts) }), facts.correlationId);
+      const run = async () => execute({ ...argsOf(operation, variables), contextValue: context(facts) });
+      const result = services.reads ? await services.reads.run(operation.operation.operation, facts.token, run) : await run();
+      return formatResult(result, facts.correlationId);
     },
     async subscribe(operation, variables, facts) {
       const source = await createSourceEventStream({ ...argsOf(operation, variables), contextValue: context(facts) });

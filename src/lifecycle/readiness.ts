@@ -7,6 +7,7 @@
  * polling hard costs one probe, not one per poll.
  */
 import type { Database } from '../db/database.ts';
+import type { ReplicaStatus } from '../db/readReplica.ts';
 import { beforeDeadline, timedOut } from '../db/deadline.ts';
 import { UnavailableError } from '../errors.ts';
 import type { LogFeed } from '../events/logFeed.ts';
@@ -28,6 +29,8 @@ export interface ReadinessOptions {
   readonly maxFeedSilenceMs?: number;
   /** SQLite: a write waiting longer than this for another process's lock makes the instance unready, in ms. */
   readonly maxLockWaitMs?: number;
+  /** The read replica (DATABASE_READ_URL): reported, without making the instance unready, since its reads fall back to the primary. */
+  readonly replica?: { readonly current: ReplicaStatus };
 }
 
 export interface Check {
@@ -52,6 +55,7 @@ export class Readiness {
   private readonly maxFeedLag: number;
   private readonly maxFeedSilenceMs: number;
   private readonly maxLockWaitMs: number;
+  private readonly replica: { readonly current: ReplicaStatus } | undefined;
 
   constructor(
     private readonly db: Database,
@@ -65,6 +69,7 @@ export class Readiness {
     this.maxFeedLag = options.maxFeedLag ?? 10_000;
     this.maxFeedSilenceMs = options.maxFeedSilenceMs ?? 10_000;
     this.maxLockWaitMs = options.maxLockWaitMs ?? 500;
+    this.replica = options.replica;
   }
 
   /** From now on the answer is "draining" (503), at once and without asking the database. */
@@ -103,7 +108,8 @@ export class Readiness {
 
     const ready = reasons.length === 0 && !this.draining;
     if (this.draining) reasons.push('the server is shutting down');
-    return { status: this.draining ? 'draining' : ready ? 'ready' : 'unready', reasons, checks: { database, writes, feed } };
+    const checks = this.replica ? { database, writes, feed, replica: replicaCheck(this.replica.current) } : { database, writes, feed };
+    return { status: this.draining ? 'draining' : ready ? 'ready' : 'unready', reasons, checks };
   }
 
   /**
@@ -148,6 +154,11 @@ export class Readiness {
       return { ...failing, error: message(error) };
     }
   }
+}
+
+/** The replica as readiness shows it: `ok` false while it is lagging or broken (queries read the primary meanwhile). */
+function replicaCheck({ state, position, lagPositions, lagSeconds, reason, reads }: ReplicaStatus): Check {
+  return { ok: state === 'ok', state, position: String(position), lagPositions, lagSeconds, ...(reason ? { reason } : {}), reads };
 }
 
 function message(error: unknown): string {

@@ -12,6 +12,7 @@ import type { AppendObserver } from '../events/appendObserver.ts';
 import { expectedFailure } from './log.ts';
 import { beforeDeadline, timedOut } from '../db/deadline.ts';
 import { onSearch } from '../search/searchTimings.ts';
+import type { ReplicaStatus } from '../db/readReplica.ts';
 
 /** A transport's long-lived streams, as the WebSocket gateway and the SSE guard count them. */
 export interface StreamStats {
@@ -38,6 +39,8 @@ export interface MetricSources {
   readonly redisConnected?: () => boolean;
   /** myThreads watchers and the updates slow ones lost (src/unread/threadUpdates.ts). */
   readonly threadUpdates?: () => { readonly watchers: number; readonly dropped: number };
+  /** The read replica (DATABASE_READ_URL), when there is one. */
+  readonly replica?: { readonly current: ReplicaStatus };
 }
 
 export interface Metrics {
@@ -121,6 +124,14 @@ export function createMetrics(sources: MetricSources): Metrics {
   gauge(registry, 'thrds_db_pool_in_use', 'Database connections checked out now', () => sources.pool().inUse);
   gauge(registry, 'thrds_db_pool_waiting', 'Callers waiting for a database connection', () => sources.pool().waiting);
   const redisConnected = sources.redisConnected;
+  const replica = sources.replica;
+  if (replica) {
+    gauge(registry, 'thrds_replica_lag_positions', 'Log positions the read replica has not applied yet (primary head - replica position)', () => replica.current.lagPositions);
+    gauge(registry, 'thrds_replica_lag_seconds', "The read replica's Seconds_Behind_Master (-1 when it cannot say)", () => replica.current.lagSeconds ?? -1);
+    gauge(registry, 'thrds_replica_ok', '1 while the read replica is used, 0 while it is lagging or broken and reads go to the primary', () => (replica.current.state === 'ok' ? 1 : 0));
+    counter(registry, 'thrds_replica_query_reads_total', "Queries' reads meant for the read replica, by where they went (primary: the replica was behind or broken)", 'served_by', () => replica.current.reads.query);
+    counter(registry, 'thrds_replica_feed_reads_total', "The log feed's reads meant for the read replica, by where they went", 'served_by', () => replica.current.reads.feed);
+  }
   if (redisConnected) gauge(registry, 'thrds_redis_connected', '1 while Redis is connected (cross-instance fan-out), 0 while instances fall back to polling the log', () => (redisConnected() ? 1 : 0));
   const threadUpdates = sources.threadUpdates;
   if (threadUpdates) {

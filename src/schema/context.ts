@@ -14,6 +14,7 @@ import type { PresenceConnection, PresenceService, TypingService } from '../pres
 import type { BotDrafts } from '../bots/types.ts';
 import { MAX_REQUEST_ID, requestIdFrom } from '../observability/requestId.ts';
 import { createLoader, type Loader } from './loader.ts';
+import type { ReadRouting } from '../db/readRouting.ts';
 
 export interface Services extends CommandDeps {
   readonly feed: LogFeed;
@@ -29,6 +30,8 @@ export interface Services extends CommandDeps {
   readonly attachments: Attachments;
   /** Bots' replies while the model writes them (ephemeral, on `threadEvents`): src/bots. */
   readonly botDrafts: BotDrafts;
+  /** With a read replica: where each operation reads (db/readRouting.ts). */
+  readonly reads?: ReadRouting | undefined;
 }
 
 /** What a transport knows about the request an operation came with. */

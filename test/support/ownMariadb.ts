@@ -58,6 +58,8 @@ function templateDir(): Promise<string> {
 export interface OwnMariadbOptions {
   /** Where the data directory goes (e.g. a small tmpfs); a fresh temporary directory by default. */
   readonly parentDir?: string;
+  /** A member of a replication pair (ownReplicaPair.ts): a binary log (ROW, GTID) under this server id; a replica is also read-only. */
+  readonly replication?: { readonly serverId: number; readonly role: 'primary' | 'replica' };
 }
 
 export class OwnMariadb {
@@ -68,13 +70,14 @@ export class OwnMariadb {
     readonly datadir: string,
     private readonly workdir: string,
     private readonly ownsWorkdir: boolean,
+    private readonly replication: OwnMariadbOptions['replication'],
   ) {}
 
   static async start(options: OwnMariadbOptions = {}): Promise<OwnMariadb> {
     instances += 1;
     const ownsWorkdir = options.parentDir === undefined;
     const workdir = options.parentDir ?? mkdtempSync(join(tmpdir(), 'thrds-mariadb-'));
-    const instance = new OwnMariadb(await freePort(), join(workdir, 'data'), workdir, ownsWorkdir);
+    const instance = new OwnMariadb(await freePort(), join(workdir, 'data'), workdir, ownsWorkdir, options.replication);
     try {
       cpSync(await templateDir(), instance.datadir, { recursive: true });
       await instance.start();
@@ -117,7 +120,7 @@ export class OwnMariadb {
         `--pid-file=${join(this.workdir, 'mariadbd.pid')}`,
         '--user=root',
         '--skip-name-resolve',
-        '--skip-log-bin',
+        ...this.binaryLog(),
         '--innodb-buffer-pool-size=32M',
         // tmpfs has no O_DIRECT and no native AIO.
         '--innodb-use-native-aio=0',
@@ -129,6 +132,18 @@ export class OwnMariadb {
       timeoutMs,
       100,
     );
+  }
+
+  private binaryLog(): string[] {
+    if (!this.replication) return ['--skip-log-bin'];
+    const { serverId, role } = this.replication;
+    return [
+      `--log-bin=${join(this.workdir, 'binlog')}`,
+      `--server-id=${serverId}`,
+      '--gtid-domain-id=0',
+      '--binlog-format=ROW',
+      ...(role === 'replica' ? ['--read-only=1', `--relay-log=${join(this.workdir, 'relay')}`] : []),
+    ];
   }
 
   /** SIGTERM (a clean shutdown) or SIGKILL (a crash); resolves once the process is gone. */
