@@ -4,12 +4,14 @@
  * the text up to the second is kept and only the milliseconds are appended:
  * the Date and its formatting showed as a tenth of verify's own time.
  */
+/** The largest instant a Date holds, either side of 1970. */
+const MAX_INSTANT = 8.64e15;
 let cachedSecond = Number.NaN;
 let cachedPrefix = '';
 
 export function isoInstant(ms: number): string {
-  // Date truncates fractions; anything but a whole number takes the plain path (which also throws on NaN).
-  if (!Number.isSafeInteger(ms)) return new Date(ms).toISOString();
+  // Date truncates fractions and refuses NaN and instants out of its range: those take the plain path.
+  if (!Number.isInteger(ms) || Math.abs(ms) > MAX_INSTANT) return new Date(ms).toISOString();
   const second = Math.floor(ms / 1000);
   if (second !== cachedSecond) {
     const iso = new Date(second * 1000).toISOString();
