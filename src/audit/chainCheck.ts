@@ -14,6 +14,7 @@ import { eventFromRow, type EventRow, fieldsFromRow } from '../events/eventRows.
 import { chainHash, chainHashOfCanonicalText, GENESIS_HASH } from '../events/hashChain.ts';
 import type { LogHead } from '../events/eventStore.ts';
 import type { StoredEvent } from '../events/types.ts';
+import { canonicalJson } from '../events/canonicalJson.ts';
 
 /**
  * `unauthorised-erasure` and `not-erased` come from the erasure check
@@ -79,13 +80,17 @@ export class ChainCheck {
     return this.push(eventFromRow(row));
   }
 
-  /** Checks the next event; returns the first problem once it is known. */
-  push(event: StoredEvent): Finding | undefined {
+  /**
+   * Checks the next event; returns the first problem once it is known.
+   * `dataJson` and `metadataJson`, its canonical JSON, when the caller has
+   * them already (import stores the same text).
+   */
+  push(event: StoredEvent, dataJson = canonicalJson(event.data), metadataJson = canonicalJson(event.metadata)): Finding | undefined {
     const suspect = this.suspect;
     if (suspect) return this.classify(suspect, event);
     const expected = this.lastPosition + 1;
     if (event.position !== expected) return this.misplaced(expected, event.position);
-    if (chainHash(this.lastHash, event) !== event.hash) {
+    if (chainHashOfCanonicalText(this.lastHash, event, dataJson, metadataJson) !== event.hash) {
       this.suspect = { position: event.position, storedHash: event.hash };
       return undefined;
     }

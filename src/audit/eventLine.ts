@@ -15,6 +15,7 @@
  */
 import { erasableOf, parseContent } from '../events/erasableContent.ts';
 import { type EventRow, rowFromEvent } from '../events/eventRows.ts';
+import { isoInstant } from '../events/isoInstant.ts';
 import type { ErasableContent, EventMetadata, StoredEvent } from '../events/types.ts';
 
 /**
@@ -26,7 +27,7 @@ export function lineFromRow(row: EventRow): string {
   return (
     `{"position":"${Number(row.position)}","eventId":${JSON.stringify(row.event_id)},"streamId":${JSON.stringify(row.stream_id)}` +
     `,"streamVersion":${Number(row.stream_version)},"type":${JSON.stringify(row.type)},"schemaVersion":${Number(row.schema_version)}` +
-    `,"data":${jsonText(row.data)}${contentEntry(row)},"metadata":${jsonText(row.metadata)},"recordedAt":"${new Date(Number(row.recorded_at)).toISOString()}","hash":${JSON.stringify(row.hash)}}`
+    `,"data":${jsonText(row.data)}${contentEntry(row)},"metadata":${jsonText(row.metadata)},"recordedAt":"${isoInstant(Number(row.recorded_at))}","hash":${JSON.stringify(row.hash)}}`
   );
 }
 

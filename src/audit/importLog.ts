@@ -16,6 +16,7 @@ import { erasableOf } from '../events/erasableContent.ts';
 import { EVENT_COLUMN_COUNT, EVENT_COLUMNS, rowFromEvent, rowParams } from '../events/eventRows.ts';
 import type { LogHead } from '../events/eventStore.ts';
 import type { StoredEvent } from '../events/types.ts';
+import { canonicalJson } from '../events/canonicalJson.ts';
 import { checkpointsAfterImport } from '../bots/botCheckpoint.ts';
 import type { AttachmentRefs } from './attachmentRefs.ts';
 import { ChainCheck, type Finding } from './chainCheck.ts';
@@ -43,36 +44,54 @@ export interface ImportOptions {
 const BATCH_ROWS = 1000;
 const BATCH_BYTES = 1 << 20;
 
-/** Returns the head the imported log ends at. */
-export async function importLog(db: Database, lines: AsyncIterable<string>, options: ImportOptions = {}): Promise<LogHead> {
+/**
+ * Returns the head the imported log ends at. `lines` yields lines one by one
+ * or in batches (readLineBatches, what the CLI reads with).
+ */
+export async function importLog(db: Database, lines: AsyncIterable<string | readonly string[]>, options: ImportOptions = {}): Promise<LogHead> {
   return db.transaction(async (tx) => {
     await refuseUnlessEmpty(db, tx);
     const check = new ChainCheck();
     const erasures = new ErasureCheck();
     const bots = new Set<string>();
-    let batch: StoredEvent[] = [];
+    // The INSERT's parameters, EVENT_COLUMN_COUNT per row, gathered as each line checks out.
+    let params: unknown[] = [];
+    let rows = 0;
     let bytes = 0;
     let lineNumber = 0;
     const flush = async () => {
-      if (batch.length === 0) return;
-      const rows = batch.map((event) => rowParams(rowFromEvent(event, undefined, undefined, undefined, erasureKeyOf(event))));
-      await tx.execute(`INSERT INTO events (${EVENT_COLUMNS}) VALUES ${valuesList(EVENT_COLUMN_COUNT, batch.length)}`, rows.flat());
-      batch = [];
+      if (rows === 0) return;
+      await tx.execute(`INSERT INTO events (${EVENT_COLUMNS}) VALUES ${valuesList(EVENT_COLUMN_COUNT, rows)}`, params);
+      params = [];
+      rows = 0;
       bytes = 0;
     };
-    for await (const text of lines) {
+    /** Checks one line and queues its row; true when the batch is full. Synchronous: one await per batch, not per line. */
+    const take = (text: string): boolean => {
       lineNumber += 1;
-      if (text.trim() === '') continue;
+      if (text.trim() === '') return false;
       const event = eventFromLine(text, lineNumber);
-      const finding = check.push(event) ?? erasures.push(event);
+      // Canonicalized once: the same text is hashed and stored.
+      const dataJson = canonicalJson(event.data);
+      const metadataJson = canonicalJson(event.metadata);
+      const finding = check.push(event, dataJson, metadataJson) ?? erasures.push(event);
       if (finding) throw refusal(finding, lineNumber);
-      batch.push(event);
+      params.push(...rowParams(rowFromEvent(event, dataJson, metadataJson, undefined, erasureKeyOf(event))));
+      rows += 1;
       options.files?.push(event);
       if (event.type === 'BotAdded' && typeof event.data.userId === 'string') bots.add(event.data.userId);
       bytes += text.length;
-      if (batch.length >= BATCH_ROWS || bytes >= BATCH_BYTES) {
-        await flush();
-        options.onProgress?.(check.count);
+      return rows >= BATCH_ROWS || bytes >= BATCH_BYTES;
+    };
+    const flushFull = async () => {
+      await flush();
+      options.onProgress?.(check.count);
+    };
+    for await (const item of lines) {
+      if (typeof item === 'string') {
+        if (take(item)) await flushFull();
+      } else {
+        for (const text of item) if (take(text)) await flushFull();
       }
     }
     const finding = check.end() ?? erasures.end();

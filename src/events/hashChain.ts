@@ -6,6 +6,7 @@
  */
 import { hash } from 'node:crypto';
 import { canonicalJson } from './canonicalJson.ts';
+import { isoInstant } from './isoInstant.ts';
 import type { StoredEvent } from './types.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -25,7 +26,7 @@ export function chainHashOfCanonicalText(previousHash: string, e: Omit<HashableE
   return hash(
     'sha256',
     `${previousHash}\n{"data":${dataJson},"eventId":${JSON.stringify(e.eventId)},"metadata":${metadataJson}` +
-      `,"position":${canonicalJson(e.position)},"recordedAt":"${new Date(e.recordedAt).toISOString()}","schemaVersion":${canonicalJson(e.schemaVersion)}` +
+      `,"position":${canonicalJson(e.position)},"recordedAt":"${isoInstant(e.recordedAt)}","schemaVersion":${canonicalJson(e.schemaVersion)}` +
       `,"streamId":${JSON.stringify(e.streamId)},"streamVersion":${canonicalJson(e.streamVersion)},"type":${JSON.stringify(e.type)}}`,
   );
 }

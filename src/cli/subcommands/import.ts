@@ -19,7 +19,7 @@ import { CheckFailedError, ExitCode, UsageError } from '../exitCodes.ts';
 import { fileStoreOf, filesDirFlag, plural } from '../filesOptions.ts';
 import { openInput } from '../inputFile.ts';
 import { openMigrated, using } from '../openStore.ts';
-import { readLines } from '../readLines.ts';
+import { readLineBatches } from '../readLines.ts';
 
 /** `--with-files DIR`, checked before any store is touched: a folder that exists. */
 function withFilesDir(args: ParsedArgs): string | undefined {
@@ -112,7 +112,7 @@ export const importCommand: Command = {
       let copied: { copied: number; bytes: number } | undefined;
       let head;
       try {
-        head = await importLog(db, readLines(input.stream), {
+        head = await importLog(db, readLineBatches(input.stream), {
           files: refs,
           onProgress: (done) => progress.update(done),
           ...(copier
