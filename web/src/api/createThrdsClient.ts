@@ -2,8 +2,8 @@
  * One urql client per signed-in session: queries and mutations over HTTP,
  * subscriptions over one graphql-ws socket that retries for ever. Both drive
  * the connection indicator: the socket's state, and every HTTP answer (a
- * failing HTTP side is probed on /readyz until it answers, so the indicator
- * recovers even when nothing else is asked meanwhile).
+ * failing HTTP side is probed with a trivial query until it is answered, so
+ * the indicator recovers even when nothing else is asked meanwhile).
  */
 import { Client, fetchExchange, subscriptionExchange, type ExecutionResult } from '@urql/core';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
@@ -27,7 +27,11 @@ const graphqlPath = '/graphql';
 const pingEveryMs = 10_000;
 const pongWithinMs = 5_000;
 const offlineRecheckMs = 30_000;
-const readyPath = '/readyz';
+/**
+ * The probe takes the very path that failed (a POST to /graphql: origin policy, limits, yoga), not
+ * /readyz, which can say ready while every POST is refused; `__typename` reads nothing from the store.
+ */
+const probeRequest: RequestInit = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'query Probe { __typename }' }), cache: 'no-store' };
 
 export function createThrdsClient({ token, onUnauthorized }: ThrdsClientOptions): ThrdsClient {
   const status = createConnectionStatus(navigator.onLine ? 'connecting' : 'offline');
@@ -39,8 +43,9 @@ export function createThrdsClient({ token, onUnauthorized }: ThrdsClientOptions)
   const trackedFetch = createTrackedFetch((health) => reportHttp(health));
   const reportHttp = (health: HttpHealth) => {
     status.setHttp(health);
-    if (health === 'ok') probes = 0;
-    else scheduleProbe();
+    // The backoff is not reset by a good answer: one operation refused again and again between good
+    // ones would otherwise be probed (and every reload it triggers repeated) twice a second for ever.
+    if (health !== 'ok') scheduleProbe();
   };
   // Asks the server whether it is ready again, with the socket's backoff, for as long as HTTP is unhealthy.
   const scheduleProbe = (delayMs = backoffMs(probes)) => {
@@ -50,7 +55,7 @@ export function createThrdsClient({ token, onUnauthorized }: ThrdsClientOptions)
       if (disposed || status.http() === 'ok') return;
       probes += 1;
       // Its outcome is what matters, and the tracked fetch has reported it already.
-      trackedFetch(readyPath, { cache: 'no-store' }).catch(() => undefined);
+      trackedFetch(graphqlPath, probeRequest).catch(() => undefined);
     }, delayMs);
   };
   /** Something says the server may be back (the socket connected, the browser is online): ask now, not after the backoff. */

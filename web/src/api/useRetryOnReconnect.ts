@@ -1,6 +1,6 @@
 /**
  * Tries a failed load again by itself: at once when the live connection comes
- * back, and meanwhile after a backoff (`retryDelayMs`) for failures that can
+ * back from being down (offline, reconnecting), and meanwhile after a backoff (`retryDelayMs`) for failures that can
  * pass. Each new failure (a retry that failed too) schedules the next, longer
  * wait; a success (`failure` back to null) starts the count again.
  */
@@ -17,7 +17,8 @@ export function useRetryOnReconnect(failure: CombinedError | null, retry: () => 
   failureRef.current = failure;
   const attempts = useRef(0);
   const connection = useConnectionState();
-  const wasLive = useRef(connection === 'live');
+  /** The connection was down (not merely in HTTP trouble) since it was last live. */
+  const wasDown = useRef(connection !== 'live' && connection !== 'trouble');
 
   useEffect(() => {
     if (!failure) {
@@ -34,9 +35,14 @@ export function useRetryOnReconnect(failure: CombinedError | null, retry: () => 
   }, [failure]);
 
   useEffect(() => {
-    const live = connection === 'live';
-    const cameBack = live && !wasLive.current;
-    wasLive.current = live;
+    // Back from an outage of the connection itself. Trouble with some answers while the socket stays up is
+    // not one: the backoff handles that, or a request refused again and again would be retried at every good answer.
+    if (connection !== 'live') {
+      if (connection !== 'trouble') wasDown.current = true;
+      return;
+    }
+    const cameBack = wasDown.current;
+    wasDown.current = false;
     const current = failureRef.current;
     if (cameBack && current && retryDelayMs(errorCode(current), 0) !== null) {
       attempts.current = 0;
