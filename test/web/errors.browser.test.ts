@@ -1,6 +1,6 @@
 /**
  * Honest errors (issue 16, item 4) in a real browser against a real server:
- * a thread list or thread that failed to load says so in plain words with
+ * a thread list, thread or search that failed says so in plain words with
  * "Try again", which works, and tries again by itself when the connection
  * comes back; POSTs refused while the socket is up turn the indicator to
  * "Server trouble", never "Live", until they are answered again; an unknown
@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { desktop, phone, waitLive } from './support/browser.ts';
 import { browserScene } from './support/scene.ts';
-import { createThread, type Account, type WebServer } from './support/webServer.ts';
+import { createThread, postMessage, type Account, type WebServer } from './support/webServer.ts';
 
 let server: WebServer;
 let browser: Browser;
@@ -46,11 +46,18 @@ function outage(route: Route): Promise<void> {
   });
 }
 
-/** Fails the named operations with an outage until the returned function is called. */
-async function failOperations(page: Page, names: readonly string[]): Promise<() => Promise<void>> {
-  const handler = (route: Route) => (names.includes(operationOf(route) ?? '') ? outage(route) : route.fallback());
+/**
+ * Fails the named operations with an outage; `heal(names)` lets those through again, `stop()` all.
+ * The connection probe ('Probe') is among them where a test must see its click, not a reconnect, load.
+ */
+async function failOperations(page: Page, names: readonly string[]): Promise<{ heal(healed: readonly string[]): void; stop(): Promise<void> }> {
+  const failing = new Set(names);
+  const handler = (route: Route) => (failing.has(operationOf(route) ?? '') ? outage(route) : route.fallback());
   await page.route('**/graphql', handler);
-  return () => page.unroute('**/graphql', handler);
+  return {
+    heal: (healed) => healed.forEach((name) => failing.delete(name)),
+    stop: () => page.unroute('**/graphql', handler),
+  };
 }
 
 const indicator = (page: Page) => page.locator('.connection');
@@ -62,7 +69,8 @@ describe('honest errors', () => {
     await createThread(server, ada, title);
     for (const viewport of [desktop, phone]) {
       const page = await routedPage(ada, viewport);
-      const heal = await failOperations(page, ['Threads']);
+      // The probe fails too, so the indicator never turns live (a live turn reloads the list): only the click can.
+      const outages = await failOperations(page, ['Threads', 'Probe']);
       await page.goto('/');
       const failure = page.locator('.sidebar .load-error');
       await failure.waitFor();
@@ -72,10 +80,11 @@ describe('honest errors', () => {
       expect(await indicator(page).innerText()).toBe('Server trouble');
       await scene.snap(page, viewport === phone ? 'thread-list-phone' : 'thread-list-desktop');
 
-      await heal();
+      outages.heal(['Threads']);
       await failure.getByRole('button', { name: 'Try again' }).click();
       await threadLinks(page).filter({ hasText: title }).waitFor();
       expect(await failure.count()).toBe(0);
+      await outages.stop();
       await waitLive(page);
       await page.close();
     }
@@ -85,24 +94,46 @@ describe('honest errors', () => {
     const title = `Comes back ${Date.now()}`;
     await createThread(server, ada, title);
     const page = await routedPage(ada);
-    const heal = await failOperations(page, ['Threads']);
+    const outages = await failOperations(page, ['Threads']);
     await page.goto('/');
     await page.locator('.sidebar .load-error').waitFor();
 
     await page.context().setOffline(true);
     await page.locator('.connection[data-state="offline"]').waitFor();
-    await heal();
+    await outages.stop();
     await page.context().setOffline(false);
     // Nobody clicks: the reconnect asks again (the outage's Retry-After of 60 s is far away).
     await threadLinks(page).filter({ hasText: title }).waitFor({ timeout: 30_000 });
     expect(await page.locator('.sidebar .load-error').count()).toBe(0);
   });
 
+  it('a failed search says so with "Try again", and runs again by itself when the connection comes back', async () => {
+    const threadId = await createThread(server, ada, `Searched ${Date.now()}`);
+    await postMessage(server, ada, threadId, 'the quokka census is done');
+    const page = await routedPage(ada);
+    await page.goto('/');
+    await waitLive(page);
+    const outages = await failOperations(page, ['Search']);
+    const box = page.getByRole('searchbox', { name: 'Search messages' });
+    await box.fill('quokka');
+    await box.press('Enter');
+    const status = page.locator('.search-status.error');
+    await status.waitFor();
+    expect(await status.getByRole('button', { name: 'Try again' }).count()).toBe(1);
+
+    await page.context().setOffline(true);
+    await page.locator('.connection[data-state="offline"]').waitFor();
+    await outages.stop();
+    await page.context().setOffline(false);
+    await page.locator('.search-result').filter({ hasText: 'quokka census' }).waitFor({ timeout: 30_000 });
+    expect(await status.count()).toBe(0);
+  });
+
   it('an opened thread that failed to load offers "Try again" and a way back, and loads on the click', async () => {
     const title = `Failing thread ${Date.now()}`;
     const threadId = await createThread(server, ada, title);
     const page = await routedPage(ada);
-    const heal = await failOperations(page, ['Thread']);
+    const outages = await failOperations(page, ['Thread', 'Probe']);
     await page.goto(`/t/${threadId}`);
     const failure = page.locator('.thread-view .load-error');
     await failure.waitFor();
@@ -110,9 +141,10 @@ describe('honest errors', () => {
     expect(await failure.getByRole('link', { name: 'Back to threads' }).getAttribute('href')).toBe('/');
     await scene.snap(page, 'thread-desktop');
 
-    await heal();
+    outages.heal(['Thread']);
     await failure.getByRole('button', { name: 'Try again' }).click();
     await expect.poll(() => page.locator('#thread-title').innerText()).toBe(title);
+    await outages.stop();
   });
 
   it('POSTs refused while the socket is up show "Server trouble", not Live, until the server answers again', async () => {
@@ -129,7 +161,7 @@ describe('honest errors', () => {
     await box.press('Enter');
     await expect.poll(() => indicator(page).getAttribute('data-state')).toBe('trouble');
     // The socket stays up all along, and the probes keep being refused: still not Live a while later.
-    await page.waitForRequest((request) => request.url().endsWith('/graphql') && request.postData()?.includes('Probe') === true, { timeout: 15_000 });
+    await page.waitForRequest((request) => request.url().endsWith('/graphql') && request.postData()?.includes('"operationName":"Probe"') === true, { timeout: 15_000 });
     expect(await indicator(page).getAttribute('data-state')).toBe('trouble');
     await scene.snap(page, 'server-trouble');
 

@@ -31,7 +31,7 @@ const offlineRecheckMs = 30_000;
  * The probe takes the very path that failed (a POST to /graphql: origin policy, limits, yoga), not
  * /readyz, which can say ready while every POST is refused; `__typename` reads nothing from the store.
  */
-const probeRequest: RequestInit = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'query Probe { __typename }' }), cache: 'no-store' };
+const probeRequest: RequestInit = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'query Probe { __typename }', operationName: 'Probe' }), cache: 'no-store' };
 
 export function createThrdsClient({ token, onUnauthorized }: ThrdsClientOptions): ThrdsClient {
   const status = createConnectionStatus(navigator.onLine ? 'connecting' : 'offline');
