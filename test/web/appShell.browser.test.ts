@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { TcpProxy } from '../support/tcpProxy.ts';
-import { launchChromium, messageBodies, phone, screenshotPath, send, signedInContext, waitLive } from './support/browser.ts';
+import { desktop, launchChromium, messageBodies, phone, screenshotPath, send, signedInContext, waitLive } from './support/browser.ts';
 import { createThread, register, startWebServer, type Account, type WebServer } from './support/webServer.ts';
 
 let server: WebServer;
@@ -66,7 +66,7 @@ describe('the app shell', () => {
 
   it('a reload with the server out of reach shows the app, Offline and the waiting message, which goes out once when the server is back', async () => {
     const threadId = await createThread(server, ada, 'Written while the server was down');
-    context = await signedInContext(browser, `http://127.0.0.1:${proxy.port}`, ada);
+    context = await signedInContext(browser, `http://127.0.0.1:${proxy.port}`, ada, desktop, { serviceWorkers: 'allow' });
     const page = await context.newPage();
     page.on('pageerror', (error) => console.error('[browser]', error));
     await page.goto(`/t/${threadId}`);

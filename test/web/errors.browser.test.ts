@@ -6,12 +6,12 @@
  * "Server trouble", never "Live", until they are answered again; an unknown
  * or malformed thread id gets a friendly text and a way back, never the
  * server's words. Failures are made with playwright's route() on /graphql
- * (service workers blocked here, so every request is routed; the app shell
- * has its own suite). Screenshots: test-artifacts/screenshots/errors-*.png.
+ * (the contexts block service workers, so every request is routed; the app
+ * shell has its own suite). Screenshots: test-artifacts/screenshots/errors-*.png.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
-import { desktop, phone, waitLive } from './support/browser.ts';
+import { desktop, phone, signedInContext, waitLive } from './support/browser.ts';
 import { browserScene } from './support/scene.ts';
 import { createThread, postMessage, type Account, type WebServer } from './support/webServer.ts';
 
@@ -22,11 +22,10 @@ const scene = browserScene('errors', (s) => ({ server, browser, ada } = s));
 const contexts: BrowserContext[] = [];
 afterAll(() => Promise.all(contexts.map((c) => c.close().catch(() => undefined))));
 
-/** A signed-in tab of `account` whose requests all reach route() (no service worker in between). */
+/** A signed-in tab of `account` (its context blocks service workers, so route() sees every request). */
 async function routedPage(account: Account, viewport = desktop): Promise<Page> {
-  const context = await browser.newContext({ baseURL: server.baseUrl, viewport, colorScheme: 'light', serviceWorkers: 'block' });
+  const context = await signedInContext(browser, server.baseUrl, account, viewport);
   contexts.push(context);
-  await context.addInitScript((token) => localStorage.setItem('thrds.token', token), account.token);
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error('[browser]', error));
   return page;

@@ -48,7 +48,8 @@ export function createThrdsClient({ token, onUnauthorized }: ThrdsClientOptions)
     if (health !== 'ok') scheduleProbe();
   };
   // Asks the server whether it is ready again, with the socket's backoff, for as long as HTTP is unhealthy.
-  const scheduleProbe = (delayMs = backoffMs(probes)) => {
+  // From 2–4 s: a failed request is retried by its own means first (the outbox, the load retries); the probe is for the indicator.
+  const scheduleProbe = (delayMs = backoffMs(probes + 3)) => {
     if (probeTimer !== undefined || disposed) return;
     probeTimer = setTimeout(() => {
       probeTimer = undefined;
