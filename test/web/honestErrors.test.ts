@@ -16,10 +16,11 @@ import type { ErrorCode } from '../../web/src/api/errors.ts';
 import { parseViewer } from '../../web/src/shell/cachedViewer.ts';
 
 describe('connectionState', () => {
-  it('is Live only when the socket is live and HTTP answers', () => {
+  it('is Server trouble, not Live, when the socket is live and HTTP is answered with 5xx', () => {
     expect(connectionState('live', 'ok')).toBe('live');
     expect(connectionState('live', 'failing')).toBe('trouble');
-    expect(connectionState('live', 'unreachable')).toBe('trouble');
+    // One request with no answer under a live socket: the socket is the better witness.
+    expect(connectionState('live', 'unreachable')).toBe('live');
   });
 
   it('says Offline when neither the socket nor HTTP reaches the server, and when the browser says so', () => {

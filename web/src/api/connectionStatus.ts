@@ -16,12 +16,14 @@ export type HttpHealth = 'ok' | 'unreachable' | 'failing';
 /**
  * The state to show. The browser saying offline wins; HTTP that reaches no
  * server while the socket is not live either means the server is out of reach
- * ("Offline", not an endless "Reconnecting…"); a live socket with failing HTTP
- * is "Server trouble", never "Live".
+ * ("Offline", not an endless "Reconnecting…"); a live socket with HTTP answered
+ * by 5xx is "Server trouble", never "Live". One request that got no answer
+ * while the socket is live says less about the server than the socket does
+ * (the request waits in the outbox and goes again): still "Live".
  */
 export function connectionState(socket: SocketState, http: HttpHealth): ConnectionState {
   if (socket === 'offline') return 'offline';
-  if (socket === 'live') return http === 'ok' ? 'live' : 'trouble';
+  if (socket === 'live') return http === 'failing' ? 'trouble' : 'live';
   return http === 'unreachable' ? 'offline' : socket;
 }
 
