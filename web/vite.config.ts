@@ -15,6 +15,7 @@ import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { serviceWorker } from './scripts/serviceWorkerPlugin.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const target = process.env['THRDS_URL'] ?? 'http://localhost:4000';
@@ -63,7 +64,7 @@ function precompress(): Plugin {
 
 export default defineConfig({
   root,
-  plugins: [react(), precompress()],
+  plugins: [react(), serviceWorker(join(root, 'src/shell/serviceWorker.js')), precompress()],
   clearScreen: false,
   build: {
     outDir: 'dist',

@@ -7,6 +7,7 @@ import { ChatApp } from './ChatApp.tsx';
 import { errorCode } from './api/errors.ts';
 import { MeQuery, type Viewer } from './api/operations.ts';
 import { decodeViewer } from './api/decode.ts';
+import { loadViewer, saveViewer } from './shell/cachedViewer.ts';
 
 type Session =
   | { readonly state: 'signed-out' }
@@ -22,11 +23,13 @@ export function App() {
 
   const signOut = useCallback(() => {
     saveToken(null);
+    saveViewer(null);
     setSession({ state: 'signed-out' });
   }, []);
 
   const signedIn = useCallback((token: string, me: Viewer) => {
     saveToken(token);
+    saveViewer(me);
     setSession({ state: 'signed-in', token, me });
   }, []);
 
@@ -46,9 +49,15 @@ export function App() {
       .then((result) => {
         if (cancelled) return;
         const me = decodeViewer(result.data?.me);
-        if (me) setSession({ state: 'signed-in', token, me });
-        else if (result.error && errorCode(result.error) !== 'UNAUTHENTICATED') setSession({ state: 'unreachable', token });
-        else signOut();
+        if (me) {
+          saveViewer(me);
+          setSession({ state: 'signed-in', token, me });
+          return;
+        }
+        if (!result.error || errorCode(result.error) === 'UNAUTHENTICATED') return signOut();
+        // The server is out of reach or failing, not refusing: whoever was signed in here carries on offline.
+        const known = loadViewer();
+        setSession(known ? { state: 'signed-in', token, me: known } : { state: 'unreachable', token });
       });
     return () => {
       cancelled = true;

@@ -32,14 +32,19 @@ export function launchChromium(): Promise<Browser> {
 export const desktop = { width: 1280, height: 800 };
 export const phone = { width: 390, height: 844 };
 
-/** A context whose pages start signed in as `account` (the token the app keeps in localStorage). */
+/**
+ * A context whose pages start signed in as `account` (the token the app keeps in localStorage).
+ * The app shell's service worker is blocked unless `serviceWorkers: 'allow'`: with a worker in
+ * between, playwright's route() no longer sees the page's requests, which many suites fail on purpose.
+ */
 export async function signedInContext(
   browser: Browser,
   baseUrl: string,
   account: Account,
   viewport: { width: number; height: number } = desktop,
+  { serviceWorkers = 'block' }: { serviceWorkers?: 'allow' | 'block' } = {},
 ): Promise<BrowserContext> {
-  const context = await browser.newContext({ baseURL: baseUrl, viewport, colorScheme: 'light' });
+  const context = await browser.newContext({ baseURL: baseUrl, viewport, colorScheme: 'light', serviceWorkers });
   await context.addInitScript((token) => {
     if (!sessionStorage.getItem('thrds.test.seeded')) {
       localStorage.setItem('thrds.token', token);

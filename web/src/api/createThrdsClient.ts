@@ -1,11 +1,14 @@
 /**
  * One urql client per signed-in session: queries and mutations over HTTP,
- * subscriptions over one graphql-ws socket that retries for ever and whose
- * state drives the connection indicator.
+ * subscriptions over one graphql-ws socket that retries for ever. Both drive
+ * the connection indicator: the socket's state, and every HTTP answer (a
+ * failing HTTP side is probed with a trivial query until it is answered, so
+ * the indicator recovers even when nothing else is asked meanwhile).
  */
 import { Client, fetchExchange, subscriptionExchange, type ExecutionResult } from '@urql/core';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
-import { createConnectionStatus, type ConnectionStatus } from './connectionStatus.ts';
+import { createConnectionStatus, type ConnectionStatus, type HttpHealth } from './connectionStatus.ts';
+import { createTrackedFetch } from './trackedFetch.ts';
 import { withLiveAfter, type ResumeCursor } from './resumeCursor.ts';
 
 export interface ThrdsClient {
@@ -24,11 +27,46 @@ const graphqlPath = '/graphql';
 const pingEveryMs = 10_000;
 const pongWithinMs = 5_000;
 const offlineRecheckMs = 30_000;
+/**
+ * The probe takes the very path that failed (a POST to /graphql: origin policy, limits, yoga), not
+ * /readyz, which can say ready while every POST is refused; `__typename` reads nothing from the store.
+ */
+const probeRequest: RequestInit = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'query Probe { __typename }', operationName: 'Probe' }), cache: 'no-store' };
 
 export function createThrdsClient({ token, onUnauthorized }: ThrdsClientOptions): ThrdsClient {
   const status = createConnectionStatus(navigator.onLine ? 'connecting' : 'offline');
   const wake = createWakeUp();
   let pongTimer: ReturnType<typeof setTimeout> | undefined;
+  let probeTimer: ReturnType<typeof setTimeout> | undefined;
+  let probes = 0;
+  let disposed = false;
+  const trackedFetch = createTrackedFetch((health) => reportHttp(health));
+  const reportHttp = (health: HttpHealth) => {
+    status.setHttp(health);
+    // The backoff is not reset by a good answer: one operation refused again and again between good
+    // ones would otherwise be probed (and every reload it triggers repeated) twice a second for ever.
+    if (health !== 'ok') scheduleProbe();
+  };
+  // Asks the server whether it is ready again, with the socket's backoff, for as long as HTTP is unhealthy.
+  // From 2–4 s: a failed request is retried by its own means first (the outbox, the load retries); the probe is for the indicator.
+  const scheduleProbe = (delayMs = backoffMs(probes + 3)) => {
+    if (probeTimer !== undefined || disposed) return;
+    probeTimer = setTimeout(() => {
+      probeTimer = undefined;
+      if (disposed || status.http() === 'ok') return;
+      probes += 1;
+      // Its outcome is what matters, and the tracked fetch has reported it already.
+      trackedFetch(graphqlPath, probeRequest).catch(() => undefined);
+    }, delayMs);
+  };
+  /** Something says the server may be back (the socket connected, the browser is online): ask now, not after the backoff. */
+  const probeNow = () => {
+    if (status.http() === 'ok') return;
+    clearTimeout(probeTimer);
+    probeTimer = undefined;
+    probes = 0;
+    scheduleProbe(0);
+  };
 
   const ws: WsClient = createWsClient({
     url: () => `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${graphqlPath}`,
@@ -44,7 +82,10 @@ export function createThrdsClient({ token, onUnauthorized }: ThrdsClientOptions)
     },
     on: {
       connecting: (reconnecting) => status.set(navigator.onLine ? (reconnecting ? 'reconnecting' : 'connecting') : 'offline'),
-      connected: () => status.set('live'),
+      connected: () => {
+        status.set('live');
+        probeNow();
+      },
       closed: (event) => {
         clearTimeout(pongTimer);
         status.set(navigator.onLine ? 'reconnecting' : 'offline');
@@ -69,6 +110,7 @@ export function createThrdsClient({ token, onUnauthorized }: ThrdsClientOptions)
   const backOnline = () => {
     status.set('reconnecting');
     wake.now();
+    probeNow();
   };
   window.addEventListener('offline', goneOffline);
   window.addEventListener('online', backOnline);
@@ -77,6 +119,7 @@ export function createThrdsClient({ token, onUnauthorized }: ThrdsClientOptions)
     url: graphqlPath,
     preferGetMethod: false,
     requestPolicy: 'network-only',
+    fetch: trackedFetch,
     fetchOptions: () => (token ? { headers: { authorization: `Bearer ${token}` } } : {}),
     exchanges: [
       fetchExchange,
@@ -110,6 +153,8 @@ export function createThrdsClient({ token, onUnauthorized }: ThrdsClientOptions)
       window.removeEventListener('offline', goneOffline);
       window.removeEventListener('online', backOnline);
       clearTimeout(pongTimer);
+      clearTimeout(probeTimer);
+      disposed = true;
       wake.now();
       void ws.dispose();
     },

@@ -105,7 +105,12 @@ export function BotMenu({ invited, available, listError, canManage, onOpen, invi
           )}
           <p className="bot-menu-heading">Add a bot…</p>
           {listError ? (
-            <p className="bot-menu-note error">{listError}</p>
+            <p className="bot-menu-note error">
+              {listError}{' '}
+              <button type="button" className="link-button" onClick={onOpen}>
+                Try again
+              </button>
+            </p>
           ) : addable.length === 0 ? (
             <p className="bot-menu-note">{available.length === 0 ? 'No bots yet: an operator adds them with “thrds bot add”.' : 'Every bot is here already.'}</p>
           ) : (

@@ -6,7 +6,9 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import { decodeUser, type User } from '../api/decode.ts';
+import type { CombinedError } from '@urql/core';
 import { errorMessage } from '../api/errors.ts';
+import { useRetryOnReconnect } from '../api/useRetryOnReconnect.ts';
 import { useThrds } from '../api/ThrdsContext.tsx';
 import { BotsQuery } from './botOperations.ts';
 
@@ -26,6 +28,7 @@ export function useBotList(): BotList {
   const { client } = useThrds();
   const [bots, setBots] = useState<readonly AvailableBot[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const [failure, setFailure] = useState<CombinedError | null>(null);
   const [asked, setAsked] = useState(0);
 
   useEffect(() => {
@@ -35,6 +38,7 @@ export function useBotList(): BotList {
       .toPromise()
       .then((result) => {
         if (cancelled) return;
+        setFailure(result.data ? null : (result.error ?? null));
         if (!result.data) {
           setError(result.error ? errorMessage(result.error) : 'Could not list the bots.');
           return;
@@ -53,5 +57,7 @@ export function useBotList(): BotList {
   }, [client, asked]);
 
   const refresh = useCallback(() => setAsked((n) => n + 1), []);
+  // A list that could not be read is asked for again when the connection is back (and after a backoff).
+  useRetryOnReconnect(failure, refresh);
   return { bots, error, refresh };
 }

@@ -4,7 +4,9 @@
  * the panel shows (searching, nothing found, failed with a reason).
  */
 import { useCallback, useRef, useState } from 'react';
+import type { CombinedError } from '@urql/core';
 import { errorMessage } from '../api/errors.ts';
+import { useRetryOnReconnect } from '../api/useRetryOnReconnect.ts';
 import { decodeUser, type User } from '../api/decode.ts';
 import { SearchQuery } from '../api/operations.ts';
 import { useThrds } from '../api/ThrdsContext.tsx';
@@ -37,6 +39,8 @@ export function useSearch(): Search {
   const [page, setPage] = useState<ResultPage<SearchHit> | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  /** The last search's failure, for trying it again by itself (a malformed query is not tried again). */
+  const [failure, setFailure] = useState<CombinedError | null>(null);
   const latest = useRef(0);
 
   const fetchPage = useCallback(
@@ -44,6 +48,7 @@ export function useSearch(): Search {
       const seq = ++latest.current;
       setLoading(true);
       setError(null);
+      setFailure(null);
       void client
         .query(SearchQuery, { query: text, first: pageSize, after })
         .toPromise()
@@ -53,6 +58,7 @@ export function useSearch(): Search {
           const connection = result.data?.search;
           if (!connection) {
             setError(result.error ? errorMessage(result.error) : 'The search failed.');
+            setFailure(result.error ?? null);
             return;
           }
           const results = (connection.edges ?? []).flatMap((edge): SearchHit[] => {
@@ -77,6 +83,7 @@ export function useSearch(): Search {
         setPage(null);
         setLoading(false);
         setError(null);
+        setFailure(null);
         return;
       }
       setPage(null);
@@ -91,6 +98,7 @@ export function useSearch(): Search {
   }, [page, loading, query, fetchPage]);
 
   const clear = useCallback(() => run(''), [run]);
+  useRetryOnReconnect(failure, () => (page ? more() : run(query)));
 
   return { query, page, loading, error, run, more, clear };
 }

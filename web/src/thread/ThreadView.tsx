@@ -24,6 +24,8 @@ import { useAttachmentTray } from '../attachments/useAttachmentTray.ts';
 import { BotMenu } from '../bots/BotMenu.tsx';
 import { shownDrafts } from '../bots/botDrafts.ts';
 import { useBotList } from '../bots/useBotList.ts';
+import { LoadError } from '../ui/LoadError.tsx';
+import { WaitingSends } from '../shell/WaitingSends.tsx';
 
 export interface ThreadViewProps {
   readonly threadId: string;
@@ -122,10 +124,8 @@ export function ThreadView({ threadId, me, onlineUsers, onTitle, onRead, message
   if (thread.status !== 'ready') {
     return (
       <section className="thread-view placeholder">
-        <p role="alert">{thread.status === 'not-found' ? 'This thread does not exist.' : (thread.error ?? 'Could not load this thread.')}</p>
-        <a href="/" onClick={followLink}>
-          Back to threads
-        </a>
+        <LoadError failure={thread.status === 'not-found' ? null : thread.loadFailure} subject="thread" onRetry={thread.reload} backToThreads />
+        <WaitingSends pending={thread.pending} onRetry={thread.retry} onDiscard={thread.discard} />
       </section>
     );
   }

@@ -55,6 +55,10 @@ export interface OpenThread {
   readonly hasOlder: boolean;
   readonly loadingOlder: boolean;
   readonly error: string | null;
+  /** Why the thread itself could not be loaded (status 'error'). */
+  readonly loadFailure: CombinedError | null;
+  /** Asks for the thread again after its load failed. */
+  reload(): void;
   /** Locked by a moderator: no new posts, reactions or edits. */
   readonly locked: boolean;
   /** What went wrong with the viewer's last reaction, deletion or lock (edits report their own). */
@@ -99,6 +103,9 @@ export function useThread(threadId: string, meId: string): OpenThread {
   const [stored] = useState(() => entriesOfThread(loadOutbox(meId), threadId));
   const [pending, setPending] = useState<readonly PendingSend[]>(() => stored.map(toPendingSend));
   const [error, setError] = useState<string | null>(null);
+  const [loadFailure, setLoadFailure] = useState<CombinedError | null>(null);
+  /** Counts the asks for the thread: a retry after a failed load asks again. */
+  const [loadAsk, setLoadAsk] = useState(0);
   const [locked, setLocked] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [entry, setEntry] = useState<EntryMarker | null>(null);
@@ -127,9 +134,9 @@ export function useThread(threadId: string, meId: string): OpenThread {
       .then((result) => {
         if (cancelled) return;
         const thread = result.data?.thread;
+        setLoadFailure(thread ? null : (result.error ?? null));
         if (!thread) {
           setStatus(result.error ? 'error' : 'not-found');
-          if (result.error) setError(errorMessage(result.error));
           return;
         }
         const page = decodeNodes(thread.messages?.edges, decodeMessage);
@@ -147,7 +154,8 @@ export function useThread(threadId: string, meId: string): OpenThread {
     return () => {
       cancelled = true;
     };
-  }, [client, threadId, botsLoaded]);
+  }, [client, threadId, botsLoaded, loadAsk]);
+  const reload = useCallback(() => setLoadAsk((n) => n + 1), []);
 
   const accept = useCallback(
     (message: Message) => {
@@ -565,6 +573,8 @@ export function useThread(threadId: string, meId: string): OpenThread {
     jump,
     jumpTo,
     error,
+    loadFailure,
+    reload,
     loadOlder,
     send,
     retry,

@@ -2,7 +2,7 @@
 import type { ThreadList as ThreadListModel } from './useThreadList.ts';
 import { followLink, threadPath } from '../ui/router.ts';
 import { RelativeTime } from '../ui/RelativeTime.tsx';
-import { errorMessage } from '../api/errors.ts';
+import { LoadError } from '../ui/LoadError.tsx';
 import type { ThreadUnread } from '../unread/unreadState.ts';
 import { UnreadBadges } from '../unread/UnreadBadges.tsx';
 
@@ -17,11 +17,7 @@ export function ThreadList({ list, currentId, unread }: ThreadListProps) {
   if (list.loading) return <p className="list-note" aria-busy="true">Loading threads…</p>;
   return (
     <>
-      {list.error && list.threads.length === 0 && (
-        <p className="list-note error" role="alert">
-          {errorMessage(list.error)}
-        </p>
-      )}
+      {list.error && list.threads.length === 0 && <LoadError failure={list.error} subject="threads" onRetry={list.retry} />}
       {list.threads.length === 0 && !list.error && <p className="list-note">No threads yet. Start one above.</p>}
       <ul className="thread-list" aria-label="Threads">
         {list.threads.map((thread) => {

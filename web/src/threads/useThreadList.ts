@@ -26,6 +26,8 @@ export interface ThreadList {
   add(thread: ThreadSummary): void;
   /** Loads the first page again (after the live socket came back), merging it in. */
   reload(): void;
+  /** Asks again for the first page after it failed (`error`). */
+  retry(): void;
 }
 
 /** Each page carries the viewer's counts of its threads and `unreadThreads`, both as of that answer. */
@@ -51,6 +53,8 @@ export function useThreadList(onUnread?: OnUnreadPage): ThreadList {
   const [from, setFrom] = useState<string | null | undefined>(undefined);
   const [loadingMore, setLoadingMore] = useState(false);
   const [error, setError] = useState<CombinedError | null>(null);
+  /** Counts the asks for the first page: a retry after a failure asks again. */
+  const [firstPageAsk, setFirstPageAsk] = useState(0);
 
   useEffect(() => {
     let cancelled = false;
@@ -59,7 +63,7 @@ export function useThreadList(onUnread?: OnUnreadPage): ThreadList {
       .toPromise()
       .then((result) => {
         if (cancelled) return;
-        if (result.error) setError(result.error);
+        setError(result.error ?? null);
         const connection = result.data?.threads;
         if (!connection || !result.data) return;
         reportUnread(result.data, onUnreadRef.current);
@@ -73,7 +77,7 @@ export function useThreadList(onUnread?: OnUnreadPage): ThreadList {
     return () => {
       cancelled = true;
     };
-  }, [client]);
+  }, [client, firstPageAsk]);
 
   useResumableSubscription({
     query: EventsSubscription,
@@ -125,7 +129,9 @@ export function useThreadList(onUnread?: OnUnreadPage): ThreadList {
       });
   }, [client]);
 
-  return { threads: state.threads, loading: !loaded && !error, error, hasMore: state.nextCursor !== null, loadMore, add, reload };
+  const retry = useCallback(() => setFirstPageAsk((n) => n + 1), []);
+
+  return { threads: state.threads, loading: !loaded && !error, error, hasMore: state.nextCursor !== null, loadMore, add, reload, retry };
 }
 
 function nextCursorOf(pageInfo: { hasNextPage: boolean | null; endCursor: string | null } | null): string | null {
