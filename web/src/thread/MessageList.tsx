@@ -173,7 +173,9 @@ export function MessageList(props: MessageListProps) {
       ) : (
         messages.length > 0 && <p className="history-edge">This is the start of the thread.</p>
       )}
-      <ol className="messages" role="log" aria-label="Messages" aria-live="polite" aria-relevant="additions">
+      {/* The log is one tab stop (its messages' controls are out of the tab order); the <ol> keeps list semantics. */}
+      <div className="message-log" role="log" aria-label="Messages" aria-live="polite" aria-relevant="additions" tabIndex={0}>
+      <ol className="messages">
         {messages.map((message, i) => (
           <Fragment key={message.id}>
           {newDays[i] && <DaySeparator iso={message.postedAt} />}
@@ -197,6 +199,7 @@ export function MessageList(props: MessageListProps) {
             onEdit={props.onEdit}
             onSaveEdit={props.onSaveEdit}
             onDelete={props.onDelete}
+            controlsTabbable={false}
             {...(props.onJump ? { onJump: props.onJump } : {})}
           />
           </Fragment>
@@ -214,6 +217,7 @@ export function MessageList(props: MessageListProps) {
           />
         ))}
       </ol>
+      </div>
       {messages.length === 0 && pending.length === 0 && <p className="empty">No messages yet. Say hello.</p>}
       {unseen > 0 && (
         <button type="button" className="new-messages" onClick={scrollToBottom}>
