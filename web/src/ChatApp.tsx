@@ -124,7 +124,7 @@ function ChatLayout({ me, onSignOut }: { me: Viewer; onSignOut: () => void }) {
         <NewThreadForm onCreated={created} />
         <ThreadList list={list} currentId={currentId} unread={unread.state.threads} />
       </nav>
-      <main className="main">
+      <main className="main" id="main" tabIndex={-1}>
         {currentId ? (
           <ThreadView
             key={currentId}

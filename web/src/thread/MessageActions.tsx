@@ -128,8 +128,8 @@ export function MessageActions(props: MessageActionsProps) {
                 </button>
               )}
               {writable && (
-                <button type="button" role="menuitem" tabIndex={-1} aria-label="Add a reaction" onClick={() => show('react')}>
-                  React…
+                <button type="button" role="menuitem" tabIndex={-1} onClick={() => show('react')}>
+                  Add a reaction
                 </button>
               )}
               {writable && mine && (

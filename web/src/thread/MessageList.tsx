@@ -180,8 +180,9 @@ export function MessageList(props: MessageListProps) {
           <Fragment key={message.id}>
           {newDays[i] && <DaySeparator iso={message.postedAt} />}
           {message.id === props.dividerId && (
-            <li className="new-divider" role="separator" aria-label="New messages">
+            <li className="new-divider">
               <span>New</span>
+              <span className="visually-hidden"> messages below</span>
             </li>
           )}
           <MessageItem
