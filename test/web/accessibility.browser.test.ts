@@ -122,6 +122,9 @@ describe('axe-core on every screen', () => {
   });
 });
 
+/** Nothing focused: keys go to the page. */
+const blur = (page: Page) => page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+
 describe('the keyboard', () => {
   /** What has focus, as a short description. */
   const focused = (page: Page) =>
@@ -169,6 +172,9 @@ describe('the keyboard', () => {
     await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('log');
+    // From there, Tab goes on into the messages.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.closest('.messages > li.message') !== null)).toBe(true);
     await brand.focus();
     await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Enter');
@@ -208,7 +214,7 @@ describe('the keyboard', () => {
     await expect(page.locator('.composer textarea').inputValue()).resolves.toBe('why?');
 
     await page.locator('.composer textarea').fill('');
-    await page.locator('.message-log').focus();
+    await blur(page);
     await page.keyboard.press('?');
     await sheet.waitFor();
     for (let i = 0; i < 4; i++) {
@@ -222,11 +228,11 @@ describe('the keyboard', () => {
     await page.keyboard.press('Alt+ArrowDown');
     await expect.poll(() => page.evaluate(() => location.pathname)).toBe(`/t/${first}`);
     await page.locator('#thread-title', { hasText: 'Shortcut one' }).waitFor();
-    await page.locator('.message-log').focus();
+    await blur(page);
     await page.keyboard.press('Alt+ArrowUp');
     await expect.poll(() => page.evaluate(() => location.pathname)).toBe(`/t/${second}`);
 
-    await page.locator('.message-log').focus();
+    await blur(page);
     await page.keyboard.press('n');
     await expect.poll(() => page.evaluate(() => document.activeElement?.matches('.new-thread input'))).toBe(true);
     await page.keyboard.type('nothing fires');

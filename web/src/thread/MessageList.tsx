@@ -173,8 +173,8 @@ export function MessageList(props: MessageListProps) {
       ) : (
         messages.length > 0 && <p className="history-edge">This is the start of the thread.</p>
       )}
-      {/* The log is one tab stop (its messages' controls are out of the tab order); the <ol> keeps list semantics. */}
-      <div className="message-log" role="log" aria-label="Messages" aria-live="polite" aria-relevant="additions" tabIndex={0}>
+      {/* The log role on a wrapper: the <ol> keeps list semantics. Only the last message's controls are in the tab order. */}
+      <div className="message-log" role="log" aria-label="Messages" aria-live="polite" aria-relevant="additions">
       <ol className="messages">
         {messages.map((message, i) => (
           <Fragment key={message.id}>
@@ -200,7 +200,7 @@ export function MessageList(props: MessageListProps) {
             onEdit={props.onEdit}
             onSaveEdit={props.onSaveEdit}
             onDelete={props.onDelete}
-            controlsTabbable={false}
+            controlsTabbable={i === messages.length - 1}
             {...(props.onJump ? { onJump: props.onJump } : {})}
           />
           </Fragment>
