@@ -7,7 +7,7 @@
  * 44x44 px target that never covers the text; the time in the menu is how a
  * grouped message's time is reached on a touch screen (issue 16, item 5).
  */
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { fullDateTime } from '../identity/dayLabel.ts';
 import { loadRecentEmoji, pickerEmoji } from './recentEmoji.ts';
 import { messagePath, parseMessageRoute } from '../search/messageRoute.ts';
@@ -51,9 +51,18 @@ export function MessageActions(props: MessageActionsProps) {
     if (refocus) trigger.current?.focus();
   };
 
+  // Opens downwards unless that would run past the bottom of the scrolling log (the last messages): then upwards.
+  useLayoutEffect(() => {
+    const el = popover.current;
+    const scroller = el?.closest('.message-scroller');
+    if (!el || !scroller) return;
+    el.classList.remove('above');
+    if (el.getBoundingClientRect().bottom > scroller.getBoundingClientRect().bottom) el.classList.add('above');
+  }, [panel]);
+
   useEffect(() => {
     if (!panel) return;
-    popover.current?.querySelector<HTMLButtonElement>('[role="menuitem"], button')?.focus();
+    popover.current?.querySelector<HTMLButtonElement>('[role="menuitem"], button')?.focus({ preventScroll: true });
     const outside = (event: PointerEvent) => {
       const target = event.target;
       if (target instanceof Node && !popover.current?.contains(target) && !trigger.current?.contains(target)) {
