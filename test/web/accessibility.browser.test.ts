@@ -69,13 +69,14 @@ describe('axe-core on every screen', () => {
       findings.push(...(await audit(page, `threads-empty-${size}`)));
     }
     expect(report(findings)).toEqual([]);
-  });
+  }, 240_000);
 
-  it('the thread list, a thread with replies, reactions, edits and a deletion, its actions menu, search, the bots menu, the shortcuts sheet and a missing thread have no serious or critical violation', async () => {
-    const threadId = await richThread('Accessible thread');
-    await createThread(server, bob, 'Another thread');
-    const findings: AxeFinding[] = [];
-    for (const [size, viewport] of Object.entries(viewports)) {
+  // One test per width: each audits seven screens twice (light, dark), which takes a while on a loaded machine.
+  for (const [size, viewport] of Object.entries(viewports)) {
+    it(`${size}: the thread list, a thread with replies, reactions, edits and a deletion, its actions menu, search, the bots menu, the shortcuts sheet and a missing thread have no serious or critical violation`, async () => {
+      const threadId = await richThread(`Accessible thread (${size})`);
+      await createThread(server, bob, `Another thread (${size})`);
+      const findings: AxeFinding[] = [];
       const page = await scene.page(ada, viewport);
       await page.goto('/');
       await waitLive(page);
@@ -117,9 +118,9 @@ describe('axe-core on every screen', () => {
       await page.goto(`/t/${randomUUID()}`);
       await page.getByText('This thread does not exist.').waitFor({ timeout: 15_000 });
       findings.push(...(await audit(page, `not-found-${size}`)));
-    }
-    expect(report(findings)).toEqual([]);
-  });
+      expect(report(findings)).toEqual([]);
+    }, 240_000);
+  }
 });
 
 /** Nothing focused: keys go to the page. */

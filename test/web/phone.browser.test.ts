@@ -107,18 +107,21 @@ describe('on a phone', () => {
     await scene.snap(page, 'thread');
   });
 
-  it('every target on the thread list and in a thread is at least 44x44 px', async () => {
+  it('every target on the thread list and in a thread is at least 44x44 px, and neither screen is wider than the phone', async () => {
     const threadId = await busyThread('Big targets');
     const page = await touchPage(ada);
     await page.goto('/');
     await waitLive(page);
     await page.locator('.thread-list li').first().waitFor();
     const onList = await targets(page);
+    const pageWidth = () => page.evaluate(() => document.documentElement.scrollWidth);
+    expect(await pageWidth()).toBeLessThanOrEqual(phone.width);
     await scene.snap(page, 'threads');
 
     await openThread(page, threadId);
     await page.locator('.reaction').first().waitFor();
     const inThread = await targets(page);
+    expect(await pageWidth()).toBeLessThanOrEqual(phone.width);
     const small = [...onList, ...inThread].filter((b) => b.width < minTarget - 0.5 || b.height < minTarget - 0.5).map((b) => `${b.what} ${Math.round(b.width)}x${Math.round(b.height)}`);
     console.log(`Targets measured: ${onList.length} on the list, ${inThread.length} in the thread`);
     expect(inThread.length).toBeGreaterThanOrEqual(10);
