@@ -50,13 +50,18 @@ function report(findings: readonly AxeFinding[]): string[] {
 
 describe('axe-core on every screen', () => {
   // First: the store has no threads yet, so the empty list is seen as a new user sees it.
-  it('sign-in, registration and the empty thread list have no serious or critical violation, desktop and phone, light and dark', async () => {
+  it('sign-in (also refused), registration and the empty thread list have no serious or critical violation, desktop and phone, light and dark', async () => {
     const findings: AxeFinding[] = [];
     for (const [size, viewport] of Object.entries(viewports)) {
       const out = await signedOutPage(viewport);
       await out.goto('/');
       await out.getByRole('heading', { name: 'Sign in' }).waitFor();
       findings.push(...(await audit(out, `sign-in-${size}`)));
+      await out.getByLabel('Username').fill('nobody_here');
+      await out.getByLabel('Password').fill('wrong password');
+      await out.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await out.getByRole('alert').waitFor({ timeout: 15_000 });
+      findings.push(...(await audit(out, `sign-in-error-${size}`)));
       await out.getByRole('button', { name: 'Create an account' }).click();
       await out.getByRole('heading', { name: 'Create an account' }).waitFor();
       findings.push(...(await audit(out, `register-${size}`)));
