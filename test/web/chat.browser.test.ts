@@ -19,6 +19,7 @@ import {
   waitLive,
 } from './support/browser.ts';
 import { createThread, postMessage, register, startWebServer, type WebServer } from './support/webServer.ts';
+import { messageAction } from './support/messageActions.ts';
 
 let server: WebServer;
 let browser: Browser;
@@ -125,8 +126,7 @@ describe('web app', () => {
     const aToB = Date.now() - started;
 
     // B answers A's message as a reply.
-    await messageWith(b, 'Noodles at noon?').hover();
-    await b.getByRole('button', { name: 'Reply to Ada' }).click();
+    await messageAction(messageWith(b, 'Noodles at noon?'), 'Reply to Ada');
     started = Date.now();
     await send(b, 'Yes, see you there');
     await messageWith(a, 'Yes, see you there').waitFor({ timeout: 15_000 });

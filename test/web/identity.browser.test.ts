@@ -221,7 +221,9 @@ describe('identity and time in the web app', () => {
     await expect.poll(background).toBe('rgb(247, 247, 245)');
 
     // On a phone: one icon over a native select (the three options would not fit), and the header does not overflow.
+    // The top bar is the thread list's there (an open thread takes the whole screen): back to the list first.
     await page.setViewportSize(phone);
+    await page.getByRole('link', { name: 'Back to threads' }).click();
     const select = page.getByRole('combobox', { name: 'Theme' });
     await select.waitFor();
     expect(await theme.isVisible()).toBe(false);

@@ -19,6 +19,9 @@ import { followLink, navigate, parseRoute, threadPath, usePathname } from './ui/
 import { messagePath, parseMessageRoute } from './search/messageRoute.ts';
 import { SearchBox } from './search/SearchBox.tsx';
 import { ThemeSwitch } from './theme/ThemeSwitch.tsx';
+import { SkipLinks } from './a11y/SkipLinks.tsx';
+import { useShortcuts } from './shortcuts/useShortcuts.ts';
+import { ShortcutsSheet } from './shortcuts/ShortcutsSheet.tsx';
 
 export interface ChatAppProps {
   readonly token: string;
@@ -66,6 +69,9 @@ function ChatLayout({ me, onSignOut }: { me: Viewer; onSignOut: () => void }) {
   const [jumpRequest, setJumpRequest] = useState(0);
   const { apply: applyUnread, total: unreadThreads } = unread;
   const read = useCallback((threadId: string, counts: ThreadUnread) => applyUnread(new Map([[threadId, counts]])), [applyUnread]);
+  const [shortcutsOpen, setShortcutsOpen] = useState(false);
+  const closeShortcuts = useCallback(() => setShortcutsOpen(false), []);
+  useShortcuts({ threadIds: list.threads.map((t) => t.id), currentId, onHelp: () => setShortcutsOpen(true) });
 
   useEffect(() => {
     document.title = tabTitle(unreadThreads, currentId ? threadTitle : null);
@@ -93,6 +99,7 @@ function ChatLayout({ me, onSignOut }: { me: Viewer; onSignOut: () => void }) {
 
   return (
     <div className={`chat${currentId ? ' has-thread' : ''}`}>
+      <SkipLinks threadOpen={currentId !== null} />
       <header className="topbar">
         <h1 className="brand">
           <a href="/" onClick={followLink}>
@@ -117,7 +124,7 @@ function ChatLayout({ me, onSignOut }: { me: Viewer; onSignOut: () => void }) {
         <NewThreadForm onCreated={created} />
         <ThreadList list={list} currentId={currentId} unread={unread.state.threads} />
       </nav>
-      <main className="main">
+      <main className="main" id="main" tabIndex={-1}>
         {currentId ? (
           <ThreadView
             key={currentId}
@@ -135,6 +142,7 @@ function ChatLayout({ me, onSignOut }: { me: Viewer; onSignOut: () => void }) {
           </div>
         )}
       </main>
+      {shortcutsOpen && <ShortcutsSheet onClose={closeShortcuts} />}
     </div>
   );
 }

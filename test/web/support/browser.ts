@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import type { Account } from './webServer.ts';
 
 export const screenshotDir = join(process.cwd(), 'test-artifacts', 'screenshots');
@@ -42,9 +42,10 @@ export async function signedInContext(
   baseUrl: string,
   account: Account,
   viewport: { width: number; height: number } = desktop,
-  { serviceWorkers = 'block' }: { serviceWorkers?: 'allow' | 'block' } = {},
+  /** More context options: a touch screen (`hasTouch`, `isMobile`), or `serviceWorkers: 'allow'` (blocked by default, see above). */
+  options: BrowserContextOptions = {},
 ): Promise<BrowserContext> {
-  const context = await browser.newContext({ baseURL: baseUrl, viewport, colorScheme: 'light', serviceWorkers });
+  const context = await browser.newContext({ baseURL: baseUrl, viewport, colorScheme: 'light', serviceWorkers: 'block', ...options });
   await context.addInitScript((token) => {
     if (!sessionStorage.getItem('thrds.test.seeded')) {
       localStorage.setItem('thrds.token', token);

@@ -4,6 +4,7 @@ import { Client, fetchExchange } from '@urql/core';
 import { LoginMutation, RegisterMutation, type Viewer } from '../api/operations.ts';
 import { errorMessage } from '../api/errors.ts';
 import { decodeViewer } from '../api/decode.ts';
+import { focusAfterSignIn } from './signInFocus.ts';
 
 type Mode = 'sign-in' | 'register';
 
@@ -34,8 +35,10 @@ export function AuthScreen({ onSignedIn }: { onSignedIn: (token: string, user: V
           .then((r) => ({ payload: r.data?.login, error: r.error }));
     setBusy(false);
     const user = decodeViewer(result.payload?.user);
-    if (result.payload?.token && user) onSignedIn(result.payload.token, user);
-    else setError(result.error ? errorMessage(result.error) : 'That did not work. Try again.');
+    if (result.payload?.token && user) {
+      focusAfterSignIn();
+      onSignedIn(result.payload.token, user);
+    } else setError(result.error ? errorMessage(result.error) : 'That did not work. Try again.');
   };
 
   return (

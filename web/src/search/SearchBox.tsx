@@ -97,7 +97,6 @@ export function SearchBox({ onOpen }: SearchBoxProps) {
         maxLength={500}
         value={text}
         aria-controls={`${id}-results`}
-        aria-expanded={open}
         aria-keyshortcuts="Control+K /"
         onChange={(e) => {
           setText(e.target.value);

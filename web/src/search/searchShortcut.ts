@@ -23,7 +23,8 @@ export function isSearchShortcut(event: KeyLike, target: TargetLike | null): boo
   return !isTypingTarget(target);
 }
 
-function isTypingTarget(target: TargetLike | null): boolean {
+/** Typing into a field: plain keys belong to it, not to shortcuts. */
+export function isTypingTarget(target: TargetLike | null): boolean {
   if (!target) return false;
   if (target.isContentEditable) return true;
   const tag = target.tagName?.toUpperCase();

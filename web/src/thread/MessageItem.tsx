@@ -3,7 +3,7 @@
  * or the tombstone it leaves once deleted), its reactions, and what the
  * viewer may do with it.
  */
-import { memo, useState, type MouseEvent } from 'react';
+import { memo, useRef, useState, type MouseEvent } from 'react';
 import type { Message } from '../api/operations.ts';
 import type { QuotedMessage } from '../api/decode.ts';
 import { MessageBody } from '../richtext/MessageBody.tsx';
@@ -11,10 +11,11 @@ import { formatOf } from '../richtext/messageFormat.ts';
 import { Avatar } from '../identity/Avatar.tsx';
 import { GroupTime } from '../identity/GroupTime.tsx';
 import { EditMessageForm } from './EditMessageForm.tsx';
-import { ReactionPicker } from './ReactionPicker.tsx';
+import { MessageActions } from './MessageActions.tsx';
 import { Reactions } from './Reactions.tsx';
 import { MessageAttachments } from '../attachments/MessageAttachments.tsx';
 import { BotBadge } from '../bots/BotBadge.tsx';
+import { useOutOfTabOrder } from '../a11y/useOutOfTabOrder.ts';
 
 export interface MessageItemProps {
   readonly message: Message;
@@ -37,6 +38,12 @@ export interface MessageItemProps {
   readonly onDelete: (message: Message) => void;
   /** Opens the thread at a message (a quote's original, even one not loaded yet). */
   readonly onJump?: (messageId: string) => void;
+  /**
+   * False when the list gives all its messages one tab stop and moves between
+   * them with the arrow keys: every control in here then leaves the tab order
+   * (tabIndex -1) and is reached from the focused message. Default true.
+   */
+  readonly controlsTabbable?: boolean;
 }
 
 export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
@@ -47,8 +54,14 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
   const writable = !deleted && !locked;
   const state = deleted ? ' deleted' : editing ? ' editing' : '';
   const mentionsMe = !deleted && (message.mentions ?? []).includes(props.meUsername.toLowerCase());
+  const tabbable = props.controlsTabbable ?? true;
+  const controlTabIndex = tabbable ? undefined : -1;
+  const item = useRef<HTMLLIElement>(null);
+  // While editing, the form is what the reader is working in: its fields stay in the tab order.
+  useOutOfTabOrder(item, !tabbable && !editing);
   return (
     <li
+      ref={item}
       className={`message${mine ? ' mine' : ''}${continued ? ' continued' : ''}${state}${picking ? ' picking' : ''}${mentionsMe ? ' mentions-me' : ''}`}
       data-message-id={message.id}
       data-position={message.position}
@@ -62,7 +75,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
         <BotBadge user={message.author} />
         <GroupTime iso={message.postedAt} />
       </div>
-      {message.replyTo && <ReplyQuote replyTo={message.replyTo} onJump={props.onJump} />}
+      {message.replyTo && <ReplyQuote replyTo={message.replyTo} onJump={props.onJump} tabIndex={controlTabIndex} />}
       {deleted ? (
         <p className="message-body tombstone">Message deleted</p>
       ) : editing ? (
@@ -87,35 +100,43 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
       )}
       {!deleted && message.attachments && <MessageAttachments attachments={message.attachments} />}
       {!deleted && (
-        <Reactions groups={message.reactions} meId={meId} disabled={locked} onToggle={(emoji) => props.onToggleReaction(message.id, emoji)} />
+        <Reactions
+          groups={message.reactions}
+          meId={meId}
+          disabled={locked}
+          tabbable={tabbable}
+          onToggle={(emoji) => props.onToggleReaction(message.id, emoji)}
+        />
       )}
       {!editing && !deleted && (
-        <div className="message-actions" role="group" aria-label={`Actions for the message by ${author}`}>
-          {writable && <ReactionPicker onPick={(emoji) => props.onToggleReaction(message.id, emoji)} onOpenChange={setPicking} />}
-          {writable && (
-            <button type="button" className="message-action message-reply" onClick={() => props.onReply(message)} aria-label={`Reply to ${author}`}>
-              Reply
-            </button>
-          )}
-          {writable && mine && (
-            <button type="button" className="message-action" onClick={() => props.onEdit(message.id)} aria-label="Edit your message">
-              Edit
-            </button>
-          )}
-          {mayDelete && (
-            <button type="button" className="message-action danger" onClick={() => props.onDelete(message)} aria-label={mine ? 'Delete your message' : `Delete the message by ${author}`}>
-              Delete
-            </button>
-          )}
-        </div>
+        <MessageActions
+          author={author}
+          postedAt={message.postedAt}
+          messageId={message.id}
+          writable={writable}
+          mine={mine}
+          mayDelete={mayDelete}
+          tabbable={tabbable}
+          onReply={() => props.onReply(message)}
+          onReact={(emoji) => props.onToggleReaction(message.id, emoji)}
+          onEdit={() => props.onEdit(message.id)}
+          onDelete={() => props.onDelete(message)}
+          onOpenChange={setPicking}
+        />
       )}
     </li>
   );
 });
 
-export function ReplyQuote({ replyTo, onJump }: { replyTo: QuotedMessage; onJump?: ((messageId: string) => void) | undefined }) {
+export interface ReplyQuoteProps {
+  readonly replyTo: QuotedMessage;
+  readonly onJump?: ((messageId: string) => void) | undefined;
+  readonly tabIndex?: number | undefined;
+}
+
+export function ReplyQuote({ replyTo, onJump, tabIndex }: ReplyQuoteProps) {
   return (
-    <a className="reply-quote" href={`#message-${replyTo.id}`} onClick={(e) => jumpTo(e, replyTo.id, onJump)}>
+    <a className="reply-quote" href={`#message-${replyTo.id}`} tabIndex={tabIndex} onClick={(e) => jumpTo(e, replyTo.id, onJump)}>
       <span className="visually-hidden">In reply to </span>
       <span className="reply-quote-author">{replyTo.author?.displayName ?? 'Someone'}</span>
       {replyTo.deletedAt !== null ? (

@@ -173,13 +173,16 @@ export function MessageList(props: MessageListProps) {
       ) : (
         messages.length > 0 && <p className="history-edge">This is the start of the thread.</p>
       )}
-      <ol className="messages" role="log" aria-label="Messages" aria-live="polite" aria-relevant="additions">
+      {/* The log role on a wrapper: the <ol> keeps list semantics. Only the last message's controls are in the tab order. */}
+      <div className="message-log" role="log" aria-label="Messages" aria-live="polite" aria-relevant="additions">
+      <ol className="messages">
         {messages.map((message, i) => (
           <Fragment key={message.id}>
           {newDays[i] && <DaySeparator iso={message.postedAt} />}
           {message.id === props.dividerId && (
-            <li className="new-divider" role="separator" aria-label="New messages">
+            <li className="new-divider">
               <span>New</span>
+              <span className="visually-hidden"> messages below</span>
             </li>
           )}
           <MessageItem
@@ -197,6 +200,7 @@ export function MessageList(props: MessageListProps) {
             onEdit={props.onEdit}
             onSaveEdit={props.onSaveEdit}
             onDelete={props.onDelete}
+            controlsTabbable={i === messages.length - 1}
             {...(props.onJump ? { onJump: props.onJump } : {})}
           />
           </Fragment>
@@ -214,6 +218,7 @@ export function MessageList(props: MessageListProps) {
           />
         ))}
       </ol>
+      </div>
       {messages.length === 0 && pending.length === 0 && <p className="empty">No messages yet. Say hello.</p>}
       {unseen > 0 && (
         <button type="button" className="new-messages" onClick={scrollToBottom}>

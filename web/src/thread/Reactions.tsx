@@ -8,9 +8,11 @@ export interface ReactionsProps {
   /** A locked thread takes no reactions: the groups show, the toggles do not work. */
   readonly disabled: boolean;
   readonly onToggle: (emoji: string) => void;
+  /** False when the message list owns the tab order (MessageItem's controlsTabbable). */
+  readonly tabbable?: boolean;
 }
 
-export function Reactions({ groups, meId, disabled, onToggle }: ReactionsProps) {
+export function Reactions({ groups, meId, disabled, onToggle, tabbable = true }: ReactionsProps) {
   if (groups.length === 0) return null;
   return (
     <ul className="reactions" aria-label="Reactions">
@@ -26,6 +28,7 @@ export function Reactions({ groups, meId, disabled, onToggle }: ReactionsProps) 
               aria-label={`${group.emoji} ${group.count}: ${who}`}
               title={`${who} reacted with ${group.emoji}`}
               disabled={disabled}
+              tabIndex={tabbable ? undefined : -1}
               onClick={() => onToggle(group.emoji)}
             >
               <span className="reaction-emoji" aria-hidden="true">

@@ -1,11 +1,12 @@
 /** Starting a thread; the key is kept across retries of the same title so a resend creates one thread. */
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useThrds } from '../api/ThrdsContext.tsx';
 import { CreateThreadMutation, type ThreadSummary } from '../api/operations.ts';
 import { errorMessage } from '../api/errors.ts';
 import { decodeThread } from '../api/decode.ts';
 import { newIdempotencyKey } from '../api/idempotencyKey.ts';
 import { LIMITS } from '../../../src/input/limitValues.ts';
+import { takeSignInFocus } from '../auth/signInFocus.ts';
 
 /** The server's limit (src/input/limitValues.ts), counted as it counts: code points after NFC and trimming. */
 export const maxTitleLength = LIMITS.title.max;
@@ -18,6 +19,12 @@ export function NewThreadForm({ onCreated }: { onCreated: (thread: ThreadSummary
   const attempt = useRef<{ title: string; key: string } | null>(null);
   const id = useId();
   const trimmed = title.trim();
+  const input = useRef<HTMLInputElement>(null);
+
+  // Just signed in: starting a thread is the first thing to do here, so typing starts in this box.
+  useEffect(() => {
+    if (takeSignInFocus()) input.current?.focus();
+  }, []);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -43,6 +50,7 @@ export function NewThreadForm({ onCreated }: { onCreated: (thread: ThreadSummary
         New thread title
       </label>
       <input
+        ref={input}
         id={id}
         value={title}
         maxLength={maxTitleLength}
