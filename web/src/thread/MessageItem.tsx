@@ -15,6 +15,7 @@ import { ReactionPicker } from './ReactionPicker.tsx';
 import { Reactions } from './Reactions.tsx';
 import { MessageAttachments } from '../attachments/MessageAttachments.tsx';
 import { BotBadge } from '../bots/BotBadge.tsx';
+import { useListRow } from './listRow.ts';
 
 export interface MessageItemProps {
   readonly message: Message;
@@ -37,6 +38,8 @@ export interface MessageItemProps {
   readonly onDelete: (message: Message) => void;
   /** Opens the thread at a message (a quote's original, even one not loaded yet). */
   readonly onJump?: (messageId: string) => void;
+  /** Whether its controls are tab stops (default true): false for all but the active message of the list, which is one tab stop. */
+  readonly controlsTabbable?: boolean;
 }
 
 export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
@@ -47,8 +50,10 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
   const writable = !deleted && !locked;
   const state = deleted ? ' deleted' : editing ? ' editing' : '';
   const mentionsMe = !deleted && (message.mentions ?? []).includes(props.meUsername.toLowerCase());
+  const controlTabIndex = props.controlsTabbable === false ? -1 : undefined;
   return (
     <li
+      {...useListRow()}
       className={`message${mine ? ' mine' : ''}${continued ? ' continued' : ''}${state}${picking ? ' picking' : ''}${mentionsMe ? ' mentions-me' : ''}`}
       data-message-id={message.id}
       data-position={message.position}
@@ -62,7 +67,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
         <BotBadge user={message.author} />
         <GroupTime iso={message.postedAt} />
       </div>
-      {message.replyTo && <ReplyQuote replyTo={message.replyTo} onJump={props.onJump} />}
+      {message.replyTo && <ReplyQuote replyTo={message.replyTo} onJump={props.onJump} tabIndex={controlTabIndex} />}
       {deleted ? (
         <p className="message-body tombstone">Message deleted</p>
       ) : editing ? (
@@ -93,17 +98,17 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
         <div className="message-actions" role="group" aria-label={`Actions for the message by ${author}`}>
           {writable && <ReactionPicker onPick={(emoji) => props.onToggleReaction(message.id, emoji)} onOpenChange={setPicking} />}
           {writable && (
-            <button type="button" className="message-action message-reply" onClick={() => props.onReply(message)} aria-label={`Reply to ${author}`}>
+            <button type="button" tabIndex={controlTabIndex} className="message-action message-reply" onClick={() => props.onReply(message)} aria-label={`Reply to ${author}`}>
               Reply
             </button>
           )}
           {writable && mine && (
-            <button type="button" className="message-action" onClick={() => props.onEdit(message.id)} aria-label="Edit your message">
+            <button type="button" tabIndex={controlTabIndex} className="message-action" onClick={() => props.onEdit(message.id)} aria-label="Edit your message">
               Edit
             </button>
           )}
           {mayDelete && (
-            <button type="button" className="message-action danger" onClick={() => props.onDelete(message)} aria-label={mine ? 'Delete your message' : `Delete the message by ${author}`}>
+            <button type="button" tabIndex={controlTabIndex} className="message-action danger" onClick={() => props.onDelete(message)} aria-label={mine ? 'Delete your message' : `Delete the message by ${author}`}>
               Delete
             </button>
           )}
@@ -113,9 +118,9 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
   );
 });
 
-export function ReplyQuote({ replyTo, onJump }: { replyTo: QuotedMessage; onJump?: ((messageId: string) => void) | undefined }) {
+export function ReplyQuote({ replyTo, onJump, tabIndex }: { replyTo: QuotedMessage; onJump?: ((messageId: string) => void) | undefined; tabIndex?: number | undefined }) {
   return (
-    <a className="reply-quote" href={`#message-${replyTo.id}`} onClick={(e) => jumpTo(e, replyTo.id, onJump)}>
+    <a className="reply-quote" tabIndex={tabIndex} href={`#message-${replyTo.id}`} onClick={(e) => jumpTo(e, replyTo.id, onJump)}>
       <span className="visually-hidden">In reply to </span>
       <span className="reply-quote-author">{replyTo.author?.displayName ?? 'Someone'}</span>
       {replyTo.deletedAt !== null ? (
