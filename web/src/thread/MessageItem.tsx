@@ -3,7 +3,7 @@
  * or the tombstone it leaves once deleted), its reactions, and what the
  * viewer may do with it.
  */
-import { memo, useState, type MouseEvent } from 'react';
+import { memo, useRef, useState, type MouseEvent } from 'react';
 import type { Message } from '../api/operations.ts';
 import type { QuotedMessage } from '../api/decode.ts';
 import { MessageBody } from '../richtext/MessageBody.tsx';
@@ -16,6 +16,7 @@ import { Reactions } from './Reactions.tsx';
 import { MessageAttachments } from '../attachments/MessageAttachments.tsx';
 import { BotBadge } from '../bots/BotBadge.tsx';
 import { useListRow } from './listRow.ts';
+import { useControlsTabbable } from './useControlsTabbable.ts';
 
 export interface MessageItemProps {
   readonly message: Message;
@@ -50,10 +51,12 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
   const writable = !deleted && !locked;
   const state = deleted ? ' deleted' : editing ? ' editing' : '';
   const mentionsMe = !deleted && (message.mentions ?? []).includes(props.meUsername.toLowerCase());
-  const controlTabIndex = props.controlsTabbable === false ? -1 : undefined;
+  const row = useRef<HTMLLIElement>(null);
+  useControlsTabbable(row, props.controlsTabbable ?? true);
   return (
     <li
       {...useListRow()}
+      ref={row}
       className={`message${mine ? ' mine' : ''}${continued ? ' continued' : ''}${state}${picking ? ' picking' : ''}${mentionsMe ? ' mentions-me' : ''}`}
       data-message-id={message.id}
       data-position={message.position}
@@ -67,7 +70,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
         <BotBadge user={message.author} />
         <GroupTime iso={message.postedAt} />
       </div>
-      {message.replyTo && <ReplyQuote replyTo={message.replyTo} onJump={props.onJump} tabIndex={controlTabIndex} />}
+      {message.replyTo && <ReplyQuote replyTo={message.replyTo} onJump={props.onJump} />}
       {deleted ? (
         <p className="message-body tombstone">Message deleted</p>
       ) : editing ? (
@@ -98,17 +101,17 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
         <div className="message-actions" role="group" aria-label={`Actions for the message by ${author}`}>
           {writable && <ReactionPicker onPick={(emoji) => props.onToggleReaction(message.id, emoji)} onOpenChange={setPicking} />}
           {writable && (
-            <button type="button" tabIndex={controlTabIndex} className="message-action message-reply" onClick={() => props.onReply(message)} aria-label={`Reply to ${author}`}>
+            <button type="button" className="message-action message-reply" onClick={() => props.onReply(message)} aria-label={`Reply to ${author}`}>
               Reply
             </button>
           )}
           {writable && mine && (
-            <button type="button" tabIndex={controlTabIndex} className="message-action" onClick={() => props.onEdit(message.id)} aria-label="Edit your message">
+            <button type="button" className="message-action" onClick={() => props.onEdit(message.id)} aria-label="Edit your message">
               Edit
             </button>
           )}
           {mayDelete && (
-            <button type="button" tabIndex={controlTabIndex} className="message-action danger" onClick={() => props.onDelete(message)} aria-label={mine ? 'Delete your message' : `Delete the message by ${author}`}>
+            <button type="button" className="message-action danger" onClick={() => props.onDelete(message)} aria-label={mine ? 'Delete your message' : `Delete the message by ${author}`}>
               Delete
             </button>
           )}
@@ -118,9 +121,9 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
   );
 });
 
-export function ReplyQuote({ replyTo, onJump, tabIndex }: { replyTo: QuotedMessage; onJump?: ((messageId: string) => void) | undefined; tabIndex?: number | undefined }) {
+export function ReplyQuote({ replyTo, onJump }: { replyTo: QuotedMessage; onJump?: ((messageId: string) => void) | undefined }) {
   return (
-    <a className="reply-quote" tabIndex={tabIndex} href={`#message-${replyTo.id}`} onClick={(e) => jumpTo(e, replyTo.id, onJump)}>
+    <a className="reply-quote" href={`#message-${replyTo.id}`} onClick={(e) => jumpTo(e, replyTo.id, onJump)}>
       <span className="visually-hidden">In reply to </span>
       <span className="reply-quote-author">{replyTo.author?.displayName ?? 'Someone'}</span>
       {replyTo.deletedAt !== null ? (

@@ -71,7 +71,7 @@ export const jumpHighlightMs = 2500;
 /** Large enough that every older message of a thread fits above it (Virtuoso wants it positive). */
 const firstIndexBase = 10_000_000;
 /** Frames to wait for a row Virtuoso was asked to scroll to before giving up on it. */
-const renderWaitFrames = 120;
+const renderWaitFrames = 300;
 const nearTopPx = 400;
 
 /** What the module-level row, list, header and footer components read (they must keep their identity across renders). */
@@ -146,17 +146,35 @@ export function MessageList(props: MessageListProps) {
     if (drafts && drafts.length > 0 && atBottom.current) scrollToBottom();
   }, [drafts, scrollToBottom]);
 
-  /** Calls `then` with the row of `key` once Virtuoso has rendered it (after a scroll it asked for). */
-  const whenRendered = useCallback((key: string, then: (row: HTMLElement) => void) => {
+  /**
+   * Scrolls the row of `key` into view and calls `then` with it once it is
+   * rendered and in view. Rows not measured yet move as they are, and older
+   * pages may just have been added above, so the scroll is asked for again
+   * until the row holds still in view.
+   */
+  const reveal = useCallback((key: string, align: 'center' | 'nearest', then: (row: HTMLElement) => void) => {
     let frames = 0;
     let steady = 0;
-    const look = () => {
-      const row = scroller.current?.querySelector<HTMLElement>(`.messages > li[data-message-id="${CSS.escape(key)}"]`);
-      // Two frames in the same place: sizes measured on the way have settled.
-      steady = row ? steady + 1 : 0;
-      if (row && steady >= 2) return then(row);
-      if (++frames < renderWaitFrames) requestAnimationFrame(look);
+    const scroll = () => {
+      const index = rowsRef.current.findIndex((r) => r.key === key);
+      if (index < 0) return;
+      if (align === 'center') virtuoso.current?.scrollToIndex({ index, align: 'center' });
+      else virtuoso.current?.scrollIntoView({ index });
     };
+    const look = () => {
+      const el = scroller.current;
+      const row = el?.querySelector<HTMLElement>(`.messages > li[data-message-id="${CSS.escape(key)}"]`);
+      const view = el?.getBoundingClientRect();
+      const box = row?.getBoundingClientRect();
+      const inView = view !== undefined && box !== undefined && box.bottom > view.top && box.top < view.bottom;
+      // Two frames in view: sizes measured on the way have settled.
+      steady = row && inView ? steady + 1 : 0;
+      if (row && steady >= 2) return then(row);
+      if (++frames >= renderWaitFrames) return;
+      if (steady === 0 && frames % 15 === 0) scroll();
+      requestAnimationFrame(look);
+    };
+    scroll();
     requestAnimationFrame(look);
   }, []);
 
@@ -170,8 +188,7 @@ export function MessageList(props: MessageListProps) {
     shownSeq.current = focus.seq;
     setActiveKey(focus.messageId);
     atBottom.current = false;
-    virtuoso.current?.scrollToIndex({ index, align: 'center' });
-    whenRendered(focus.messageId, (target) => {
+    reveal(focus.messageId, 'center', (target) => {
       target.focus({ preventScroll: true });
       const earlier = highlighted.current;
       if (earlier) {
@@ -181,7 +198,7 @@ export function MessageList(props: MessageListProps) {
       target.classList.add('jump-target');
       highlighted.current = { target, timer: setTimeout(() => target.classList.remove('jump-target'), jumpHighlightMs) };
     });
-  }, [focus, rows, whenRendered]);
+  }, [focus, rows, reveal]);
   useEffect(() => () => clearTimeout(highlighted.current?.timer), []);
 
   // A short first page leaves nothing to scroll (so no "top reached"); keep loading until there is.
@@ -242,11 +259,9 @@ export function MessageList(props: MessageListProps) {
   const moveTo = useCallback(
     (key: string) => {
       setActiveKey(key);
-      const index = rowsRef.current.findIndex((r) => r.key === key);
-      if (index >= 0) virtuoso.current?.scrollIntoView({ index, align: 'center' });
-      whenRendered(key, (row) => row.focus({ preventScroll: true }));
+      reveal(key, 'nearest', (row) => row.focus({ preventScroll: true }));
     },
-    [whenRendered],
+    [reveal],
   );
 
   const onListKeyDown = useCallback(
