@@ -201,18 +201,19 @@ export function MessageList(props: MessageListProps) {
   }, [focus, rows, reveal]);
   useEffect(() => () => clearTimeout(highlighted.current?.timer), []);
 
-  // A short first page leaves nothing to scroll (so no "top reached"); keep loading until there is.
-  useEffect(() => {
-    const el = scroller.current;
-    if (el && hasOlder && !loadingOlder && el.scrollHeight <= el.clientHeight + nearTopPx) onLoadOlder();
-  }, [messages, hasOlder, loadingOlder, onLoadOlder]);
-
   const older = useRef({ hasOlder, loadingOlder, onLoadOlder });
   older.current = { hasOlder, loadingOlder, onLoadOlder };
   const startReached = useCallback(() => {
     const { hasOlder: more, loadingOlder: busy, onLoadOlder: load } = older.current;
     if (more && !busy) load();
   }, []);
+
+  // A short first page leaves nothing to scroll (so no "top reached"); keep loading until there is. Judged on
+  // the height Virtuoso reports, so not before it has drawn the rows.
+  const onListHeight = useCallback((height: number) => {
+    const el = scroller.current;
+    if (el && height <= el.clientHeight + nearTopPx) startReached();
+  }, [startReached]);
 
   const onAtBottom = useCallback((bottom: boolean) => {
     atBottom.current = bottom;
@@ -310,6 +311,7 @@ export function MessageList(props: MessageListProps) {
           atBottomStateChange={onAtBottom}
           atBottomThreshold={48}
           startReached={startReached}
+          totalListHeightChanged={onListHeight}
           isScrolling={onScrolling}
           increaseViewportBy={{ top: 600, bottom: 300 }}
           defaultItemHeight={64}
