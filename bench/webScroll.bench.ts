@@ -27,46 +27,45 @@ interface Scroll {
   readonly longFrames: number;
 }
 
-/** Scrolls the list `pxPerFrame` every frame for `frames` frames, from the top; frame times on the page's own clock. */
-function scrollThrough(page: Page, frames: number, pxPerFrame: number): Promise<Scroll> {
-  return page.evaluate(
-    ({ frames, pxPerFrame }) =>
-      new Promise<Scroll>((resolve) => {
-        const scroller = document.querySelector<HTMLElement>('.message-scroller');
-        if (!scroller) throw new Error('no message list');
-        let long = 0;
-        const observer = new PerformanceObserver((list) => {
-          long += list.getEntries().filter((e) => e.duration > 50).length;
-        });
-        observer.observe({ type: 'long-animation-frame', buffered: false });
-        const deltas: number[] = [];
-        let last = performance.now();
-        let n = 0;
-        const step = (now: number) => {
-          deltas.push(now - last);
-          last = now;
-          scroller.scrollTop += pxPerFrame;
-          if (++n < frames && scroller.scrollTop + scroller.clientHeight < scroller.scrollHeight) requestAnimationFrame(step);
-          else {
-            observer.disconnect();
-            // The first delta spans the call into the page, not a frame.
-            const sorted = deltas.slice(1).sort((a, b) => a - b);
-            resolve({
-              frames: sorted.length,
-              worstMs: sorted.at(-1) ?? 0,
-              p95Ms: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] ?? 0,
-              longFrames: long,
-            });
-          }
-        };
-        scroller.scrollTop = 0;
-        requestAnimationFrame((now) => {
-          last = now;
-          requestAnimationFrame(step);
-        });
-      }),
-    { frames, pxPerFrame },
-  );
+/**
+ * Scrolls the list `pxPerFrame` every frame for `frames` frames, from the top;
+ * frame times on the page's own clock. Plain JavaScript in a string: tsx
+ * would wrap a compiled function's inner closures in a helper the page lacks.
+ */
+const scrollScript = `({ frames, pxPerFrame }) => new Promise((resolve, reject) => {
+  const scroller = document.querySelector('.message-scroller');
+  if (!scroller) return reject(new Error('no message list'));
+  let long = 0;
+  const observer = new PerformanceObserver((list) => { long += list.getEntries().filter((e) => e.duration > 50).length; });
+  observer.observe({ type: 'long-animation-frame', buffered: false });
+  const deltas = [];
+  let last = 0;
+  let n = 0;
+  const step = (now) => {
+    deltas.push(now - last);
+    last = now;
+    scroller.scrollTop += pxPerFrame;
+    if (++n < frames && scroller.scrollTop + scroller.clientHeight < scroller.scrollHeight) return requestAnimationFrame(step);
+    observer.disconnect();
+    const sorted = deltas.sort((a, b) => a - b);
+    resolve({
+      frames: sorted.length,
+      worstMs: sorted.at(-1) ?? 0,
+      p95Ms: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] ?? 0,
+      longFrames: long,
+    });
+  };
+  scroller.scrollTop = 0;
+  requestAnimationFrame((now) => { last = now; requestAnimationFrame(step); });
+})`;
+
+async function scrollThrough(page: Page, frames: number, pxPerFrame: number): Promise<Scroll> {
+  const handle = await page.evaluateHandle(scrollScript);
+  try {
+    return (await handle.evaluate((run, args) => (run as unknown as (a: typeof args) => Promise<Scroll>)(args), { frames, pxPerFrame })) as Scroll;
+  } finally {
+    await handle.dispose();
+  }
 }
 
 async function measure(browser: Browser, count: number, quick: boolean, progress: (what: string) => void): Promise<BenchRow[]> {

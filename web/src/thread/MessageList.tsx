@@ -73,6 +73,8 @@ const firstIndexBase = 10_000_000;
 /** Frames to wait for a row Virtuoso was asked to scroll to before giving up on it. */
 const renderWaitFrames = 300;
 const nearTopPx = 400;
+/** Frames a return keeps correcting its place for. */
+const restoreFrames = 90;
 
 /** What the module-level row, list, header and footer components read (they must keep their identity across renders). */
 interface ListContext {
@@ -115,6 +117,32 @@ export function MessageList(props: MessageListProps) {
       ? { index, align: 'start' as const, offset: -anchor.offset }
       : { index: 'LAST' as const, align: 'end' as const };
   });
+
+  // Back where the reader was: the first approximation above is corrected until the anchor row sits at its old
+  // offset, as rows are measured (a second or so; not longer, so as not to fight the reader's own scrolling).
+  const [restoreTo] = useState(props.initialAnchor);
+  useEffect(() => {
+    if (restoreTo?.kind !== 'message') return;
+    let frames = 0;
+    let steady = 0;
+    let frame = 0;
+    const place = () => {
+      const index = rowsRef.current.findIndex((r) => r.key === restoreTo.messageId);
+      if (index >= 0) virtuoso.current?.scrollToIndex({ index, align: 'start', offset: -restoreTo.offset });
+    };
+    const look = () => {
+      const el = scroller.current;
+      const row = el?.querySelector<HTMLElement>(`.messages > li[data-message-id="${CSS.escape(restoreTo.messageId)}"]`);
+      const at = row && el ? row.getBoundingClientRect().top - el.getBoundingClientRect().top : Number.NaN;
+      steady = Math.abs(at - restoreTo.offset) < 4 ? steady + 1 : 0;
+      if (steady >= 3 || ++frames > restoreFrames) return;
+      if (steady === 0 && frames % 10 === 0) place();
+      frame = requestAnimationFrame(look);
+    };
+    place();
+    frame = requestAnimationFrame(look);
+    return () => cancelAnimationFrame(frame);
+  }, [restoreTo]);
 
   const scrollToBottom = useCallback(() => {
     const el = scroller.current;
@@ -252,7 +280,8 @@ export function MessageList(props: MessageListProps) {
     () => () => {
       if (!onLeave.current) return;
       const { rows: rendered, viewTop } = renderedRows();
-      onLeave.current(atBottom.current ? bottomAnchor : (anchorOf(rendered, viewTop) ?? bottomAnchor));
+      const anchor = atBottom.current ? bottomAnchor : (anchorOf(rendered, viewTop) ?? bottomAnchor);
+      onLeave.current(anchor);
     },
     [renderedRows],
   );
