@@ -73,6 +73,8 @@ const firstIndexBase = 10_000_000;
 /** Frames to wait for a row Virtuoso was asked to scroll to before giving up on it. */
 const renderWaitFrames = 300;
 const nearTopPx = 400;
+/** Frames a scroll to the bottom follows the height for, as rows below are measured. */
+const bottomSettleFrames = 8;
 /** Frames a return keeps correcting its place for. */
 const restoreFrames = 90;
 
@@ -144,9 +146,17 @@ export function MessageList(props: MessageListProps) {
     return () => cancelAnimationFrame(frame);
   }, [restoreTo]);
 
+  // The height below the view is an estimate until the rows there are measured: Virtuoso goes to the last row,
+  // then the scroller follows the settling height for a few frames, down to the sends under the rows.
   const scrollToBottom = useCallback(() => {
-    const el = scroller.current;
-    if (el) el.scrollTop = el.scrollHeight;
+    virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end' });
+    let frames = 0;
+    const settle = () => {
+      const el = scroller.current;
+      if (el) el.scrollTop = el.scrollHeight;
+      if (el && ++frames < bottomSettleFrames) requestAnimationFrame(settle);
+    };
+    requestAnimationFrame(settle);
     atBottom.current = true;
     setUnseen(0);
   }, []);
