@@ -3,14 +3,14 @@ import type { Database } from '../../src/db/database.ts';
 import { valuesList } from '../../src/db/sqlFragments.ts';
 import { EVENT_COLUMN_COUNT, EVENT_COLUMNS, rowValues } from '../../src/events/eventRows.ts';
 import type { StoredEvent } from '../../src/events/types.ts';
-import { syntheticEvents } from './syntheticLog.ts';
+import { syntheticEvents, type SyntheticShape } from './syntheticLog.ts';
 import { BULK_TIMEOUT_MS } from '../../src/db/deadline.ts';
 
 const ROWS_PER_INSERT = 1000;
 const INSERTS_PER_TRANSACTION = 50;
 
-export async function seedLog(db: Database, count: number): Promise<void> {
-  const events = syntheticEvents(count);
+export async function seedLog(db: Database, count: number, shape?: SyntheticShape): Promise<void> {
+  const events = syntheticEvents(count, shape);
   let last: StoredEvent | undefined;
   for (let done = false; !done; ) {
     await db.transaction(async (tx) => {

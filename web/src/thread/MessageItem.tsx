@@ -16,6 +16,7 @@ import { Reactions } from './Reactions.tsx';
 import { MessageAttachments } from '../attachments/MessageAttachments.tsx';
 import { BotBadge } from '../bots/BotBadge.tsx';
 import { useOutOfTabOrder } from '../a11y/useOutOfTabOrder.ts';
+import { useListRow } from './listRow.ts';
 
 export interface MessageItemProps {
   readonly message: Message;
@@ -61,6 +62,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
   useOutOfTabOrder(item, !tabbable && !editing);
   return (
     <li
+      {...useListRow()}
       ref={item}
       className={`message${mine ? ' mine' : ''}${continued ? ' continued' : ''}${state}${picking ? ' picking' : ''}${mentionsMe ? ' mentions-me' : ''}`}
       data-message-id={message.id}

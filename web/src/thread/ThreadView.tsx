@@ -212,6 +212,8 @@ export function ThreadView({ threadId, me, onlineUsers, onTitle, onRead, message
         onJump={jumpTo}
         focus={focus}
         drafts={drafts}
+        initialAnchor={thread.initialAnchor}
+        onLeave={thread.rememberAnchor}
       />
       <TypingLine users={typing} />
       <Composer

@@ -35,6 +35,10 @@ import { addMessages, emptyMessageLog, reactionsForViewer, reviseMessage, tombst
 import { settleBy, type PendingSend } from './pendingSends.ts';
 import { nextJumpStep, type Jump } from '../search/jumpState.ts';
 import { useThreadBots, type ThreadBots } from '../bots/useThreadBots.ts';
+import { ThreadCursorsQuery } from '../search/jumpOperations.ts';
+import { cursorPageSize, pagesToTarget } from '../search/jumpPlan.ts';
+import { threadStateKey, threadStates, type ThreadSnapshot } from './threadStateCache.ts';
+import type { ScrollAnchor } from './scrollAnchor.ts';
 
 /** Sends the client retries by itself when the server asks it to wait; after that the person decides. */
 const MAX_AUTO_RETRIES = 5;
@@ -88,17 +92,26 @@ export interface OpenThread {
   jumpTo(messageId: string): void;
   /** The bots invited to it and the replies they are writing (issue 15). */
   readonly bots: ThreadBots;
+  /** Where the reader was when they last left this thread in this session (null: first visit, open at the bottom). */
+  readonly initialAnchor: ScrollAnchor | null;
+  /** Remembers where the reader is as they leave, for their return. */
+  rememberAnchor(anchor: ScrollAnchor): void;
 }
+
+/** Full pages fetched at once while jumping. */
+const jumpConcurrency = 4;
 
 export function useThread(threadId: string, meId: string): OpenThread {
   const { client } = useThrds();
-  const [status, setStatus] = useState<ThreadStatus>('loading');
-  const [title, setTitle] = useState('');
-  const [createdBy, setCreatedBy] = useState<string | null>(null);
-  const [log, setLog] = useState<MessageLog>(emptyMessageLog);
-  const [olderCursor, setOlderCursor] = useState<string | null>(null);
+  // Back to a thread left earlier in this session: shown at once as it was, the feed resuming where it stopped.
+  const [cached] = useState<ThreadSnapshot | undefined>(() => threadStates.get(threadStateKey(meId, threadId)));
+  const [status, setStatus] = useState<ThreadStatus>(cached ? 'ready' : 'loading');
+  const [title, setTitle] = useState(cached?.title ?? '');
+  const [createdBy, setCreatedBy] = useState<string | null>(cached?.createdBy ?? null);
+  const [log, setLog] = useState<MessageLog>(cached?.log ?? emptyMessageLog);
+  const [olderCursor, setOlderCursor] = useState<string | null>(cached?.olderCursor ?? null);
   const [loadingOlder, setLoadingOlder] = useState(false);
-  const [from, setFrom] = useState<Position | null | undefined>(undefined);
+  const [from, setFrom] = useState<Position | null | undefined>(cached?.resumeFrom);
   // This person's sends to this thread that were never confirmed (offline, or cut short by a reload): they wait in the outbox.
   const [stored] = useState(() => entriesOfThread(loadOutbox(meId), threadId));
   const [pending, setPending] = useState<readonly PendingSend[]>(() => stored.map(toPendingSend));
@@ -106,10 +119,10 @@ export function useThread(threadId: string, meId: string): OpenThread {
   const [loadFailure, setLoadFailure] = useState<CombinedError | null>(null);
   /** Counts the asks for the thread: a retry after a failed load asks again. */
   const [loadAsk, setLoadAsk] = useState(0);
-  const [locked, setLocked] = useState(false);
+  const [locked, setLocked] = useState(cached?.locked ?? false);
   const [problem, setProblem] = useState<string | null>(null);
-  const [entry, setEntry] = useState<EntryMarker | null>(null);
-  const [latestPosition, setLatestPosition] = useState<Position | null>(null);
+  const [entry, setEntry] = useState<EntryMarker | null>(cached?.entry ?? null);
+  const [latestPosition, setLatestPosition] = useState<Position | null>(cached?.latestPosition ?? null);
   const [jump, setJump] = useState<Jump | null>(null);
   const settled = useRef(new Set<string>());
   const logRef = useRef(log);
@@ -125,8 +138,33 @@ export function useThread(threadId: string, meId: string): OpenThread {
   const knownKeys = useRef(new Set(stored.map((e) => e.key)));
   const bots = useThreadBots(threadId);
   const { loaded: botsLoaded } = bots;
+  /** Each paged message's cursor, so a trimmed snapshot can resume "older" from the oldest message it keeps. */
+  const cursors = useRef(new Map<string, string>(cached?.cursors));
+  /** The newest position the feed has delivered (or the one it joined at): where a return resumes it. */
+  const deliveredAt = useRef<Position | null>(cached?.resumeFrom ?? null);
+  const anchor = useRef<ScrollAnchor | null>(cached?.anchor ?? null);
+  const rememberAnchor = useCallback((at: ScrollAnchor) => {
+    anchor.current = at;
+  }, []);
 
   useEffect(() => {
+    if (cached) botsLoaded(cached.bots);
+  }, [cached, botsLoaded]);
+
+  // Leaving: what is loaded and where the feed stood go to the session's cache (only once it has loaded).
+  const snapshot = useRef<Omit<ThreadSnapshot, 'cursors' | 'anchor' | 'resumeFrom'> | null>(null);
+  snapshot.current = status === 'ready' ? { title, createdBy, locked, bots: bots.invited, entry, log, olderCursor, latestPosition } : null;
+  useEffect(
+    () => () => {
+      const resumeFrom = deliveredAt.current;
+      if (!snapshot.current || resumeFrom === null) return;
+      threadStates.put(threadStateKey(meId, threadId), { ...snapshot.current, cursors: cursors.current, anchor: anchor.current, resumeFrom });
+    },
+    [meId, threadId],
+  );
+
+  useEffect(() => {
+    if (cached) return;
     let cancelled = false;
     void client
       .query(ThreadQuery, { id: threadId, last: pageSize, before: null })
@@ -140,6 +178,7 @@ export function useThread(threadId: string, meId: string): OpenThread {
           return;
         }
         const page = decodeNodes(thread.messages?.edges, decodeMessage);
+        rememberCursors(cursors.current, thread.messages?.edges);
         setTitle(thread.title ?? '');
         setCreatedBy(thread.createdBy?.id ?? null);
         botsLoaded((thread.bots ?? []).flatMap((raw) => decodeUser(raw) ?? []));
@@ -148,13 +187,15 @@ export function useThread(threadId: string, meId: string): OpenThread {
         setLatestPosition((p) => maxPosition(p, maxPosition(thread.position ?? null, page.at(-1)?.position ?? null)));
         setLog(addMessages(emptyMessageLog, page));
         setOlderCursor(previousCursorOf(thread.messages?.pageInfo ?? null));
-        setFrom(joinPosition(thread.position, page));
+        const join = joinPosition(thread.position, page);
+        deliveredAt.current = join;
+        setFrom(join);
         setStatus('ready');
       });
     return () => {
       cancelled = true;
     };
-  }, [client, threadId, botsLoaded, loadAsk]);
+  }, [client, threadId, botsLoaded, cached, loadAsk]);
   const reload = useCallback(() => setLoadAsk((n) => n + 1), []);
 
   const accept = useCallback(
@@ -174,7 +215,10 @@ export function useThread(threadId: string, meId: string): OpenThread {
     positionOf: (data) => positionOfEvent(data.threadEvents),
     onEvent: ({ threadEvents: event }) => {
       const at = positionOfEvent(event);
-      if (at !== null) setLatestPosition((p) => maxPosition(p, at));
+      if (at !== null) {
+        setLatestPosition((p) => maxPosition(p, at));
+        deliveredAt.current = maxPosition(deliveredAt.current, at);
+      }
       switch (event?.__typename) {
         case 'ThreadRenamed':
           if (event.title) setTitle(event.title);
@@ -261,6 +305,7 @@ export function useThread(threadId: string, meId: string): OpenThread {
           throw new Error('older page not loaded');
         }
         const page = decodeNodes(connection.edges, decodeMessage);
+        rememberCursors(cursors.current, connection.edges);
         const cursor = previousCursorOf(connection.pageInfo);
         // The refs move now, not at the next render, so a jump's next step sees this page.
         logRef.current = addMessages(logRef.current, page);
@@ -274,6 +319,67 @@ export function useThread(threadId: string, meId: string): OpenThread {
     olderInFlight.current = request;
     return request;
   }, [client, threadId]);
+
+  /**
+   * Loads everything from a little above `messageId` down to the oldest loaded
+   * message (jumpPlan.ts): a lean walk back by cursors until it is met, then
+   * the full pages in between, several at once, added in one go.
+   */
+  const loadToTarget = useCallback(
+    async (messageId: string, current: () => boolean): Promise<'found' | 'missing' | 'cancelled'> => {
+      const oldestLoaded = olderCursorRef.current;
+      if (oldestLoaded === null) return 'missing';
+      setLoadingOlder(true);
+      const walked: { readonly id: string; readonly cursor: string }[] = [];
+      let before = oldestLoaded;
+      let hasEarlier = true;
+      let index = -1;
+      while (index < 0 && hasEarlier) {
+        const result = await client.query(ThreadCursorsQuery, { id: threadId, last: cursorPageSize, before }).toPromise();
+        if (!current()) return 'cancelled';
+        const connection = result.data?.thread?.messages;
+        if (!connection) {
+          setError(result.error ? errorMessage(result.error) : 'Could not load older messages.');
+          throw new Error('cursor page not loaded');
+        }
+        const edges = (connection.edges ?? []).flatMap((e) => (e?.node?.id && e.cursor ? [{ id: e.node.id, cursor: e.cursor }] : []));
+        walked.unshift(...edges);
+        hasEarlier = connection.pageInfo?.hasPreviousPage === true && connection.pageInfo.startCursor != null;
+        before = connection.pageInfo?.startCursor ?? before;
+        index = walked.findIndex((e) => e.id === messageId);
+      }
+      if (index < 0) return 'missing';
+      const plan = pagesToTarget(
+        walked.map((e) => e.cursor),
+        index,
+        oldestLoaded,
+        hasEarlier,
+      );
+      const pages: Message[][] = [];
+      for (let i = 0; i < plan.pages.length; i += jumpConcurrency) {
+        const batch = plan.pages.slice(i, i + jumpConcurrency);
+        const results = await Promise.all(batch.map((p) => client.query(ThreadQuery, { id: threadId, last: p.last, before: p.before }).toPromise()));
+        if (!current()) return 'cancelled';
+        for (const result of results) {
+          const connection = result.data?.thread?.messages;
+          if (!connection) {
+            setError(result.error ? errorMessage(result.error) : 'Could not load older messages.');
+            throw new Error('page not loaded');
+          }
+          rememberCursors(cursors.current, connection.edges);
+          pages.push(decodeNodes(connection.edges, decodeMessage));
+        }
+      }
+      // Newest page first: reversed, they are in log order.
+      const older = pages.reverse().flat();
+      logRef.current = addMessages(logRef.current, older);
+      olderCursorRef.current = plan.olderCursor;
+      setLog((l) => addMessages(l, older));
+      setOlderCursor(plan.olderCursor);
+      return logRef.current.ids.has(messageId) ? 'found' : 'missing';
+    },
+    [client, threadId],
+  );
 
   const loadOlder = useCallback(() => {
     // A failure is already shown: fetchOlder puts what went wrong in `error`.
@@ -304,21 +410,29 @@ export function useThread(threadId: string, meId: string): OpenThread {
           }
           return settle(logRef.current.ids.has(messageId) ? 'found' : 'missing');
         }
-        for (;;) {
-          if (!current()) return;
-          const step = nextJumpStep(logRef.current.messages, messageId, target, olderCursorRef.current !== null);
-          if (step !== 'load-older') return settle(step);
-          try {
-            await fetchOlder();
-          } catch {
-            // The page failed and `error` says why; the jump stops rather than ask again and again.
-            if (current()) setJump(null);
-            return;
-          }
+        // A page the scroll asked for first, so the walk starts from what is loaded.
+        await olderInFlight.current?.catch(() => undefined);
+        if (!current()) return;
+        const step = nextJumpStep(logRef.current.messages, messageId, target, olderCursorRef.current !== null);
+        if (step !== 'load-older') return settle(step);
+        const loading = loadToTarget(messageId, current);
+        olderInFlight.current = loading.then(
+          () => undefined,
+          () => undefined,
+        );
+        try {
+          const found = await loading;
+          if (found !== 'cancelled') settle(found);
+        } catch {
+          // A request failed and `error` says why; the jump stops rather than ask again and again.
+          if (current()) setJump(null);
+        } finally {
+          olderInFlight.current = null;
+          setLoadingOlder(false);
         }
       })();
     },
-    [client, threadId, fetchOlder],
+    [client, threadId, loadToTarget],
   );
 
   /** One try; resolves to `sent`, or to the send's status after the failure. */
@@ -580,7 +694,14 @@ export function useThread(threadId: string, meId: string): OpenThread {
     retry,
     discard,
     bots,
+    initialAnchor: cached?.anchor ?? null,
+    rememberAnchor,
   };
+}
+
+/** Notes the cursor of each message a page brought. */
+function rememberCursors(into: Map<string, string>, edges: readonly ({ readonly cursor?: string | null; readonly node?: { readonly id?: string | null } | null } | null)[] | null | undefined): void {
+  for (const edge of edges ?? []) if (edge?.node?.id && edge.cursor) into.set(edge.node.id, edge.cursor);
 }
 
 /** A delivery's log position; null for what is not in the log (a BotDraft). */
