@@ -121,7 +121,7 @@ describe('axe-core on every screen', () => {
       findings.push(...(await audit(page, `search-${size}`)));
 
       await page.goto(`/t/${randomUUID()}`);
-      await page.getByText('This thread does not exist.').waitFor({ timeout: 15_000 });
+      await page.getByText("This thread doesn't exist or was removed.").waitFor({ timeout: 15_000 });
       findings.push(...(await audit(page, `not-found-${size}`)));
       expect(report(findings)).toEqual([]);
     }, 240_000);

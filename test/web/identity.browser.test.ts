@@ -51,7 +51,7 @@ async function postDaysAgo(account: Account, threadId: string, body: string, day
 
 /** A browser context of Bob's, as a reader in India with British English would have it. */
 async function bobContext(viewport = desktop): Promise<BrowserContext> {
-  const context = await browserOf().newContext({ baseURL: server.baseUrl, viewport, colorScheme: 'light', ...viewer });
+  const context = await browserOf().newContext({ baseURL: server.baseUrl, viewport, colorScheme: 'light', serviceWorkers: 'block', ...viewer });
   await context.addInitScript((token) => {
     if (!sessionStorage.getItem('thrds.test.seeded')) {
       localStorage.setItem('thrds.token', token);

@@ -428,7 +428,8 @@ describe.each(kinds)('rich text in the web app (%s)', (kind: StoreKind) => {
 
   /** A signed-in context that ignores the page's CSP (the XSS test's trap must be able to fire). */
   async function bypassingContext(account: Account): Promise<BrowserContext> {
-    const context = await scene.browser.newContext({ baseURL: server.baseUrl, viewport: desktop, colorScheme: 'light', bypassCSP: true });
+    // Tall enough that the virtualized list keeps every message of the corpus in the DOM, where the checks look.
+    const context = await scene.browser.newContext({ baseURL: server.baseUrl, viewport: { width: desktop.width, height: 6_000 }, colorScheme: 'light', bypassCSP: true, serviceWorkers: 'block' });
     ownContexts.push(context);
     await context.addInitScript((token) => localStorage.setItem('thrds.token', token), account.token);
     return context;

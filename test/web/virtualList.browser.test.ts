@@ -4,8 +4,8 @@
  * 3,000 messages (seeded through the event log). A link to its oldest
  * message opens it highlighted and focused with the whole history loaded,
  * while the list keeps a screenful of rows in the DOM; the list is a real
- * list (axe: list, listitem) and one tab stop with arrow-key movement, only
- * the active message's controls being tab stops. Screenshots:
+ * list (axe: list, listitem) and one tab stop with arrow-key movement, no
+ * message's controls being tab stops (Enter opens the active one's actions). Screenshots:
  * test-artifacts/screenshots/virtual-list-*.png.
  */
 import { readFileSync } from 'node:fs';
@@ -71,7 +71,7 @@ describe('the virtualized message list', () => {
     await page.screenshot({ path: screenshotPath('virtual-list-jumped-oldest') });
   });
 
-  it('the list is a real list with one tab stop: arrows, PageUp/PageDown, Home and End move between messages, and only the active one has tabbable controls', async () => {
+  it('the list is a real list with one tab stop: arrows, PageUp/PageDown, Home and End move between messages, no message’s controls are tab stops, and Enter opens the active one’s actions', async () => {
     const page = await open(`/t/${longThreadId}`);
     const last = row(page, messageText(count - 1));
     await last.waitFor({ timeout: 30_000 });
@@ -84,13 +84,19 @@ describe('the virtualized message list', () => {
     await page.keyboard.press('PageUp');
     await expect.poll(() => activeText(page)).toContain(messageText(count - 12));
     expect(await page.locator('.messages > li[tabindex="0"]').count()).toBe(1);
-    // Controls of the other messages are out of the tab order.
-    const tabbableElsewhere = await page.locator('.messages > li.message[tabindex="-1"] :is(button, a[href])').evaluateAll(
+    // No message's controls are in the tab order, the active one's included.
+    const tabbableElsewhere = await page.locator('.messages > li.message :is(button, a[href])').evaluateAll(
       (controls) => controls.filter((c) => (c as HTMLElement).tabIndex >= 0).length,
     );
     expect(tabbableElsewhere).toBe(0);
     await page.keyboard.press('End');
     await expect.poll(() => activeText(page)).toContain(messageText(count - 1));
+    // Enter on the active message opens its actions; Escape closes them again.
+    await page.keyboard.press('Enter');
+    await page.getByRole('menu').waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('menu').count()).toBe(0);
+    await last.focus();
     await page.keyboard.press('Home');
     // Home is the oldest loaded message; getting there loads the page above it.
     await expect.poll(() => page.locator('.messages > li.message').count()).toBeGreaterThan(0);

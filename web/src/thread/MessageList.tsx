@@ -9,13 +9,13 @@
  * moment and gives it focus, so a screen reader reads it.
  *
  * For the keyboard the list is one tab stop: the active message (tabIndex 0,
- * the others -1) moves with the arrow keys, PageUp/PageDown, Home/End, and
- * only its controls are tab stops. The rows are the `<li>`s of a real `<ol>`;
+ * the others -1) moves with the arrow keys, PageUp/PageDown, Home/End; no
+ * message's controls are tab stops, and Enter opens the active one's actions. The rows are the `<li>`s of a real `<ol>`;
  * the log role sits on a wrapper, and a separate live region reads out what
  * arrives (rows mounting while the reader scrolls are not news).
  */
 import { forwardRef, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type FocusEvent, type KeyboardEvent, type ReactNode } from 'react';
-import { Virtuoso, type ItemProps, type ListProps, type VirtuosoHandle } from 'react-virtuoso';
+import { Virtuoso, type ItemProps, type ListProps, type ScrollerProps, type VirtuosoHandle } from 'react-virtuoso';
 import type { Message } from '../api/operations.ts';
 import { MessageItem, snippet } from './MessageItem.tsx';
 import { PendingItem } from './PendingItem.tsx';
@@ -309,6 +309,15 @@ export function MessageList(props: MessageListProps) {
       const target = event.target as HTMLElement;
       // Keys inside a message's controls (a picker, the edit form) are theirs.
       if (!target.matches('.messages > li[data-message-id]')) return;
+      // The message's controls are out of the tab order (the list is one stop): Enter opens its actions menu.
+      if (event.key === 'Enter') {
+        const actions = target.querySelector<HTMLButtonElement>('.message-actions-button');
+        if (actions) {
+          event.preventDefault();
+          actions.click();
+        }
+        return;
+      }
       const next = rovingTarget(event.key, messageKeys.indexOf(target.dataset.messageId ?? ''), messageKeys.length);
       const key = next === null ? undefined : messageKeys[next];
       if (key === undefined) return;
@@ -371,7 +380,7 @@ export function MessageList(props: MessageListProps) {
 const computeItemKey = (_index: number, row: ListRow) => row.key;
 const followOutput = (bottom: boolean) => (bottom ? 'auto' : false);
 
-function rowContent(_index: number, row: ListRow, { props, activeKey, sharedNames }: ListContext): ReactNode {
+function rowContent(_index: number, row: ListRow, { props, sharedNames }: ListContext): ReactNode {
   switch (row.kind) {
     case 'day':
       return <DaySeparator iso={row.iso} />;
@@ -395,7 +404,7 @@ function rowContent(_index: number, row: ListRow, { props, activeKey, sharedName
           onEdit={props.onEdit}
           onSaveEdit={props.onSaveEdit}
           onDelete={props.onDelete}
-          controlsTabbable={message.id === activeKey}
+          controlsTabbable={false}
           {...(props.onJump ? { onJump: props.onJump } : {})}
         />
       );
@@ -475,4 +484,12 @@ function Footer({ context: { props } }: { readonly context: ListContext }) {
   );
 }
 
-const components = { Item: Row, List, Header, Footer };
+/**
+ * Virtuoso's scroller is a tab stop of its own (tabIndex 0, for scrolling by
+ * keyboard); here the active message is the list's one stop, and it scrolls.
+ */
+const Scroller = forwardRef<HTMLDivElement, ScrollerProps & { readonly context: ListContext }>(function Scroller({ context: _context, ...rest }, ref) {
+  return <div {...rest} ref={ref} tabIndex={-1} />;
+});
+
+const components = { Item: Row, List, Header, Footer, Scroller };
