@@ -102,7 +102,8 @@ describe.each(kinds)('the bot reactor on %s', (kind) => {
     await waitFor(async () => nonEmpty(await w.repliesTo(answer.id)), { what: 'the reply to a reply' });
     // Quill itself (running too: it answers mentions of quill only) says nothing, and pip answered twice in all.
     expect(await w.botMessages()).toHaveLength(2);
-    expect(reports.filter((r) => r.botId === w.bot.id && r.outcome === 'posted')).toHaveLength(2);
+    // The reactor reports a reply once its append has returned, which may be just after the message is readable.
+    await waitFor(() => reports.filter((r) => r.botId === w.bot.id && r.outcome === 'posted').length === 2, { what: 'the second reply reported' });
     expect(w.model.requests).toHaveLength(2);
   });
 
