@@ -234,6 +234,11 @@ async function buildIfNeeded(distDir: string, force: boolean): Promise<void> {
 
   const staging = `${distDir}.building-${process.pid}-${Date.now()}`;
   await mkdir(dirname(staging), { recursive: true });
+  // Vite builds for development (React's development runtime: jsxDEV, owner stacks, several times
+  // slower to render) unless NODE_ENV is 'production', and test runners set it to 'test'. What is
+  // served is the production build, whoever asked for it: tests and benches see what users get.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
   try {
     const { build } = await import('vite');
     await build({
@@ -243,6 +248,8 @@ async function buildIfNeeded(distDir: string, force: boolean): Promise<void> {
     });
     await swapIn(staging, distDir);
   } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
     await rm(staging, { recursive: true, force: true });
   }
 }
