@@ -15,13 +15,25 @@ export async function loadedMessageBodies(page: Page): Promise<string[]> {
       }
     };
     const frame = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    // Virtuoso draws the rows of a new scroll position a few frames later, more on a busy machine: wait
+    // (up to 40 frames) until drawn rows cover the view, so a step of half a view skips no row.
+    const drawn = async () => {
+      for (let i = 0; i < 40; i++) {
+        await frame();
+        const rows = scroller.querySelectorAll<HTMLElement>('.messages > li');
+        const view = scroller.getBoundingClientRect();
+        const top = rows[0]?.getBoundingClientRect().top ?? view.top;
+        const bottom = rows[rows.length - 1]?.getBoundingClientRect().bottom ?? view.bottom;
+        if (top <= view.top + 1 && bottom >= view.bottom - 1) return;
+      }
+    };
     scroller.scrollTop = 0;
-    await frame();
+    await drawn();
     for (;;) {
       read();
       if (scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 1) break;
       scroller.scrollTop += Math.max(100, scroller.clientHeight / 2);
-      await frame();
+      await drawn();
     }
     return [...bodies.values()];
   });
