@@ -10,6 +10,7 @@ import http from 'node:http';
 import mysql from 'mysql2/promise';
 import { Server } from 'socket.io';
 import { failToParent, sendToParent } from '../support/childRuntime.ts';
+import { postServer } from '../support/publishEndpoint.ts';
 import '../support/serverProbe.ts';
 
 const MESSAGES_TABLE = `CREATE TABLE IF NOT EXISTS messages (
@@ -37,25 +38,12 @@ const url = process.env.DATABASE_URL;
 if (!url) failToParent(new Error('DATABASE_URL is required'));
 const pool = mysql.createPool({ uri: url, connectionLimit: 64, maxIdle: 64, charset: 'utf8mb4_unicode_ci' });
 
-const server = http.createServer((req, res) => {
-  if (req.method === 'POST' && req.url === '/messages') {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      void post(Buffer.concat(chunks).toString('utf8')).then(
-        (answer) => send(res, answer.status, answer.body),
-        (error: unknown) => send(res, 500, JSON.stringify({ error: String(error) })),
-      );
-    });
-    return;
-  }
-  if (req.url === '/healthz') {
-    res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-    return;
-  }
-  res.writeHead(404).end();
+const server = postServer('/messages', (text, res) => {
+  void post(text).then(
+    (answer) => send(res, answer.status, answer.body),
+    (error: unknown) => send(res, 500, JSON.stringify({ error: String(error) })),
+  );
 });
-server.keepAliveTimeout = 120_000;
 const io = new Server(server, { transports: ['websocket'], perMessageDeflate: false, serveClient: false });
 io.on('connection', (socket) => {
   socket.on('join', (room: unknown) => {

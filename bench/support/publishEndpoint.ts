@@ -1,19 +1,18 @@
 /**
- * The HTTP side of every baseline fan-out server: `POST /publish` with the
- * message body, answered once the broadcast has been handed to the sockets
- * (as Thrds answers postMessage once committed), and `/healthz`.
+ * The HTTP side of every baseline server: one POST route that hands the
+ * request's body to the baseline, which answers it, and `/healthz`. The
+ * fan-out baselines take `POST /publish`, answered once the broadcast has been
+ * handed to the sockets (as Thrds answers postMessage once committed).
  */
 import http from 'node:http';
 
-export function publishServer(onPublish: (body: string) => void): http.Server {
+/** A server whose `POST <path>` gives `handle` the body as text; `handle` answers on `res`. */
+export function postServer(path: string, handle: (body: string, res: http.ServerResponse) => void): http.Server {
   const server = http.createServer((req, res) => {
-    if (req.method === 'POST' && req.url === '/publish') {
+    if (req.method === 'POST' && req.url === path) {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        onPublish(Buffer.concat(chunks).toString('utf8'));
-        res.writeHead(204).end();
-      });
+      req.on('end', () => handle(Buffer.concat(chunks).toString('utf8'), res));
       return;
     }
     if (req.url === '/healthz') {
@@ -25,4 +24,11 @@ export function publishServer(onPublish: (body: string) => void): http.Server {
   // The poster keeps its sockets between phases; do not close them under it.
   server.keepAliveTimeout = 120_000;
   return server;
+}
+
+export function publishServer(onPublish: (body: string) => void): http.Server {
+  return postServer('/publish', (body, res) => {
+    onPublish(body);
+    res.writeHead(204).end();
+  });
 }
