@@ -57,7 +57,14 @@ describe.each(await storeKinds())('presence and typing on %s', (kind) => {
     const watcher = live<{ presence: { people: number; connections: number; users: Array<{ username: string }> } }>(tab(alice.token), PRESENCE);
     live(tab(alice.token), THREAD_EVENTS, { t: threadId });
     live(tab(bob.token), PRESENCE, { t: threadId });
-    await waitFor(async () => (await online()).online.connections === 3, { what: 'three connections' });
+    // A socket counts once it is open; the thread's count once its subscription has started, a moment later.
+    await waitFor(
+      async () => {
+        const now = await online();
+        return now.online.connections === 3 && now.thread.online.connections === 1;
+      },
+      { what: 'three connections, one of them in the thread' },
+    );
     const now = await online();
     expect(now.online).toEqual({ people: 2, connections: 3, users: [{ username: 'alice' }, { username: 'bob' }] });
     expect(now.thread.online).toEqual({ people: 1, connections: 1, users: [{ username: 'alice' }] });

@@ -99,8 +99,9 @@ describe('memory per WebSocket connection', () => {
     }
     expect(harness.gateway.stats.subscriptions).toBe(SUBSCRIPTIONS);
     const retained = liveBytes() - baseline;
-    // 200 groups keeping 300 results of ~1 KB each would be ~60 MB.
-    expect(retained).toBeLessThan(8 * 1024 * 1024);
+    // 200 groups keeping 300 results of ~1 KB each would be ~60 MB. What stays is V8's own (code, inline caches,
+    // the socket's buffers): 4–9 MB measured, the higher on Node 24 in a loaded CI run.
+    expect(retained).toBeLessThan(16 * 1024 * 1024);
     ws.socket.destroy();
     await eventually(() => harness.gateway.stats.groups === 0, 'the groups to go');
   }, 120_000);

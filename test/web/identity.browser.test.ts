@@ -143,7 +143,8 @@ describe('identity and time in the web app', () => {
     const heads = page.locator('.messages > li.message:not(.continued)');
     await expect.poll(() => heads.count(), { timeout: 15_000 }).toBe(4);
     for (const time of await heads.locator('.group-time').all()) {
-      expect(await time.isVisible()).toBe(true);
+      // Virtuoso keeps the list hidden (visibility) until it has measured the rows it first drew.
+      await time.waitFor({ state: 'visible' });
       expect(await time.locator('[aria-hidden="true"]').first().innerText()).toMatch(/^\d{2}:\d{2}$/); // en-GB: 24-hour
       expect(await time.getAttribute('dateTime')).toMatch(/^\d{4}-\d\d-\d\dT/);
     }
