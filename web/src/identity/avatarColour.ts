@@ -5,6 +5,7 @@
  * 4.5:1 (WCAG AA for text) on that background: white initials on a deep tone
  * for the light theme, near-black initials on a pale tone for the dark one.
  */
+import { memoized } from '../ui/memoized.ts';
 
 export interface AvatarColours {
   /** Background in the light theme; the initials are `lightText` on it. */
@@ -31,7 +32,10 @@ export function hashId(id: string): number {
   return hash >>> 0;
 }
 
-export function avatarColours(userId: string): AvatarColours {
+/** Remembered per user: the walk below runs a contrast check per step, and a long list mounts rows again and again. */
+export const avatarColours: (userId: string) => AvatarColours = memoized(coloursOf, 1_000);
+
+function coloursOf(userId: string): AvatarColours {
   const hue = hashId(userId) % 360;
   return {
     light: walk(hue, 58, 46, -1, lightText),

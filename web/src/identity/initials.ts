@@ -4,6 +4,7 @@
  * counted in graphemes so an emoji or an accented letter stays whole, and
  * upper-cased. A name with no letters or digits falls back to the username.
  */
+import { memoized } from '../ui/memoized.ts';
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 const letterOrDigit = /[\p{L}\p{N}]/u;
@@ -25,6 +26,12 @@ function fromWords(text: string): string {
   return (firstGrapheme(first) + (last === undefined ? '' : firstGrapheme(last))).toLocaleUpperCase();
 }
 
+const initialsOfName = memoized((names: string) => {
+  const [displayName = '', username = ''] = names.split('\n');
+  return fromWords(displayName) || fromWords(username) || '?';
+}, 1_000);
+
 export function initialsOf(user: { readonly displayName: string; readonly username: string }): string {
-  return fromWords(user.displayName) || fromWords(user.username) || '?';
+  // Neither a display name nor a username holds a line break (both are checked on the server).
+  return initialsOfName(`${user.displayName}\n${user.username}`);
 }

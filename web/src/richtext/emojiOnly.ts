@@ -8,6 +8,7 @@ export const maxBigEmoji = 3;
 
 // Built at run time: the `v` flag (for \p{RGI_Emoji}) is newer than the TypeScript target, not than the browsers we support.
 const rgiEmoji = new RegExp('^\\p{RGI_Emoji}$', 'v');
+const letter = /\p{L}/u;
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /** How many emoji `body` is made of, or 0 when it holds anything else (or more than `maxBigEmoji`). */
@@ -15,6 +16,8 @@ export function emojiOnlyCount(body: string): number {
   const trimmed = body.trim();
   // Longer than three of the longest emoji sequences (family ZWJ sequences are 11 code units) plus spaces: not a few emoji.
   if (trimmed === '' || trimmed.length > 64) return 0;
+  // A letter is never part of an emoji (regional indicators and tags are symbols, not letters): most messages stop here.
+  if (letter.test(trimmed)) return 0;
   let count = 0;
   for (const { segment } of segmenter.segment(trimmed)) {
     if (/^\s+$/u.test(segment)) continue;
