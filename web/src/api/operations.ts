@@ -254,3 +254,23 @@ export const SearchQuery = graphql(
 );
 
 export type { Message, ReactionGroup, Role, ThreadSummary, User, Viewer } from './decode.ts';
+
+/** Makes one of the viewer's image uploads (not yet posted) their avatar; returns them with the new avatarUrl. */
+export const SetAvatarMutation = graphql(
+  `
+    mutation SetAvatar($input: SetAvatarInput!) {
+      setAvatar(input: $input) { ...UserFields role }
+    }
+  `,
+  [UserFields],
+);
+
+/** Back to initials: nothing is written when there is no avatar. */
+export const ClearAvatarMutation = graphql(
+  `
+    mutation ClearAvatar {
+      clearAvatar { ...UserFields role }
+    }
+  `,
+  [UserFields],
+);
