@@ -219,7 +219,7 @@ describe.each(kinds)('avatars on %s', (kind) => {
   }, 180_000);
 });
 
-describe.each(kinds)('avatar rate limit on %s', (kind) => {
+describe.each(kinds)('avatar limits on %s', (kind) => {
   let server: TestServer;
   let alice: { token: string; id: string };
   beforeAll(async () => {
@@ -243,5 +243,31 @@ describe.each(kinds)('avatar rate limit on %s', (kind) => {
     expect(metrics).toContain('thrds_avatar_changes_total{outcome="set"} 1');
     expect(metrics).toContain('thrds_avatar_changes_total{outcome="cleared"} 1');
     expect(metrics).toContain('thrds_avatar_changes_total{outcome="rate_limited"} 1');
+  });
+});
+
+describe.each(kinds)('avatars of a suspended user on %s', (kind) => {
+  let server: TestServer;
+  let admin: { token: string; id: string };
+  let bob: { token: string; id: string };
+  beforeAll(async () => {
+    ({ server } = await startFilesServer(kind));
+    // The first account of a store is its admin.
+    admin = await signUp(server, 'admin');
+    bob = await signUp(server, 'bob');
+  });
+  afterAll(async () => {
+    await server.dispose();
+  });
+
+  it('a suspended user may not set an avatar (FORBIDDEN, nothing written) but may still clear one', async () => {
+    const first = await uploaded(server, bob.token, { bytes: await plainPng(14, 14), name: 'a.png', type: 'image/png' });
+    await server.ok(SET, { id: first.id }, bob.token);
+    await server.ok('mutation ($u: ID!) { suspendUser(input: { userId: $u }) { id } }', { u: bob.id }, admin.token);
+    const second = await uploaded(server, bob.token, { bytes: await plainPng(15, 14), name: 'b.png', type: 'image/png' });
+    const head = await server.logHead();
+    expect(codeOf(await server.gql(SET, { id: second.id }, bob.token))).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await server.logHead()).toBe(head);
+    expect((await server.ok(CLEAR, {}, bob.token)).clearAvatar.avatarUrl).toBeNull();
   });
 });
