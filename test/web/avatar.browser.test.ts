@@ -2,9 +2,10 @@
  * Uploaded avatars (issue 16 item 8) in a real browser against a real
  * server: Ada opens her picture dialog from the header (axe finds nothing
  * serious in it, light and dark), uploads a PNG and sees it at once; Bob, in
- * his own window, sees it on her message, as an image with an empty alt at
- * the avatar's fixed size; when the picture fails to load he sees her
- * initials; once she removes it, initials again. Screenshots:
+ * his own window, already open, sees it take the place of her initials live,
+ * and on her next message, as an image with an empty alt at the avatar's
+ * fixed size; when the picture fails to load he sees her
+ * initials; once she removes it, initials again, live in his open window. Screenshots:
  * test-artifacts/screenshots/avatar-*.png and a11y-avatar-dialog-*.png.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -72,6 +73,11 @@ describe('uploaded avatars in the web app', () => {
   it('Ada uploads a picture in her picture dialog (no serious axe finding) and Bob sees it on her message', async () => {
     threadId = await createThread(server, ada, 'Faces');
     await postMessage(server, bob, threadId, 'Who is who here?');
+    await postMessage(server, ada, threadId, 'Ada, before her picture.');
+    // Bob's window is open before Ada changes her picture: it follows the change live.
+    const b = await pageAs(bob);
+    await openThread(b, threadId);
+    await expect.poll(() => avatarOfMessage(b, 'Ada, before her picture.').innerText(), { timeout: 15_000 }).toBe('AL');
     const a = await pageAs(ada);
     await openThread(a, threadId);
     await a.getByRole('button', { name: 'Your picture' }).click();
@@ -88,10 +94,14 @@ describe('uploaded avatars in the web app', () => {
     expect(await dialog.getByRole('button', { name: 'Remove picture' }).isEnabled()).toBe(true);
     await snap(a, 'dialog');
     await dialog.getByRole('button', { name: 'Close' }).click();
+    // Live: her message already on Bob's screen takes the picture (UserAvatarChanged on his events feed).
+    const earlier = avatarOfMessage(b, 'Ada, before her picture.').locator('img.avatar-picture');
+    await earlier.waitFor({ timeout: 15_000 });
+    expect(await earlier.getAttribute('src')).toBe(await own.getAttribute('src'));
+    // Bob answers in between, so her next message heads a group of its own (continued lines draw no avatar).
+    await postMessage(server, bob, threadId, 'Nice picture.');
     await postMessage(server, ada, threadId, 'It is me, with my new picture.');
 
-    const b = await pageAs(bob);
-    await openThread(b, threadId);
     const avatar = avatarOfMessage(b, 'It is me, with my new picture.');
     const picture = avatar.locator('img.avatar-picture');
     await picture.waitFor({ timeout: 15_000 });
@@ -117,6 +127,12 @@ describe('uploaded avatars in the web app', () => {
     await expect.poll(() => avatar.innerText(), { timeout: 15_000 }).toBe('AL');
     expect(await avatar.locator('img').count()).toBe(0);
 
+    // Another window of Bob's, where the picture loads, open while Ada removes it.
+    const watching = await pageAs(bob);
+    await openThread(watching, threadId);
+    const shown = avatarOfMessage(watching, 'It is me, with my new picture.');
+    await shown.locator('img.avatar-picture').waitFor({ timeout: 15_000 });
+
     const a = await pageAs(ada);
     await openThread(a, threadId);
     await a.getByRole('button', { name: 'Your picture' }).click();
@@ -124,6 +140,9 @@ describe('uploaded avatars in the web app', () => {
     await dialog.getByRole('button', { name: 'Remove picture' }).click();
     await expect.poll(() => dialog.getByRole('status').innerText()).toContain('Picture removed');
     expect(await a.locator('.avatar-button .avatar').innerText()).toBe('AL');
+    // Live in Bob's open window too.
+    await expect.poll(() => shown.innerText(), { timeout: 15_000 }).toBe('AL');
+    expect(await shown.locator('img').count()).toBe(0);
 
     const fresh = await pageAs(bob);
     await fresh.goto(`/t/${threadId}`);

@@ -46,7 +46,7 @@ export const CreateThreadMutation = graphql(
   [ThreadSummaryFields],
 );
 
-/** Feeds the thread list: new threads, and activity in threads already shown. */
+/** Feeds the thread list: new threads, and activity in threads already shown; and people's new pictures (liveAvatars.ts). */
 export const EventsSubscription = graphql(
   `
     subscription Events($after: Position) {
@@ -56,6 +56,7 @@ export const EventsSubscription = graphql(
         ... on ThreadCreated { thread { ...ThreadSummaryFields } }
         ... on MessagePosted { message { id postedAt thread { ...ThreadSummaryFields } } }
         ... on ThreadRenamed { thread { ...ThreadSummaryFields } }
+        ... on UserAvatarChanged { user { id } avatarUrl }
       }
     }
   `,

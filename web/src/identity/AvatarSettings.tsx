@@ -2,7 +2,7 @@
  * The viewer's picture, from the header: a button showing their avatar opens
  * a dialog to upload a picture (uploadAttachment, then setAvatar: the server
  * keeps a WebP within 480×480 of it) or to remove it (clearAvatar). Others
- * see it on the viewer's messages at their next load of them.
+ * see it at once on the viewer's messages (UserAvatarChanged on their feed).
  */
 import { useEffect, useId, useRef, useState, type ChangeEvent } from 'react';
 import { decodeViewer } from '../api/decode.ts';
@@ -13,6 +13,7 @@ import { uploadErrorText } from '../attachments/uploadErrors.ts';
 import { uploadFile } from '../attachments/uploadFile.ts';
 import { loadToken } from '../auth/storedToken.ts';
 import { Avatar } from './Avatar.tsx';
+import { avatarChanged } from './liveAvatars.ts';
 
 /** What the server turns into an avatar (the bytes decide; the browser's filter only helps the picker). */
 const accepted = 'image/png,image/jpeg,image/webp,image/gif';
@@ -48,7 +49,10 @@ function AvatarDialog({ me, onChange, onClose }: { me: Viewer; onChange: (me: Vi
 
   const changed = (raw: unknown, done: string) => {
     const viewer = decodeViewer(raw as Parameters<typeof decodeViewer>[0]);
-    if (viewer) onChange(viewer);
+    if (viewer) {
+      onChange(viewer);
+      avatarChanged(viewer.id, viewer.avatarUrl ?? null);
+    }
     setStatus({ text: done, error: false });
   };
 
