@@ -1,4 +1,4 @@
-/** Attachments on /metrics: uploads by outcome, bytes stored, files removed (erasure and sweep). */
+/** Attachments on /metrics: uploads by outcome, bytes stored, files removed (erasure and sweep), avatar changes by outcome. */
 import { Counter, type Registry } from 'prom-client';
 import type { AttachmentStats } from './attachments.ts';
 
@@ -30,6 +30,16 @@ export function registerAttachmentMetrics(registry: Registry, stats: AttachmentS
     collect() {
       this.reset();
       this.inc(stats.filesRemoved);
+    },
+  });
+  new Counter({
+    name: 'thrds_avatar_changes_total',
+    help: 'setAvatar and clearAvatar by outcome: set, cleared, unchanged (nothing to clear), rate_limited, refused (bad input, not an image, suspended), failed (a bug)',
+    labelNames: ['outcome'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const [outcome, count] of Object.entries(stats.avatarChanges)) this.inc({ outcome }, count);
     },
   });
 }

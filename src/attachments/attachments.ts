@@ -10,12 +10,17 @@ import { type UploadSettings, uploadSettingsFromEnv } from './uploadSettings.ts'
 
 export type UploadOutcome = 'stored' | 'too_large' | 'rate_limited' | 'refused' | 'failed';
 
+/** What setAvatar and clearAvatar did (unchanged: a clear with no avatar to clear). */
+export type AvatarOutcome = 'set' | 'cleared' | 'unchanged' | 'rate_limited' | 'refused' | 'failed';
+
 export interface AttachmentStats {
   readonly uploads: Record<UploadOutcome, number>;
   /** Bytes stored by uploads (the cleaned image and its thumbnail, or the file). */
   uploadBytes: number;
   /** Files taken out of the store: by erasure after a deletion, or by the sweep. */
   filesRemoved: number;
+  /** setAvatar and clearAvatar by outcome (modules/userAvatarChanged.ts). */
+  readonly avatarChanges: Record<AvatarOutcome, number>;
 }
 
 export interface Attachments {
@@ -30,6 +35,6 @@ export function createAttachments(settings: UploadSettings = uploadSettingsFromE
     files,
     settings,
     images: createImageQueue(),
-    stats: { uploads: { stored: 0, too_large: 0, rate_limited: 0, refused: 0, failed: 0 }, uploadBytes: 0, filesRemoved: 0 },
+    stats: { uploads: { stored: 0, too_large: 0, rate_limited: 0, refused: 0, failed: 0 }, uploadBytes: 0, filesRemoved: 0, avatarChanges: { set: 0, cleared: 0, unchanged: 0, rate_limited: 0, refused: 0, failed: 0 } },
   };
 }

@@ -2,8 +2,9 @@
  * GET and HEAD `/files/<attachmentId>` and `/files/<attachmentId>/thumbnail`:
  * the bytes of a posted attachment of a standing message, or of an upload
  * not yet posted (anyone holding its id: a random UUID, 122 bits, is not
- * guessed, and an `<img>` cannot send a bearer token). Anything else, a
- * deleted message's file included, is a plain 404.
+ * guessed, and an `<img>` cannot send a bearer token). `/files/<avatarId>/avatar`:
+ * a user's current avatar (User.avatarUrl; public, as users are). Anything
+ * else, a deleted message's file or a replaced avatar included, is a plain 404.
  *
  * The answer can never run as a page of this origin: the stored type
  * (decided from the bytes at upload), `nosniff`, a CSP that allows nothing
@@ -18,13 +19,14 @@ import { pipeline } from 'node:stream/promises';
 import type { Database } from '../db/database.ts';
 import { log } from '../observability/log.ts';
 import { attachmentById } from '../projections/attachmentsQueries.ts';
+import { avatarById } from '../projections/usersQueries.ts';
 import type { AttachmentData } from './attachmentTypes.ts';
 import type { Attachments } from './attachments.ts';
 import { byteRange } from './byteRange.ts';
 import { isImageType } from './processUpload.ts';
 import { uploadsByIds } from './uploadRows.ts';
 
-const PATH = /^\/files\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(\/thumbnail)?\/?$/;
+const PATH = /^\/files\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(\/thumbnail|\/avatar)?\/?$/;
 
 export const FILES_CSP = "default-src 'none'; sandbox";
 
@@ -35,6 +37,8 @@ export function isFilesRequest(req: IncomingMessage): boolean {
 /** `/files/<id>` (and `/thumbnail`): the paths Attachment.url and thumbnailUrl give. */
 export const filePath = (id: string): string => `/files/${id}`;
 export const thumbnailPath = (id: string): string => `/files/${id}/thumbnail`;
+/** User.avatarUrl: the avatar id changes with every change, so the URL does too. */
+export const avatarPath = (avatarId: string): string => `/files/${avatarId}/avatar`;
 
 function notFound(res: ServerResponse): void {
   res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' }).end('Not found');
@@ -45,6 +49,21 @@ export function dispositionOf(inline: boolean, name: string): string {
   const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encoded}`;
 }
+
+/** The file a path names: an attachment (or upload) and maybe its thumbnail, or an avatar; undefined: none. */
+async function findFile(db: Database, id: string, variant: string | undefined): Promise<{ readonly id: string; readonly name: string; readonly file: StoredFile } | undefined> {
+  if (variant === '/avatar') {
+    const avatar = await avatarById(db, id);
+    return avatar && { id, name: 'avatar.webp', file: avatar };
+  }
+  const found = await findAttachment(db, id);
+  const file = variant === '/thumbnail' ? found?.thumbnail : found;
+  if (!found || !file) return undefined;
+  const name = found.name ?? 'file';
+  return { id: found.id, name: variant === '/thumbnail' ? `${name}.webp` : name, file };
+}
+
+type StoredFile = Pick<AttachmentData, 'sha256' | 'contentType'>;
 
 async function findAttachment(db: Database, id: string): Promise<AttachmentData | undefined> {
   const posted = await attachmentById(db, id);
@@ -60,21 +79,19 @@ export async function serveFile(req: IncomingMessage, res: ServerResponse, db: D
   }
   const match = PATH.exec((req.url ?? '').split('?', 1)[0]!.toLowerCase());
   if (!match) return notFound(res);
-  const found = await findAttachment(db, match[1]!);
-  const wantsThumbnail = match[2] !== undefined;
-  const file = wantsThumbnail ? found?.thumbnail : found;
-  if (!found || !file) return notFound(res);
+  const found = await findFile(db, match[1]!, match[2]);
+  if (!found) return notFound(res);
+  const { file, name } = found;
   const stat = await attachments.files.stat(file.sha256);
   if (!stat) {
     log.warn({ attachmentId: found.id, sha256: file.sha256 }, 'a stored file is missing (thrds verify lists every missing file)');
     return notFound(res);
   }
-  const name = found.name ?? 'file';
   const headers: Record<string, string | number> = {
     'content-type': file.contentType,
     'x-content-type-options': 'nosniff',
     'content-security-policy': FILES_CSP,
-    'content-disposition': dispositionOf(isImageType(file.contentType), wantsThumbnail ? `${name}.webp` : name),
+    'content-disposition': dispositionOf(isImageType(file.contentType), name),
     etag: `"${file.sha256}"`,
     'cache-control': 'private, no-cache',
     'accept-ranges': 'bytes',

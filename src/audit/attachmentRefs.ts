@@ -3,7 +3,9 @@
  * message whose content is not erased, gathered on a walk of the log by
  * `thrds verify`, `export` and `import`. The attachments are erasable
  * content of MessagePosted (schema v4), so an erased message refers to no
- * file any more: its digests went with its text.
+ * file any more: its digests went with its text. Users' avatars too: the
+ * picture of a UserAvatarChanged whose content is not erased (every later
+ * change erases it, so that is each user's current avatar).
  *
  * One entry per digest (the same bytes may back several attachments): the
  * first attachment that refers to it, for the report, and how many do.
@@ -16,12 +18,14 @@ export interface FileRef {
   readonly sha256: string;
   /** The size the log records for these bytes. */
   readonly byteSize: number;
+  /** The attachment, or for an avatar the avatar id. */
   readonly attachmentId: string;
+  /** The message that holds the attachment; for an avatar, the user's id. */
   readonly messageId: string;
-  /** The MessagePosted event that holds the attachment. */
+  /** The MessagePosted (or UserAvatarChanged) event that holds it. */
   readonly position: number;
-  /** The uploaded file, or the thumbnail made from it. */
-  readonly role: 'file' | 'thumbnail';
+  /** The uploaded file, or the thumbnail made from it, or a user's avatar. */
+  readonly role: 'file' | 'thumbnail' | 'avatar';
   /** Attachments (and thumbnails) referring to the same bytes, this one included. */
   readonly uses: number;
 }
@@ -50,8 +54,13 @@ export class AttachmentRefs {
     return this.bySha.values();
   }
 
-  /** A stored row (verify, export): only a MessagePosted whose content mentions attachments is parsed. */
+  /** A stored row (verify, export): only a MessagePosted whose content mentions attachments, or an avatar's, is parsed. */
   pushRow(row: EventRow): void {
+    if (row.type === 'UserAvatarChanged' && row.content !== null) {
+      const data = (typeof row.data === 'string' ? JSON.parse(row.data) : row.data) as Record<string, unknown>;
+      this.addAvatar(Number(row.position), data, (JSON.parse(row.content) as { fields?: Record<string, unknown> }).fields?.avatar);
+      return;
+    }
     if (row.type !== 'MessagePosted' || row.content === null || !row.content.includes('"attachments":[{')) return;
     const data = (typeof row.data === 'string' ? JSON.parse(row.data) : row.data) as Record<string, unknown>;
     const content = JSON.parse(row.content) as { fields?: Record<string, unknown> };
@@ -60,6 +69,7 @@ export class AttachmentRefs {
 
   /** An event in its stored form (import). */
   push(event: StoredEvent): void {
+    if (event.type === 'UserAvatarChanged' && event.content) return this.addAvatar(event.position, event.data, event.content.fields.avatar);
     if (event.type !== 'MessagePosted' || !event.content) return;
     this.add(event.position, event.data.messageId, event.content.fields.attachments);
   }
@@ -78,6 +88,12 @@ export class AttachmentRefs {
         this.refer({ ...base, sha256, byteSize, role: 'thumbnail' });
       }
     }
+  }
+
+  private addAvatar(position: number, data: Readonly<Record<string, unknown>>, avatar: unknown): void {
+    if (avatar === null || typeof avatar !== 'object') return;
+    const { sha256, byteSize } = avatar as Record<string, unknown>;
+    this.refer({ attachmentId: String(data.avatarId), messageId: String(data.userId), position, sha256, byteSize, role: 'avatar' });
   }
 
   private refer(ref: Omit<FileRef, 'sha256' | 'byteSize' | 'uses'> & { sha256: unknown; byteSize: unknown }): void {

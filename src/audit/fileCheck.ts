@@ -86,7 +86,8 @@ export async function checkFiles(refs: AttachmentRefs, store: FileStore, options
 /** One line a person reads: which bytes, whose they are, what is wrong with them. */
 export function describeProblem({ kind, ref, actual }: FileProblem): string {
   const more = ref.uses > 1 ? `, and ${ref.uses - 1} more` : '';
-  const whose = `the ${ref.role} of attachment ${ref.attachmentId} of message ${ref.messageId} at position ${ref.position}${more}`;
+  const owner = ref.role === 'avatar' ? `avatar ${ref.attachmentId} of user ${ref.messageId}` : `${ref.role} of attachment ${ref.attachmentId} of message ${ref.messageId}`;
+  const whose = `the ${owner} at position ${ref.position}${more}`;
   const what = actual ? `: its ${actual.byteSize} bytes hash to ${actual.sha256}` : '';
   return `${kind}: ${ref.sha256} (${whose})${what}`;
 }

@@ -20,6 +20,7 @@ import { ReactionRemoved } from './reactionRemoved.graphql.ts';
 import { ThreadCreated } from './threadCreated.graphql.ts';
 import { ThreadLockChanged } from './threadLockChanged.graphql.ts';
 import { ThreadRenamed } from './threadRenamed.graphql.ts';
+import { UserAvatarChanged } from './userAvatarChanged.graphql.ts';
 import { UserRegistered } from './userRegistered.graphql.ts';
 import { UserRoleChanged } from './userRoleChanged.graphql.ts';
 import { UserSuspended } from './userSuspended.graphql.ts';
@@ -41,4 +42,5 @@ export const eventObjectTypes = {
   BotRemoved,
   BotInvited,
   BotUninvited,
+  UserAvatarChanged,
 } as const satisfies { readonly [Type in ChatEventType]: ObjectRef<Types, any> };

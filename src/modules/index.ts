@@ -18,6 +18,7 @@ import { reactionRemoved } from './reactionRemoved.ts';
 import { threadCreated } from './threadCreated.ts';
 import { threadLockChanged } from './threadLockChanged.ts';
 import { threadRenamed } from './threadRenamed.ts';
+import { userAvatarChanged } from './userAvatarChanged.ts';
 import { userRegistered } from './userRegistered.ts';
 import { userRoleChanged } from './userRoleChanged.ts';
 import { userSuspended } from './userSuspended.ts';
@@ -39,6 +40,7 @@ export const eventModules = [
   botRemoved,
   botInvited,
   botUninvited,
+  userAvatarChanged,
 ] as const;
 
 type Module = (typeof eventModules)[number];

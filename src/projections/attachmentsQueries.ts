@@ -60,8 +60,8 @@ export async function attachmentById(db: Sql, id: string): Promise<AttachmentRow
 }
 
 /**
- * Of these digests, those a posted attachment (file or thumbnail) or an
- * upload still refers to: their bytes must stay.
+ * Of these digests, those a posted attachment (file or thumbnail), an
+ * upload or a user's current avatar still refers to: their bytes must stay.
  */
 export async function digestsInUse(db: Sql, digests: readonly string[]): Promise<Set<string>> {
   if (digests.length === 0) return new Set();
@@ -70,8 +70,9 @@ export async function digestsInUse(db: Sql, digests: readonly string[]): Promise
     `SELECT sha256 FROM attachments WHERE sha256 IN (${list})
      UNION SELECT thumb_sha256 FROM attachments WHERE thumb_sha256 IN (${list})
      UNION SELECT sha256 FROM uploads WHERE sha256 IN (${list})
-     UNION SELECT thumb_sha256 FROM uploads WHERE thumb_sha256 IN (${list})`,
-    [...digests, ...digests, ...digests, ...digests],
+     UNION SELECT thumb_sha256 FROM uploads WHERE thumb_sha256 IN (${list})
+     UNION SELECT avatar_sha256 FROM users WHERE avatar_sha256 IN (${list})`,
+    [...digests, ...digests, ...digests, ...digests, ...digests],
   );
   return new Set(rows.map((row) => row.sha256));
 }

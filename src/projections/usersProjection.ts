@@ -6,6 +6,8 @@
  * One exception: a bot's display name follows its card (BotCardChanged), so
  * a process that cached the bot before the change shows the old name until
  * it restarts (cards change by `thrds bot add`, rarely, and at server start).
+ * A user's avatar changes too: it is not part of `UserRow`, and is read
+ * apart (usersQueries.ts `avatarsByIds`), fresh, like their standing.
  */
 import type { Statement } from '../db/database.ts';
 import { valuesList } from '../db/sqlFragments.ts';
@@ -34,11 +36,21 @@ export interface UserStanding {
   readonly suspendedUntil: number | null;
 }
 
-/** What may change about a registered user: their standing; a bot's display name too (BotCardChanged). */
-export type UserPatch = Partial<UserStanding> & { readonly displayName?: string };
+/** A user's uploaded avatar as the read model holds it (UserAvatarChanged): served at `/files/<id>/avatar`. */
+export interface AvatarRow {
+  /** The change that set it (a fresh UUID each time, so the URL changes with the picture). */
+  readonly id: string;
+  /** The stored image: the WebP thumbnail of the user's upload. */
+  readonly sha256: string;
+  readonly contentType: string;
+  readonly byteSize: number;
+}
 
-/** A user's row as registered, with their standing. */
-export type RegisteredUser = UserRow & UserStanding;
+/** What may change about a registered user: their standing, their avatar; a bot's display name too (BotCardChanged). */
+export type UserPatch = Partial<UserStanding> & { readonly displayName?: string; readonly avatar?: AvatarRow | null };
+
+/** A user's row as registered, with their standing (and an avatar set in the same run of events). */
+export type RegisteredUser = UserRow & UserStanding & { readonly avatar?: AvatarRow | null };
 
 /** What a run of events does to the users table: the event modules' `users` steps fill it in. */
 export class UserChanges {
@@ -71,14 +83,20 @@ export function evolveUserChanges(events: readonly StoredEvent[]): UserChanges {
   return evolveReadModel('users', new UserChanges(), events);
 }
 
+const AVATAR_COLUMNS = ['avatar_id', 'avatar_sha256', 'avatar_content_type', 'avatar_byte_size'] as const;
+
+function avatarValues(avatar: AvatarRow | null): Array<string | number | null> {
+  return avatar ? [avatar.id, avatar.sha256, avatar.contentType, avatar.byteSize] : [null, null, null, null];
+}
+
 export const usersProjection: Projection = projection('users', (events, table = 'users') => {
   const { registered, patched } = evolveUserChanges(events);
   const users = tableName(table);
   const statements: Statement[] = [];
   if (registered.length > 0) {
     statements.push({
-      sql: `INSERT INTO ${users} (id, username, display_name, registered_at, position, role, suspended_until, is_bot) VALUES ${valuesList(8, registered.length)}`,
-      params: registered.flatMap((r) => [r.id, r.username, r.displayName, r.registeredAt, r.position, r.role, r.suspendedUntil, r.isBot ? 1 : 0]),
+      sql: `INSERT INTO ${users} (id, username, display_name, registered_at, position, role, suspended_until, is_bot, ${AVATAR_COLUMNS.join(', ')}) VALUES ${valuesList(12, registered.length)}`,
+      params: registered.flatMap((r) => [r.id, r.username, r.displayName, r.registeredAt, r.position, r.role, r.suspendedUntil, r.isBot ? 1 : 0, ...avatarValues(r.avatar ?? null)]),
     });
   }
   // Moderation is rare: one statement per user changed is plenty.
@@ -87,6 +105,7 @@ export const usersProjection: Projection = projection('users', (events, table = 
       ...(change.role !== undefined ? [['role', change.role] as const] : []),
       ...(change.suspendedUntil !== undefined ? [['suspended_until', change.suspendedUntil] as const] : []),
       ...(change.displayName !== undefined ? [['display_name', change.displayName] as const] : []),
+      ...(change.avatar !== undefined ? AVATAR_COLUMNS.map((column, i) => [column, avatarValues(change.avatar ?? null)[i] ?? null] as const) : []),
     ];
     if (set.length === 0) continue;
     statements.push({ sql: `UPDATE ${users} SET ${set.map(([column]) => `${column} = ?`).join(', ')} WHERE id = ?`, params: [...set.map(([, value]) => value), id] });

@@ -2,7 +2,7 @@
 import type { Database, Sql } from '../db/database.ts';
 import { inList } from '../db/sqlFragments.ts';
 import { streamOf } from '../events/types.ts';
-import type { Role, UserRow, UserStanding } from './usersProjection.ts';
+import type { AvatarRow, Role, UserRow, UserStanding } from './usersProjection.ts';
 
 interface Row {
   id: string;
@@ -82,4 +82,44 @@ export async function adminsWithVersions(db: Pick<Database, 'query' | 'dialect'>
     [streamOf.user('')],
   );
   return rows.map((row) => ({ userId: row.id, version: Number(row.version ?? 0) }));
+}
+
+interface AvatarColumns {
+  id: string;
+  avatar_id: string | null;
+  avatar_sha256: string | null;
+  avatar_content_type: string | null;
+  avatar_byte_size: number | string | null;
+}
+
+const AVATAR_SELECT = 'id, avatar_id, avatar_sha256, avatar_content_type, avatar_byte_size';
+
+function avatarOf(row: AvatarColumns): AvatarRow | null {
+  if (row.avatar_id === null || row.avatar_sha256 === null) return null;
+  return { id: row.avatar_id, sha256: row.avatar_sha256, contentType: row.avatar_content_type ?? 'image/webp', byteSize: Number(row.avatar_byte_size) };
+}
+
+/** A user's id with their avatar now (null: none). Never cached in the process: it changes, from any instance. */
+export type UserAvatar = { readonly id: string; readonly avatar: AvatarRow | null };
+
+export async function avatarsByIds(db: Sql, ids: readonly string[]): Promise<UserAvatar[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.query<AvatarColumns>(`SELECT ${AVATAR_SELECT} FROM users WHERE id IN (${inList(ids)})`, ids);
+  return rows.map((row) => ({ id: row.id, avatar: avatarOf(row) }));
+}
+
+/** The avatar a `/files/<avatarId>/avatar` names, while it is still someone's current one. */
+export async function avatarById(db: Sql, avatarId: string): Promise<(AvatarRow & { readonly userId: string }) | undefined> {
+  const [row] = await db.query<AvatarColumns>(`SELECT ${AVATAR_SELECT} FROM users WHERE avatar_id = ?`, [avatarId]);
+  const avatar = row ? avatarOf(row) : null;
+  return row && avatar ? { ...avatar, userId: row.id } : undefined;
+}
+
+/** A user's avatar with their stream's version, in one statement (a change expects that version); null: no such user. */
+export async function avatarForChange(db: Sql, userId: string): Promise<{ readonly avatar: AvatarRow | null; readonly version: number } | null> {
+  const [row] = await db.query<AvatarColumns & { version: number | string | null }>(
+    `SELECT ${AVATAR_SELECT}, (SELECT MAX(stream_version) FROM events WHERE stream_id = ?) AS version FROM users WHERE id = ?`,
+    [streamOf.user(userId), userId],
+  );
+  return row ? { avatar: avatarOf(row), version: Number(row.version ?? 0) } : null;
 }

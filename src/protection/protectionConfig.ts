@@ -22,6 +22,7 @@ export const RATE_LIMIT_NAMES = [
   'markReadPerUser',
   'uploadsPerUser',
   'uploadBytesPerUser',
+  'avatarChangesPerUser',
   'subscribesPerConnection',
   'searchesPerClient',
 ] as const;
@@ -58,6 +59,7 @@ export const RATE_ENV: Readonly<Record<RateLimitName, { readonly variable: strin
   uploadsPerUser: { variable: 'THRDS_RATE_UPLOADS_PER_USER', fallback: '100/1h', meaning: 'files uploaded by one user' },
   // Points are bytes; a plain number of bytes means per day (uploadQuota below).
   uploadBytesPerUser: { variable: 'THRDS_UPLOAD_QUOTA_BYTES', fallback: '209715200/1d', meaning: 'bytes uploaded by one user' },
+  avatarChangesPerUser: { variable: 'THRDS_RATE_AVATAR_CHANGES_PER_USER', fallback: '20/1h', meaning: 'avatar changes (setAvatar, clearAvatar) by one user' },
   subscribesPerConnection: { variable: 'THRDS_RATE_SUBSCRIBES_PER_CONNECTION', fallback: '100/10s', meaning: 'subscribe messages on one WebSocket' },
   searchesPerClient: { variable: 'THRDS_RATE_SEARCHES_PER_CLIENT', fallback: '30/10s', meaning: 'searches by one user (or, signed out, one address)' },
 };

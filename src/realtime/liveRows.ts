@@ -12,6 +12,11 @@
  * one the feed created follows its edits and deletion in log order; one read
  * from the database may already reflect a later change than the feed has
  * delivered, so a change to it lets it go, and the next ask reads it again.
+ *
+ * Users' avatars (`author { avatarUrl }`) are held the same way: the feed
+ * sets a user's avatar whenever a UserAvatarChanged passes, held or not, and
+ * a read from the database never replaces what the feed set (the feed is
+ * never behind a row it has set).
  */
 import type { Sql } from '../db/database.ts';
 import type { LogFeed } from '../events/logFeed.ts';
@@ -20,6 +25,8 @@ import { evolveMessages, type MessageRow, patchedMessage } from '../projections/
 import { messagesByIds } from '../projections/messagesQueries.ts';
 import { evolveThreads, patchedRow, type ThreadRow } from '../projections/threadsProjection.ts';
 import { threadsByIds } from '../projections/threadsQueries.ts';
+import { evolveUserChanges } from '../projections/usersProjection.ts';
+import { avatarsByIds, type UserAvatar } from '../projections/usersQueries.ts';
 
 /** A Map that forgets its least recently set entries past `max`. */
 class Recent<V> extends Map<string, V> {
@@ -39,6 +46,8 @@ export interface LiveRowsOptions {
   readonly threads?: number;
   /** Recent messages held at most (default 20,000). */
   readonly messages?: number;
+  /** Users' avatars held at most (default 50,000). */
+  readonly avatars?: number;
 }
 
 interface HeldMessage {
@@ -50,6 +59,7 @@ interface HeldMessage {
 export class LiveRows {
   private readonly threads: Recent<ThreadRow>;
   private readonly messages: Recent<HeldMessage>;
+  private readonly avatars: Recent<UserAvatar>;
   /** Rows read from the database, since start (metrics, tests). */
   reads = 0;
   readonly stop: () => void;
@@ -61,6 +71,7 @@ export class LiveRows {
   ) {
     this.threads = new Recent(options.threads ?? 10_000);
     this.messages = new Recent(options.messages ?? 20_000);
+    this.avatars = new Recent(options.avatars ?? 50_000);
     this.stop = feed.onAdvance((events) => this.advance(events));
   }
 
@@ -80,7 +91,19 @@ export class LiveRows {
         const held = this.threads.get(id);
         if (held && patch.position > held.position) this.threads.set(id, patchedRow(held, patch));
       }
+      const users = evolveUserChanges([event]);
+      for (const user of users.created.values()) this.avatars.set(user.id, { id: user.id, avatar: user.avatar ?? null });
+      for (const [id, patch] of users.patched) if (patch.avatar !== undefined) this.avatars.set(id, { id, avatar: patch.avatar });
     }
+  }
+
+  async avatarsByIds(ids: readonly string[]): Promise<UserAvatar[]> {
+    const missing = ids.filter((id) => !this.avatars.has(id));
+    if (missing.length > 0) {
+      this.reads += 1;
+      for (const user of await avatarsByIds(this.db, missing)) if (!this.avatars.has(user.id)) this.avatars.set(user.id, user);
+    }
+    return ids.flatMap((id) => this.avatars.get(id) ?? []);
   }
 
   async threadsByIds(ids: readonly string[]): Promise<ThreadRow[]> {

@@ -7,6 +7,7 @@ import type { UserRow } from '../projections/usersProjection.ts';
 import type { SessionCache } from '../accounts/sessions.ts';
 import { messagesByIds } from '../projections/messagesQueries.ts';
 import { threadsByIds } from '../projections/threadsQueries.ts';
+import { avatarsByIds, type UserAvatar } from '../projections/usersQueries.ts';
 import type { ProtectionConfig } from '../protection/protectionConfig.ts';
 import type { ThreadUpdates } from '../unread/threadUpdates.ts';
 import type { Attachments } from '../attachments/attachments.ts';
@@ -71,6 +72,8 @@ export interface Context {
     readonly users: Loader<UserRow>;
     readonly threads: Loader<ThreadRow>;
     readonly messages: Loader<MessageRow>;
+    /** Users' avatars now (they change: never from the process's ReadCache). */
+    readonly avatars: Loader<UserAvatar>;
   };
 }
 
@@ -82,10 +85,15 @@ export interface Context {
 export interface RowSource {
   threadsByIds(ids: readonly string[]): Promise<ThreadRow[]>;
   messagesByIds(ids: readonly string[]): Promise<MessageRow[]>;
+  avatarsByIds(ids: readonly string[]): Promise<UserAvatar[]>;
 }
 
 function databaseRows(services: Services): RowSource {
-  return { threadsByIds: (ids) => threadsByIds(services.db, ids), messagesByIds: (ids) => messagesByIds(services.db, ids) };
+  return {
+    threadsByIds: (ids) => threadsByIds(services.db, ids),
+    messagesByIds: (ids) => messagesByIds(services.db, ids),
+    avatarsByIds: (ids) => avatarsByIds(services.db, ids),
+  };
 }
 
 /**
@@ -99,6 +107,7 @@ export function createContext(services: Services, { token, correlationId, client
     users: createLoader((ids) => services.readCache.usersByIds(ids)),
     threads: createLoader((ids) => rows.threadsByIds(ids)),
     messages: createLoader((ids) => rows.messagesByIds(ids)),
+    avatars: createLoader((ids) => rows.avatarsByIds(ids)),
   };
   return {
     services,

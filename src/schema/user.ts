@@ -1,8 +1,9 @@
-/** User, its role and suspension, and `me`. */
+/** User, its role, suspension and avatar, and `me`. */
 import { LIMITS, range } from '../input/limits.ts';
 import { isModerator, isSuspended } from '../modules/permissions.ts';
 import type { Role } from '../modules/userRoleChanged.ts';
 import { UNTIL_FURTHER_NOTICE } from '../projections/usersQueries.ts';
+import { avatarPath } from '../attachments/fileRoute.ts';
 import { builder } from './builder.ts';
 import { Node } from './node.ts';
 import { orNotFound, User } from './refs.ts';
@@ -25,6 +26,17 @@ User.implement({
     username: t.exposeString('username', { description: `Unique handle: ${range(LIMITS.username)} of a-z, 0-9, _.` }),
     displayName: t.exposeString('displayName', { description: 'Name shown beside messages.' }),
     registeredAt: t.field({ type: 'DateTime', description: 'When the account was created.', resolve: (u) => u.registeredAt }),
+    avatarUrl: t.string({
+      nullable: true,
+      description: [
+        'The picture they chose (setAvatar), a path on this server: `/files/<avatar id>/avatar`, a WebP within 480×480 that changes URL with every change.',
+        'null when they have none (clients draw one, e.g. initials on a colour from the id).',
+      ].join(' '),
+      resolve: async (u, _args, ctx) => {
+        const avatar = (await ctx.loaders.avatars(u.id))?.avatar;
+        return avatar ? avatarPath(avatar.id) : null;
+      },
+    }),
     role: t.field({
       type: RoleEnum,
       description: 'Their role now.',

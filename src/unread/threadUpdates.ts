@@ -49,6 +49,8 @@ const REASONS: Readonly<Record<ChatEventType, ThreadUpdateReason | null>> = {
   BotRemoved: null,
   BotInvited: null,
   BotUninvited: null,
+  // A new avatar changes no thread (it shows through User.avatarUrl on the next read).
+  UserAvatarChanged: null,
 };
 
 /** The update an event makes, or null when a thread list does not care. */

@@ -70,11 +70,12 @@ const CONTRACT: Record<string, Record<string, string>> = {
   SearchResult: { message: 'Message!', snippet: 'String!', score: 'Float!' },
   ReactionGroup: { emoji: 'String!', count: 'Int!', reactedByMe: 'Boolean!', 'users(first: Int)': '[User!]!' },
   MessageRevision: { body: 'String!', editedAt: 'DateTime!' },
-  User: { id: 'ID!', username: 'String!', displayName: 'String!', role: 'Role!', suspendedUntil: 'DateTime', isBot: 'Boolean!', botProfile: 'BotProfile' },
+  User: { id: 'ID!', username: 'String!', displayName: 'String!', role: 'Role!', suspendedUntil: 'DateTime', isBot: 'Boolean!', botProfile: 'BotProfile', avatarUrl: 'String' },
   BotProfile: { description: 'String!', tags: '[String!]!', creatorNotes: 'String!', greeting: 'String!' },
   BotDraft: { threadId: 'ID!', bot: 'User!', text: 'String!', replyToId: 'ID!', ended: 'Boolean!' },
   BotInvited: { threadId: 'ID!', bot: 'User!' },
   BotUninvited: { threadId: 'ID!', bot: 'User!' },
+  UserAvatarChanged: { user: 'User!', avatarUrl: 'String' },
   Mutation: {
     'register(input: RegisterInput!)': 'AuthPayload!',
     'login(input: LoginInput!)': 'AuthPayload!',
@@ -88,6 +89,8 @@ const CONTRACT: Record<string, Record<string, string>> = {
     'setUserRole(input: SetUserRoleInput!)': 'User!',
     'lockThread(input: LockThreadInput!)': 'Thread!',
     'suspendUser(input: SuspendUserInput!)': 'User!',
+    'setAvatar(input: SetAvatarInput!)': 'User!',
+    clearAvatar: 'User!',
     'setTyping(input: SetTypingInput!)': 'Boolean!',
     'markRead(input: MarkReadInput!)': 'Thread!',
     logout: 'Boolean!',
@@ -150,6 +153,7 @@ const INPUTS: Record<string, Record<string, string>> = {
   MarkReadInput: { threadId: 'ID!', position: 'Position!' },
   InviteBotInput: { threadId: 'ID!', botId: 'ID!' },
   RemoveBotInput: { threadId: 'ID!', botId: 'ID!' },
+  SetAvatarInput: { attachmentId: 'ID!' },
 };
 
 function fieldOf(typeName: string, name: string): GraphQLField<unknown, unknown> | undefined {
@@ -217,6 +221,7 @@ describe('the GraphQL contract', () => {
         'BotRemoved',
         'BotInvited',
         'BotUninvited',
+        'UserAvatarChanged',
       ]),
     );
     const union = schema.getType('ThreadEvent');

@@ -33,6 +33,11 @@ export function App() {
     setSession({ state: 'signed-in', token, me });
   }, []);
 
+  const viewerChanged = useCallback((me: Viewer) => {
+    saveViewer(me);
+    setSession((current) => (current.state === 'signed-in' ? { ...current, me } : current));
+  }, []);
+
   const token = session.state === 'checking' ? session.token : null;
   useEffect(() => {
     if (!token) return;
@@ -83,6 +88,6 @@ export function App() {
         </main>
       );
     case 'signed-in':
-      return <ChatApp token={session.token} me={session.me} onSignOut={signOut} />;
+      return <ChatApp token={session.token} me={session.me} onSignOut={signOut} onViewerChange={viewerChanged} />;
   }
 }

@@ -19,6 +19,7 @@ import { followLink, navigate, parseRoute, threadPath, usePathname } from './ui/
 import { messagePath, parseMessageRoute } from './search/messageRoute.ts';
 import { SearchBox } from './search/SearchBox.tsx';
 import { ThemeSwitch } from './theme/ThemeSwitch.tsx';
+import { AvatarSettings } from './identity/AvatarSettings.tsx';
 import { SkipLinks } from './a11y/SkipLinks.tsx';
 import { useShortcuts } from './shortcuts/useShortcuts.ts';
 import { ShortcutsSheet } from './shortcuts/ShortcutsSheet.tsx';
@@ -27,9 +28,11 @@ export interface ChatAppProps {
   readonly token: string;
   readonly me: Viewer;
   readonly onSignOut: () => void;
+  /** The viewer changed (their picture): App keeps the new one. */
+  readonly onViewerChange: (me: Viewer) => void;
 }
 
-export function ChatApp({ token, me, onSignOut }: ChatAppProps) {
+export function ChatApp({ token, me, onSignOut, onViewerChange }: ChatAppProps) {
   const [thrds, setThrds] = useState<ThrdsClient | null>(null);
 
   useEffect(() => {
@@ -41,14 +44,14 @@ export function ChatApp({ token, me, onSignOut }: ChatAppProps) {
   if (!thrds) return null;
   return (
     <ThrdsProvider value={thrds}>
-      <ChatLayout me={me} onSignOut={onSignOut} />
+      <ChatLayout me={me} onSignOut={onSignOut} onViewerChange={onViewerChange} />
     </ThrdsProvider>
   );
 }
 
 const noUsers: readonly User[] = [];
 
-function ChatLayout({ me, onSignOut }: { me: Viewer; onSignOut: () => void }) {
+function ChatLayout({ me, onSignOut, onViewerChange }: { me: Viewer; onSignOut: () => void; onViewerChange: (me: Viewer) => void }) {
   const pathname = usePathname();
   const route = parseRoute(pathname);
   const at = parseMessageRoute(pathname);
@@ -112,6 +115,7 @@ function ChatLayout({ me, onSignOut }: { me: Viewer; onSignOut: () => void }) {
         <div className="whoami">
           <ThemeSwitch />
           <NotificationToggle />
+          <AvatarSettings me={me} onChange={onViewerChange} />
           <span className="whoami-name" title={`@${me.username}`}>
             {me.displayName}
           </span>

@@ -16,6 +16,8 @@ export interface User {
   readonly displayName: string;
   /** An AI character (issue 15), shown with a "bot" badge; decodeUser always sets it. */
   readonly isBot?: boolean;
+  /** Their uploaded picture (a path on this server), or null: initials are drawn instead. decodeUser always sets it. */
+  readonly avatarUrl?: string | null;
 }
 
 export interface ThreadSummary {
@@ -95,7 +97,12 @@ export function decodeUser(raw: Maybe<ResultOf<typeof UserFields>>): User | null
   if (!raw) return null;
   const { id, username, displayName } = raw;
   if (id == null || username == null) return dropped('user', raw);
-  return { id, username, displayName: displayName ?? username, isBot: raw.isBot ?? false };
+  return { id, username, displayName: displayName ?? username, isBot: raw.isBot ?? false, avatarUrl: avatarPath(raw.avatarUrl) };
+}
+
+/** Only a path on this server is shown: the server gives `/files/<id>/avatar`; anything else is not loaded. */
+function avatarPath(value: Maybe<string>): string | null {
+  return typeof value === 'string' && value.startsWith('/files/') ? value : null;
 }
 
 export function decodeViewer(raw: Maybe<ResultOf<typeof UserFields> & { readonly role?: Maybe<Role> }>): Viewer | null {

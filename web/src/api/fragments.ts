@@ -7,6 +7,7 @@ export const UserFields = graphql(`
     username
     displayName
     isBot
+    avatarUrl
   }
 `);
 

@@ -46,7 +46,7 @@ export const CreateThreadMutation = graphql(
   [ThreadSummaryFields],
 );
 
-/** Feeds the thread list: new threads, and activity in threads already shown. */
+/** Feeds the thread list: new threads, and activity in threads already shown; and people's new pictures (liveAvatars.ts). */
 export const EventsSubscription = graphql(
   `
     subscription Events($after: Position) {
@@ -56,6 +56,7 @@ export const EventsSubscription = graphql(
         ... on ThreadCreated { thread { ...ThreadSummaryFields } }
         ... on MessagePosted { message { id postedAt thread { ...ThreadSummaryFields } } }
         ... on ThreadRenamed { thread { ...ThreadSummaryFields } }
+        ... on UserAvatarChanged { user { id } avatarUrl }
       }
     }
   `,
@@ -254,3 +255,23 @@ export const SearchQuery = graphql(
 );
 
 export type { Message, ReactionGroup, Role, ThreadSummary, User, Viewer } from './decode.ts';
+
+/** Makes one of the viewer's image uploads (not yet posted) their avatar; returns them with the new avatarUrl. */
+export const SetAvatarMutation = graphql(
+  `
+    mutation SetAvatar($input: SetAvatarInput!) {
+      setAvatar(input: $input) { ...UserFields role }
+    }
+  `,
+  [UserFields],
+);
+
+/** Back to initials: nothing is written when there is no avatar. */
+export const ClearAvatarMutation = graphql(
+  `
+    mutation ClearAvatar {
+      clearAvatar { ...UserFields role }
+    }
+  `,
+  [UserFields],
+);

@@ -12,10 +12,10 @@ const roles: readonly Role[] = ['ADMIN', 'MODERATOR', 'MEMBER'];
 /** The stored viewer, or null when there is none or it does not look like one. */
 export function parseViewer(raw: unknown): Viewer | null {
   if (typeof raw !== 'object' || raw === null) return null;
-  const { id, username, displayName, role, isBot } = raw as Record<string, unknown>;
+  const { id, username, displayName, role, isBot, avatarUrl } = raw as Record<string, unknown>;
   if (typeof id !== 'string' || typeof username !== 'string' || typeof displayName !== 'string') return null;
   if (!roles.includes(role as Role)) return null;
-  return { id, username, displayName, role: role as Role, isBot: isBot === true };
+  return { id, username, displayName, role: role as Role, isBot: isBot === true, avatarUrl: typeof avatarUrl === 'string' && avatarUrl.startsWith('/files/') ? avatarUrl : null };
 }
 
 export function loadViewer(): Viewer | null {
