@@ -361,7 +361,7 @@ export function MessageList(props: MessageListProps) {
           startReached={startReached}
           totalListHeightChanged={onListHeight}
           isScrolling={onScrolling}
-          increaseViewportBy={{ top: 600, bottom: 300 }}
+          increaseViewportBy={{ top: 200, bottom: 200 }}
           defaultItemHeight={64}
         />
       </div>
