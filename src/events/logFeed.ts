@@ -10,6 +10,7 @@ import { dependencyLog } from '../observability/dependencyLog.ts';
 import { consecutiveAfter, type EventStore } from './eventStore.ts';
 import type { StoredEvent } from './types.ts';
 import { withErasuresApplied } from './erasableContent.ts';
+import { benchTrace, traceNow } from '../observability/benchTrace.ts';
 
 export interface LogFeedOptions {
   /** How many recent events stay in memory for subscribers. */
@@ -138,6 +139,10 @@ export class LogFeed {
     // A deletion erased text from the log: no replay from memory may serve it again.
     this.buffer = withErasuresApplied(this.buffer, fresh);
     this.headPosition = fresh.at(-1)!.position;
+    if (benchTrace) {
+      const at = traceNow();
+      for (const event of fresh) benchTrace.mark(event.position, 'fed', at);
+    }
     for (const listener of this.advanceListeners) listener(fresh);
     const woken = this.advanced;
     this.advanced = deferred();
