@@ -272,6 +272,19 @@ function rowsOf(n: number, phases: readonly Phase[]): BenchRow[] {
       note: `must be 0; over ${thrds.reduce((s, p) => s + p.posted * n, 0)} deliveries${thrds.some((p) => !p.drained) ? '; a phase did NOT drain' : ''}`,
     });
   }
+  // Raw ws has no trace: its probes split only into post start → first receipt → last receipt, to set beside Thrds' phases.
+  if (wsLoaded) {
+    const spans = (from: Mark, to: Mark) => wsLoaded.probes.flatMap((p) => spanOf(p, from, to) ?? []);
+    const first = spans('postStart', 'firstReceipt');
+    const spread = spans('firstReceipt', 'lastReceipt');
+    rows.push({
+      name: `write load N=${n}, raw ws under the same load, per probe: post start → first receipt`,
+      value: quantile(first, 0.99),
+      unit: 'ms p99',
+      ...(thrdsLoaded ? { baseline: { name: 'Thrds, same span', value: quantile(thrdsLoaded.probes.flatMap((p) => spanOf(p, 'postStart', 'firstReceipt') ?? []), 0.99) } } : {}),
+      note: `p50 ${fmt(quantile(first, 0.5))} ms; first → last receipt (the broadcast to N) p50 ${fmt(quantile(spread, 0.5))}, p99 ${fmt(quantile(spread, 0.99))} ms, over ${first.length} probes${thrdsLoaded ? `; Thrds first → last receipt p50 ${fmt(quantile(thrdsLoaded.probes.flatMap((p) => spanOf(p, 'firstReceipt', 'lastReceipt') ?? []), 0.5))} ms` : ''}`,
+    });
+  }
   const idle = find('thrds', false);
   if (thrdsLoaded) {
     for (const [from, to, label] of SPANS) {
