@@ -127,21 +127,20 @@ export class LogFeed {
   }
 
   /**
-   * A local commit told while a read is under way is held for when it ends:
-   * that read may have been sent before the commit and not see it, and
-   * waiting for the next poll cost up to `pollMs` (the write-load bench
-   * measured 17–430 ms at p99 from commit to feed, against 0.05 ms at p50).
+   * A local commit that follows the head is taken at once, even while a
+   * read is under way (the read's answer is cut to what follows the head
+   * when it comes). One that does not is held while a read is under way,
+   * and looked at again when it ends: that read may have been sent before
+   * the commit and not see it. Left to the next poll, such a commit waited
+   * up to `pollMs`: the write-load bench measured 17–430 ms at p99 from
+   * commit to feed, against 0.05 ms at p50.
    */
   private receive(events: readonly StoredEvent[]): void {
-    if (events.length === 0) return;
-    if (this.catchingUp) {
-      this.held.push(...events);
-      return;
-    }
     const fresh = events.filter((e) => e.position > this.headPosition);
     const first = fresh[0];
     if (!first) return;
     if (first.position === this.headPosition + 1) this.push(fresh);
+    else if (this.catchingUp) this.held.push(...fresh);
     else void this.catchUp();
   }
 
@@ -168,10 +167,12 @@ export class LogFeed {
       try {
         for (;;) {
           const read = await this.store.readAll({ after: this.headPosition, limit: this.pageSize });
+          // Local commits may have moved the head while the read was out (receive).
+          const fresh = read.filter((e) => e.position > this.headPosition);
           // Up to the first position not visible yet (eventStore.ts consecutiveAfter): the next poll reads on from there.
-          const events = consecutiveAfter(this.headPosition, read);
+          const events = consecutiveAfter(this.headPosition, fresh);
           if (events.length > 0) this.push(events);
-          if (events.length < this.pageSize) break;
+          if (read.length < this.pageSize || events.length < fresh.length) break;
         }
         this.lastRead = { at: Date.now(), error: undefined };
         dependencyLog('log feed').ok();

@@ -1,14 +1,18 @@
 /**
  * The log feed and a local commit that lands while one of its reads is
- * under way: the read may have been sent before the commit and miss it;
- * the feed must still have the commit as soon as that read ends, not at the
- * next poll. A real store on SQLite; only the read's answer is held back.
+ * under way: the read may have been sent before the commit and miss it.
+ * A commit that follows the feed's head is taken at once; one that does not
+ * (another process committed before it) is looked at again when the read
+ * ends, not left to the next poll. A real store on SQLite (and a second
+ * store on the same file as the other process); only the read's answer is
+ * held back.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
 import { migrate } from '../../src/db/migrate.ts';
 import { openDatabase } from '../../src/db/openDatabase.ts';
+import type { AppendRequest } from '../../src/events/eventStore.ts';
 import { LogFeed, type FeedSource } from '../../src/events/logFeed.ts';
 import { SqlEventStore } from '../../src/events/sqlEventStore.ts';
 import { streamOf } from '../../src/events/types.ts';
@@ -18,59 +22,97 @@ import { createTestDatabase, type TestDatabase } from '../support/databases.ts';
 import { systemMetadata } from '../support/thrds.ts';
 import { waitFor } from '../support/waitFor.ts';
 
+function aPost(body: string): AppendRequest {
+  const threadId = randomUUID();
+  return {
+    streamId: streamOf.thread(threadId),
+    events: [newEvent(messagePosted, { messageId: randomUUID(), threadId, body, replyToId: null, format: 'plain', attachments: [] })],
+    metadata: systemMetadata,
+  };
+}
+
 describe('the log feed with a read under way', () => {
   let database: TestDatabase;
   let db: Database;
+  let otherDb: Database;
   let store: SqlEventStore;
+  /** Another process's store on the same log: its commits reach the feed only by reading. */
+  let other: SqlEventStore;
 
   beforeAll(async () => {
     database = await createTestDatabase('sqlite');
     db = await openDatabase(database.url);
     await migrate(db);
     store = new SqlEventStore(db);
+    otherDb = await openDatabase(database.url);
+    other = new SqlEventStore(otherDb);
   });
 
   afterAll(async () => {
     await store.drain();
+    await other.drain();
+    await otherDb.close();
     await db.close();
     await database.drop();
   });
 
-  it('has a local commit told during a read as soon as the read ends, without waiting for the next poll', async () => {
-    let held: { release: () => void; answered: Promise<void> } | undefined;
+  /** A feed on `store` (no poll within a test) and a read of it that is answered now but held until `release`. */
+  async function feedWithHeldRead(): Promise<{ feed: LogFeed; release: () => void }> {
+    let release!: () => void;
+    const answered = new Promise<void>((resolve) => (release = resolve));
+    let holding = false;
     let readStarted = (): void => undefined;
     const source: FeedSource = {
       onCommitted: (listener) => store.onCommitted(listener),
       head: () => store.head(),
-      // The read is answered from the log as it stood before the commit, then held until released.
       readAll: async (options) => {
         const rows = await store.readAll(options);
-        readStarted();
-        if (held) await held.answered;
+        if (holding) {
+          holding = false;
+          readStarted();
+          await answered;
+        }
         return rows;
       },
     };
-    // No poll within the test: only the held read and the commit can bring the event.
     const feed = await LogFeed.start(source, { pollMs: 3_600_000 });
+    const reading = new Promise<void>((resolve) => (readStarted = resolve));
+    holding = true;
+    feed.poke();
+    await reading;
+    return { feed, release };
+  }
+
+  it('takes a local commit that follows its head at once, while the read is still out', async () => {
+    const { feed, release } = await feedWithHeldRead();
     try {
-      let release!: () => void;
-      held = { release: () => release(), answered: new Promise<void>((resolve) => (release = resolve)) };
-      const reading = new Promise<void>((resolve) => (readStarted = resolve));
-      feed.poke();
-      await reading;
-      const threadId = randomUUID();
-      const posted = await store.append({
-        streamId: streamOf.thread(threadId),
-        events: [newEvent(messagePosted, { messageId: randomUUID(), threadId, body: 'during a read', replyToId: null, format: 'plain', attachments: [] })],
-        metadata: systemMetadata,
-      });
-      expect(feed.head).toBeLessThan(posted.lastPosition);
-      held.release();
-      await waitFor(() => feed.head >= posted.lastPosition, { what: 'the feed to have the commit told during its read', timeoutMs: 10_000 });
+      const posted = await store.append(aPost('during a read'));
+      await waitFor(() => feed.head >= posted.lastPosition, { what: 'the feed to have the commit told during its read' });
       const [event] = await feed.subscribe(posted.firstPosition - 1).pull();
       expect(event?.data).toMatchObject({ body: 'during a read' });
+      // The read's answer, from before the commit, moves nothing back.
+      release();
+      await feed.stop();
+      expect(feed.head).toBe(posted.lastPosition);
     } finally {
-      held?.release();
+      release();
+      await feed.stop();
+    }
+  });
+
+  it('reads again when the read ends, for a local commit that came after another process’s', async () => {
+    const { feed, release } = await feedWithHeldRead();
+    try {
+      const theirs = await other.append(aPost('from another process'));
+      const ours = await store.append(aPost('ours, after theirs'));
+      expect(ours.firstPosition).toBe(theirs.lastPosition + 1);
+      expect(feed.head).toBeLessThan(theirs.firstPosition);
+      release();
+      await waitFor(() => feed.head >= ours.lastPosition, { what: 'the feed to read both commits once its read ended' });
+      const events = await feed.subscribe(theirs.firstPosition - 1).pull();
+      expect(events.map((e) => e.data.body)).toEqual(['from another process', 'ours, after theirs']);
+    } finally {
+      release();
       await feed.stop();
     }
   });
