@@ -57,7 +57,7 @@ describe('the log feed with a read under way', () => {
   });
 
   /** A feed on `store` (no poll within a test) and a read of it that is answered now but held until `release`. */
-  async function feedWithHeldRead(): Promise<{ feed: LogFeed; release: () => void }> {
+  async function feedWithHeldRead(beforeRead: () => Promise<unknown> = async () => undefined): Promise<{ feed: LogFeed; release: () => void }> {
     let release!: () => void;
     const answered = new Promise<void>((resolve) => (release = resolve));
     let holding = false;
@@ -77,6 +77,7 @@ describe('the log feed with a read under way', () => {
     };
     const feed = await LogFeed.start(source, { pollMs: 3_600_000 });
     const reading = new Promise<void>((resolve) => (readStarted = resolve));
+    await beforeRead();
     holding = true;
     feed.poke();
     await reading;
@@ -111,6 +112,30 @@ describe('the log feed with a read under way', () => {
       await waitFor(() => feed.head >= ours.lastPosition, { what: 'the feed to read both commits once its read ended' });
       const events = await feed.subscribe(theirs.firstPosition - 1).pull();
       expect(events.map((e) => e.data.body)).toEqual(['from another process', 'ours, after theirs']);
+    } finally {
+      release();
+      await feed.stop();
+    }
+  });
+
+  it('never moves past a commit of another process that sits between two held local ones', async () => {
+    // The held read sees another process's first commit, not its second.
+    let first!: Awaited<ReturnType<SqlEventStore['append']>>;
+    const { feed, release } = await feedWithHeldRead(async () => (first = await other.append(aPost('theirs, first'))));
+    const seen: number[] = [];
+    feed.onAdvance((events) => seen.push(...events.map((e) => e.position)));
+    try {
+      const ours1 = await store.append(aPost('ours 1'));
+      const theirs = await other.append(aPost('theirs, between'));
+      const ours2 = await store.append(aPost('ours 2'));
+      expect([ours1.firstPosition, theirs.firstPosition, ours2.firstPosition]).toEqual([first.lastPosition + 1, first.lastPosition + 2, first.lastPosition + 3]);
+      release();
+      await waitFor(() => feed.head >= ours2.lastPosition, { what: 'the feed to have all four commits' });
+      const events = await feed.subscribe(first.firstPosition - 1).pull();
+      expect(events.map((e) => e.data.body)).toEqual(['theirs, first', 'ours 1', 'theirs, between', 'ours 2']);
+      // Every position told to listeners once, in order, none skipped.
+      const told = seen.filter((p) => p >= first.firstPosition);
+      expect(told).toEqual([first.firstPosition, ours1.firstPosition, theirs.firstPosition, ours2.firstPosition]);
     } finally {
       release();
       await feed.stop();
