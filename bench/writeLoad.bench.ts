@@ -222,8 +222,8 @@ function machineNote(phase: Phase): string {
 
 export const run: BenchModule = async (options) => {
   const quick = options.quick;
-  const n = Number(process.env.THRDS_BENCH_WRITELOAD_N ?? (quick ? 200 : 1000));
-  const messages = quick ? 20 : 100;
+  const n = Number(process.env.THRDS_BENCH_WRITELOAD_N ?? (quick ? 100 : 1000));
+  const messages = quick ? 15 : 100;
   const repeats = quick ? 1 : 3;
   const kinds = (['thrds', 'ws'] as const).filter((k) => !process.env.THRDS_BENCH_WRITELOAD_SERVERS || process.env.THRDS_BENCH_WRITELOAD_SERVERS.split(',').includes(k));
   const phases: Phase[] = [];
