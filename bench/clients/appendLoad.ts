@@ -5,7 +5,10 @@
  * see leanHttp.ts), through the seed-style baseline's `POST /messages` the
  * same way, through its command layer in this process (no HTTP), or as raw
  * mysql2 single-row INSERTs, one transaction each, into a table of the events
- * table's shape. Reports throughput, latency and this process's CPU share.
+ * table's shape, or to a fan-out baseline's `POST /publish/<room>` (the
+ * write-load bench's writers). Each client appends as fast as its answers
+ * come back, or at most `ratePerClient` a second. Reports throughput,
+ * latency and this process's CPU share.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import mysql from 'mysql2/promise';
@@ -37,13 +40,17 @@ export interface AppendRun extends IpcMessage {
   readonly concurrency: number;
   readonly warmupMs: number;
   readonly durationMs: number;
+  /** Appends a second per client at most (paced from the start; a client that falls behind catches up): unset, as fast as it can. */
+  readonly ratePerClient?: number;
   readonly target:
     | { readonly kind: 'thrds'; readonly baseUrl: string; readonly tokens: readonly string[]; readonly threadIds: readonly string[] }
     /** The command layer and event store in this process (no HTTP, no GraphQL): the most the server could get out of them. */
     | { readonly kind: 'store'; readonly databaseUrl: string }
     /** The seed-style baseline (bench/baselines/seedStyleServer.ts): POST /messages, one INSERT, a socket.io emit. */
     | { readonly kind: 'seed'; readonly baseUrl: string; readonly threadIds: readonly string[] }
-    | { readonly kind: 'mysql'; readonly url: string; readonly table: string; readonly mode: MysqlMode };
+    | { readonly kind: 'mysql'; readonly url: string; readonly table: string; readonly mode: MysqlMode }
+    /** A fan-out baseline (bench/baselines/wsBroadcastServer.ts): client i publishes into rooms[i % rooms.length]. */
+    | { readonly kind: 'publish'; readonly baseUrl: string; readonly rooms: readonly string[] };
 }
 
 export interface AppendResult extends IpcMessage {
@@ -87,6 +94,16 @@ async function prepare(run: AppendRun): Promise<{ append: AppendOnce; batchSize:
       append: async (client) => {
         const threadId = target.threadIds[client % target.threadIds.length] ?? '';
         await connections[client]!.postJson({ threadId, authorId: authors[client], body: BODY });
+      },
+      close: async () => connections.forEach((c) => c.close()),
+    };
+  }
+  if (target.kind === 'publish') {
+    const connections = Array.from({ length: run.concurrency }, (_, i) => new LeanGraphqlConnection(new URL(`/publish/${target.rooms[i % target.rooms.length] ?? ''}`, target.baseUrl), ''));
+    return {
+      batchSize: 1,
+      append: async (client) => {
+        await connections[client]!.postJson({ body: BODY });
       },
       close: async () => connections.forEach((c) => c.close()),
     };
@@ -173,8 +190,13 @@ async function run(message: IpcMessage): Promise<AppendResult> {
   let failures = 0;
   let measuring = false;
   let stopped = false;
+  const pacedFrom = performance.now();
   const client = async (index: number) => {
-    while (!stopped) {
+    for (let sent = 0; !stopped; sent++) {
+      if (request.ratePerClient) {
+        const wait = pacedFrom + (sent * 1000) / request.ratePerClient - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait)); // pacing to the requested rate
+      }
       const started = performance.now();
       try {
         await append(index);

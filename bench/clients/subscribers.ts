@@ -39,6 +39,16 @@ interface PhaseStats {
   startWall: number;
   lastReceiptWall: number;
   cpuAtLastReceipt: NodeJS.CpuUsage;
+  /** Per probe, when asked for (the write-load bench's per-phase breakdown): its position and first and last receipt. */
+  readonly probes: ProbeReceipts | undefined;
+}
+
+/** Per probe sequence number: log position, post start, first and last receipt in this process (ms, NaN until seen). */
+export interface ProbeReceipts {
+  readonly position: number[];
+  readonly postedAt: number[];
+  readonly firstAt: number[];
+  readonly lastAt: number[];
 }
 
 export interface PhaseReport extends IpcMessage {
@@ -55,6 +65,7 @@ export interface PhaseReport extends IpcMessage {
   readonly closed: number;
   readonly closeCodes: Readonly<Record<string, number>>;
   readonly errors: readonly string[];
+  readonly probes?: ProbeReceipts;
 }
 
 const phases = new Map<number, PhaseStats>();
@@ -89,6 +100,13 @@ function onDelivery(subscriber: number, position: string, body: string, received
   if (!(at > (phase.lastPosition[subscriber] ?? -1))) phase.outOfOrder++;
   phase.lastPosition[subscriber] = at;
   phase.histogram.record(receivedAt - probe.t);
+  const probes = phase.probes;
+  if (probes) {
+    probes.position[probe.s] = at;
+    probes.postedAt[probe.s] = probe.t;
+    if (!(receivedAt >= (probes.firstAt[probe.s] ?? Number.NaN))) probes.firstAt[probe.s] = receivedAt;
+    if (!(receivedAt <= (probes.lastAt[probe.s] ?? Number.NaN))) probes.lastAt[probe.s] = receivedAt;
+  }
 }
 
 function onClose(code: number): void {
@@ -215,6 +233,9 @@ serveParent({
       startWall: performance.now(),
       lastReceiptWall: performance.now(),
       cpuAtLastReceipt: process.cpuUsage(),
+      probes: message.perProbe
+        ? { position: new Array<number>(expected).fill(Number.NaN), postedAt: new Array<number>(expected).fill(Number.NaN), firstAt: new Array<number>(expected).fill(Number.NaN), lastAt: new Array<number>(expected).fill(Number.NaN) }
+        : undefined,
     });
     return { type: 'armed' };
   },
@@ -247,6 +268,7 @@ serveParent({
       closed: closedCount,
       closeCodes,
       errors,
+      ...(phase.probes ? { probes: phase.probes } : {}),
     };
   },
   stop: () => {

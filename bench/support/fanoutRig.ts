@@ -33,6 +33,8 @@ export interface RigOptions {
   readonly store: 'sqlite' | { readonly mysqlUrl: string };
   readonly cpuProfileDir?: string;
   readonly padTo: number;
+  /** More environment for a Thrds server (e.g. THRDS_BENCH_TRACE=1). */
+  readonly serverEnv?: Readonly<Record<string, string>>;
   /** Runs once the server is up (and Thrds has its user and thread), before any subscriber connects. */
   readonly beforeConnect?: (server: ServerHandle, poster: BenchChild) => Promise<void>;
 }
@@ -86,6 +88,7 @@ export async function openRig(options: RigOptions): Promise<Rig> {
         openFiles: serverFiles,
         ...(options.kind === 'thrds-node24' && node24 ? { node: node24.path } : {}),
         ...(options.cpuProfileDir ? { cpuProfileDir: options.cpuProfileDir } : {}),
+        ...(options.serverEnv ? { env: options.serverEnv } : {}),
       });
       const client = graphqlHttpClient(server.baseUrl, 64);
       try {

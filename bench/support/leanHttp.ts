@@ -64,7 +64,8 @@ export class LeanGraphqlConnection {
     if (end < 0) return;
     const head = this.buffered.subarray(0, end).toString('latin1');
     const status = Number(head.slice(9, 12));
-    const length = /\r\ncontent-length: *(\d+)/i.exec(head)?.[1];
+    // A 204 has no body and no Content-Length (the baselines' POST /publish answers so).
+    const length = status === 204 ? '0' : /\r\ncontent-length: *(\d+)/i.exec(head)?.[1];
     if (length === undefined) {
       this.fail(new Error(`an answer without Content-Length (HTTP ${status}): ${head.slice(0, 200)}`));
       return;

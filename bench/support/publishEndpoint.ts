@@ -7,12 +7,14 @@
 import http from 'node:http';
 
 /** A server whose `POST <path>` gives `handle` the body as text; `handle` answers on `res`. */
-export function postServer(path: string, handle: (body: string, res: http.ServerResponse) => void): http.Server {
+export function postServer(path: string, handle: (body: string, res: http.ServerResponse, rest: string) => void): http.Server {
   const server = http.createServer((req, res) => {
-    if (req.method === 'POST' && req.url === path) {
+    // `<path>/<rest>` too: `rest` names a room for the baselines that have them.
+    const url = req.url ?? '';
+    if (req.method === 'POST' && (url === path || url.startsWith(`${path}/`))) {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => handle(Buffer.concat(chunks).toString('utf8'), res));
+      req.on('end', () => handle(Buffer.concat(chunks).toString('utf8'), res, url.slice(path.length + 1)));
       return;
     }
     if (req.url === '/healthz') {
@@ -26,9 +28,10 @@ export function postServer(path: string, handle: (body: string, res: http.Server
   return server;
 }
 
-export function publishServer(onPublish: (body: string) => void): http.Server {
-  return postServer('/publish', (body, res) => {
-    onPublish(body);
+/** `POST /publish` publishes to the default room (''), `POST /publish/<room>` to that room. */
+export function publishServer(onPublish: (body: string, room: string) => void): http.Server {
+  return postServer('/publish', (body, res, room) => {
+    onPublish(body, room);
     res.writeHead(204).end();
   });
 }

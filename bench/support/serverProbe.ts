@@ -2,11 +2,13 @@
  * Loaded into a server process with `--import`, so the bench can measure
  * any server (Thrds' own entry point included) from the inside: heap and
  * RSS after a full GC, CPU time, a CPU profile of one phase, and a clean
- * exit that lets --cpu-prof write its profile.
+ * exit that lets --cpu-prof write its profile, and (Thrds started with
+ * THRDS_BENCH_TRACE=1) the trace marks of chosen log positions.
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { serveParent } from './childRuntime.ts';
+import { benchTrace } from '../../src/observability/benchTrace.ts';
 
 let session: Session | undefined;
 
@@ -59,6 +61,11 @@ serveParent({
     const { profile } = await session.post('HeapProfiler.stopSampling');
     session.disconnect();
     return { type: 'heapSampled', head: profile.head };
+  },
+  /** The marks of `positions` (src/observability/benchTrace.ts); fails when the server was not started to trace. */
+  trace: (message) => {
+    if (!benchTrace) throw new Error('this server was not started with THRDS_BENCH_TRACE=1');
+    return { type: 'trace', marks: benchTrace.read(message.positions as number[]) };
   },
   stop: () => {
     process.exit(0);

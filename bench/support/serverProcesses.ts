@@ -23,6 +23,8 @@ export interface ThrdsServerOptions {
   /** Write a V8 CPU profile into this directory when the server stops. */
   readonly cpuProfileDir?: string;
   readonly name?: string;
+  /** More environment for the server (e.g. THRDS_BENCH_TRACE=1). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export async function startThrdsServer(options: ThrdsServerOptions): Promise<ServerHandle> {
@@ -33,7 +35,7 @@ export async function startThrdsServer(options: ThrdsServerOptions): Promise<Ser
     name: options.name ?? 'thrds server',
     nodeFlags,
     // The bench's load comes from one address and a few users: a public server's limits would refuse it.
-    env: { ...relaxedProtectionEnv(), PORT: String(port), DATABASE_URL: options.databaseUrl, HOST: '127.0.0.1', THRDS_SERVE_WEB: '0' },
+    env: { ...relaxedProtectionEnv(), PORT: String(port), DATABASE_URL: options.databaseUrl, HOST: '127.0.0.1', THRDS_SERVE_WEB: '0', ...options.env },
     ...(options.openFiles === undefined ? {} : { openFiles: options.openFiles }),
     ...(options.node === undefined ? {} : { node: options.node }),
   });

@@ -10,6 +10,7 @@ import { dependencyLog } from '../observability/dependencyLog.ts';
 import { consecutiveAfter, type EventStore } from './eventStore.ts';
 import type { StoredEvent } from './types.ts';
 import { withErasuresApplied } from './erasableContent.ts';
+import { benchTrace, traceNow } from '../observability/benchTrace.ts';
 
 export interface LogFeedOptions {
   /** How many recent events stay in memory for subscribers. */
@@ -33,6 +34,8 @@ export class LogFeed {
   private headPosition = 0;
   private advanced = deferred();
   private catchingUp: Promise<void> | undefined;
+  /** Local commits told while `catchingUp`, in commit order (see `receive`). */
+  private held: StoredEvent[] = [];
   private pollTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly unsubscribe: () => void;
@@ -123,11 +126,26 @@ export class LogFeed {
     return { events: scanned, upTo };
   }
 
-  private receive(events: readonly StoredEvent[]): void {
-    const first = events[0];
-    if (!first) return;
-    if (first.position === this.headPosition + 1 && !this.catchingUp) this.push(events);
-    else void this.catchUp();
+  /**
+   * A local commit that follows the head is taken at once, even while a
+   * read is under way (the read's answer is cut to what follows the head
+   * when it comes). One that does not is held while a read is under way,
+   * and looked at again when it ends: that read may have been sent before
+   * the commit and not see it. Left to the next poll, such a commit waited
+   * up to `pollMs`: the write-load bench measured 17–430 ms at p99 from
+   * commit to feed, against 0.05 ms at p50.
+   */
+  private receive(events: readonly StoredEvent[], retriedHeld = false): void {
+    const fresh = events.filter((e) => e.position > this.headPosition);
+    if (fresh.length === 0) return;
+    // Never past a gap: held commits are several batches, and another process's commit may sit between two.
+    const next = consecutiveAfter(this.headPosition, fresh);
+    if (next.length > 0) this.push(next);
+    if (next.length === fresh.length) return;
+    if (this.catchingUp) this.held.push(...fresh.slice(next.length));
+    // Read once more for what the last read could not have seen; a gap that outlives that read (a replica
+    // that has not applied the other commit yet) is the poll's, not a loop of back-to-back reads.
+    else if (!retriedHeld) void this.catchUp(true);
   }
 
   private push(events: readonly StoredEvent[]): void {
@@ -138,21 +156,27 @@ export class LogFeed {
     // A deletion erased text from the log: no replay from memory may serve it again.
     this.buffer = withErasuresApplied(this.buffer, fresh);
     this.headPosition = fresh.at(-1)!.position;
+    if (benchTrace) {
+      const at = traceNow();
+      for (const event of fresh) benchTrace.mark(event.position, 'fed', at);
+    }
     for (const listener of this.advanceListeners) listener(fresh);
     const woken = this.advanced;
     this.advanced = deferred();
     woken.resolve();
   }
 
-  private catchUp(): Promise<void> {
+  private catchUp(forHeld = false): Promise<void> {
     this.catchingUp ??= (async () => {
       try {
         for (;;) {
           const read = await this.store.readAll({ after: this.headPosition, limit: this.pageSize });
+          // Local commits may have moved the head while the read was out (receive).
+          const fresh = read.filter((e) => e.position > this.headPosition);
           // Up to the first position not visible yet (eventStore.ts consecutiveAfter): the next poll reads on from there.
-          const events = consecutiveAfter(this.headPosition, read);
+          const events = consecutiveAfter(this.headPosition, fresh);
           if (events.length > 0) this.push(events);
-          if (events.length < this.pageSize) break;
+          if (read.length < this.pageSize || events.length < fresh.length) break;
         }
         this.lastRead = { at: Date.now(), error: undefined };
         dependencyLog('log feed').ok();
@@ -162,6 +186,9 @@ export class LogFeed {
         dependencyLog('log feed').failed(error);
       } finally {
         this.catchingUp = undefined;
+        const held = this.held;
+        this.held = [];
+        this.receive(held, forHeld);
       }
     })();
     return this.catchingUp;

@@ -35,6 +35,7 @@ import { type Plan, type StoredKey, planAppends } from './planAppends.ts';
 import type { StoredEvent } from './types.ts';
 import { dependencyLog } from '../observability/dependencyLog.ts';
 import { log } from '../observability/log.ts';
+import { benchTrace, traceNow } from '../observability/benchTrace.ts';
 
 const databaseLog = dependencyLog('database');
 
@@ -115,6 +116,7 @@ export class SqlEventStore implements EventStore {
   append(request: AppendRequest): Promise<AppendResult> {
     const started = performance.now();
     const answered = this.committer.submit(request);
+    if (benchTrace) traceSubmitted(benchTrace, answered);
     if (this.observers.size > 0) {
       const tell = (outcome: Parameters<AppendObserver['appended']>[1]) => {
         const seconds = (performance.now() - started) / 1000;
@@ -199,6 +201,13 @@ export class SqlEventStore implements EventStore {
     this.stats.transactions += 1;
     this.stats.appends += batch.length;
     this.stats.events += committed.length;
+    if (benchTrace) {
+      const at = traceNow();
+      for (const event of committed) {
+        benchTrace.mark(event.position, 'groupStarted', performance.timeOrigin + started);
+        benchTrace.mark(event.position, 'committed', at);
+      }
+    }
     if (committed.length > 0) for (const listener of this.listeners) listener(committed);
     if (erasures.length > 0) this.erased(erasures);
     return outcomes;
@@ -395,6 +404,17 @@ export class SqlEventStore implements EventStore {
       }),
     );
   }
+}
+
+/** Bench tracing: when each position an append gets was submitted (known only once it is answered). */
+function traceSubmitted(trace: NonNullable<typeof benchTrace>, answered: Promise<AppendResult>): void {
+  const submitted = traceNow();
+  answered.then(
+    (result) => {
+      for (let position = result.firstPosition; position <= result.lastPosition; position++) trace.mark(position, 'submitted', submitted);
+    },
+    () => undefined, // the caller sees the failure; a failed append has no position to trace
+  );
 }
 
 /** Sends the writes and the commit in as few round trips as stay under `maxBytes` each (the server's packet limit is 16 MiB by default). */

@@ -15,6 +15,7 @@ import { canonicalJson } from '../events/canonicalJson.ts';
 import { type FeedFilter, type LogFeed, matchesFilter, type SideValues } from '../events/logFeed.ts';
 import type { StoredEvent } from '../events/types.ts';
 import { log } from '../observability/log.ts';
+import { benchTrace, traceNow } from '../observability/benchTrace.ts';
 import type { SocketTransport } from './socketTransport.ts';
 
 /**
@@ -198,6 +199,7 @@ export class SubscriptionGroup {
         const events = this.queue;
         this.queue = [];
         const results = await Promise.all(events.map((item) => (isLogEvent(item) ? this.result(item) : this.sideResult(item))));
+        if (benchTrace) traceRun(benchTrace, events, 'executed');
         const frames = events.map(() => new Map<string, Buffer>());
         const corked = events.length > 1;
         for (const member of this.live) {
@@ -212,6 +214,7 @@ export class SubscriptionGroup {
             if (corked) member.transport.uncork();
           }
         }
+        if (benchTrace) traceRun(benchTrace, events, 'framesWritten');
       }
     } catch (error) {
       log.error({ err: error, members: this.live.size }, 'a subscription group could not execute an event; its members are dropped to resume');
@@ -221,6 +224,16 @@ export class SubscriptionGroup {
       this.queue = [];
       this.dispatching = false;
     }
+  }
+}
+
+/** Bench tracing: a run's events executed (the first group to do so), or its frames handed to every member's socket (the last group). */
+function traceRun(trace: NonNullable<typeof benchTrace>, items: readonly Item[], stage: 'executed' | 'framesWritten'): void {
+  const at = traceNow();
+  for (const item of items) {
+    if (!isLogEvent(item)) continue;
+    if (stage === 'executed') trace.mark(item.position, stage, at);
+    else trace.markLast(item.position, stage, at);
   }
 }
 
