@@ -12,48 +12,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, openThread, screenshotPath, signedInContext, waitLive } from './support/browser.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openThread, waitLive } from './support/browser.ts';
+import { browserScene } from './support/scene.ts';
 import { audit, seriousOnly } from './support/axe.ts';
-import { createThread, postMessage, register, startWebServer, type Account, type WebServer } from './support/webServer.ts';
+import { createThread, postMessage, type Account, type WebServer } from './support/webServer.ts';
 
+const filesDir = mkdtempSync(join(tmpdir(), 'thrds-web-avatar-'));
 let server: WebServer;
-let browser: Browser;
 let ada: Account;
 let bob: Account;
-let filesDir: string;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  filesDir = mkdtempSync(join(tmpdir(), 'thrds-web-avatar-'));
-  [server, browser] = await Promise.all([startWebServer({ uploads: { filesDir, maxUploadBytes: 1024 * 1024 } }), launchChromium()]);
-  ada = await register(server, 'Ada Lovelace');
-  bob = await register(server, 'Bob');
-});
-
-afterAll(async () => {
-  await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
-  await browser?.close();
-  await server?.stop();
-  rmSync(filesDir, { recursive: true, force: true });
-});
-
-async function pageAs(account: Account): Promise<Page> {
-  const context = await signedInContext(browser, server.baseUrl, account);
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => console.error('[browser]', error));
-  return page;
-}
-
-async function snap(page: Page, name: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: screenshotPath(`avatar-${name}-${scheme}`) });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
+const scene = browserScene('avatar', (ready) => ({ server, ada, bob } = ready), 'sqlite', { uploads: { filesDir, maxUploadBytes: 1024 * 1024 } });
+afterAll(() => rmSync(filesDir, { recursive: true, force: true }));
+const pageAs = (account: Account) => scene.page(account);
+const snap = (page: Page, name: string) => scene.snap(page, name);
 
 /** A picture wider than tall, in two colours, so a stretched or uncropped avatar would show. */
 async function portrait(): Promise<Buffer> {
@@ -77,7 +50,7 @@ describe('uploaded avatars in the web app', () => {
     // Bob's window is open before Ada changes her picture: it follows the change live.
     const b = await pageAs(bob);
     await openThread(b, threadId);
-    await expect.poll(() => avatarOfMessage(b, 'Ada, before her picture.').innerText(), { timeout: 15_000 }).toBe('AL');
+    await expect.poll(() => avatarOfMessage(b, 'Ada, before her picture.').innerText(), { timeout: 15_000 }).toBe('A');
     const a = await pageAs(ada);
     await openThread(a, threadId);
     await a.getByRole('button', { name: 'Your picture' }).click();
@@ -124,7 +97,7 @@ describe('uploaded avatars in the web app', () => {
     await b.route('**/files/*/avatar', (route) => route.fulfill({ status: 404, body: 'Not found' }));
     await openThread(b, threadId);
     const avatar = avatarOfMessage(b, 'It is me, with my new picture.');
-    await expect.poll(() => avatar.innerText(), { timeout: 15_000 }).toBe('AL');
+    await expect.poll(() => avatar.innerText(), { timeout: 15_000 }).toBe('A');
     expect(await avatar.locator('img').count()).toBe(0);
 
     // Another window of Bob's, where the picture loads, open while Ada removes it.
@@ -139,16 +112,16 @@ describe('uploaded avatars in the web app', () => {
     const dialog = a.getByRole('dialog', { name: 'Your picture' });
     await dialog.getByRole('button', { name: 'Remove picture' }).click();
     await expect.poll(() => dialog.getByRole('status').innerText()).toContain('Picture removed');
-    expect(await a.locator('.avatar-button .avatar').innerText()).toBe('AL');
+    expect(await a.locator('.avatar-button .avatar').innerText()).toBe('A');
     // Live in Bob's open window too.
-    await expect.poll(() => shown.innerText(), { timeout: 15_000 }).toBe('AL');
+    await expect.poll(() => shown.innerText(), { timeout: 15_000 }).toBe('A');
     expect(await shown.locator('img').count()).toBe(0);
 
     const fresh = await pageAs(bob);
     await fresh.goto(`/t/${threadId}`);
     await waitLive(fresh);
     const after = avatarOfMessage(fresh, 'It is me, with my new picture.');
-    await expect.poll(() => after.innerText(), { timeout: 15_000 }).toBe('AL');
+    await expect.poll(() => after.innerText(), { timeout: 15_000 }).toBe('A');
     expect(await after.locator('img').count()).toBe(0);
   });
 });

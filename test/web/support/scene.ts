@@ -9,6 +9,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createTestDatabase, type StoreKind, type TestDatabase } from '../../support/databases.ts';
 import { desktop, launchChromium, screenshotPath, signedInContext } from './browser.ts';
+import type { ServerConfig } from '../../../src/config.ts';
 import { register, startWebServer, type Account, type WebServer } from './webServer.ts';
 
 export interface Scene {
@@ -31,8 +32,8 @@ export interface SceneTools {
   snap(page: Page, name: string): Promise<void>;
 }
 
-/** Sets the scene up before the suite (handing it to `ready`) and tears it down after. */
-export function browserScene(prefix: string, ready: (scene: Scene) => void, kind: StoreKind = 'sqlite'): SceneTools {
+/** Sets the scene up before the suite (handing it to `ready`) and tears it down after; `settings` reach the server (uploads, say). */
+export function browserScene(prefix: string, ready: (scene: Scene) => void, kind: StoreKind = 'sqlite', settings: Partial<ServerConfig> = {}): SceneTools {
   let browser: Browser | undefined;
   let server: WebServer | undefined;
   let store: TestDatabase | undefined;
@@ -41,7 +42,7 @@ export function browserScene(prefix: string, ready: (scene: Scene) => void, kind
   beforeAll(async () => {
     // startWebServer makes a SQLite file; for MariaDB the server is pointed at a scratch database instead.
     store = kind === 'mariadb' ? await createTestDatabase('mariadb') : undefined;
-    [server, browser] = await Promise.all([startWebServer(store ? { databaseUrl: store.url } : {}), launchChromium()]);
+    [server, browser] = await Promise.all([startWebServer({ ...settings, ...(store ? { databaseUrl: store.url } : {}) }), launchChromium()]);
     // One after the other: the first account registered on an empty store is the ADMIN.
     const ada = await register(server, 'Ada');
     const bob = await register(server, 'Bob');
