@@ -57,7 +57,8 @@ import { useErrorLog, yogaLogger } from './observability/yogaLogging.ts';
 import { createAttachments } from './attachments/attachments.ts';
 import { registerAttachmentMetrics } from './attachments/attachmentMetrics.ts';
 import { handleFileRequest, isFilesRequest } from './attachments/fileRoute.ts';
-import { isMultipart, multipartLimit, readUploadBody, uploadFetchApi, useUploadsOnlyInMultipart } from './attachments/multipartUploads.ts';
+import { isMultipart, multipartLimit, readUploadBody, refuseBusy, uploadFetchApi, uploadSlots, useUploadsOnlyInMultipart } from './attachments/multipartUploads.ts';
+import { DEFAULT_MAX_CONCURRENT_UPLOADS } from './attachments/uploadSettings.ts';
 import { startAttachmentSweep } from './attachments/sweep.ts';
 import { registerBotMetrics } from './bots/botMetrics.ts';
 import { startBots, type Bots } from './bots/botReactor.ts';
@@ -91,6 +92,8 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
       });
       const readiness = new Readiness(thrds.db, thrds.store, thrds.feed, thrds.replica ? { replica: thrds.replica } : {});
       const inFlight = new InFlight();
+      const maxUploads = config.uploads.maxConcurrentUploads ?? DEFAULT_MAX_CONCURRENT_UPLOADS;
+      const uploads = uploadSlots(maxUploads);
       // Counters shared by every instance; when Redis is down they fall back to this instance's memory.
       const rateLimitRedis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : undefined;
       const rateLimitLog = dependencyLog('redis').part('rate limits');
@@ -184,6 +187,12 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
           }
           if (refuseMalformedSearchParams(req, res)) return;
           if (req.method === 'POST' && isMultipart(req)) {
+            if (!uploads.take(res)) {
+              services.attachments.stats.uploads.busy += 1;
+              log.warn({ requestId, maxConcurrentUploads: maxUploads }, 'upload refused: the server is taking as many uploads as it may at once');
+              refuseBusy(req, res, maxUploads, multipartLimit(config.uploads));
+              return;
+            }
             inFlight.track(res, false);
             readUploadBody(req, res, multipartLimit(config.uploads), (body) => answerByYoga(req, res, body));
             return;

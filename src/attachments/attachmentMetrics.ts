@@ -6,7 +6,7 @@ export function registerAttachmentMetrics(registry: Registry, stats: AttachmentS
   const registers = [registry];
   new Counter({
     name: 'thrds_uploads_total',
-    help: 'uploadAttachment requests by outcome: stored, too_large, rate_limited, refused (bad input, an image that does not decode, an outage), failed (a bug or the file store)',
+    help: 'uploadAttachment requests by outcome: stored, too_large, rate_limited, refused (bad input, an image that does not decode, an outage), failed (a bug or the file store), busy (THRDS_MAX_CONCURRENT_UPLOADS bodies already being taken)',
     labelNames: ['outcome'] as const,
     registers,
     collect() {

@@ -8,7 +8,7 @@ import { openFolderFileStore } from './folderFileStore.ts';
 import { createImageQueue, type ImageQueue } from './imageQueue.ts';
 import { type UploadSettings, uploadSettingsFromEnv } from './uploadSettings.ts';
 
-export type UploadOutcome = 'stored' | 'too_large' | 'rate_limited' | 'refused' | 'failed';
+export type UploadOutcome = 'stored' | 'too_large' | 'rate_limited' | 'refused' | 'failed' | 'busy';
 
 /** What setAvatar and clearAvatar did (unchanged: a clear with no avatar to clear). */
 export type AvatarOutcome = 'set' | 'cleared' | 'unchanged' | 'rate_limited' | 'refused' | 'failed';
@@ -35,6 +35,6 @@ export function createAttachments(settings: UploadSettings = uploadSettingsFromE
     files,
     settings,
     images: createImageQueue(),
-    stats: { uploads: { stored: 0, too_large: 0, rate_limited: 0, refused: 0, failed: 0 }, uploadBytes: 0, filesRemoved: 0, avatarChanges: { set: 0, cleared: 0, unchanged: 0, rate_limited: 0, refused: 0, failed: 0 } },
+    stats: { uploads: { stored: 0, too_large: 0, rate_limited: 0, refused: 0, failed: 0, busy: 0 }, uploadBytes: 0, filesRemoved: 0, avatarChanges: { set: 0, cleared: 0, unchanged: 0, rate_limited: 0, refused: 0, failed: 0 } },
   };
 }

@@ -74,6 +74,50 @@ export function readUploadBody(req: IncomingMessage, res: ServerResponse, limit:
   });
 }
 
+/**
+ * How many upload bodies this process takes at once. A slot is held from
+ * the first byte to the answer (or the connection's end), so what uploads
+ * keep in memory is bounded by `max` times the largest one, however many
+ * clients send them; the next is refused UNAVAILABLE (503, Retry-After)
+ * before its body is read.
+ */
+export function uploadSlots(max: number): { take(res: ServerResponse): boolean; readonly inUse: number } {
+  let inUse = 0;
+  return {
+    take(res) {
+      if (inUse >= max) return false;
+      inUse += 1;
+      res.once('close', () => (inUse -= 1));
+      return true;
+    },
+    get inUse() {
+      return inUse;
+    },
+  };
+}
+
+/**
+ * The refusal when every slot is taken: UNAVAILABLE, retryable, once the
+ * client has sent its body (read and dropped, up to `limit` twice over, as
+ * for one too large), so it reads the answer instead of a broken pipe.
+ */
+export function refuseBusy(req: IncomingMessage, res: ServerResponse, max: number, limit: number): void {
+  const message = `The server is taking ${max} uploads already; try again shortly`;
+  const answer = () => {
+    if (!res.headersSent) answerError(res, 503, { message, extensions: { code: 'UNAVAILABLE', retryable: true, retryAfter: 1 } }, { 'retry-after': '1', connection: 'close' });
+  };
+  let size = 0;
+  req.on('error', () => res.destroy());
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > 2 * limit) {
+      answer();
+      req.destroy();
+    }
+  });
+  req.on('end', answer);
+}
+
 /** Only `uploadAttachment` (and `__typename`) in a multipart request: anything else is BAD_USER_INPUT (400). */
 export function useUploadsOnlyInMultipart(): Plugin {
   return {

@@ -6,9 +6,16 @@ export interface UploadSettings {
   readonly filesDir: string;
   /** THRDS_MAX_UPLOAD_BYTES: the largest file one upload may carry (default 10 MiB). */
   readonly maxUploadBytes: number;
+  /**
+   * THRDS_MAX_CONCURRENT_UPLOADS: upload bodies taken at once by this process (default 8); the next
+   * is refused UNAVAILABLE (503, Retry-After) before a byte is read. Bounds what uploads may hold in
+   * memory to about this many times the largest upload, whoever sends them.
+   */
+  readonly maxConcurrentUploads?: number;
 }
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+export const DEFAULT_MAX_CONCURRENT_UPLOADS = 8;
 
 /**
  * Room for the multipart framing and the `operations` and `map` fields
@@ -20,5 +27,8 @@ export function uploadSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Upl
   const text = env.THRDS_MAX_UPLOAD_BYTES;
   const maxUploadBytes = text === undefined || text === '' ? DEFAULT_MAX_UPLOAD_BYTES : Number(text);
   if (!Number.isSafeInteger(maxUploadBytes) || maxUploadBytes < 1) throw new Error(`THRDS_MAX_UPLOAD_BYTES must be a positive whole number of bytes (got ${text})`);
-  return { filesDir: env.THRDS_FILES_DIR || DEFAULT_FILES_DIR, maxUploadBytes };
+  const concurrent = env.THRDS_MAX_CONCURRENT_UPLOADS;
+  const maxConcurrentUploads = concurrent === undefined || concurrent === '' ? DEFAULT_MAX_CONCURRENT_UPLOADS : Number(concurrent);
+  if (!Number.isSafeInteger(maxConcurrentUploads) || maxConcurrentUploads < 1) throw new Error(`THRDS_MAX_CONCURRENT_UPLOADS must be a positive whole number (got ${concurrent})`);
+  return { filesDir: env.THRDS_FILES_DIR || DEFAULT_FILES_DIR, maxUploadBytes, maxConcurrentUploads };
 }
