@@ -4,6 +4,7 @@
  * turn a limit off.
  */
 import { LIMITS } from '../input/limitValues.ts';
+import { DEFAULT_LLM_TIMEOUT_MS } from './llmSettings.ts';
 
 export interface BotSettings {
   /** Replies of one bot in one thread within a minute (THRDS_BOT_REPLIES_PER_THREAD_PER_MINUTE). */
@@ -34,7 +35,7 @@ export const DEFAULT_BOT_SETTINGS: BotSettings = {
   cooldownMs: 2000,
   maxReplyChars: 2000,
   contextTokens: 3000,
-  timeoutMs: 60_000,
+  timeoutMs: DEFAULT_LLM_TIMEOUT_MS,
   attempts: 3,
   retryBaseMs: 1000,
   leaseMs: 15_000,
