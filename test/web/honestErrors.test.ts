@@ -122,8 +122,12 @@ describe('describeLoadFailure', () => {
 
 describe('parseViewer', () => {
   it('reads back a stored viewer and refuses anything that is not one', () => {
-    const ada = { id: 'u1', username: 'ada', displayName: 'Ada', role: 'ADMIN', isBot: false };
+    const ada = { id: 'u1', username: 'ada', displayName: 'Ada', role: 'ADMIN', isBot: false, avatarUrl: '/files/a1/avatar' };
     expect(parseViewer(ada)).toEqual(ada);
+    // A picture only from the server's own /files; a stored viewer from before avatars has none.
+    expect(parseViewer({ ...ada, avatarUrl: 'https://elsewhere.example/me.png' })?.avatarUrl).toBeNull();
+    const { avatarUrl: _, ...older } = ada;
+    expect(parseViewer(older)).toEqual({ ...older, avatarUrl: null });
     expect(parseViewer({ ...ada, role: 'ROOT' })).toBeNull();
     expect(parseViewer({ ...ada, id: 7 })).toBeNull();
     expect(parseViewer(null)).toBeNull();
