@@ -28,7 +28,7 @@ const KIB = 1024;
 const heapProfile = Boolean(process.env.THRDS_BENCH_HEAP_PROFILE);
 
 export const run: BenchModule = async (options) => {
-  const n = options.quick ? 50 : 5000;
+  const n = Number(process.env.THRDS_BENCH_MEMORY_N ?? (options.quick ? 50 : 5000));
   const only = process.env.THRDS_BENCH_FANOUT_SERVERS?.split(',') ?? [];
   const kinds = (['ws', 'socket.io', 'graphql-ws', 'thrds'] as ServerKind[]).filter((k) => only.length === 0 || only.includes(k));
   const results: MemoryResult[] = [];
