@@ -50,28 +50,45 @@ export function readUploadBody(req: IncomingMessage, res: ServerResponse, limit:
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  let over = false;
   // A client that goes away mid-upload: nothing to answer, nothing kept.
   req.on('error', () => res.destroy());
-  req.on('data', (chunk: Buffer) => {
+  const onData = (chunk: Buffer) => {
     size += chunk.length;
     if (size <= limit) {
       chunks.push(chunk);
       return;
     }
-    if (!over) {
-      over = true;
-      chunks.length = 0;
-    }
-    if (size > 2 * limit && !res.headersSent) {
-      refuse(res, limit);
-      req.destroy();
-    }
+    // Over the limit: nothing more is kept, and the answer waits for the rest of the body.
+    chunks.length = 0;
+    req.off('data', onData).off('end', onEnd);
+    dropThenAnswer(req, res, limit, () => refuse(res, limit), size);
+  };
+  const onEnd = () => done(Buffer.concat(chunks, size));
+  req.on('data', onData).on('end', onEnd);
+}
+
+/**
+ * A refused body: the rest of it is read and dropped, then `answer` goes,
+ * so the client (done sending) reads it instead of a broken pipe. Past
+ * twice `limit` (counting the `received` bytes already read) the answer
+ * goes at once and the connection is cut.
+ */
+function dropThenAnswer(req: IncomingMessage, res: ServerResponse, limit: number, answer: () => void, received = 0): void {
+  let size = received;
+  const answerOnce = () => {
+    if (!res.headersSent) answer();
+  };
+  const cutPastTwiceLimit = () => {
+    if (size <= 2 * limit) return;
+    answerOnce();
+    req.destroy();
+  };
+  cutPastTwiceLimit();
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    cutPastTwiceLimit();
   });
-  req.on('end', () => {
-    if (!over) done(Buffer.concat(chunks, size));
-    else if (!res.headersSent) refuse(res, limit);
-  });
+  req.on('end', answerOnce);
 }
 
 /**
@@ -81,7 +98,7 @@ export function readUploadBody(req: IncomingMessage, res: ServerResponse, limit:
  * clients send them; the next is refused UNAVAILABLE (503, Retry-After)
  * before its body is read.
  */
-export function uploadSlots(max: number): { take(res: ServerResponse): boolean; readonly inUse: number } {
+export function uploadSlots(max: number): { take(res: ServerResponse): boolean } {
   let inUse = 0;
   return {
     take(res) {
@@ -90,32 +107,16 @@ export function uploadSlots(max: number): { take(res: ServerResponse): boolean; 
       res.once('close', () => (inUse -= 1));
       return true;
     },
-    get inUse() {
-      return inUse;
-    },
   };
 }
 
-/**
- * The refusal when every slot is taken: UNAVAILABLE, retryable, once the
- * client has sent its body (read and dropped, up to `limit` twice over, as
- * for one too large), so it reads the answer instead of a broken pipe.
- */
+/** The refusal when every slot is taken: UNAVAILABLE, retryable, once the body is dropped as for one too large. */
 export function refuseBusy(req: IncomingMessage, res: ServerResponse, max: number, limit: number): void {
   const message = `The server is taking ${max} uploads already; try again shortly`;
-  const answer = () => {
-    if (!res.headersSent) answerError(res, 503, { message, extensions: { code: 'UNAVAILABLE', retryable: true, retryAfter: 1 } }, { 'retry-after': '1', connection: 'close' });
-  };
-  let size = 0;
   req.on('error', () => res.destroy());
-  req.on('data', (chunk: Buffer) => {
-    size += chunk.length;
-    if (size > 2 * limit) {
-      answer();
-      req.destroy();
-    }
-  });
-  req.on('end', answer);
+  dropThenAnswer(req, res, limit, () =>
+    answerError(res, 503, { message, extensions: { code: 'UNAVAILABLE', retryable: true, retryAfter: 1 } }, { 'retry-after': '1', connection: 'close' }),
+  );
 }
 
 /** Only `uploadAttachment` (and `__typename`) in a multipart request: anything else is BAD_USER_INPUT (400). */
