@@ -22,20 +22,22 @@ export class BenchTrace {
 
   /** Records `stage` of `position` at `at` (default: now); a stage already marked keeps its first time. */
   mark(position: number, stage: TraceStage, at = traceNow()): void {
+    this.marksOf(position)[stage] ??= at;
+  }
+
+  /** Records `stage` of `position` at `at`, replacing an earlier mark (the last member's frame). */
+  markLast(position: number, stage: TraceStage, at = traceNow()): void {
+    this.marksOf(position)[stage] = at;
+  }
+
+  private marksOf(position: number): TraceMarks {
     let marks = this.marks.get(position);
     if (!marks) {
       marks = {};
       this.marks.set(position, marks);
       if (this.marks.size > KEPT_POSITIONS) this.marks.delete(this.marks.keys().next().value as number);
     }
-    marks[stage] ??= at;
-  }
-
-  /** Records `stage` of `position` at `at`, replacing an earlier mark (the last member's frame). */
-  markLast(position: number, stage: TraceStage, at = traceNow()): void {
-    this.mark(position, stage, at);
-    const marks = this.marks.get(position);
-    if (marks) marks[stage] = at;
+    return marks;
   }
 
   /** The marks of each position asked for (an empty object for one never seen). */

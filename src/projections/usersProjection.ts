@@ -89,6 +89,12 @@ function avatarValues(avatar: AvatarRow | null): Array<string | number | null> {
   return avatar ? [avatar.id, avatar.sha256, avatar.contentType, avatar.byteSize] : [null, null, null, null];
 }
 
+/** Each avatar column with its value, for an UPDATE. */
+function zipAvatar(avatar: AvatarRow | null): Array<readonly [string, string | number | null]> {
+  const values = avatarValues(avatar);
+  return AVATAR_COLUMNS.map((column, i) => [column, values[i] ?? null] as const);
+}
+
 export const usersProjection: Projection = projection('users', (events, table = 'users') => {
   const { registered, patched } = evolveUserChanges(events);
   const users = tableName(table);
@@ -105,7 +111,7 @@ export const usersProjection: Projection = projection('users', (events, table = 
       ...(change.role !== undefined ? [['role', change.role] as const] : []),
       ...(change.suspendedUntil !== undefined ? [['suspended_until', change.suspendedUntil] as const] : []),
       ...(change.displayName !== undefined ? [['display_name', change.displayName] as const] : []),
-      ...(change.avatar !== undefined ? AVATAR_COLUMNS.map((column, i) => [column, avatarValues(change.avatar ?? null)[i] ?? null] as const) : []),
+      ...(change.avatar !== undefined ? zipAvatar(change.avatar) : []),
     ];
     if (set.length === 0) continue;
     statements.push({ sql: `UPDATE ${users} SET ${set.map(([column]) => `${column} = ?`).join(', ')} WHERE id = ?`, params: [...set.map(([, value]) => value), id] });
