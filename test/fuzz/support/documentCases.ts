@@ -255,6 +255,8 @@ function anonymousMutation(random: Random): { query: string; variables: unknown 
           'mutation ($t: ID!) { markRead(input: { threadId: $t, position: "1" }) { unreadCount } }',
           'mutation ($t: ID!, $u: ID!) { inviteBot(input: { threadId: $t, botId: $u }) { bots { id } } }',
           'mutation ($t: ID!, $u: ID!) { removeBot(input: { threadId: $t, botId: $u }) { bots { id } } }',
+          'mutation ($u: ID!) { setAvatar(input: { attachmentId: $u }) { avatarUrl } }',
+          'mutation { clearAvatar { avatarUrl } }',
         ]),
         variables: { t: '%THREAD%', u: '00000000-0000-4000-8000-000000000000' },
       };
