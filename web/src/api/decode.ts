@@ -101,7 +101,7 @@ export function decodeUser(raw: Maybe<ResultOf<typeof UserFields>>): User | null
 }
 
 /** Only a path on this server is shown: the server gives `/files/<id>/avatar`; anything else is not loaded. */
-function avatarPath(value: Maybe<string>): string | null {
+export function avatarPath(value: unknown): string | null {
   return typeof value === 'string' && value.startsWith('/files/') ? value : null;
 }
 

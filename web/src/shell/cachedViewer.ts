@@ -4,6 +4,7 @@
  * to show instead of stopping at "cannot be reached". The server remains the
  * judge: a token it refuses signs the person out as soon as it answers.
  */
+import { avatarPath } from '../api/decode.ts';
 import type { Role, Viewer } from '../api/operations.ts';
 
 const key = 'thrds.viewer';
@@ -15,7 +16,7 @@ export function parseViewer(raw: unknown): Viewer | null {
   const { id, username, displayName, role, isBot, avatarUrl } = raw as Record<string, unknown>;
   if (typeof id !== 'string' || typeof username !== 'string' || typeof displayName !== 'string') return null;
   if (!roles.includes(role as Role)) return null;
-  return { id, username, displayName, role: role as Role, isBot: isBot === true, avatarUrl: typeof avatarUrl === 'string' && avatarUrl.startsWith('/files/') ? avatarUrl : null };
+  return { id, username, displayName, role: role as Role, isBot: isBot === true, avatarUrl: avatarPath(avatarUrl) };
 }
 
 export function loadViewer(): Viewer | null {

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CombinedError } from '@urql/core';
 import { EventsSubscription, ThreadsQuery, type ThreadSummary } from '../api/operations.ts';
 import { avatarChanged } from '../identity/liveAvatars.ts';
+import { avatarPath } from '../api/decode.ts';
 import { useThrds } from '../api/ThrdsContext.tsx';
 import { useResumableSubscription } from '../api/useResumableSubscription.ts';
 import { applyMessagePosted, emptyThreadList, mergeThreads, type ThreadListState } from './threadListState.ts';
@@ -96,8 +97,7 @@ export function useThreadList(onUnread?: OnUnreadPage): ThreadList {
         if (thread && postedAt && position) setState((s) => applyMessagePosted(s, { thread, position, postedAt }));
       } else if (event?.__typename === 'UserAvatarChanged') {
         const userId = event.user?.id;
-        const url = event.avatarUrl;
-        if (userId) avatarChanged(userId, typeof url === 'string' && url.startsWith('/files/') ? url : null);
+        if (userId) avatarChanged(userId, avatarPath(event.avatarUrl));
       }
     },
     onError: setError,
