@@ -93,13 +93,13 @@ export function buildApp(overrides: Partial<ServerConfig> = {}): App {
       const readiness = new Readiness(thrds.db, thrds.store, thrds.feed, thrds.replica ? { replica: thrds.replica } : {});
       const inFlight = new InFlight();
       const maxUploads = config.uploads.maxConcurrentUploads ?? DEFAULT_MAX_CONCURRENT_UPLOADS;
-      const uploads = uploadSlots(maxUploads);
       // Counters shared by every instance; when Redis is down they fall back to this instance's memory.
       const rateLimitRedis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : undefined;
       const rateLimitLog = dependencyLog('redis').part('rate limits');
       rateLimitRedis?.on('error', (error: Error) => rateLimitLog.failed(error)).on('ready', () => rateLimitLog.ok());
       await rateLimitRedis?.connect().catch(() => undefined);
       const services = createServices(thrds, config.protection, rateLimitRedis, config.redisUrl, createAttachments(config.uploads));
+      const uploads = uploadSlots(maxUploads, services.attachments.stats);
       const stopSessionSweep = startSessionSweep(services.sessions, services.clock);
       const stopAttachmentSweep = startAttachmentSweep(thrds.db, services.attachments, services.clock);
       const bots = await startCompanion(config, thrds, services);

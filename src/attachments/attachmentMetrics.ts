@@ -1,5 +1,5 @@
-/** Attachments on /metrics: uploads by outcome, bytes stored, files removed (erasure and sweep), avatar changes by outcome. */
-import { Counter, type Registry } from 'prom-client';
+/** Attachments on /metrics: uploads by outcome and in progress, bytes stored, files removed (erasure and sweep), avatar changes by outcome. */
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { AttachmentStats } from './attachments.ts';
 
 export function registerAttachmentMetrics(registry: Registry, stats: AttachmentStats): void {
@@ -12,6 +12,14 @@ export function registerAttachmentMetrics(registry: Registry, stats: AttachmentS
     collect() {
       this.reset();
       for (const [outcome, count] of Object.entries(stats.uploads)) this.inc({ outcome }, count);
+    },
+  });
+  new Gauge({
+    name: 'thrds_uploads_in_progress',
+    help: 'Upload bodies being received now; at THRDS_MAX_CONCURRENT_UPLOADS the next upload is refused (busy)',
+    registers,
+    collect() {
+      this.set(stats.uploadsInProgress);
     },
   });
   new Counter({

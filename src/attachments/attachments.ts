@@ -19,6 +19,8 @@ export interface AttachmentStats {
   uploadBytes: number;
   /** Files taken out of the store: by erasure after a deletion, or by the sweep. */
   filesRemoved: number;
+  /** Upload bodies being received now, each holding one of THRDS_MAX_CONCURRENT_UPLOADS slots (multipartUploads.ts). */
+  uploadsInProgress: number;
   /** setAvatar and clearAvatar by outcome (modules/userAvatarChanged.ts). */
   readonly avatarChanges: Record<AvatarOutcome, number>;
 }
@@ -35,6 +37,6 @@ export function createAttachments(settings: UploadSettings = uploadSettingsFromE
     files,
     settings,
     images: createImageQueue(),
-    stats: { uploads: { stored: 0, too_large: 0, rate_limited: 0, refused: 0, failed: 0, busy: 0 }, uploadBytes: 0, filesRemoved: 0, avatarChanges: { set: 0, cleared: 0, unchanged: 0, rate_limited: 0, refused: 0, failed: 0 } },
+    stats: { uploads: { stored: 0, too_large: 0, rate_limited: 0, refused: 0, failed: 0, busy: 0 }, uploadBytes: 0, filesRemoved: 0, uploadsInProgress: 0, avatarChanges: { set: 0, cleared: 0, unchanged: 0, rate_limited: 0, refused: 0, failed: 0 } },
   };
 }

@@ -96,15 +96,15 @@ function dropThenAnswer(req: IncomingMessage, res: ServerResponse, limit: number
  * the first byte to the answer (or the connection's end), so what uploads
  * keep in memory is bounded by `max` times the largest one, however many
  * clients send them; the next is refused UNAVAILABLE (503, Retry-After)
- * before its body is read.
+ * before its body is read. `stats.uploadsInProgress` is how many are held
+ * (a gauge on /metrics).
  */
-export function uploadSlots(max: number): { take(res: ServerResponse): boolean } {
-  let inUse = 0;
+export function uploadSlots(max: number, stats: { uploadsInProgress: number }): { take(res: ServerResponse): boolean } {
   return {
     take(res) {
-      if (inUse >= max) return false;
-      inUse += 1;
-      res.once('close', () => (inUse -= 1));
+      if (stats.uploadsInProgress >= max) return false;
+      stats.uploadsInProgress += 1;
+      res.once('close', () => (stats.uploadsInProgress -= 1));
       return true;
     },
   };

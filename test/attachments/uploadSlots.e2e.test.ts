@@ -32,6 +32,9 @@ describe('concurrent uploads', () => {
     rmSync(filesDir, { recursive: true, force: true });
   });
 
+  /** What went wrong on a held upload's connection (none expected until the test ends it). */
+  const heldErrors: string[] = [];
+
   /** A multipart POST that declares 100 KB and sends the first 1 KB of it, then waits. */
   function heldUpload(): ClientRequest {
     const boundary = 'held-upload';
@@ -43,30 +46,42 @@ describe('concurrent uploads', () => {
       method: 'POST',
       headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': 100_000, authorization: `Bearer ${alice.token}`, 'x-graphql-yoga-csrf': '1' },
     });
-    held.on('error', () => undefined);
+    held.on('error', (error) => {
+      // Once the test destroys it, its error (socket hang up) is expected.
+      if (!held.destroyed) heldErrors.push(error.message);
+    });
     held.write(`--${boundary}\r\ncontent-disposition: form-data; name="operations"\r\n\r\n${' '.repeat(1000)}`);
     return held;
   }
 
-  const busyCount = async () => parsePrometheus(await (await fetch(fileUrl(server, '/metrics'))).text()).value('thrds_uploads_total', { outcome: 'busy' }) ?? 0;
+  const metric = async (name: string, labels: Record<string, string> = {}) => parsePrometheus(await (await fetch(fileUrl(server, '/metrics'))).text()).value(name, labels) ?? 0;
+  const busyCount = () => metric('thrds_uploads_total', { outcome: 'busy' });
+  const inProgress = () => metric('thrds_uploads_in_progress');
   const png = async () => ({ bytes: await plainPng(), name: 'dot.png', type: 'image/png' });
 
   it('refuses a third upload while two are being received, and takes the next once a slot is free', async () => {
+    expect(await inProgress()).toBe(0);
     const first = heldUpload();
     const second = heldUpload();
-    // Both slots are taken once the server has their headers: poll with a third until it is refused.
-    let refused: Awaited<ReturnType<typeof upload>> | undefined;
-    await waitFor(async () => {
-      const reply = await upload(server, alice.token, await png());
-      if (reply.status === 503) refused = reply;
-      return refused !== undefined;
-    }, { what: 'an upload to be refused while two are held open' });
-    expect(refused!.body?.errors?.[0]?.extensions).toMatchObject({ code: 'UNAVAILABLE', retryable: true, retryAfter: 1 });
-    expect(refused!.body?.errors?.[0]?.message).toMatch(/2 uploads already/);
+    // Both slots are taken once the server has their headers (the gauge says so); then a third is refused.
+    let seen = 0;
+    await waitFor(
+      async () => {
+        if (heldErrors.length > 0) throw new Error(`a held upload failed: ${heldErrors.join('; ')}`);
+        seen = await inProgress();
+        return seen === 2;
+      },
+      { what: 'both held uploads to take a slot', timeoutMs: 30_000, seen: () => `${seen} in progress` },
+    );
+    const refused = await upload(server, alice.token, await png());
+    expect(refused.status).toBe(503);
+    expect(refused.body?.errors?.[0]?.extensions).toMatchObject({ code: 'UNAVAILABLE', retryable: true, retryAfter: 1 });
+    expect(refused.body?.errors?.[0]?.message).toMatch(/2 uploads already/);
     expect(await busyCount()).toBeGreaterThanOrEqual(1);
 
     // One client goes away mid-body: its slot comes back, and an upload is stored.
     first.destroy();
+    await waitFor(async () => (await inProgress()) === 1, { what: 'the slot of the client that left to come back' });
     await waitFor(async () => (await upload(server, alice.token, await png())).status === 200, { what: 'a slot to come back after a client left' });
     second.destroy();
     await waitFor(async () => (await upload(server, alice.token, await png())).status === 200, { what: 'the other slot to come back' });

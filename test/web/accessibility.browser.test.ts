@@ -162,6 +162,8 @@ describe('the keyboard', () => {
     const threadId = await richThread('Skipping');
     const page = await scene.page(ada);
     await openThread(page, threadId);
+    // The list stays hidden until Virtuoso has measured the rows it drew; Tab skips what is hidden.
+    await page.locator('.messages > li.message').last().waitFor({ state: 'visible' });
     // Back from the first control of the page (the brand link): the skip links are all that comes before it.
     const brand = page.locator('.topbar .brand a');
     await brand.focus();
@@ -180,7 +182,9 @@ describe('the keyboard', () => {
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('log');
     // From there, Tab goes on into the messages.
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.closest('.messages > li.message') !== null)).toBe(true);
+    // Named when it fails: where focus went instead.
+    const where = await page.evaluate(() => (document.activeElement?.closest('.messages > li.message') ? 'in a message' : (document.activeElement?.outerHTML.slice(0, 160) ?? 'nothing')));
+    expect(where).toBe('in a message');
     await brand.focus();
     await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Enter');
