@@ -27,58 +27,83 @@ export class LocalPresence {
   }
 
   connect(userId: string | null): PresenceConnection {
-    // How many times this connection has each thread open (two threadEvents on one thread count once).
-    const open = new Map<string, number>();
-    let closed = false;
     this.all.add(userId);
     this.changed(undefined);
+    return new LocalConnection(this, userId);
+  }
 
-    const leave = (threadId: string) => {
-      const times = (open.get(threadId) ?? 0) - 1;
-      if (times > 0) {
-        open.set(threadId, times);
-        return;
-      }
-      open.delete(threadId);
-      const counts = this.threads.get(threadId);
-      if (!counts) return;
-      counts.remove(userId);
-      if (counts.empty) this.threads.delete(threadId);
-      this.changed(threadId);
-    };
+  /** `userId`'s connection opened `threadId` (its first time). */
+  joined(threadId: string, userId: string | null): void {
+    let counts = this.threads.get(threadId);
+    if (!counts) this.threads.set(threadId, (counts = new ScopeCounts()));
+    counts.add(userId);
+    this.changed(threadId);
+  }
 
-    return {
-      open: (threadId) => {
-        if (closed) return () => {};
-        const times = open.get(threadId) ?? 0;
-        open.set(threadId, times + 1);
-        if (times === 0) {
-          let counts = this.threads.get(threadId);
-          if (!counts) this.threads.set(threadId, (counts = new ScopeCounts()));
-          counts.add(userId);
-          this.changed(threadId);
-        }
-        let left = false;
-        return () => {
-          if (left || closed) return;
-          left = true;
-          leave(threadId);
-        };
-      },
-      close: () => {
-        if (closed) return;
-        closed = true;
-        for (const threadId of [...open.keys()]) {
-          open.set(threadId, 1);
-          leave(threadId);
-        }
-        this.all.remove(userId);
-        this.changed(undefined);
-      },
-    };
+  /** `userId`'s connection has `threadId` open no more. */
+  left(threadId: string, userId: string | null): void {
+    const counts = this.threads.get(threadId);
+    if (!counts) return;
+    counts.remove(userId);
+    if (counts.empty) this.threads.delete(threadId);
+    this.changed(threadId);
+  }
+
+  /** `userId`'s connection ended. */
+  disconnected(userId: string | null): void {
+    this.all.remove(userId);
+    this.changed(undefined);
   }
 
   toPart(): InstancePart {
     return { all: this.all.toPart(), threads: Object.fromEntries([...this.threads].map(([id, counts]) => [id, counts.toPart()])) };
+  }
+}
+
+/**
+ * One connection, held as long as its socket: a class, not closures, and the
+ * map of threads it has open made only when it has one (an idle socket holds
+ * a few fields, not a map and four closures).
+ */
+class LocalConnection implements PresenceConnection {
+  /** How many times this connection has each thread open (two threadEvents on one thread count once). */
+  private opened: Map<string, number> | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly presence: LocalPresence,
+    private readonly userId: string | null,
+  ) {}
+
+  open(threadId: string): () => void {
+    if (this.closed) return () => {};
+    this.opened ??= new Map();
+    const times = this.opened.get(threadId) ?? 0;
+    this.opened.set(threadId, times + 1);
+    if (times === 0) this.presence.joined(threadId, this.userId);
+    let left = false;
+    return () => {
+      if (left || this.closed) return;
+      left = true;
+      this.leave(threadId);
+    };
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const threadId of this.opened?.keys() ?? []) this.presence.left(threadId, this.userId);
+    this.opened = undefined;
+    this.presence.disconnected(this.userId);
+  }
+
+  private leave(threadId: string): void {
+    const times = (this.opened?.get(threadId) ?? 0) - 1;
+    if (times > 0) {
+      this.opened?.set(threadId, times);
+      return;
+    }
+    this.opened?.delete(threadId);
+    this.presence.left(threadId, this.userId);
   }
 }

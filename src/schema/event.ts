@@ -108,8 +108,10 @@ builder.subscriptionType({
       subscribe: async (_root, args, ctx) => {
         const threadId = validate.uuid(String(args.threadId), 'threadId');
         if (!(await ctx.loaders.threads(threadId))) throw new NotFoundError(`No thread ${threadId}`, { threadId });
-        const events = ctx.services.feed.subscribe(args.after ?? undefined, { streamId: streamOf.thread(threadId) });
-        events.sideValues = (listener) => ctx.services.botDrafts.watch(threadId, listener);
+        const { feed, botDrafts } = ctx.services;
+        const events = feed.subscribe(args.after ?? undefined, { streamId: streamOf.thread(threadId) });
+        // Not `ctx` in this closure: it lives as long as the subscription, and would keep the request's context (its loaders and what they read) with it.
+        events.sideValues = (listener) => botDrafts.watch(threadId, listener);
         // A live threadEvents subscription is what "has the thread open" means for presence.
         return heldWhileOpen(ctx, events, threadId);
       },
