@@ -6,10 +6,13 @@
  * draft that grows live under "Wren is writing…" in both windows, then by
  * exactly one message in its place (no jump, the reader kept at the bottom,
  * or left where they were reading history); the thread's creator adds and
- * removes the bot from the thread menu, and every window sees it; what the
- * server refuses (a bot the operator retired meanwhile) is shown as it says it.
+ * removes the bot from the thread menu, and every window sees it, as it sees
+ * the operator retire it and bring it back; what the server refuses (a bot the operator retired meanwhile) is shown as it says it.
  * Screenshots: test-artifacts/screenshots/bots-*.png.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startLoopbackModel, type LoopbackModel } from '../support/loopbackModel.ts';
@@ -213,6 +216,31 @@ describe('bots in the web app', () => {
     await expect.poll(() => draft(b).count(), { timeout: 5_000 }).toBe(0);
     expect(await scroller.evaluate((el) => el.scrollTop)).toBe(before);
     expect((await draftsSeen(b)).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a bot the operator retires leaves every open thread\'s header at once, and is back when the operator adds it again', async () => {
+    const threadId = await createThread(server, ada, 'Retired meanwhile');
+    await server.gql(`mutation ($input: InviteBotInput!) { inviteBot(input: $input) { bots { id } } }`, { input: { threadId, botId: server.bot.id } }, ada.token);
+    const [a, b] = await Promise.all([pageAs(ada), pageAs(bob)]);
+    await Promise.all([openThread(a, threadId), openThread(b, threadId)]);
+    const names = (page: Page) => page.getByRole('list', { name: 'Bots in this thread' });
+    for (const page of [a, b]) await expect.poll(() => names(page).innerText().catch(() => ''), { timeout: 15_000 }).toContain('Wren');
+
+    // `thrds bot remove` from another process: the server finds BotRemoved in the log, both windows hear it on their events feed.
+    const removed = await runThrds(['bot', 'remove', 'wren', '--db', server.databaseUrl]);
+    expect(removed.code, removed.stderr).toBe(0);
+    for (const page of [a, b]) await expect.poll(() => names(page).count(), { timeout: 15_000 }).toBe(0);
+    // Not a mention candidate any more either.
+    await a.getByRole('textbox', { name: 'Message' }).fill('@wre');
+    await expect.poll(() => a.getByRole('option', { name: /Wren/ }).count()).toBe(0);
+    await a.getByRole('textbox', { name: 'Message' }).fill('');
+
+    // `thrds bot add` with its card brings it back (BotCardChanged): still invited here, so the headers list it again.
+    const cardFile = join(mkdtempSync(join(tmpdir(), 'thrds-card-')), 'wren.json');
+    writeFileSync(cardFile, JSON.stringify(card));
+    const added = await runThrds(['bot', 'add', cardFile, '--db', server.databaseUrl]);
+    expect(added.code, added.stderr).toBe(0);
+    for (const page of [a, b]) await expect.poll(() => names(page).innerText().catch(() => ''), { timeout: 15_000 }).toContain('Wren');
   });
 
   it('the thread\'s creator adds the bot from the thread menu (it greets), everyone sees it in the header, and removes it again; others get no menu', async () => {

@@ -46,7 +46,7 @@ export const CreateThreadMutation = graphql(
   [ThreadSummaryFields],
 );
 
-/** Feeds the thread list: new threads, and activity in threads already shown; and people's new pictures (liveAvatars.ts). */
+/** Feeds the thread list: new threads, and activity in threads already shown; people's new pictures (liveAvatars.ts); bots retired and back (liveBots.ts). */
 export const EventsSubscription = graphql(
   `
     subscription Events($after: Position) {
@@ -57,6 +57,8 @@ export const EventsSubscription = graphql(
         ... on MessagePosted { message { id postedAt thread { ...ThreadSummaryFields } } }
         ... on ThreadRenamed { thread { ...ThreadSummaryFields } }
         ... on UserAvatarChanged { user { id } avatarUrl }
+        ... on BotRemoved { bot { id } }
+        ... on BotCardChanged { bot { id } }
       }
     }
   `,

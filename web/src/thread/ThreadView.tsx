@@ -24,6 +24,7 @@ import { useAttachmentTray } from '../attachments/useAttachmentTray.ts';
 import { BotMenu } from '../bots/BotMenu.tsx';
 import { shownDrafts } from '../bots/botDrafts.ts';
 import { useBotList } from '../bots/useBotList.ts';
+import { useActiveBots } from '../bots/liveBots.ts';
 import { LoadError } from '../ui/LoadError.tsx';
 import { WaitingSends } from '../shell/WaitingSends.tsx';
 
@@ -68,12 +69,17 @@ export function ThreadView({ threadId, me, onlineUsers, onTitle, onRead, message
 
   // Bots (issue 15): `@` completes them with the people; a bot writing shows in its draft, not in the typing line.
   const botList = useBotList();
+  // A bot the operator retired meanwhile leaves the header and the menu at once (liveBots.ts).
+  const invitedBots = useActiveBots(thread.bots.invited);
+  const availableBots = useActiveBots(botList.bots);
   const drafts = useMemo(() => shownDrafts(thread.bots.drafts, thread.messages), [thread.bots.drafts, thread.messages]);
   const typing = useMemo(() => company.typing.filter((u) => !drafts.some((d) => !d.ended && d.bot.id === u.id)), [company.typing, drafts]);
-  const people = useMemo(() => {
+  const everyone = useMemo(() => {
     const known = new Set(company.people.map((u) => u.id));
     return [...company.people, ...botList.bots.filter((b) => !known.has(b.id))];
   }, [company.people, botList.bots]);
+  // A retired bot that wrote here is among the thread's people too: it is no longer offered.
+  const people = useActiveBots(everyone);
 
   useEffect(() => {
     if (ready && messageId) jumpTo(messageId);
@@ -150,8 +156,8 @@ export function ThreadView({ threadId, me, onlineUsers, onTitle, onRead, message
         />
         <ThreadViewers presence={company.viewers} meId={meId} />
         <BotMenu
-          invited={thread.bots.invited}
-          available={botList.bots}
+          invited={invitedBots}
+          available={availableBots}
           listError={botList.error}
           canManage={thread.canRename || canModerate}
           onOpen={botList.refresh}

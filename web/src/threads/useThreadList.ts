@@ -7,6 +7,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CombinedError } from '@urql/core';
 import { EventsSubscription, ThreadsQuery, type ThreadSummary } from '../api/operations.ts';
 import { avatarChanged } from '../identity/liveAvatars.ts';
+import { botRetired } from '../bots/liveBots.ts';
 import { avatarPath } from '../api/decode.ts';
 import { useThrds } from '../api/ThrdsContext.tsx';
 import { useResumableSubscription } from '../api/useResumableSubscription.ts';
@@ -98,6 +99,9 @@ export function useThreadList(onUnread?: OnUnreadPage): ThreadList {
       } else if (event?.__typename === 'UserAvatarChanged') {
         const userId = event.user?.id;
         if (userId) avatarChanged(userId, avatarPath(event.avatarUrl));
+      } else if (event?.__typename === 'BotRemoved' || event?.__typename === 'BotCardChanged') {
+        const botId = event.bot?.id;
+        if (botId) botRetired(botId, event.__typename === 'BotRemoved');
       }
     },
     onError: setError,
