@@ -191,6 +191,40 @@ describe('the keyboard', () => {
     await expect.poll(() => page.evaluate(() => document.activeElement?.matches('.composer textarea'))).toBe(true);
   });
 
+  it('the active message\'s links are the Tab stops right after it; other messages\' links are not Tab stops', async () => {
+    const threadId = await richThread('Links by keyboard');
+    const page = await scene.page(ada);
+    await openThread(page, threadId);
+    await page.locator('.messages > li.message').last().waitFor({ state: 'visible' });
+    const link = page.getByRole('link', { name: 'here is a link' });
+    // Not the active message: its link is out of the tab order.
+    expect(await link.getAttribute('tabindex')).toBe('-1');
+    // Into the list (the last message is active), then up with the arrow keys to the message with the link.
+    await page.locator('.messages > li.message').last().focus();
+    const activeText = () => page.evaluate(() => (document.activeElement?.matches('.messages > li.message[tabindex="0"]') ? (document.activeElement.textContent ?? '') : 'not a message'));
+    for (let i = 0; i < 6 && !(await activeText()).includes('here is a link'); i++) {
+      const before = await activeText();
+      await page.keyboard.press('ArrowUp');
+      // Focus follows once the row is settled, a few frames later.
+      await expect.poll(async () => { const now = await activeText(); return now !== before && now !== 'not a message'; }).toBe(true);
+    }
+    expect(await activeText()).toContain('here is a link');
+    // Active now: Tab goes to its link, Shift+Tab back to the message.
+    await expect.poll(() => link.getAttribute('tabindex')).toBe(null);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => (document.activeElement as HTMLAnchorElement | null)?.href)).toBe('https://example.com/');
+    await page.keyboard.press('Shift+Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent?.includes('here is a link') && document.activeElement.matches('li.message'))).toBe(true);
+    // Away from it again, the link leaves the tab order.
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => link.getAttribute('tabindex')).toBe('-1');
+    await expect.poll(activeText).toContain('Answering you, Ada.');
+    // Keys quicker than focus (a held arrow key) each move one message: two presses at once go two up.
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(activeText).toContain('A second line from me');
+  });
+
   it('after signing in, and after registering, focus is in the new-thread box', async () => {
     const page = await signedOutPage(desktop);
     await page.goto('/');

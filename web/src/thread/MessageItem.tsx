@@ -58,11 +58,14 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
   const tabbable = props.controlsTabbable ?? true;
   const controlTabIndex = tabbable ? undefined : -1;
   const item = useRef<HTMLLIElement>(null);
-  // While editing, the form is what the reader is working in: its fields stay in the tab order.
-  useOutOfTabOrder(item, !tabbable && !editing);
+  const row = useListRow();
+  // While editing, the form is what the reader is working in: its fields stay in the tab order. The
+  // active message (the list's one stop) keeps its content's links and files there too, right after it;
+  // its own controls stay out (Enter opens its actions), so the composer is as few presses away.
+  useOutOfTabOrder(item, !tabbable && !editing && row.tabIndex !== 0);
   return (
     <li
-      {...useListRow()}
+      {...row}
       ref={item}
       className={`message${mine ? ' mine' : ''}${continued ? ' continued' : ''}${state}${picking ? ' picking' : ''}${mentionsMe ? ' mentions-me' : ''}`}
       data-message-id={message.id}

@@ -10,7 +10,8 @@
  *
  * For the keyboard the list is one tab stop: the active message (tabIndex 0,
  * the others -1) moves with the arrow keys, PageUp/PageDown, Home/End; no
- * message's controls are tab stops, and Enter opens the active one's actions. The rows are the `<li>`s of a real `<ol>`;
+ * message's controls are tab stops, and Enter opens the active one's actions;
+ * the active one's links and files follow it in the tab order (MessageItem). The rows are the `<li>`s of a real `<ol>`;
  * the log role sits on a wrapper, and a separate live region reads out what
  * arrives (rows mounting while the reader scrolls are not news).
  */
@@ -296,8 +297,12 @@ export function MessageList(props: MessageListProps) {
     [renderedRows],
   );
 
+  // The message the keys move from: the one last made active, even before focus has reached it (focus
+  // follows once the row is drawn and settled, a few frames later; a held arrow key is quicker than that).
+  const latestActive = useRef<string | null>(null);
   const moveTo = useCallback(
     (key: string) => {
+      latestActive.current = key;
       setActiveKey(key);
       reveal(key, 'nearest', (row) => row.focus({ preventScroll: true }));
     },
@@ -318,7 +323,8 @@ export function MessageList(props: MessageListProps) {
         }
         return;
       }
-      const next = rovingTarget(event.key, messageKeys.indexOf(target.dataset.messageId ?? ''), messageKeys.length);
+      const from = latestActive.current !== null && messageKeys.includes(latestActive.current) ? latestActive.current : (target.dataset.messageId ?? '');
+      const next = rovingTarget(event.key, messageKeys.indexOf(from), messageKeys.length);
       const key = next === null ? undefined : messageKeys[next];
       if (key === undefined) return;
       event.preventDefault();
@@ -330,7 +336,9 @@ export function MessageList(props: MessageListProps) {
   const onListFocus = useCallback((event: FocusEvent<HTMLOListElement>) => {
     // Focus anywhere in a message (its row, or a control clicked) makes it the active one.
     const id = (event.target as HTMLElement).closest<HTMLElement>('li[data-message-id]')?.dataset.messageId;
-    if (id) setActiveKey(id);
+    if (!id) return;
+    latestActive.current = id;
+    setActiveKey(id);
   }, []);
 
   const context = useMemo<ListContext>(
