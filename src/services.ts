@@ -19,6 +19,7 @@ import type { Services } from './schema/context.ts';
 import { type Attachments, createAttachments } from './attachments/attachments.ts';
 import { startBotDrafts } from './bots/botDrafts.ts';
 import { ReadRouting, routedDatabase } from './db/readRouting.ts';
+import { sharedSessionPositions } from './db/sharedSessionPositions.ts';
 
 /**
  * With `redis`, the rate counters are shared by every instance of this log (memory otherwise); with
@@ -28,7 +29,8 @@ import { ReadRouting, routedDatabase } from './db/readRouting.ts';
 export function createServices(thrds: Thrds, protection: ProtectionConfig, redis?: Redis, presenceRedisUrl?: string, attachments: Attachments = createAttachments()): Services {
   const namespace = channelFor(thrds.db.displayUrl);
   // With a replica, operations' reads are routed (queries to the replica); sessions and the read cache stay on the primary.
-  const reads = thrds.replica ? new ReadRouting(thrds.replica, thrds.store) : undefined;
+  // With Redis too, every instance knows each session's last write (read-your-writes whichever instance answers).
+  const reads = thrds.replica ? new ReadRouting(thrds.replica, thrds.store, redis ? sharedSessionPositions(redis, namespace) : undefined) : undefined;
   return {
     store: thrds.store,
     db: reads ? routedDatabase(thrds.db) : thrds.db,

@@ -8,13 +8,16 @@
  * The choice is made once per operation and carried by AsyncLocalStorage
  * into every resolver's reads, so resolvers keep reading `services.db` and
  * know nothing of replicas. Sessions' last write positions are kept in this
- * process only (see sessionPositions.ts).
+ * process (sessionPositions.ts) and, with Redis, shared by every instance
+ * (sharedSessionPositions.ts), so read-your-writes holds whichever instance
+ * a session's next query reaches.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EventStore } from '../events/eventStore.ts';
 import type { Database, Sql } from './database.ts';
 import type { ReadReplica } from './readReplica.ts';
 import { SessionPositions } from './sessionPositions.ts';
+import type { SharedSessionPositions } from './sharedSessionPositions.ts';
 
 const readingFrom = new AsyncLocalStorage<Sql>();
 
@@ -51,6 +54,8 @@ export class ReadRouting {
   constructor(
     readonly replica: ReadReplica,
     store: Pick<EventStore, 'onCommitted'>,
+    /** With Redis: the positions every instance sees. */
+    private readonly shared?: SharedSessionPositions,
   ) {
     store.onCommitted((events) => {
       const last = events.at(-1)?.position ?? 0;
@@ -64,11 +69,25 @@ export class ReadRouting {
     if (kind === 'mutation') {
       const result = await operation();
       // At least as far as this session's own appends: the next query must see them.
-      if (token) this.sessions.wrote(token, this.committed);
+      if (token) {
+        this.sessions.wrote(token, this.committed);
+        // Before the answer: the session's next query may reach another instance.
+        await this.shared?.wrote(token, this.committed);
+      }
       return result;
     }
     if (kind !== 'query') return operation();
-    const reader = await this.replica.readerFor(token ? this.sessions.lastWrite(token) : 0);
+    let position = token ? this.sessions.lastWrite(token) : 0;
+    if (token && this.shared) {
+      const shared = await this.shared.lastWrite(token);
+      if (shared === undefined) {
+        // Where this session last wrote is unknown (Redis did not answer): the primary has every write.
+        this.replica.count('query', false);
+        return operation();
+      }
+      position = Math.max(position, shared);
+    }
+    const reader = await this.replica.readerFor(position);
     return reader ? readingFrom.run(reader, operation) : operation();
   }
 }

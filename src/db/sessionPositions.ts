@@ -4,8 +4,8 @@
  * memory, per process, bounded: the least recently writing sessions are
  * forgotten first (a forgotten session reads the replica as it stands,
  * as an anonymous one does). A session whose queries land on another
- * instance than its writes is not covered: that needs the position shared
- * (Redis, or a token the client sends back).
+ * instance than its writes is covered by the positions shared through Redis
+ * (sharedSessionPositions.ts), when there is a Redis.
  */
 export const MAX_REMEMBERED_SESSIONS = 100_000;
 

@@ -129,6 +129,38 @@ describe('read replicas (DATABASE_READ_URL) on MariaDB', () => {
     await waitFor(async () => (await readyz(reader)).checks.replica.state === 'ok', { what: 'the restarted replica to be used again', timeoutMs: 30_000 });
   }, 180_000);
 
+  it('a session reads its own write on another instance than the one that took it, with Redis, while the replica is seconds behind', async () => {
+    const redis = await OwnRedis.start();
+    const { readDatabaseUrl } = pair.urls(DATABASE);
+    const database = { url: pair.urls(DATABASE).databaseUrl, name: DATABASE, drop: async () => {} };
+    // Two instances behind one load balancer without sticky sessions: each reads the replica, both share Redis.
+    const settings = { readDatabaseUrl, replicaWaitMs: 8000, redisUrl: redis.url };
+    const [one, two] = [await startTestServer('mariadb', database, settings), await startTestServer('mariadb', database, settings)];
+    try {
+      const carol = await signUp(one, 'carol');
+      const thread = (await one.ok<{ createThread: { thread: { id: string } } }>(CREATE_THREAD, { title: 'two doors' }, carol.token)).createThread.thread;
+      await waitFor(async () => (await bodies(two, thread.id, carol.token).catch(() => null)) !== null, { what: 'the thread on the other instance', timeoutMs: 20_000 });
+      // Behind, not stopped: the replica is read as usual, and applies each write 5 s after the primary.
+      await pair.delayApplying(5);
+      for (const server of [one, two]) await waitFor(async () => (await readyz(server)).checks.replica.state === 'ok', { what: 'the delayed replica to be read', timeoutMs: 30_000 });
+      const doors: [TestServer, TestServer][] = [[one, two], [two, one], [one, two]];
+      for (const [i, [writes, reads]] of doors.entries()) {
+        await writes.ok(POST, { t: thread.id, b: `door ${i}` }, carol.token);
+        // At once, on the other instance: it knows the session's last write from Redis and waits for the replica (or reads the primary).
+        expect(await bodies(reads, thread.id, carol.token)).toContain(`door ${i}`);
+      }
+      // Another session, which wrote nothing, reads the replica as it stands: the guarantee is per session.
+      const dave = await signUp(two, 'dave');
+      await one.ok(POST, { t: thread.id, b: 'not yet for dave' }, carol.token);
+      expect(await bodies(two, thread.id, dave.token)).not.toContain('not yet for dave');
+    } finally {
+      await pair.delayApplying(0);
+      await one.dispose();
+      await two.dispose();
+      await redis.dispose();
+    }
+  }, 120_000);
+
   it('serves three instances with Redis from the replica: each session reads its own posts, every subscriber gets every post once and in order, and the primary answers fewer reads than when they tail it', async () => {
     // Their polling of the primary would count in the measure: only the three processes run from here.
     await stopInProcessServers();

@@ -47,6 +47,13 @@ export class OwnReplicaPair {
     await this.replica.query('START SLAVE SQL_THREAD');
   }
 
+  /** The replica applies each transaction `seconds` after the primary committed it (MASTER_DELAY; 0: at once). Replication keeps running: the replica is behind, not stopped. */
+  async delayApplying(seconds: number): Promise<void> {
+    await this.replica.query('STOP SLAVE');
+    await this.replica.query(`CHANGE MASTER TO MASTER_DELAY=${Math.trunc(seconds)}`);
+    await this.replica.query('START SLAVE');
+  }
+
   /** The replica's applied `log_head` position for `database` (0 before the table has arrived). */
   async replicaPosition(database: string): Promise<number> {
     const rows = await this.replica.query<{ position: number | string }>(`SELECT position FROM \`${database}\`.log_head WHERE id = 1`).catch(() => []);
