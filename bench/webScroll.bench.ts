@@ -11,7 +11,8 @@
  * deltas; the worst and the 95th percentile) and the long animation frames
  * the browser counted. Target: under 1,000 nodes in the list, no frame over
  * 50 ms at 4x. No same-run baseline: the list is no longer drawn any other way.
- * --quick (in CI) does the 1,000-message thread only and scrolls a shorter stretch.
+ * --quick (in CI) does the 1,000-message thread only and scrolls a shorter stretch;
+ * THRDS_BENCH_SCROLL_COUNTS=10000 (a comma list) picks the thread sizes of a full run.
  */
 import type { Browser, Page } from 'playwright-core';
 import { ensureWebBuild } from '../src/http/webApp.ts';
@@ -116,7 +117,8 @@ export const run: BenchModule = async (options) => {
   const browser = await launchChromium();
   try {
     const rows: BenchRow[] = [];
-    for (const count of options.quick ? [1_000] : [1_000, 10_000]) rows.push(...(await measure(browser, count, options.quick, progress)));
+    const counts = process.env.THRDS_BENCH_SCROLL_COUNTS?.split(',').map(Number) ?? [1_000, 10_000];
+    for (const count of options.quick ? [1_000] : counts) rows.push(...(await measure(browser, count, options.quick, progress)));
     return rows;
   } finally {
     await browser.close();
