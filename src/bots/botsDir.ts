@@ -1,5 +1,5 @@
 /**
- * THRDS_BOTS_DIR: at server start every `*.json` card in the directory is
+ * THRDS_BOTS_DIR: at server start every `*.json` and `*.png` card in the directory is
  * added or updated (addBot, by nobody: actor null), so a deployment keeps
  * its characters in files beside its config. A bad card is refused with one
  * log line naming the file and the field, and the server starts anyway: one
@@ -28,7 +28,7 @@ export interface BotsDirResult {
 }
 
 /**
- * Adds or updates the bot of every `*.json` file directly in `dir` (not its
+ * Adds or updates the bot of every `*.json` and `*.png` file directly in `dir` (not its
  * subdirectories, not hidden files), in name order. The username is the card's
  * `data.extensions.thrds.username` when it has one, else derived from its
  * name (as addBot derives it), so the same file always lands on the same bot. Never
@@ -78,12 +78,12 @@ export async function loadBotsDir(deps: CommandDeps, dir: string): Promise<BotsD
   return result;
 }
 
-/** The names of the regular files (or links to them) ending in .json, sorted. */
+/** The names of the regular files (or links to them) ending in .json or .png, sorted. */
 async function cardFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
   const names: string[] = [];
   for (const entry of entries) {
-    if (!entry.name.toLowerCase().endsWith('.json') || entry.name.startsWith('.')) continue;
+    if (!/\.(json|png)$/i.test(entry.name) || entry.name.startsWith('.')) continue;
     if (await isFile(dir, entry)) names.push(entry.name);
   }
   return names.sort();

@@ -1,6 +1,7 @@
 /**
  * Reading a character card from a file, for `thrds bot add` and
- * THRDS_BOTS_DIR: a size cap before anything is parsed, JSON syntax errors
+ * THRDS_BOTS_DIR: a JSON card, or a PNG card with the JSON inside
+ * (pngCard.ts). A size cap before anything is parsed, JSON syntax errors
  * with the file's name and the line and column, then the card's own checks
  * (characterCard.ts), every refusal one line that names the file and the
  * field: `ada.json: data.first_mes must be a string`.
@@ -8,12 +9,13 @@
 import { open } from 'node:fs/promises';
 import { ThrdsError, ValidationError } from '../errors.ts';
 import { parseCharacterCard } from './characterCard.ts';
+import { cardJsonFromPng, looksLikePng, PngCardProblem } from './pngCard.ts';
 import type { CharacterCard } from './types.ts';
 
 /** A card is at most 64 KB of JSON (characterCard.ts); a pretty-printed or padded file gets room, a stray dump does not. */
 export const CARD_FILE_MAX_BYTES = 256 * 1024;
-
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
+/** A PNG card is mostly its picture: a few MB at most in the wild. */
+export const PNG_CARD_MAX_BYTES = 8 * 1024 * 1024;
 
 /** A card file that cannot be used: `reason` says why, `file` which (as the caller named it). */
 export class CardFileError extends ValidationError {
@@ -37,8 +39,15 @@ export async function readCardFile(path: string, name: string = path): Promise<C
 
 /** The card in `bytes` (a file's content); pure, so every refusal is testable without files. */
 export function parseCardText(bytes: Buffer, name: string): CharacterCard {
-  if (bytes.subarray(0, 4).equals(PNG_SIGNATURE)) {
-    throw new CardFileError(name, 'is a PNG card: Thrds reads JSON cards (export the character as JSON, Character Card V2)');
+  if (looksLikePng(bytes)) {
+    try {
+      bytes = cardJsonFromPng(bytes);
+    } catch (error) {
+      if (error instanceof PngCardProblem) throw new CardFileError(name, error.message);
+      throw error;
+    }
+  } else if (bytes.length > CARD_FILE_MAX_BYTES) {
+    throw new CardFileError(name, `is larger than ${CARD_FILE_MAX_BYTES / 1024} KB: not a character card`);
   }
   let text: string;
   try {
@@ -78,7 +87,7 @@ export function cardUsername(card: CharacterCard, name: string): string | undefi
   return username;
 }
 
-/** The file's bytes, refusing (without reading it all) one over CARD_FILE_MAX_BYTES. */
+/** The file's bytes, refusing (without reading it all) one over PNG_CARD_MAX_BYTES (a JSON card's own cap is parseCardText's). */
 async function readCapped(path: string, name: string): Promise<Buffer> {
   let handle;
   try {
@@ -89,14 +98,14 @@ async function readCapped(path: string, name: string): Promise<Buffer> {
   try {
     if ((await handle.stat()).isDirectory()) throw new CardFileError(name, 'is a directory, not a card file');
     // One byte over the cap is enough to know it is too big, whatever stat said (the file may grow).
-    const buffer = Buffer.alloc(CARD_FILE_MAX_BYTES + 1);
+    const buffer = Buffer.alloc(Math.min(PNG_CARD_MAX_BYTES, Math.max((await handle.stat()).size, CARD_FILE_MAX_BYTES)) + 1);
     let length = 0;
     while (length < buffer.length) {
       const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
       if (bytesRead === 0) break;
       length += bytesRead;
     }
-    if (length > CARD_FILE_MAX_BYTES) throw new CardFileError(name, `is larger than ${CARD_FILE_MAX_BYTES / 1024} KB: not a character card`);
+    if (length > PNG_CARD_MAX_BYTES) throw new CardFileError(name, `is larger than ${PNG_CARD_MAX_BYTES / 1024 / 1024} MB: not a character card`);
     return buffer.subarray(0, length);
   } catch (error) {
     if (error instanceof CardFileError) throw error;

@@ -21,6 +21,7 @@ import { relaxedProtection } from '../support/protection.ts';
 import { openTestThrds, type TestThrds } from '../support/thrds.ts';
 import type { CharacterCard } from '../../src/bots/types.ts';
 import { testCard } from './support/testCard.ts';
+import { cardChunk, pngWith } from './support/pngCardFile.ts';
 
 const kinds = await storeKinds();
 
@@ -56,6 +57,13 @@ describe.each(kinds)('THRDS_BOTS_DIR on %s', (kind) => {
   afterEach(() => {
     logs.stop();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('adds a PNG card beside the JSON ones, and refuses a picture with no card in it', async () => {
+    writeFileSync(join(dir, 'painted.png'), await pngWith(cardChunk(testCard({ name: `Painted ${kind}` }))));
+    writeFileSync(join(dir, 'photo.PNG'), await pngWith());
+    const result = await loadBotsDir(deps, dir);
+    expect(result).toEqual({ added: [`painted_${kind}`], updated: [], unchanged: [], refused: [{ file: 'photo.PNG', reason: expect.stringContaining('is a PNG with no character card in it') }] });
   });
 
   it('adds the good card, refuses the bad one with one warning naming the file and the field, and writes nothing on the next start', async () => {

@@ -15,6 +15,7 @@ import { storeKinds } from '../support/databases.ts';
 import { openTestThrds, type TestThrds } from '../support/thrds.ts';
 import { createThreads } from './support/chatLog.ts';
 import { runThrds } from './support/runThrds.ts';
+import { cardChunk, pngWith } from '../bots/support/pngCardFile.ts';
 
 const kinds = await storeKinds();
 
@@ -137,6 +138,15 @@ describe.each(kinds)('thrds bot on %s', (kind) => {
     expect(badName.stderr).toContain('username');
     expect(badName.code).toBe(2);
     expect(await head()).toBe(before);
+  });
+
+  it('adds a PNG card (the card in its chara chunk) as it would the JSON', async () => {
+    const path = join(dir, `pip-${kind}.png`);
+    writeFileSync(path, await pngWith(cardChunk(cardJson({ name: 'Pip Png' }))));
+    const added = await bot('add', path);
+    expect(added.stderr).toBe('');
+    expect(added.stdout.trim()).toMatch(new RegExp(`^added @pip_png \\(Pip Png\\), id ${UUID}$`));
+    expect(added.code).toBe(0);
   });
 
   it('refuses to remove a bot that is not there with exit 1', async () => {

@@ -31,9 +31,10 @@ const ACTIONS = ['add', 'list', 'remove'] as const;
 
 export const botCommand: Command = {
   name: 'bot',
-  summary: 'AI characters: thrds bot add <card.json> | list | remove <username>',
+  summary: 'AI characters: thrds bot add <card.json|card.png> | list | remove <username>',
   description: [
-    'add FILE reads a Character Card V2 (JSON, spec "chara_card_v2") and adds its character as a bot:',
+    'add FILE reads a Character Card V2 (JSON, spec "chara_card_v2", or a PNG card with it in its "chara" chunk)',
+    'and adds its character as a bot:',
     'a user marked as a bot, with no password, its card in its stream (BotAdded). Adding a card whose',
     'bot exists updates it (BotCardChanged) or, when nothing changed, writes nothing; a removed bot comes',
     "back. The username is --username, else the card's data.extensions.thrds.username, else made from",
@@ -46,11 +47,11 @@ export const botCommand: Command = {
     'remove USERNAME retires the bot (BotRemoved): it answers nothing and cannot be invited, and its',
     'messages keep their author. `bot add` of its card brings it back.',
     '',
-    'Cards in THRDS_BOTS_DIR are added or updated the same way each time the server starts.',
+    'Cards in THRDS_BOTS_DIR (*.json and *.png) are added or updated the same way each time the server starts.',
   ].join('\n'),
   args: [
     { name: 'ACTION', description: 'add, list or remove' },
-    { name: 'TARGET', description: 'add: the card file (JSON); remove: the bot\'s username; list: none', optional: true },
+    { name: 'TARGET', description: 'add: the card file (JSON or PNG); remove: the bot\'s username; list: none', optional: true },
   ],
   flags: {
     username: { kind: 'string', value: 'NAME', description: 'add: the bot\'s username (3–32 of a-z, 0-9 and _) instead of the card\'s' },
