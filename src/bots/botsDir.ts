@@ -1,7 +1,8 @@
 /**
  * THRDS_BOTS_DIR: at server start every `*.json` and `*.png` card in the directory is
  * added or updated (addBot, by nobody: actor null), so a deployment keeps
- * its characters in files beside its config. A bad card is refused with one
+ * its characters in files beside its config; a PNG card's picture becomes
+ * its bot's avatar (botPicture.ts). A bad card is refused with one
  * log line naming the file and the field, and the server starts anyway: one
  * broken card must not take the chat down with it.
  */
@@ -14,6 +15,7 @@ import { addBot } from '../modules/botAdded.ts';
 import { usernameFor } from './characterCard.ts';
 import { log } from '../observability/log.ts';
 import { CardFileError, cardUsername, readCardFile } from './cardFile.ts';
+import { setBotPicture } from './botPicture.ts';
 
 /** More cards than a team chat has characters: a directory this full is most likely the wrong one. */
 export const BOTS_DIR_MAX_FILES = 200;
@@ -56,14 +58,18 @@ export async function loadBotsDir(deps: CommandDeps, dir: string): Promise<BotsD
   const loadedFrom = new Map<string, string>();
   for (const file of files) {
     try {
-      const card = await readCardFile(join(dir, file), file);
+      const { card, picture } = await readCardFile(join(dir, file), file);
       const username = cardUsername(card, file) ?? usernameFor(card.data.name);
       const first = loadedFrom.get(username);
       if (first !== undefined) throw new CardFileError(file, `asks for @${username} too, which ${first} already holds: give one of them data.extensions.thrds.username`);
-      const { bot, outcome } = await addBot(deps, null, { card, username });
+      const { bot, outcome: cardOutcome } = await addBot(deps, null, { card, username });
       loadedFrom.set(bot.username, file);
+      // A PNG card's picture is its bot's avatar; a new picture in the same card is an update too.
+      const pictured = picture && deps.attachments ? await setBotPicture({ ...deps, attachments: deps.attachments }, bot.id, picture, `bots-dir:${file}`) : null;
+      const outcome = cardOutcome === 'unchanged' && pictured === 'set' ? 'updated' : cardOutcome;
+      if (pictured === 'unusable') log.warn({ botsDir: dir, file, botId: bot.id }, `THRDS_BOTS_DIR ${file}: its picture does not decode; @${bot.username} keeps the avatar it had`);
       result[outcome].push(bot.username);
-      if (outcome !== 'unchanged') log.info({ botsDir: dir, file, botId: bot.id, username: bot.username, outcome }, `THRDS_BOTS_DIR ${file}: ${outcome} @${bot.username}`);
+      if (outcome !== 'unchanged') log.info({ botsDir: dir, file, botId: bot.id, username: bot.username, outcome, picture: pictured }, `THRDS_BOTS_DIR ${file}: ${outcome} @${bot.username}`);
     } catch (error) {
       if (!(error instanceof ThrdsError) || error instanceof UnavailableError) throw error;
       const reason = error instanceof CardFileError ? error.reason : error.message;

@@ -28,13 +28,21 @@ export class CardFileError extends ValidationError {
   }
 }
 
+/** A card as its file gave it. */
+export interface CardFile {
+  readonly card: CharacterCard;
+  /** The PNG the card came in (its picture: botPicture.ts); null for a JSON card. */
+  readonly picture: Buffer | null;
+}
+
 /**
  * Reads and validates the card in `path`; `name` is how messages call the
  * file (default: the path as given). Throws CardFileError, and nothing else
  * for a file that is missing, too big, not JSON or not a valid card.
  */
-export async function readCardFile(path: string, name: string = path): Promise<CharacterCard> {
-  return parseCardText(await readCapped(path, name), name);
+export async function readCardFile(path: string, name: string = path): Promise<CardFile> {
+  const bytes = await readCapped(path, name);
+  return { card: parseCardText(bytes, name), picture: looksLikePng(bytes) ? bytes : null };
 }
 
 /** The card in `bytes` (a file's content); pure, so every refusal is testable without files. */

@@ -21,7 +21,10 @@ import { relaxedProtection } from '../support/protection.ts';
 import { openTestThrds, type TestThrds } from '../support/thrds.ts';
 import type { CharacterCard } from '../../src/bots/types.ts';
 import { testCard } from './support/testCard.ts';
-import { cardChunk, pngWith } from './support/pngCardFile.ts';
+import { cardChunk, paintedPng, pngWith } from './support/pngCardFile.ts';
+import { createAttachments } from '../../src/attachments/attachments.ts';
+import { uploadSettingsFromEnv } from '../../src/attachments/uploadSettings.ts';
+import { avatarForChange } from '../../src/projections/usersQueries.ts';
 
 const kinds = await storeKinds();
 
@@ -59,11 +62,28 @@ describe.each(kinds)('THRDS_BOTS_DIR on %s', (kind) => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('adds a PNG card beside the JSON ones, and refuses a picture with no card in it', async () => {
-    writeFileSync(join(dir, 'painted.png'), await pngWith(cardChunk(testCard({ name: `Painted ${kind}` }))));
-    writeFileSync(join(dir, 'photo.PNG'), await pngWith());
-    const result = await loadBotsDir(deps, dir);
-    expect(result).toEqual({ added: [`painted_${kind}`], updated: [], unchanged: [], refused: [{ file: 'photo.PNG', reason: expect.stringContaining('is a PNG with no character card in it') }] });
+  it('adds a PNG card beside the JSON ones with its picture as the avatar, changes the avatar with the picture, and refuses a picture with no card in it', async () => {
+    const filesDir = mkdtempSync(join(tmpdir(), 'thrds-bots-dir-files-'));
+    const withFiles = { ...deps, attachments: createAttachments(uploadSettingsFromEnv({ THRDS_FILES_DIR: filesDir })) };
+    const painted = testCard({ name: `Painted ${kind}` });
+    try {
+      writeFileSync(join(dir, 'painted.png'), await pngWith(cardChunk(painted)));
+      writeFileSync(join(dir, 'photo.PNG'), await pngWith());
+      const result = await loadBotsDir(withFiles, dir);
+      expect(result).toEqual({ added: [`painted_${kind}`], updated: [], unchanged: [], refused: [{ file: 'photo.PNG', reason: expect.stringContaining('is a PNG with no character card in it') }] });
+      const [bot] = (await activeBots(t.db)).filter((b) => b.username === `painted_${kind}`);
+      const avatar = async () => (await avatarForChange(t.db, bot!.id))?.avatar?.sha256;
+      const first = await avatar();
+      expect(first).toMatch(/^[0-9a-f]{64}$/);
+      // The next start: nothing written. A new picture in the same card: updated, the old picture's file removed.
+      expect(await loadBotsDir(withFiles, dir)).toMatchObject({ unchanged: [`painted_${kind}`] });
+      writeFileSync(join(dir, 'painted.png'), await paintedPng('#2060c0', cardChunk(painted)));
+      expect(await loadBotsDir(withFiles, dir)).toMatchObject({ updated: [`painted_${kind}`] });
+      expect(await avatar()).not.toBe(first);
+      expect(await withFiles.attachments.files.stat(first!)).toBeUndefined();
+    } finally {
+      rmSync(filesDir, { recursive: true, force: true });
+    }
   });
 
   it('adds the good card, refuses the bad one with one warning naming the file and the field, and writes nothing on the next start', async () => {

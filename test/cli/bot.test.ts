@@ -6,7 +6,7 @@
  * and the field, before any store is touched.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -140,13 +140,27 @@ describe.each(kinds)('thrds bot on %s', (kind) => {
     expect(await head()).toBe(before);
   });
 
-  it('adds a PNG card (the card in its chara chunk) as it would the JSON', async () => {
+  it('adds a PNG card (the card in its chara chunk) as it would the JSON, its picture the bot\'s avatar in THRDS_FILES_DIR', async () => {
     const path = join(dir, `pip-${kind}.png`);
+    const filesDir = join(dir, `files-${kind}`);
+    const withFiles = (...args: string[]) => runThrds(['bot', ...args, '--db', t.database.url], { env: { ...noModel, THRDS_FILES_DIR: filesDir } });
     writeFileSync(path, await pngWith(cardChunk(cardJson({ name: 'Pip Png' }))));
-    const added = await bot('add', path);
+    const added = await withFiles('add', path);
     expect(added.stderr).toBe('');
-    expect(added.stdout.trim()).toMatch(new RegExp(`^added @pip_png \\(Pip Png\\), id ${UUID}$`));
+    expect(added.stdout.trim()).toMatch(new RegExp(`^added @pip_png \\(Pip Png\\), id ${UUID}; picture set from the card$`));
     expect(added.code).toBe(0);
+    const id = new RegExp(UUID).exec(added.stdout)![0];
+    const [event] = (await t.store.readStream(streamOf.user(id))).filter((e) => e.type === 'UserAvatarChanged');
+    expect(event).toMatchObject({ metadata: { actorId: null }, data: { userId: id, avatar: { contentType: 'image/webp', width: 32, height: 32 } } });
+    const sha256 = (event!.data as { avatar: { sha256: string } }).avatar.sha256;
+    // The thumbnail is in the file store, under its digest.
+    expect(readdirSync(join(filesDir, sha256.slice(0, 2)))).toContain(sha256);
+
+    // The same card again: nothing written, picture included.
+    const before = await head();
+    const again = await withFiles('add', path, '--json');
+    expect(JSON.parse(again.stdout)).toEqual({ outcome: 'unchanged', id, username: 'pip_png', displayName: 'Pip Png', picture: 'unchanged' });
+    expect(await head()).toBe(before);
   });
 
   it('refuses to remove a bot that is not there with exit 1', async () => {

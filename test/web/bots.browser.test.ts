@@ -20,6 +20,7 @@ import { runThrds } from '../cli/support/runThrds.ts';
 import { desktop, launchChromium, openThread, phone, screenshotPath, send, signedInContext } from './support/browser.ts';
 import { startBotWebServer, type BotWebServer } from './support/botWebServer.ts';
 import { createThread, postMessage, register, type Account } from './support/webServer.ts';
+import { cardChunk, paintedPng } from '../bots/support/pngCardFile.ts';
 
 const card = {
   spec: 'chara_card_v2',
@@ -241,6 +242,29 @@ describe('bots in the web app', () => {
     const added = await runThrds(['bot', 'add', cardFile, '--db', server.databaseUrl]);
     expect(added.code, added.stderr).toBe(0);
     for (const page of [a, b]) await expect.poll(() => names(page).innerText().catch(() => ''), { timeout: 15_000 }).toContain('Wren');
+  });
+
+  it('a PNG card gives the bot its picture: its messages show it at once in an open window, as a rounded square', async () => {
+    const threadId = await createThread(server, ada, 'Portrait');
+    await server.gql(`mutation ($input: InviteBotInput!) { inviteBot(input: $input) { bots { id } } }`, { input: { threadId, botId: server.bot.id } }, ada.token);
+    const a = await pageAs(ada);
+    await openThread(a, threadId);
+    // Its greeting, with its initials for now.
+    const avatar = botMessages(a).first().locator('.avatar');
+    await expect.poll(() => avatar.innerText().catch(() => ''), { timeout: 30_000 }).toBe('W');
+
+    // The operator adds the same character from its PNG card: the card is unchanged, the picture is new.
+    const png = join(mkdtempSync(join(tmpdir(), 'thrds-card-')), 'wren.png');
+    writeFileSync(png, await paintedPng('#3a7d5c', cardChunk(card)));
+    const added = await runThrds(['bot', 'add', png, '--db', server.databaseUrl, '--json'], { env: { THRDS_FILES_DIR: server.filesDir } });
+    expect(added.code, added.stderr).toBe(0);
+    expect(JSON.parse(added.stdout)).toMatchObject({ outcome: 'unchanged', picture: 'set' });
+    // Live: the open window's avatar becomes the picture (UserAvatarChanged on the events feed), served by the server.
+    const picture = avatar.locator('img.avatar-picture');
+    await picture.waitFor({ timeout: 15_000 });
+    await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), { timeout: 15_000 }).toBe(true);
+    expect(await avatar.evaluate((el) => el.classList.contains('bot'))).toBe(true);
+    await snap(a, 'picture');
   });
 
   it('the thread\'s creator adds the bot from the thread menu (it greets), everyone sees it in the header, and removes it again; others get no menu', async () => {

@@ -20,6 +20,9 @@ import { protectionFromEnv } from '../../protection/protectionConfig.ts';
 import { createRateLimits } from '../../protection/rateLimits.ts';
 import { botByUsername } from '../../bots/botsQueries.ts';
 import { cardUsername, readCardFile } from '../../bots/cardFile.ts';
+import { setBotPicture } from '../../bots/botPicture.ts';
+import { createAttachments } from '../../attachments/attachments.ts';
+import { uploadSettingsFromEnv } from '../../attachments/uploadSettings.ts';
 import { llmSettingsFromEnv } from '../../bots/llmSettings.ts';
 import { createOpenAiEngine } from '../../bots/openaiEngine.ts';
 import { stringFlag, type ParsedArgs } from '../args.ts';
@@ -34,7 +37,7 @@ export const botCommand: Command = {
   summary: 'AI characters: thrds bot add <card.json|card.png> | list | remove <username>',
   description: [
     'add FILE reads a Character Card V2 (JSON, spec "chara_card_v2", or a PNG card with it in its "chara" chunk)',
-    'and adds its character as a bot:',
+    "and adds its character as a bot (a PNG card's picture becomes its avatar, stored in THRDS_FILES_DIR):",
     'a user marked as a bot, with no password, its card in its stream (BotAdded). Adding a card whose',
     'bot exists updates it (BotCardChanged) or, when nothing changed, writes nothing; a removed bot comes',
     "back. The username is --username, else the card's data.extensions.thrds.username, else made from",
@@ -56,7 +59,7 @@ export const botCommand: Command = {
   flags: {
     username: { kind: 'string', value: 'NAME', description: 'add: the bot\'s username (3–32 of a-z, 0-9 and _) instead of the card\'s' },
   },
-  json: 'add and remove: one object {"outcome","id","username","displayName"} (outcome added, updated, removed or unchanged); list: {"answering","status","bots":[{"id","username","displayName","addedAt","removedAt","threads"}]}',
+  json: 'add and remove: one object {"outcome","id","username","displayName"} (outcome added, updated, removed or unchanged; add of a PNG card also "picture": set, unchanged or unusable); list: {"answering","status","bots":[{"id","username","displayName","addedAt","removedAt","threads"}]}',
   examples: [
     ['thrds bot add examples/characters/ottilie.json', 'add the example character to the embedded store'],
     ['thrds bot add card.json --username helper --db mysql://thrds:secret@127.0.0.1:3306/thrds', 'add a character as @helper to a MariaDB store'],
@@ -82,13 +85,23 @@ export const botCommand: Command = {
 
 async function add(args: ParsedArgs, file: string): Promise<number> {
   // The card is checked before the store is opened: a bad card is the same mistake on any store.
-  const { card, asked } = await readCardFile(file)
-    .then((read) => ({ card: read, asked: cardUsername(read, file) }))
+  const { card, picture, asked } = await readCardFile(file)
+    .then((read) => ({ ...read, asked: cardUsername(read.card, file) }))
     .catch(asUsage);
   const username = stringFlag(args, 'username') ?? asked;
-  const { bot, outcome } = await withDeps(args, (deps) => addBot(deps, null, { card, ...(username !== undefined ? { username } : {}) }));
-  if (wantsJson(args)) console.log(JSON.stringify({ outcome, id: bot.id, username: bot.username, displayName: bot.displayName }));
-  else console.log(`${outcome} @${bot.username} (${bot.displayName}), id ${bot.id}${outcome === 'unchanged' ? '; nothing was written' : ''}`);
+  const { bot, outcome, pictured } = await withDeps(args, async (deps) => {
+    const added = await addBot(deps, null, { card, ...(username !== undefined ? { username } : {}) });
+    // A PNG card's picture becomes the bot's avatar, in THRDS_FILES_DIR (the server's files).
+    const attachments = picture ? createAttachments(uploadSettingsFromEnv()) : undefined;
+    const pictureOutcome = picture && attachments ? await setBotPicture({ ...deps, attachments }, added.bot.id, picture, `bot-add:${added.bot.id}`) : null;
+    return { ...added, pictured: pictureOutcome };
+  });
+  const wrote = outcome !== 'unchanged' || pictured === 'set';
+  if (wantsJson(args)) console.log(JSON.stringify({ outcome, id: bot.id, username: bot.username, displayName: bot.displayName, ...(pictured ? { picture: pictured } : {}) }));
+  else {
+    const pictureNote = pictured === 'set' ? '; picture set from the card' : pictured === 'unusable' ? "; the card's picture does not decode and was not used" : '';
+    console.log(`${outcome} @${bot.username} (${bot.displayName}), id ${bot.id}${pictureNote}${wrote ? '' : '; nothing was written'}`);
+  }
   return ExitCode.ok;
 }
 

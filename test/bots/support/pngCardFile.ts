@@ -18,8 +18,13 @@ export function textChunk(keyword: string, text: string): Buffer {
 }
 
 /** A 32×32 PNG with `chunks` after its IHDR (signature 8 bytes + IHDR 25). */
-export async function pngWith(...chunks: Buffer[]): Promise<Buffer> {
-  const png = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#c0a060' } }).png().toBuffer();
+export function pngWith(...chunks: Buffer[]): Promise<Buffer> {
+  return paintedPng('#c0a060', ...chunks);
+}
+
+/** The same, in another colour: another picture with the same card. */
+export async function paintedPng(background: string, ...chunks: Buffer[]): Promise<Buffer> {
+  const png = await sharp({ create: { width: 32, height: 32, channels: 3, background } }).png().toBuffer();
   return Buffer.concat([png.subarray(0, 33), ...chunks, png.subarray(33)]);
 }
 

@@ -6,6 +6,10 @@
  * finds the bot there.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { uploadSettingsFromEnv } from '../../../src/attachments/uploadSettings.ts';
 import { addBot } from '../../../src/modules/botAdded.ts';
 import { botSettingsFromEnv } from '../../../src/bots/botSettings.ts';
 import { llmSettingsFromEnv } from '../../../src/bots/llmSettings.ts';
@@ -20,6 +24,8 @@ import { startWebServer, type WebServer } from './webServer.ts';
 
 export interface BotWebServer extends WebServer {
   readonly bot: BotRow;
+  /** The server's THRDS_FILES_DIR (its own scratch folder), for `thrds bot add card.png` to store a picture where the server serves it. */
+  readonly filesDir: string;
 }
 
 export interface BotWebServerOptions {
@@ -45,11 +51,13 @@ export async function startBotWebServer({ card, env }: BotWebServerOptions): Pro
 
   // Only this server reads these settings: process.env is left alone.
   const settings = { ...process.env, ...env };
+  const filesDir = mkdtempSync(join(tmpdir(), 'thrds-bot-web-files-'));
   let server: WebServer;
   try {
-    server = await startWebServer({ databaseUrl: database.url, llm: llmSettingsFromEnv(settings), bots: botSettingsFromEnv(settings) });
+    server = await startWebServer({ databaseUrl: database.url, llm: llmSettingsFromEnv(settings), bots: botSettingsFromEnv(settings), uploads: uploadSettingsFromEnv({ THRDS_FILES_DIR: filesDir }) });
   } catch (error) {
     await database.drop();
+    rmSync(filesDir, { recursive: true, force: true });
     throw error;
   }
   return {
@@ -57,11 +65,13 @@ export async function startBotWebServer({ card, env }: BotWebServerOptions): Pro
     // startWebServer's own is the scratch file it made and did not use.
     databaseUrl: database.url,
     bot,
+    filesDir,
     async stop() {
       try {
         await server.stop();
       } finally {
         await database.drop();
+        rmSync(filesDir, { recursive: true, force: true });
       }
     },
   };
