@@ -74,12 +74,13 @@ export function useAttachmentTray(): AttachmentTray {
     (picked: readonly File[]) => {
       if (picked.length === 0) return;
       const keyed = picked.map((file) => ({ key: `f${++nextKey.current}`, file }));
-      const next = addFiles(
-        trayRef.current,
-        keyed.map(({ key, file }) => ({ key, name: file.name, byteSize: file.size, type: file.type })),
-      );
+      const entries = keyed.map(({ key, file }) => ({ key, name: file.name, byteSize: file.size, type: file.type }));
+      // Which files fit is decided on the tray as last seen (with what earlier adds put in it)...
+      const next = addFiles(trayRef.current, entries);
       trayRef.current = next;
-      setTray(next);
+      // ...but the change is applied to the tray as it is by then: an upload's answer may be waiting to be
+      // rendered, and a tray set whole from the snapshot would drop it (that item stuck "uploading" for ever).
+      setTray((t) => addFiles(t, entries));
       for (const { key, file } of keyed) {
         if (!next.items.some((i) => i.key === key)) continue;
         files.current.set(key, file);
