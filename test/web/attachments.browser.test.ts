@@ -160,6 +160,42 @@ describe.each(kinds)('attachments in the web app (%s)', (kind: StoreKind) => {
     await snap(b, 'file-chip');
   });
 
+  it('a file added just as another upload is answered leaves that upload finished (the answer is not undone)', async () => {
+    const threadId = await createThread(server, ada, `Answer and add ${kind}`);
+    const a = await pageAs(ada);
+    // Right after the app has taken an upload's answer (its load listener, then the promise it resolves), and
+    // before React renders it, paste a second image: the moment two CI runs hit by chance, made every time.
+    await a.addInitScript(() => {
+      const listen = XMLHttpRequest.prototype.addEventListener;
+      XMLHttpRequest.prototype.addEventListener = function (this: XMLHttpRequest, type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions) {
+        if (type !== 'load') return listen.call(this, type, listener, options);
+        return listen.call(
+          this,
+          type,
+          function (this: XMLHttpRequest, event: Event) {
+            (listener as EventListener).call(this, event);
+            const hook = (window as { afterUploadAnswer?: (() => void) | undefined }).afterUploadAnswer;
+            (window as { afterUploadAnswer?: (() => void) | undefined }).afterUploadAnswer = undefined;
+            if (hook) queueMicrotask(() => queueMicrotask(hook));
+          },
+          options,
+        );
+      } as typeof XMLHttpRequest.prototype.addEventListener;
+    });
+    await openThread(a, threadId);
+    const second = (await solidPng(40, 40, 200, 60, 60)).toString('base64');
+    await a.getByRole('textbox', { name: 'Message' }).evaluate((box, data) => {
+      (window as { afterUploadAnswer?: (() => void) | undefined }).afterUploadAnswer = () => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], 'second.png', { type: 'image/png' }));
+        box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }));
+      };
+    }, second);
+    await composer(a).locator('input[type=file]').setInputFiles({ name: 'first.png', mimeType: 'image/png', buffer: await solidPng(40, 40, 60, 60, 200) });
+    for (const name of ['first.png', 'second.png']) await a.locator('.tray-item[data-status="uploaded"]', { hasText: name }).waitFor({ timeout: 15_000 });
+    await expect.poll(() => sendButton(a).isEnabled()).toBe(true);
+  });
+
   it('an image pasted and a file dropped on the composer join the tray; a file over the limit fails in plain words and is removed; the rest are sent', async () => {
     const threadId = await createThread(server, ada, `Paste and drop ${kind}`);
     const [a, b] = await Promise.all([pageAs(ada), pageAs(bob)]);
