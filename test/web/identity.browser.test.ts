@@ -101,10 +101,11 @@ describe('identity and time in the web app', () => {
     const page = await openAs(context, threadId);
     const messages = page.locator('.messages > li.message');
     await expect.poll(() => messages.count(), { timeout: 15_000 }).toBe(5);
+    // Virtuoso keeps the list hidden until it has measured its rows, and hidden text reads as '' (a CI run, Node 24).
+    await messages.last().waitFor({ state: 'visible' });
 
     // Both Adas carry their handle; Bob's own messages say "You" and need none.
-    const handles = await page.locator('.message-handle').allInnerTexts();
-    expect(handles).toEqual([`@${ada.username}`, `@${ada2.username}`, `@${ada.username}`]);
+    await expect.poll(() => page.locator('.message-handle').allInnerTexts()).toEqual([`@${ada.username}`, `@${ada2.username}`, `@${ada.username}`]);
 
     // Day separators, in the viewer's calendar: a date, Yesterday, Today.
     const separators = await page.locator('.day-separator').allInnerTexts();
