@@ -12,12 +12,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { Attachments } from '../attachments/attachments.ts';
-import { removeUnreferenced } from '../attachments/eraseFiles.ts';
 import { processUpload } from '../attachments/processUpload.ts';
 import { ValidationError } from '../errors.ts';
 import { type CommandDeps, decidedAgainOnConflict, isVersionConflict, metadataFor } from '../modules/commandDeps.ts';
-import { decideAvatarChange } from '../modules/userAvatarChanged.ts';
-import { log, logFailure } from '../observability/log.ts';
+import { decideAvatarChange, removeLeftovers } from '../modules/userAvatarChanged.ts';
 import { avatarForChange } from '../projections/usersQueries.ts';
 
 export type BotPictureOutcome = 'set' | 'unchanged' | 'unusable';
@@ -45,9 +43,7 @@ export async function setBotPicture(deps: CommandDeps & { readonly attachments: 
     return { previous: current?.avatar ?? null };
   }, isVersionConflict);
   if (!replaced) return 'unchanged';
-  if (replaced.previous) {
-    // Never fails the change: the sweep removes what is left.
-    await removeUnreferenced(deps.db, attachments, [replaced.previous.sha256]).catch((error: unknown) => logFailure(log, error, "removing a bot's replaced picture failed; the sweep will", 'warn'));
-  }
+  // The picture replaced, once nothing else refers to its bytes; never fails the change.
+  if (replaced.previous) await removeLeftovers(deps, [], [replaced.previous.sha256]);
   return 'set';
 }

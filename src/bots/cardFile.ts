@@ -104,9 +104,10 @@ async function readCapped(path: string, name: string): Promise<Buffer> {
     throw new CardFileError(name, `cannot be read: ${fileProblem(error)}`);
   }
   try {
-    if ((await handle.stat()).isDirectory()) throw new CardFileError(name, 'is a directory, not a card file');
+    const stats = await handle.stat();
+    if (stats.isDirectory()) throw new CardFileError(name, 'is a directory, not a card file');
     // One byte over the cap is enough to know it is too big, whatever stat said (the file may grow).
-    const buffer = Buffer.alloc(Math.min(PNG_CARD_MAX_BYTES, Math.max((await handle.stat()).size, CARD_FILE_MAX_BYTES)) + 1);
+    const buffer = Buffer.alloc(Math.min(PNG_CARD_MAX_BYTES, Math.max(stats.size, CARD_FILE_MAX_BYTES)) + 1);
     let length = 0;
     while (length < buffer.length) {
       const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);

@@ -177,8 +177,9 @@ async function viewerRow(deps: CommandDeps, actor: Actor): Promise<UserRow> {
 /**
  * After the change is committed: the used-up upload's row, and the bytes
  * nothing refers to now. Never fails the change; the sweep finishes the job.
+ * (A bot's picture from its card replaces one the same way: bots/botPicture.ts.)
  */
-async function removeLeftovers(deps: CommandDeps, uploadIds: readonly string[], digests: readonly string[]): Promise<void> {
+export async function removeLeftovers(deps: CommandDeps, uploadIds: readonly string[], digests: readonly string[]): Promise<void> {
   try {
     await deleteUploads(deps.db, uploadIds);
     if (deps.attachments) await removeUnreferenced(deps.db, deps.attachments, digests);

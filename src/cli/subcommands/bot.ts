@@ -92,9 +92,8 @@ async function add(args: ParsedArgs, file: string): Promise<number> {
   const { bot, outcome, pictured } = await withDeps(args, async (deps) => {
     const added = await addBot(deps, null, { card, ...(username !== undefined ? { username } : {}) });
     // A PNG card's picture becomes the bot's avatar, in THRDS_FILES_DIR (the server's files).
-    const attachments = picture ? createAttachments(uploadSettingsFromEnv()) : undefined;
-    const pictureOutcome = picture && attachments ? await setBotPicture({ ...deps, attachments }, added.bot.id, picture, `bot-add:${added.bot.id}`) : null;
-    return { ...added, pictured: pictureOutcome };
+    const pictured = picture ? await setBotPicture({ ...deps, attachments: createAttachments(uploadSettingsFromEnv()) }, added.bot.id, picture, `bot-add:${added.bot.id}`) : null;
+    return { ...added, pictured };
   });
   const wrote = outcome !== 'unchanged' || pictured === 'set';
   if (wantsJson(args)) console.log(JSON.stringify({ outcome, id: bot.id, username: bot.username, displayName: bot.displayName, ...(pictured ? { picture: pictured } : {}) }));
