@@ -83,7 +83,7 @@ async function measureStore(label: string, scratch: ScratchDatabase, importScrat
     const raw = count / scan.wall;
 
     const verifySeconds = await timed(async () => {
-      const result = await verifyLog(db);
+      const result = await verifyLog(db, { parallel: { url: scratch.url } });
       if (result.finding || result.count !== count) throw new Error(`verify failed on the seeded log: ${JSON.stringify(result)}`);
     });
     const exportSeconds = await timed(async () => {

@@ -30,6 +30,11 @@ export interface FileRef {
   readonly uses: number;
 }
 
+export interface AttachmentRefsState {
+  readonly refs: readonly FileRef[];
+  readonly attachments: number;
+}
+
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 export class AttachmentRefs {
@@ -52,6 +57,21 @@ export class AttachmentRefs {
 
   [Symbol.iterator](): IterableIterator<FileRef> {
     return this.bySha.values();
+  }
+
+  /** What a walk of one stretch found, in a form a worker thread can post (logWorkers.ts). */
+  state(): AttachmentRefsState {
+    return { refs: [...this.bySha.values()], attachments: this.attachmentCount };
+  }
+
+  /** Adds what a walk of the stretch right after the one walked so far found: the first reference to each file stays the one reported. */
+  absorb(later: AttachmentRefsState): void {
+    this.attachmentCount += later.attachments;
+    for (const ref of later.refs) {
+      const known = this.bySha.get(ref.sha256);
+      if (known) known.uses += ref.uses;
+      else this.bySha.set(ref.sha256, { ...ref });
+    }
   }
 
   /** A stored row (verify, export): only a MessagePosted whose content mentions attachments, or an avatar's, is parsed. */

@@ -57,6 +57,17 @@ export class ChainCheck {
     return { position: this.lastPosition, hash: this.lastHash };
   }
 
+  /** Starts the walk again from `start`, before any event was pushed (a stretch that found the event it starts after). */
+  restart(start: LogHead): void {
+    this.lastPosition = start.position;
+    this.lastHash = start.hash;
+  }
+
+  /** A hash that did not match waits for the next event to tell how it went wrong. */
+  get unsettled(): boolean {
+    return this.suspect !== undefined;
+  }
+
   /**
    * Checks the next row. Rows store `data` and `metadata` as canonical JSON,
    * the bytes the hash covers, so a row whose stored text hashes to its

@@ -34,6 +34,18 @@ export function mentionsErasure(dataJson: string): boolean {
   return dataJson.includes('"erasable":') || dataJson.includes('"erases":');
 }
 
+/**
+ * What a check of one stretch of the log found, in a form a worker thread
+ * can post (logWorkers.ts): merged stretch by stretch in position order with
+ * `absorb`, it comes to what one check of the whole stretch would.
+ */
+export interface ErasureState {
+  readonly erased: number;
+  readonly erasing: number;
+  readonly pending: readonly (readonly [string, number])[];
+  readonly erasedKeys: readonly (readonly [string, number])[];
+}
+
 export class ErasureCheck {
   private erasedCount = 0;
   private erasingCount = 0;
@@ -59,6 +71,37 @@ export class ErasureCheck {
   /** Checks an event in its stored form (import: there is no erasure_key column to compare). */
   push(event: StoredEvent): Finding | undefined {
     return this.check(event.position, event.data, event.content ? canonicalJson(event.content) : null, undefined);
+  }
+
+  state(): ErasureState {
+    return { erased: this.erasedCount, erasing: this.erasingCount, pending: [...this.pending], erasedKeys: [...this.erasedKeys] };
+  }
+
+  /**
+   * Adds the check of the stretch right after the one checked so far. Every
+   * erasure in it comes after all content seen so far, so it authorises that
+   * content's key; its own pending content keeps its place.
+   */
+  absorb(later: ErasureState): void {
+    this.erasedCount += later.erased;
+    this.erasingCount += later.erasing;
+    for (const [key, position] of later.erasedKeys) {
+      this.pending.delete(key);
+      if (!this.erasedKeys.has(key)) this.erasedKeys.set(key, position);
+    }
+    for (const [key, position] of later.pending) if (!this.pending.has(key)) this.pending.set(key, position);
+  }
+
+  /**
+   * Events appended after the walk's head (read by a walk that was not one
+   * snapshot, so content it met may have been erased meanwhile): an erasure
+   * among them authorises the content it erased.
+   */
+  authoriseLater(datas: Iterable<Readonly<Record<string, unknown>>>): void {
+    for (const data of datas) {
+      const erases = erasesOf(data);
+      if (erases !== undefined) this.pending.delete(erases);
+    }
   }
 
   /** Erased content that no later event erased. */

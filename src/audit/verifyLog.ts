@@ -8,10 +8,12 @@
 import type { Database } from '../db/database.ts';
 import { EVENT_COLUMNS, type EventRow } from '../events/eventRows.ts';
 import type { LogHead } from '../events/eventStore.ts';
-import type { AttachmentRefs } from './attachmentRefs.ts';
+import { GENESIS_HASH } from '../events/hashChain.ts';
+import { AttachmentRefs, type AttachmentRefsState } from './attachmentRefs.ts';
 import { ChainCheck, type Finding } from './chainCheck.ts';
-import { checkErasedKeys, type ErasureCounts, ErasureCheck } from './erasureCheck.ts';
+import { checkErasedKeys, type ErasureCounts, ErasureCheck, type ErasureState } from './erasureCheck.ts';
 import { readHead } from './logHead.ts';
+import { inOrder, LogWorkers, parallelPlan, type ParallelOptions, type Stretch } from './logWorkers.ts';
 
 export interface VerifyResult {
   /** Events checked and found good. */
@@ -24,13 +26,37 @@ export interface VerifyResult {
 }
 
 export interface VerifyOptions {
-  readonly onProgress?: (done: number, total: number) => void;
+  /** Told how far the walk is; the walk on workers waits for a promise it returns before it hands out more stretches. */
+  readonly onProgress?: (done: number, total: number) => void | Promise<void>;
   /** Gathers the files the live messages refer to, for the file check (fileCheck.ts). */
   readonly files?: AttachmentRefs;
+  /** Walk a long log on worker threads (logWorkers.ts), each reading its stretches over its own connection. */
+  readonly parallel?: ParallelOptions;
+}
+
+/** What the walk up to the head found, before the checks that look at the whole log. */
+interface Walk {
+  readonly count: number;
+  readonly erasures: ErasureCheck;
+  readonly finding: Finding | undefined;
 }
 
 export async function verifyLog(db: Database, options: VerifyOptions = {}): Promise<VerifyResult> {
   const head = await readHead(db);
+  const plan = parallelPlan(options.parallel, 0, head.position);
+  const walk = plan && options.parallel ? await walkOnWorkers(db, head, options.parallel.url, plan, options) : await walkHere(db, head, options);
+  const { erasures } = walk;
+  let finding = walk.finding;
+  if (finding && (finding.kind === 'edited' || finding.kind === 'reordered')) finding = await refineByStreamOrder(db, finding);
+  // Erasures are judged over the whole log: only a walk that reached the head can tell an unauthorised one.
+  const keys = await checkErasedKeys(db, erasures.erasedKeys);
+  finding ??= first(erasures.end(), keys.finding);
+  const counts = { ...erasures.counts, unerasable: keys.unerasable };
+  return finding ? { count: walk.count, head, erasures: counts, finding } : { count: walk.count, head, erasures: counts };
+}
+
+/** One streaming read of the whole log, on this thread. */
+async function walkHere(db: Database, head: LogHead, options: VerifyOptions): Promise<Walk> {
   const check = new ChainCheck();
   const erasures = new ErasureCheck();
   let finding: Finding | undefined;
@@ -40,15 +66,115 @@ export async function verifyLog(db: Database, options: VerifyOptions = {}): Prom
     if (finding) break;
     options.files?.pushRow(row);
     seen += 1;
-    if ((seen & 0x3fff) === 0) options.onProgress?.(seen, head.position);
+    if ((seen & 0x3fff) === 0) void options.onProgress?.(seen, head.position);
   }
   finding ??= check.end(head);
-  if (finding && (finding.kind === 'edited' || finding.kind === 'reordered')) finding = await refineByStreamOrder(db, finding);
-  // Erasures are judged over the whole log: only a walk that reached the head can tell an unauthorised one.
-  const keys = await checkErasedKeys(db, erasures.erasedKeys);
-  finding ??= first(erasures.end(), keys.finding);
-  const counts = { ...erasures.counts, unerasable: keys.unerasable };
-  return finding ? { count: check.count, head, erasures: counts, finding } : { count: check.count, head, erasures: counts };
+  return { count: check.count, erasures, finding };
+}
+
+/** A stretch for a worker to verify (logWorker.ts). */
+export interface VerifyStretchJob extends Stretch {
+  readonly kind: 'verify';
+  readonly head: LogHead;
+  /** Gather the files the stretch refers to. */
+  readonly files: boolean;
+}
+
+export interface VerifiedStretch {
+  /** Events of the stretch that passed the chain check. */
+  readonly count: number;
+  /** The first problem in the stretch: the walk stops at it, as one walk of the whole log would. */
+  readonly finding?: Finding;
+  readonly erasures: ErasureState;
+  readonly files?: AttachmentRefsState;
+}
+
+/**
+ * Checks positions from..to as the walk of the whole log would, starting
+ * from the stored hash of the event before (the stretch before checks that
+ * one, so the stretches chain into one). A hash that does not match, or a
+ * stretch that ends early, is settled by the first event after it, as in
+ * one walk; the last stretch ends at the head.
+ */
+export async function verifyStretch(db: Database, job: VerifyStretchJob): Promise<VerifiedStretch> {
+  const last = job.to >= job.head.position;
+  const check = new ChainCheck(job.from === 1 ? { position: 0, hash: GENESIS_HASH } : { position: job.from - 1, hash: '' });
+  const erasures = new ErasureCheck();
+  const files = job.files ? new AttachmentRefs() : undefined;
+  let finding: Finding | undefined;
+  let next: EventRow | undefined;
+  // Streamed rather than read whole: rows dropped as they are checked keep the collector's work small.
+  const rows = db.stream<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position >= ? AND position <= ? ORDER BY position`, [
+    job.from - 1,
+    last ? job.to : job.to + 1,
+  ]);
+  for await (const row of rows) {
+    const position = Number(row.position);
+    if (position === job.from - 1) {
+      // The stretch before checks this event; this one chains from its stored hash. Without it (it is missing),
+      // that stretch finds the gap first, so what this one reports comes too late to count.
+      check.restart({ position, hash: row.hash });
+      continue;
+    }
+    if (position > job.to) {
+      next = row;
+      break;
+    }
+    finding = check.pushRow(row) ?? erasures.pushRow(row);
+    if (finding) break;
+    files?.pushRow(row);
+  }
+  if (!finding && !last && (check.unsettled || check.head.position < job.to)) {
+    next ??= (
+      await db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT 1`, [job.to, job.head.position])
+    )[0];
+    if (next) finding = check.pushRow(next);
+  }
+  if (!finding && (last || check.unsettled || check.head.position < job.to)) finding = check.end(job.head);
+  return {
+    count: check.count,
+    ...(finding ? { finding } : {}),
+    erasures: erasures.state(),
+    ...(files ? { files: files.state() } : {}),
+  };
+}
+
+/**
+ * The walk on worker threads: stretches checked side by side and put
+ * together in position order, up to the first finding. The stretches are
+ * read at different moments rather than in one snapshot, so content erased
+ * while the walk ran may have been read erased with its erasure past the
+ * head: the events appended since are looked at before calling it
+ * unauthorised.
+ */
+async function walkOnWorkers(db: Database, head: LogHead, url: string, plan: { stretches: Stretch[]; workers: number }, options: VerifyOptions): Promise<Walk> {
+  const erasures = new ErasureCheck();
+  let count = 0;
+  let finding: Finding | undefined;
+  const pool = new LogWorkers(url, plan.workers);
+  try {
+    await inOrder<VerifiedStretch>(
+      pool,
+      plan.stretches,
+      (stretch): VerifyStretchJob => ({ kind: 'verify', ...stretch, head, files: options.files !== undefined }),
+      plan.workers * 2,
+      async (result, stretch) => {
+        count += result.count;
+        erasures.absorb(result.erasures);
+        if (result.files) options.files?.absorb(result.files);
+        finding = result.finding;
+        await options.onProgress?.(stretch.to, head.position);
+        return finding !== undefined;
+      },
+    );
+  } finally {
+    await pool.close();
+  }
+  if (!finding && erasures.end()) {
+    const later = await db.query<{ data: string | object }>('SELECT data FROM events WHERE position > ? ORDER BY position', [head.position]);
+    erasures.authoriseLater(later.map((row) => (typeof row.data === 'string' ? JSON.parse(row.data) : row.data) as Record<string, unknown>));
+  }
+  return { count, erasures, finding };
 }
 
 function first(a: Finding | undefined, b: Finding | undefined): Finding | undefined {

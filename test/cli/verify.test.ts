@@ -34,6 +34,15 @@ describe.each(kinds)('thrds verify on %s', (kind) => {
     expect(run.stderr).toContain('verify: 47 events');
     expect(run.stdout.trim()).toBe(`ok: 47 events verified; head position 47, hash ${head.hash}\nerasures: 0 events carry erased content, erased by 0 events`);
     expect(run.code).toBe(0);
+    // On worker threads (a short log is cut into stretches for them), the same.
+    const threaded = await runThrds(['verify', '--database-url', t.database.url, '--workers', '2']);
+    expect({ stdout: threaded.stdout, code: threaded.code }).toEqual({ stdout: run.stdout, code: 0 });
+  });
+
+  it('refuses a --workers that is not 1 to 4, before opening anything', async () => {
+    const run = await runThrds(['verify', '--database-url', 'sqlite:/nonexistent/thrds.db', '--workers', '0']);
+    expect(run.stderr).toContain('--workers must be a whole number from 1 to 4, got 0');
+    expect(run.code).toBe(2);
   });
 
   it('catches a message body edited in place, at its position', async () => {
@@ -52,6 +61,8 @@ describe.each(kinds)('thrds verify on %s', (kind) => {
     const run = await runThrds(['verify', '--database-url', t.database.url, '--json']);
     expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, count: 29, finding: { kind: 'missing', position: 30 } });
     expect(run.code).toBe(1);
+    const threaded = await runThrds(['verify', '--database-url', t.database.url, '--json', '--workers', '3']);
+    expect({ stdout: threaded.stdout, code: threaded.code }).toEqual({ stdout: run.stdout, code: 1 });
   });
 
   it('catches a deleted last event against the head row', async () => {

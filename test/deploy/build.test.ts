@@ -95,6 +95,9 @@ describe('the production build (npm run build, npm prune --omit=dev, node dist/s
     expect(printed.stdout).toContain(version);
     const verified = await run(process.execPath, ['bin/thrds.js', 'verify'], { cwd: image.dir, env });
     expect(verified.stdout).toMatch(/^ok: 3 events verified/m); // registered, thread created, message posted
+    // The compiled worker threads (dist's logWorker.js) check it the same.
+    const threaded = await run(process.execPath, ['bin/thrds.js', 'verify', '--workers', '2'], { cwd: image.dir, env });
+    expect(threaded.stdout).toBe(verified.stdout);
   });
 
   it('refuses to start with one clear line and exit code 1 on a busy port or an unreachable database', async () => {

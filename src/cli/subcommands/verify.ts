@@ -6,9 +6,10 @@ import { AttachmentRefs } from '../../audit/attachmentRefs.ts';
 import { checkFiles, type FileCheckResult, problemJson, problemLines } from '../../audit/fileCheck.ts';
 import { verifyLog, type VerifyResult } from '../../audit/verifyLog.ts';
 import type { Database } from '../../db/database.ts';
-import { booleanFlag } from '../args.ts';
-import { type Command, progressFor, wantsJson } from '../subcommand.ts';
-import { ExitCode } from '../exitCodes.ts';
+import { MAX_WORKERS, MIN_PARALLEL_EVENTS } from '../../audit/logWorkers.ts';
+import { booleanFlag, type ParsedArgs, stringFlag } from '../args.ts';
+import { type Command, databaseUrl, progressFor, wantsJson } from '../subcommand.ts';
+import { ExitCode, UsageError } from '../exitCodes.ts';
 import { fileStoreOf, filesDirFlag, plural } from '../filesOptions.ts';
 import { openExisting, using } from '../openStore.ts';
 
@@ -36,6 +37,14 @@ function fileLines(files: FileCheckResult, dir: string): string[] {
     );
   }
   return lines;
+}
+
+function workersFlag(args: ParsedArgs): number | undefined {
+  const value = stringFlag(args, 'workers');
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > MAX_WORKERS) throw new UsageError(`--workers must be a whole number from 1 to ${MAX_WORKERS}, got ${value}`);
+  return n;
 }
 
 /** Whether the message still holds its attachments: one deleted while the check ran had its bytes removed, rightly. */
@@ -68,7 +77,15 @@ export const verifyCommand: Command = {
     'Read-only: it never creates or changes a store or a folder.',
   ].join('\n'),
   args: [],
-  flags: { 'files-dir': filesDirFlag, 'no-files': { kind: 'boolean', description: 'check the log only, not the files it refers to (hashing every stored byte takes a while)' } },
+  flags: {
+    'files-dir': filesDirFlag,
+    'no-files': { kind: 'boolean', description: 'check the log only, not the files it refers to (hashing every stored byte takes a while)' },
+    workers: {
+      kind: 'string',
+      value: 'N',
+      description: `check the log on N threads at once, 1 to ${MAX_WORKERS} (1: on one thread); a log of ${MIN_PARALLEL_EVENTS.toLocaleString('en-US')} events or more is checked on every core for SQLite, half of them for MariaDB, unless N is given`,
+    },
+  },
   json: [
     'print one object: {"ok":true|false,"count":N,"head":{"position":N,"hash":"…"},"erasures":{"erased":N,"erasing":N,"unerasable":N},"finding"?:{"kind","position","detail"},',
     '"files"?:{"dir","attachments":N,"checked":N,"problems":[{"kind":"missing"|"altered","sha256","attachmentId","messageId","position","role","uses","actual"?}],',
@@ -87,8 +104,13 @@ export const verifyCommand: Command = {
     const { dir, store } = fileStoreOf(args);
     const progress = progressFor(args, 'verify');
     const refs = booleanFlag(args, 'no-files') ? undefined : new AttachmentRefs();
+    const workers = workersFlag(args);
     const { result, files } = await using(await openExisting(args), async (db) => {
-      const result = await verifyLog(db, { ...(refs ? { files: refs } : {}), onProgress: (done, total) => progress.update(done, total) });
+      const result = await verifyLog(db, {
+        ...(refs ? { files: refs } : {}),
+        onProgress: (done, total) => progress.update(done, total),
+        parallel: { url: databaseUrl(args), ...(workers === undefined ? {} : { workers }) },
+      });
       progress.finish(result.count, result.finding ? ', stopped at the first bad event' : '');
       if (!refs) return { result, files: undefined };
       const files = await checkFiles(refs, store, { stillReferred: stillReferred(db) });
