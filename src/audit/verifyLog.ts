@@ -3,7 +3,8 @@
  * when it starts (appends may go on meanwhile) and checks every position and
  * every hash against the chain, then the head row itself, and every erasure
  * (erasureCheck.ts): erasable content against its digest, erased content
- * against the events that erased it.
+ * against the events that erased it. A long log is walked in stretches on
+ * worker threads (logWorkers.ts, verifyStretch below) and comes to the same.
  */
 import type { Database } from '../db/database.ts';
 import { EVENT_COLUMNS, type EventRow } from '../events/eventRows.ts';

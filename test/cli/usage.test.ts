@@ -21,7 +21,7 @@ const commands: Record<string, string[]> = {
   events: ['--after P', '--until P', '--stream ID', '--type T[,T…]', '-f, --follow', '--upcast', '--poll-ms N', '--json'],
   export: ['--after P', '--force', '--with-files DIR', '--files-dir DIR', '--json'],
   import: ['--with-files DIR', '--files-dir DIR', '--json'],
-  verify: ['--files-dir DIR', '--no-files', '--json'],
+  verify: ['--files-dir DIR', '--no-files', '--workers N', '--json'],
   backup: ['--force', '--json'],
   rebuild: ['--page-size N', '--json'],
   stats: ['--json'],
