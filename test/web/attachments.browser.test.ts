@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { launchChromium, openThread, screenshotPath, signedInContext } from './support/browser.ts';
 import { createThread, register, startWebServer, type Account, type WebServer } from './support/webServer.ts';
 import { createTestDatabase, storeKinds, type StoreKind, type TestDatabase } from '../support/databases.ts';
@@ -194,6 +194,41 @@ describe.each(kinds)('attachments in the web app (%s)', (kind: StoreKind) => {
     await composer(a).locator('input[type=file]').setInputFiles({ name: 'first.png', mimeType: 'image/png', buffer: await solidPng(40, 40, 60, 60, 200) });
     for (const name of ['first.png', 'second.png']) await a.locator('.tray-item[data-status="uploaded"]', { hasText: name }).waitFor({ timeout: 15_000 });
     await expect.poll(() => sendButton(a).isEnabled()).toBe(true);
+  });
+
+  it('an upload that stops moving (a connection gone dead) fails in plain words after 45 s without a byte, and goes through when tried again', async () => {
+    const threadId = await createThread(server, ada, `Stalled upload ${kind}`);
+    const a = await pageAs(ada);
+    // The page's timers on a clock the test moves: 45 s of silence without waiting them out.
+    await a.clock.install();
+    let hold = true;
+    const held: Route[] = [];
+    await a.route('**/graphql', async (route) => {
+      const request = route.request();
+      if (hold && request.method() === 'POST' && (request.headers()['content-type'] ?? '').startsWith('multipart/form-data')) {
+        held.push(route); // never answered: the server is unreachable without the browser knowing
+        return;
+      }
+      await route.continue();
+    });
+    try {
+      await openThread(a, threadId);
+      await composer(a).locator('input[type=file]').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('stalled, then sent') });
+      const item = a.locator('.tray-item', { hasText: 'notes.txt' });
+      await item.and(a.locator('[data-status="uploading"]')).waitFor();
+      await expect.poll(() => held.length).toBe(1);
+      await a.clock.fastForward(30_000);
+      expect(await item.getAttribute('data-status')).toBe('uploading'); // 30 s is not yet stalled
+      await a.clock.fastForward(16_000);
+      await item.locator('.tray-error').waitFor({ timeout: 10_000 });
+      expect(await item.locator('.tray-error').innerText()).toMatch(/^The upload stopped: nothing moved for 45 seconds\. Check the connection and try again\./);
+      expect(await sendButton(a).isDisabled()).toBe(true);
+      hold = false;
+      await item.getByRole('button', { name: 'Try again' }).click();
+      await a.locator('.tray-item[data-status="uploaded"]', { hasText: 'notes.txt' }).waitFor({ timeout: 15_000 });
+    } finally {
+      for (const route of held) await route.abort().catch(() => undefined);
+    }
   });
 
   it('an image pasted and a file dropped on the composer join the tray; a file over the limit fails in plain words and is removed; the rest are sent', async () => {

@@ -1,8 +1,9 @@
 /** Why an upload failed, in plain words, from the server's code (and what it says about its limits). */
 import { formatBytes } from './attachment.ts';
+import { UPLOAD_STALL_MS } from './uploadFile.ts';
 
 export interface UploadFailure {
-  /** The GraphQL error code, or NETWORK (no answer), or HTTP for an answer that was not GraphQL. */
+  /** The GraphQL error code, or NETWORK (no answer), STALLED (given up: nothing moved), or HTTP for an answer that was not GraphQL. */
   readonly code: string;
   readonly message: string | null;
   readonly status: number;
@@ -27,6 +28,8 @@ export function uploadErrorText(failure: UploadFailure): string {
       return 'The server is busy: try again in a moment.';
     case 'NETWORK':
       return 'Could not reach the server: check the connection and try again.';
+    case 'STALLED':
+      return `The upload stopped: nothing moved for ${Math.round(UPLOAD_STALL_MS / 1000)} seconds. Check the connection and try again.`;
     default:
       return failure.status === 413 ? 'Too large for this server.' : 'The upload failed on the server.';
   }
