@@ -97,7 +97,7 @@ describe('urql with graphcache and graphql-ws', () => {
 
     await server.restart();
     const later = await postMessages(server, thread, 2);
-    await waitFor(() => positions.at(-1) === later.at(-1), { what: `position ${later.at(-1)}`, seen: () => positions.join(',') });
+    await waitFor(() => positions.at(-1) === later.at(-1), { what: `position ${later.at(-1)}`, seen: () => `${positions.join(',')}${errors.length > 0 ? `; errors: ${errors.map(String).join(' | ')}` : ''}` });
     subscription.unsubscribe();
 
     expect(errors).toEqual([]);
