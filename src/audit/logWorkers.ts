@@ -31,7 +31,7 @@ export interface ParallelOptions {
 
 const DEFAULT_STRETCH = 16_384;
 export const MAX_WORKERS = 4;
-/** Shorter logs are walked on the calling thread unless a number of workers is asked for: threads take ~50 ms to start. */
+/** Shorter logs are walked on the calling thread unless a number of workers is asked for: a worker takes a while to start (its own store connection and modules; about half a second under tsx). */
 export const MIN_PARALLEL_EVENTS = 50_000;
 
 /** Positions after+1..head in stretches of `size`. */
