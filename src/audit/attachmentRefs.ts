@@ -11,7 +11,7 @@
  * first attachment that refers to it, for the report, and how many do.
  */
 import { isSha256 } from '../attachments/folderFileStore.ts';
-import type { EventRow } from '../events/eventRows.ts';
+import { type EventRow, parseJson } from '../events/eventRows.ts';
 import type { StoredEvent } from '../events/types.ts';
 
 export interface FileRef {
@@ -77,12 +77,12 @@ export class AttachmentRefs {
   /** A stored row (verify, export): only a MessagePosted whose content mentions attachments, or an avatar's, is parsed. */
   pushRow(row: EventRow): void {
     if (row.type === 'UserAvatarChanged' && row.content !== null) {
-      const data = (typeof row.data === 'string' ? JSON.parse(row.data) : row.data) as Record<string, unknown>;
+      const data = parseJson(row.data) as Record<string, unknown>;
       this.addAvatar(Number(row.position), data, (JSON.parse(row.content) as { fields?: Record<string, unknown> }).fields?.avatar);
       return;
     }
     if (row.type !== 'MessagePosted' || row.content === null || !row.content.includes('"attachments":[{')) return;
-    const data = (typeof row.data === 'string' ? JSON.parse(row.data) : row.data) as Record<string, unknown>;
+    const data = parseJson(row.data) as Record<string, unknown>;
     const content = JSON.parse(row.content) as { fields?: Record<string, unknown> };
     this.add(Number(row.position), data.messageId, content.fields?.attachments);
   }

@@ -16,7 +16,7 @@ import type { Sql } from '../db/database.ts';
 import { inList } from '../db/sqlFragments.ts';
 import { canonicalJson } from '../events/canonicalJson.ts';
 import { contentDigest, erasableOf, erasesOf } from '../events/erasableContent.ts';
-import type { EventRow } from '../events/eventRows.ts';
+import { type EventRow, parseJson } from '../events/eventRows.ts';
 import type { StoredEvent } from '../events/types.ts';
 import type { Finding } from './chainCheck.ts';
 
@@ -64,7 +64,7 @@ export class ErasureCheck {
     if (typeof row.data === 'string' && !mentionsErasure(row.data)) {
       return row.content === null ? undefined : contentWithoutDigest(position);
     }
-    const data = (typeof row.data === 'string' ? JSON.parse(row.data) : row.data) as Record<string, unknown>;
+    const data = parseJson(row.data) as Record<string, unknown>;
     return this.check(position, data, row.content, row.erasure_key);
   }
 
@@ -165,7 +165,7 @@ export async function checkErasedKeys(sql: Pick<Sql, 'query'>, erasedKeys: Reado
     for (const row of rows) {
       const position = Number(row.position);
       if (position >= (erasedKeys.get(row.erasure_key) ?? 0)) continue;
-      const data = (typeof row.data === 'string' ? JSON.parse(row.data) : row.data) as Record<string, unknown>;
+      const data = parseJson(row.data) as Record<string, unknown>;
       if (!erasableOf(data)) unerasable += 1;
       else if (row.content !== null && (!restored || position < restored.position)) restored = { position, key: row.erasure_key };
     }

@@ -7,7 +7,7 @@
  * worker threads (logWorkers.ts, verifyStretch below) and comes to the same.
  */
 import type { Database } from '../db/database.ts';
-import { EVENT_COLUMNS, type EventRow } from '../events/eventRows.ts';
+import { EVENT_COLUMNS, type EventRow, parseJson } from '../events/eventRows.ts';
 import type { LogHead } from '../events/eventStore.ts';
 import { GENESIS_HASH } from '../events/hashChain.ts';
 import { AttachmentRefs, type AttachmentRefsState } from './attachmentRefs.ts';
@@ -173,7 +173,7 @@ async function walkOnWorkers(db: Database, head: LogHead, url: string, plan: { s
   }
   if (!finding && erasures.end()) {
     const later = await db.query<{ data: string | object }>('SELECT data FROM events WHERE position > ? ORDER BY position', [head.position]);
-    erasures.authoriseLater(later.map((row) => (typeof row.data === 'string' ? JSON.parse(row.data) : row.data) as Record<string, unknown>));
+    erasures.authoriseLater(later.map((row) => parseJson(row.data) as Record<string, unknown>));
   }
   return { count, erasures, finding };
 }

@@ -110,6 +110,7 @@ export function rowValues(event: StoredEvent): unknown[] {
   return rowParams(rowFromEvent(event));
 }
 
-function parseJson(value: string | object): unknown {
+/** A JSON column as the driver gave it: text to parse, or already parsed (a MySQL JSON column). */
+export function parseJson(value: string | object): unknown {
   return typeof value === 'string' ? JSON.parse(value) : value;
 }
