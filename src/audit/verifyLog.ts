@@ -56,21 +56,11 @@ export async function verifyLog(db: Database, options: VerifyOptions = {}): Prom
   return finding ? { count: walk.count, head, erasures: counts, finding } : { count: walk.count, head, erasures: counts };
 }
 
-/** One streaming read of the whole log, on this thread. */
+/** One streaming read of the whole log, on this thread: the whole log as one stretch. */
 async function walkHere(db: Database, head: LogHead, options: VerifyOptions): Promise<Walk> {
-  const check = new ChainCheck();
   const erasures = new ErasureCheck();
-  let finding: Finding | undefined;
-  let seen = 0;
-  for await (const row of db.stream<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position <= ? ORDER BY position`, [head.position])) {
-    finding = check.pushRow(row) ?? erasures.pushRow(row);
-    if (finding) break;
-    options.files?.pushRow(row);
-    seen += 1;
-    if ((seen & 0x3fff) === 0) void options.onProgress?.(seen, head.position);
-  }
-  finding ??= check.end(head);
-  return { count: check.count, erasures, finding };
+  const { count, finding } = await walkStretch(db, { from: 1, to: head.position, head }, erasures, options.files, (seen) => void options.onProgress?.(seen, head.position));
+  return { count, erasures, finding };
 }
 
 /** A stretch for a worker to verify (logWorker.ts). */
@@ -90,20 +80,33 @@ export interface VerifiedStretch {
   readonly files?: AttachmentRefsState;
 }
 
+/** A worker's stretch (walkStretch), with what it found in a form the worker can post. */
+export async function verifyStretch(db: Database, job: VerifyStretchJob): Promise<VerifiedStretch> {
+  const erasures = new ErasureCheck();
+  const files = job.files ? new AttachmentRefs() : undefined;
+  const { count, finding } = await walkStretch(db, job, erasures, files);
+  return { count, ...(finding ? { finding } : {}), erasures: erasures.state(), ...(files ? { files: files.state() } : {}) };
+}
+
 /**
  * Checks positions from..to as the walk of the whole log would, starting
  * from the stored hash of the event before (the stretch before checks that
- * one, so the stretches chain into one). A hash that does not match, or a
- * stretch that ends early, is settled by the first event after it, as in
- * one walk; the last stretch ends at the head.
+ * one, so the stretches chain into one), into `erasures` and `files`. A hash
+ * that does not match, or a stretch that ends early, is settled by the first
+ * event after it, as in one walk; the last stretch ends at the head.
  */
-export async function verifyStretch(db: Database, job: VerifyStretchJob): Promise<VerifiedStretch> {
+async function walkStretch(
+  db: Database,
+  job: Stretch & { readonly head: LogHead },
+  erasures: ErasureCheck,
+  files: AttachmentRefs | undefined,
+  onProgress?: (seen: number) => void,
+): Promise<{ count: number; finding: Finding | undefined }> {
   const last = job.to >= job.head.position;
   const check = new ChainCheck(job.from === 1 ? { position: 0, hash: GENESIS_HASH } : { position: job.from - 1, hash: '' });
-  const erasures = new ErasureCheck();
-  const files = job.files ? new AttachmentRefs() : undefined;
   let finding: Finding | undefined;
   let next: EventRow | undefined;
+  let seen = 0;
   // Streamed rather than read whole: rows dropped as they are checked keep the collector's work small.
   const rows = db.stream<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position >= ? AND position <= ? ORDER BY position`, [
     job.from - 1,
@@ -124,20 +127,19 @@ export async function verifyStretch(db: Database, job: VerifyStretchJob): Promis
     finding = check.pushRow(row) ?? erasures.pushRow(row);
     if (finding) break;
     files?.pushRow(row);
+    seen += 1;
+    if ((seen & 0x3fff) === 0) onProgress?.(seen);
   }
-  if (!finding && !last && (check.unsettled || check.head.position < job.to)) {
-    next ??= (
-      await db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT 1`, [job.to, job.head.position])
-    )[0];
-    if (next) finding = check.pushRow(next);
+  if (!finding && (last || check.unsettled || check.head.position < job.to)) {
+    // Short of the head, the first event past the stretch settles it (a hash that did not match, a gap); else the head does.
+    if (!last) {
+      next ??= (
+        await db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT 1`, [job.to, job.head.position])
+      )[0];
+    }
+    finding = (next ? check.pushRow(next) : undefined) ?? check.end(job.head);
   }
-  if (!finding && (last || check.unsettled || check.head.position < job.to)) finding = check.end(job.head);
-  return {
-    count: check.count,
-    ...(finding ? { finding } : {}),
-    erasures: erasures.state(),
-    ...(files ? { files: files.state() } : {}),
-  };
+  return { count: check.count, finding };
 }
 
 /**
