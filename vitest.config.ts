@@ -14,6 +14,8 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
   },
   test: {
+    // The `thrds` the CLI tests run, compiled once (test/support/compiledCli.ts).
+    globalSetup: ['test/support/compiledCli.ts'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,

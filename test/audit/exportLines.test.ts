@@ -76,7 +76,7 @@ describe.each(kinds)('export lines written by the database (%s)', (kind) => {
     await database?.drop();
   });
 
-  const exported = async (after?: number) => {
+  const exported = async (after = 0) => {
     const lines: string[] = [];
     const count = await exportLog(db, { line: (text) => void lines.push(text), flush: async () => undefined }, { after });
     expect(count).toBe(lines.length);

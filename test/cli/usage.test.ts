@@ -39,6 +39,13 @@ describe('thrds --version', () => {
       expect(run).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
     }
   });
+
+  it('runs from the TypeScript sources too, as bin/thrds.js does in a development install (the other tests run the compiled CLI)', async () => {
+    expect(await runThrds(['--version'], { bin: 'sources' })).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    const bad = await runThrds(['verify', '--workers', '9'], { bin: 'sources' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--workers');
+  });
 });
 
 describe('thrds help', () => {

@@ -1,7 +1,12 @@
-/** Runs the real `thrds` command (node bin/thrds.js) as a child process. */
+/**
+ * Runs the real `thrds` command as a child process: compiled, as production
+ * runs it (test/support/compiledCli.ts), or with `{ bin: 'sources' }`
+ * bin/thrds.js on the TypeScript sources, as a development install runs it.
+ */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { COMPILED_CLI } from '../../support/compiledCli.ts';
 
 export const THRDS_BIN = fileURLToPath(new URL('../../../bin/thrds.js', import.meta.url));
 
@@ -18,10 +23,12 @@ export interface RunOptions {
   readonly nodeArgs?: readonly string[];
   /** Kill the child after this long (so a hang fails the test instead of outliving it). Default 55 s. */
   readonly timeoutMs?: number;
+  /** 'sources': bin/thrds.js under tsx instead of the compiled CLI. */
+  readonly bin?: 'compiled' | 'sources';
 }
 
 export function spawnThrds(args: readonly string[], options: RunOptions = {}): ChildProcessWithoutNullStreams {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), THRDS_BIN, ...args], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.bin === 'sources' ? THRDS_BIN : COMPILED_CLI, ...args], {
     env: { ...process.env, DATABASE_URL: '', ...options.env },
     stdio: 'pipe',
   });
