@@ -8,7 +8,7 @@ import type { LineWriter } from '../cli/output.ts';
 import type { AttachmentRefs } from './attachmentRefs.ts';
 import { lineFromRow } from './eventLine.ts';
 import { readHead } from './logHead.ts';
-import { type LineRow, lineQuery, rowOfLine, unwritable } from './lineSql.ts';
+import { type LineRow, lineOf, lineQuery } from './lineSql.ts';
 
 export interface ExportOptions {
   readonly after?: number;
@@ -39,8 +39,7 @@ interface Range {
 async function exportLines(db: Database, out: Out, range: Range, onProgress: ExportOptions['onProgress']): Promise<number> {
   let count = 0;
   for await (const row of db.stream<LineRow>(lineQuery(db.dialect), [range.after, range.head])) {
-    const built = row.event_row !== null ? lineFromRow(rowOfLine(row.event_row)) : row.line;
-    const line = built === null || unwritable(built) ? lineFromRow(await readRow(db, Number(row.position))) : built;
+    const line = lineOf(row) ?? lineFromRow(await readRow(db, Number(row.position)));
     const full = out.line(line);
     if (full) await full;
     count += 1;

@@ -22,22 +22,27 @@ const ASCII = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c));
 const HASH = 'ab'.repeat(32);
 const ERASABLE = { key: 'message:m1', fields: ['body'], digest: 'cd'.repeat(32) };
 
-/** Rows as [stream_id, type, data, metadata, recorded_at, content]; positions and versions follow. */
-function awkwardRows(kind: 'sqlite' | 'mariadb'): Array<[string, string, string, string, number, string | null]> {
+type Row = [streamId: string, type: string, data: string, metadata: string, recordedAt: number, content: string | null, erasureKey?: string];
+
+/** Rows to export; positions and versions follow. */
+function awkwardRows(kind: 'sqlite' | 'mariadb'): Row[] {
   const plain = '{"threadId":"t1","title":"naïve \\"quoted\\" \u2028 😀"}';
   const meta = '{"actorId":null}';
   // Every ASCII character in a string column, a few at a time (NUL on its own: SQLite keeps it in a string).
   const withAscii = [];
   for (let i = 1; i < 128; i += 16) withAscii.push([`s-${ASCII.slice(i, i + 16).join('')}`, `T${ASCII.slice(i, i + 16).join('')}`.slice(0, 64), plain, meta, 1_733_000_000_000 + i, null] as const);
-  const rows: Array<[string, string, string, string, number, string | null]> = [
+  const rows: Row[] = [
     ['thread-1', 'ThreadCreated', plain, meta, 1_733_000_000_001, null],
-    ...withAscii.map((r) => [...r] as [string, string, string, string, number, string | null]),
+    ...withAscii.map((r): Row => [...r]),
     ['s-nul\u0000x', 'ThreadCreated', plain, meta, 1_733_000_000_002, null],
-    // Kept content, erased content, and "erasable" only as a nested key.
-    ['thread-1', 'MessagePosted', JSON.stringify({ erasable: ERASABLE, messageId: 'm1' }), meta, 1_733_000_000_050, '{"fields":{"body":"hi\\nthere"},"salt":"00"}'],
-    ['thread-1', 'MessagePosted', JSON.stringify({ erasable: ERASABLE, messageId: 'm2' }), meta, 1_733_000_000_999, null],
+    // Kept content, erased content (with its erasure key, and on a row that lost it), a message from
+    // before erasable content, "erasable" only as a nested key, and one that describes nothing.
+    ['thread-1', 'MessagePosted', JSON.stringify({ erasable: ERASABLE, messageId: 'm1' }), meta, 1_733_000_000_050, '{"fields":{"body":"hi\\nthere"},"salt":"00"}', 'message:m1'],
+    ['thread-1', 'MessagePosted', JSON.stringify({ erasable: ERASABLE, messageId: 'm2' }), meta, 1_733_000_000_999, null, 'message:m2'],
+    ['thread-1', 'MessagePosted', JSON.stringify({ erasable: ERASABLE, messageId: 'm3' }), meta, 1_733_000_000_999, null],
+    ['thread-1', 'MessagePosted', JSON.stringify({ body: 'v2', messageId: 'm4' }), meta, 1_733_000_000_999, null, 'message:m4'],
     ['thread-1', 'ThreadRenamed', JSON.stringify({ nested: { erasable: ERASABLE } }), meta, 1_733_000_001_000, null],
-    ['thread-1', 'ThreadRenamed', JSON.stringify({ erasable: 'not a descriptor' }), meta, 1_733_000_001_005, null],
+    ['thread-1', 'ThreadRenamed', JSON.stringify({ erasable: 'not a descriptor' }), meta, 1_733_000_001_005, null, 'odd'],
     // Instants: the epoch, before it, the last of year 9999 and after it.
     ['thread-1', 'Tick', plain, meta, 0, null],
     ['thread-1', 'Tick', plain, meta, -1, null],
@@ -62,8 +67,8 @@ describe.each(kinds)('export lines written by the database (%s)', (kind) => {
     db = await openDatabase(database.url);
     await migrate(db);
     const rows = awkwardRows(kind);
-    const params = rows.flatMap(([streamId, type, data, metadata, recordedAt, content], i) => [
-      i + 1, `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, streamId, i + 1, type, 1, data, metadata, recordedAt, HASH, content, null,
+    const params = rows.flatMap(([streamId, type, data, metadata, recordedAt, content, erasureKey], i) => [
+      i + 1, `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, streamId, i + 1, type, 1, data, metadata, recordedAt, i === 3 ? `"h\\${i}"` : HASH, content, erasureKey ?? null,
     ]);
     await db.execute(`INSERT INTO events (${EVENT_COLUMNS}) VALUES ${valuesList(EVENT_COLUMN_COUNT, rows.length)}`, params);
     // The last row is past the head: export must not write it.
@@ -91,7 +96,7 @@ describe.each(kinds)('export lines written by the database (%s)', (kind) => {
     for (const line of lines) expect(line).not.toMatch(/[\r\n]/);
     // The rows were chosen to reach each case: kept content, erased content, neither.
     expect(lines.filter((l) => l.includes('"content":{')).length).toBe(1);
-    expect(lines.filter((l) => l.includes('"content":null')).length).toBe(1);
+    expect(lines.filter((l) => l.includes('"content":null')).length).toBe(2);
     expect(lines.some((l) => l.includes('"recordedAt":"1969-12-31T23:59:59.999Z"'))).toBe(true);
     expect(lines.some((l) => l.includes('"recordedAt":"+010000-01-01T00:00:00.000Z"'))).toBe(true);
   });
