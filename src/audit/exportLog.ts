@@ -23,39 +23,34 @@ type Out = Pick<LineWriter, 'line' | 'flush'>;
 export async function exportLog(db: Database, out: Out, options: ExportOptions = {}): Promise<number> {
   const after = options.after ?? 0;
   const head = await readHead(db);
-  const range = { after, head: head.position, total: Math.max(0, head.position - after) };
+  const range = [after, head.position];
+  const progress = { total: Math.max(0, head.position - after), onProgress: options.onProgress };
+  const files = options.files;
   // Gathering files needs every row's columns; otherwise the database writes the lines (lineSql.ts).
-  const count = options.files ? await exportRows(db, out, range, options.files, options.onProgress) : await exportLines(db, out, range, options.onProgress);
+  const count = files
+    ? await writeLines(db.stream<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND position <= ? ORDER BY position`, range), out, progress, (row) => {
+        files.pushRow(row);
+        return lineFromRow(row);
+      })
+    : await writeLines(db.stream<LineRow>(lineQuery(db.dialect), range), out, progress, (row) => lineOf(row) ?? readRow(db, Number(row.position)).then(lineFromRow));
   await out.flush();
   return count;
 }
 
-interface Range {
-  readonly after: number;
-  readonly head: number;
-  readonly total: number;
-}
-
-async function exportLines(db: Database, out: Out, range: Range, onProgress: ExportOptions['onProgress']): Promise<number> {
+/** Writes each row's line in order; `lineFor` returns a promise only for the rare row it must read again. */
+async function writeLines<T>(
+  rows: AsyncIterable<T>,
+  out: Out,
+  progress: { readonly total: number; readonly onProgress: ExportOptions['onProgress'] },
+  lineFor: (row: T) => string | Promise<string>,
+): Promise<number> {
   let count = 0;
-  for await (const row of db.stream<LineRow>(lineQuery(db.dialect), [range.after, range.head])) {
-    const line = lineOf(row) ?? lineFromRow(await readRow(db, Number(row.position)));
-    const full = out.line(line);
+  for await (const row of rows) {
+    const line = lineFor(row);
+    const full = out.line(typeof line === 'string' ? line : await line);
     if (full) await full;
     count += 1;
-    if ((count & 0x3fff) === 0) onProgress?.(count, range.total);
-  }
-  return count;
-}
-
-async function exportRows(db: Database, out: Out, range: Range, files: AttachmentRefs, onProgress: ExportOptions['onProgress']): Promise<number> {
-  let count = 0;
-  for await (const row of db.stream<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND position <= ? ORDER BY position`, [range.after, range.head])) {
-    const full = out.line(lineFromRow(row));
-    if (full) await full;
-    files.pushRow(row);
-    count += 1;
-    if ((count & 0x3fff) === 0) onProgress?.(count, range.total);
+    if ((count & 0x3fff) === 0) progress.onProgress?.(count, progress.total);
   }
   return count;
 }

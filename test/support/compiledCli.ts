@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const CLI_BUILD_DIR = fileURLToPath(new URL('../../.cli-build/', import.meta.url));
+const CLI_BUILD_DIR = fileURLToPath(new URL('../../.cli-build/', import.meta.url));
 export const COMPILED_CLI = fileURLToPath(new URL('../../.cli-build/cli/main.js', import.meta.url));
 
 /** vitest globalSetup: compiles the sources the CLI runs. */
