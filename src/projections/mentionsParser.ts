@@ -23,6 +23,7 @@ const BLANK_LINE = /^[ \t]*\r?\n?$/;
 
 /** The lower-cased usernames mentioned, each once, in the order first mentioned. */
 export function mentionedUsernames(body: string): string[] {
+  if (!body.includes('@')) return []; // most messages: no need to cut them into prose and code
   const names = new Set<string>();
   // Code becomes a space (a span) or a line break (a block): a name beside it still starts a word.
   const prose = markdownParts(body)

@@ -95,6 +95,8 @@ export function evolveMessages(events: readonly StoredEvent[]): MessageChanges {
 }
 
 const CHUNK = 500;
+/** Messages per UPDATE: its `CASE id WHEN …` lists are walked for each row, so a statement costs its size squared (threadsProjection.ts). */
+const PATCH_CHUNK = 50;
 
 export const messagesProjection: Projection = projection('messages', (events, table = 'messages') => {
   const { posted, patched } = evolveMessages(events);
@@ -109,7 +111,7 @@ export const messagesProjection: Projection = projection('messages', (events, ta
     });
   }
   const ids = [...patched.keys()];
-  for (let i = 0; i < ids.length; i += CHUNK) statements.push(patchStatement(messages, ids.slice(i, i + CHUNK), patched));
+  for (let i = 0; i < ids.length; i += PATCH_CHUNK) statements.push(patchStatement(messages, ids.slice(i, i + PATCH_CHUNK), patched));
   return statements;
 });
 

@@ -4,7 +4,8 @@
  *
  *  1. fill: empty shadow tables (`threads_rebuild`, …) are fed from the log
  *     in large pages, each page in its own short transaction, chasing the
- *     head until only a few events remain;
+ *     head until only a few events remain (on MySQL without their non-unique
+ *     indexes, added once filled: shadowTables.ts);
  *  2. swap, in one step under the log_head lock (so appends wait): apply the
  *     last events up to the locked head, put each shadow table in place of
  *     its live table and set the checkpoints to that head.
@@ -21,13 +22,13 @@
  * first commits after it. The lock holder touches no read-model table, so the
  * RENAME never waits for it.
  */
-import type { Database, Sql } from '../db/database.ts';
+import type { Database, Sql, Statement } from '../db/database.ts';
 import { EVENT_COLUMNS, type EventRow, readableEventFromRow } from '../events/eventRows.ts';
 import { upcast } from '../modules/index.ts';
 import type { StoredEvent } from '../events/types.ts';
 import { type Projection, tableName } from './projection.ts';
 import { allProjections } from './projectionEngine.ts';
-import { createTableLike, mysqlSwapStatement, retiredName, shadowName, swapSqliteTable } from './shadowTables.ts';
+import { addIndexes, createTableLike, deferIndexes, mysqlSwapStatement, retiredName, shadowName, swapSqliteTable } from './shadowTables.ts';
 import { BULK_TIMEOUT_MS } from '../db/deadline.ts';
 
 /** A rebuild's transactions may rightly take minutes; requests never wait on them for long (appends do wait on the swap). */
@@ -68,34 +69,58 @@ export async function rebuildProjections(db: Database, options: RebuildOptions =
   // rebuild went to the collector. 5,000 per page cut that time by ~18% on the bench (SQLite, 200k events).
   const pageSize = options.pageSize ?? 5_000;
   const swapWithin = options.swapWithin ?? 2_000;
+  const deferred = new Map<string, string[]>();
   for (const p of projections) {
     if (db.dialect === 'mysql') await db.execute(`DROP TABLE IF EXISTS ${retiredName(p.table)}`);
     await createTableLike(db, p.table, shadowName(p.table));
+    if (db.dialect === 'mysql') deferred.set(p.table, await deferIndexes(db, shadowName(p.table)));
   }
 
-  const applyToShadow = async (tx: Sql, events: readonly StoredEvent[]) => {
+  /** The writes for a page: pure, so the next page's are made while the server writes this one's. */
+  const statementsFor = (events: readonly StoredEvent[]): Statement[] => {
     const current = events.map(upcast);
-    for (const p of projections) await p.apply(tx, current, shadowName(p.table));
+    return projections.flatMap((p) => p.statements(current, shadowName(p.table)));
+  };
+  const applyToShadow = async (tx: Sql, events: readonly StoredEvent[]) => {
+    await tx.batch(statementsFor(events));
   };
 
-  // Fill: chase the head; reading the next page overlaps writing this one.
+  // Fill: chase the head. Three things overlap: the server commits one page, this process turns the next
+  // into statements, and the page after that is being read.
   let position = 0;
   let applied = 0;
-  for (;;) {
-    const head = await headPosition(db);
-    if (head - position <= swapWithin) break;
-    let next = readPage(db, position, head, pageSize);
-    while (position < head) {
-      const page = await next;
-      if (page.length === 0) break;
-      const last = page.at(-1)!.position;
-      if (last < head) next = readPage(db, last, head, pageSize);
-      await db.transaction((tx) => applyToShadow(tx, page), BULK);
-      position = last;
-      applied += page.length;
-      options.onProgress?.(position, head);
+  const fill = async () => {
+    for (;;) {
+      const head = await headPosition(db);
+      if (head - position <= swapWithin) return;
+      let next = readPage(db, position, head, pageSize);
+      let writing: Promise<void> | undefined;
+      try {
+        for (let read = position; read < head; ) {
+          const page = await next;
+          if (page.length === 0) break;
+          const last = page.at(-1)!.position;
+          if (last < head) next = readPage(db, last, head, pageSize);
+          const statements = statementsFor(page);
+          await writing;
+          writing = db.transaction((tx) => tx.commitWith(statements), BULK).then(() => {
+            position = last;
+            applied += page.length;
+            options.onProgress?.(position, head);
+          });
+          read = last;
+        }
+        await writing;
+      } finally {
+        // A failed read leaves the write in flight to settle before the error goes up (its own is dropped then).
+        await writing?.catch(() => {});
+      }
     }
-  }
+  };
+  await fill();
+  // Building the indexes takes a while on a large table, and appends go on meanwhile: chased again after.
+  for (const [table, definitions] of deferred) await addIndexes(db, shadowName(table), definitions);
+  if (deferred.size > 0) await fill();
 
   await options.beforeSwap?.();
   const swap = db.dialect === 'mysql' ? swapMysql : swapSqlite;

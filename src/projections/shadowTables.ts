@@ -4,6 +4,13 @@
  * `CREATE TABLE … LIKE`; SQLite replays the table's DDL from sqlite_master
  * under the new name and re-creates the secondary indexes, under their
  * original names, when the copy takes the live table's place.
+ *
+ * On MySQL a rebuild fills its copies without their plain and FULLTEXT
+ * indexes and adds them once filled: InnoDB then builds each by sorting,
+ * where a fill that keeps them inserts into every index row by row (and
+ * feeds the FULLTEXT cache word by word). No statement of a fill reads
+ * through those indexes; unique ones stay, so a fill still refuses what a
+ * live table would.
  */
 import type { Database, Sql } from '../db/database.ts';
 import { tableName } from './projection.ts';
@@ -23,6 +30,33 @@ export async function createTableLike(db: Database, table: string, copy: string)
   const ddl = await tableDdl(db, live);
   // An FTS5 table (search) is a VIRTUAL one: its DDL replays the same way, and FTS5 makes its own shadow tables under the new name.
   await db.execute(ddl.replace(/^CREATE (VIRTUAL )?TABLE\s+(?:IF NOT EXISTS\s+)?(["`]?)(\w+)\2/i, (_all, virtual: string | undefined) => `CREATE ${virtual ?? ''}TABLE ${target}`));
+}
+
+/**
+ * MySQL: drops the copy's non-unique secondary indexes (plain, FULLTEXT,
+ * SPATIAL) and returns their definitions, as SHOW CREATE TABLE writes them,
+ * for `addIndexes` to put back.
+ */
+export async function deferIndexes(db: Database, copy: string): Promise<string[]> {
+  const target = tableName(copy);
+  const [row] = await db.query<Record<string, string>>(`SHOW CREATE TABLE ${target}`);
+  const ddl = row?.['Create Table'];
+  if (!ddl) throw new Error(`no table ${target} to read`);
+  const deferred = ddl
+    .split('\n')
+    .map((line) => /^\s+((?:FULLTEXT |SPATIAL )?KEY `((?:[^`]|``)+)` .*?),?$/.exec(line))
+    .filter((match) => match !== null)
+    .map((match) => ({ definition: match[1]!, name: match[2]! }));
+  if (deferred.length > 0) await db.execute(`ALTER TABLE ${target} ${deferred.map((index) => `DROP INDEX \`${index.name}\``).join(', ')}`);
+  return deferred.map((index) => index.definition);
+}
+
+/** MySQL: adds back what `deferIndexes` dropped; InnoDB builds one FULLTEXT index per ALTER, so each goes alone. */
+export async function addIndexes(db: Database, copy: string, definitions: readonly string[]): Promise<void> {
+  const target = tableName(copy);
+  const plain = definitions.filter((d) => !d.startsWith('FULLTEXT '));
+  if (plain.length > 0) await db.execute(`ALTER TABLE ${target} ${plain.map((d) => `ADD ${d}`).join(', ')}`);
+  for (const fullText of definitions.filter((d) => d.startsWith('FULLTEXT '))) await db.execute(`ALTER TABLE ${target} ADD ${fullText}`);
 }
 
 async function tableDdl(db: Sql, table: string): Promise<string> {

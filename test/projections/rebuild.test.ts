@@ -13,10 +13,14 @@ import { upcast } from '../../src/modules/index.ts';
 import { allProjections } from '../../src/projections/projectionEngine.ts';
 import { rebuildProjections } from '../../src/projections/rebuild.ts';
 import { createTableLike } from '../../src/projections/shadowTables.ts';
+import { streamOf } from '../../src/events/types.ts';
+import { newEvent } from '../../src/modules/eventModule.ts';
+import { messageEdited } from '../../src/modules/messageEdited.ts';
+import { tableName } from '../../src/projections/projection.ts';
 import { storeKinds } from '../support/databases.ts';
 import { openTestThrds, type TestThrds } from '../support/thrds.ts';
 import { waitFor } from '../support/waitFor.ts';
-import { type ChatLog, postOne, seedChat, tableRows } from '../cli/support/chatLog.ts';
+import { type ChatLog, converse, postOne, seedChat, tableRows } from '../cli/support/chatLog.ts';
 import { runThrds } from '../cli/support/runThrds.ts';
 
 const kinds = await storeKinds();
@@ -143,6 +147,30 @@ describe.each(kinds)('rebuild on %s', (kind) => {
     await expectSameAsReference(t);
   });
 
+  it('a page that changes more threads and earlier messages than one UPDATE takes still folds into the same tables', async () => {
+    t = await openWithReference(kind);
+    // 130 threads, so one page of posts patches all of them; then 120 earlier messages edited, one page of patches.
+    const log = await seedChat(t.store, { users: 3, threads: 130, messages: 390 });
+    const posted = (await t.store.head()).position;
+    const earlier = await t.db.query<{ id: string; thread_id: string }>('SELECT id, thread_id FROM messages ORDER BY position LIMIT 120');
+    for (const [i, m] of earlier.entries()) {
+      await t.store.append({
+        streamId: streamOf.thread(m.thread_id),
+        events: [newEvent(messageEdited, { messageId: m.id, threadId: m.thread_id, body: `edited ${i}` })],
+        metadata: { actorId: log.userIds[0]!, correlationId: `c-${i}`, causationId: null },
+      });
+    }
+    await converse(t.store, log, 6); // rows in every read model, after the edits
+    // Positions: 133 users and threads, 390 posts, 120 edits. Pages of 390: the second holds the last 133 posts, a patch
+    // to each of the 130 threads, and the 120 edits of messages the first page posted.
+    const result = await rebuildProjections(t.db, { pageSize: 390, swapWithin: 0 });
+    expect(posted).toBe(133 + 390);
+    expect(result.position).toBe((await t.store.head()).position);
+    await expectSameAsReference(t);
+    const edited = await t.db.query<{ n: number }>("SELECT COUNT(*) AS n FROM messages WHERE body LIKE 'edited %' AND edited_at IS NOT NULL");
+    expect(Number(edited[0]!.n)).toBe(120);
+  });
+
   it('rebuilds only the projections named, from the log, restoring rows lost from the read model', async () => {
     t = await openWithReference(kind);
     await seedChat(t.store, { users: 3, threads: 4, messages: 50 });
@@ -154,6 +182,28 @@ describe.each(kinds)('rebuild on %s', (kind) => {
     expect(await tableRows(t.db, 'messages', 'id')).toEqual(await tableRows(t.db, 'messages_reference', 'id'));
     const titles = await t.db.query<{ title: string }>('SELECT DISTINCT title FROM threads');
     expect(titles.map((r) => r.title)).toEqual(['defaced']);
+  });
+
+  it.runIf(kind === 'mariadb')('puts back every index of every table it swaps in (MariaDB fills without the non-unique ones)', async () => {
+    t = await openWithReference(kind);
+    await seedChat(t.store, { users: 3, threads: 4, messages: 60, conversations: 6 });
+    const indexes = async () =>
+      Object.fromEntries(
+        await Promise.all(
+          allProjections.map(async (p) => {
+            const [row] = await t!.db.query<Record<string, string>>(`SHOW CREATE TABLE ${tableName(p.table)}`);
+            return [p.table, row!['Create Table']!.split('\n').filter((line) => /^\s+(UNIQUE |FULLTEXT |SPATIAL )?KEY /.test(line)).map((line) => line.trim().replace(/,$/, '')).sort()];
+          }),
+        ),
+      );
+    const before = await indexes();
+    expect(before.message_search).toContain('FULLTEXT KEY `message_search_body` (`body`)');
+    expect(before.messages).toContain('KEY `messages_thread_position` (`thread_id`,`position`)');
+    await rebuildProjections(t.db, { pageSize: 20, swapWithin: 0 });
+    expect(await indexes()).toEqual(before);
+    await expectSameAsReference(t);
+    const found = await t.db.query<{ n: number }>("SELECT COUNT(*) AS n FROM message_search WHERE MATCH(body) AGAINST('+message' IN BOOLEAN MODE)");
+    expect(Number(found[0]!.n)).toBe(60);
   });
 
   it('refuses an unknown projection name as bad usage (exit 2)', async () => {
