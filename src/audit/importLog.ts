@@ -59,12 +59,18 @@ export async function importLog(db: Database, lines: AsyncIterable<string | read
     let rows = 0;
     let bytes = 0;
     let lineNumber = 0;
+    // One INSERT in flight while the next batch is read and checked: the server writes as this process parses and hashes.
+    let inFlight: Promise<unknown> | undefined;
     const flush = async () => {
       if (rows === 0) return;
-      await tx.execute(`INSERT INTO events (${EVENT_COLUMNS}) VALUES ${valuesList(EVENT_COLUMN_COUNT, rows)}`, params);
+      const statement = `INSERT INTO events (${EVENT_COLUMNS}) VALUES ${valuesList(EVENT_COLUMN_COUNT, rows)}`;
+      const batch = params;
       params = [];
       rows = 0;
       bytes = 0;
+      await inFlight;
+      inFlight = tx.execute(statement, batch);
+      inFlight.catch(() => {}); // awaited with the next batch, or at the end; a refusal meanwhile rolls back after it
     };
     /** Checks one line and queues its row; true when the batch is full. Synchronous: one await per batch, not per line. */
     const take = (text: string): boolean => {
@@ -97,6 +103,7 @@ export async function importLog(db: Database, lines: AsyncIterable<string | read
     const finding = check.end() ?? erasures.end();
     if (finding) throw refusal(finding, lineNumber);
     await flush();
+    await inFlight;
     const erased = [...erasures.erasedKeys];
     for (let i = 0; i < erased.length; i += BATCH_ROWS) {
       const chunk = erased.slice(i, i + BATCH_ROWS);
@@ -109,7 +116,23 @@ export async function importLog(db: Database, lines: AsyncIterable<string | read
     await tx.execute('UPDATE log_head SET position = ?, hash = ? WHERE id = 1', [head.position, head.hash]);
     await checkpointsAfterImport(tx, [...bots], head.position, Date.now());
     return head;
-  }, { timeoutMs: BULK_TIMEOUT_MS });
+  }, { timeoutMs: BULK_TIMEOUT_MS }).catch((error: unknown) => {
+    throw duplicateRefusal(error) ?? error;
+  });
+}
+
+/**
+ * A log whose chain checks out can still hold two events with one event id,
+ * or one stream version twice: the store's unique keys refuse it
+ * (ER_DUP_ENTRY, SQLite's UNIQUE constraint). Loading with MariaDB's bulk
+ * insert into an empty table (`unique_checks = 0`) was measured and not
+ * kept: over 1,000,000 events the server spent 46.7 s of CPU against 21.1.
+ */
+function duplicateRefusal(error: unknown): ImportRefusedError | undefined {
+  const { errno, code, message } = error as { errno?: unknown; code?: unknown; message?: unknown };
+  const duplicate = errno === 1062 || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+  if (!duplicate) return undefined;
+  return new ImportRefusedError(`refused: two events share an event id, or a stream and version (${String(message)})`);
 }
 
 /**

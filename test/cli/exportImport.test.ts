@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lineFromEvent } from '../../src/audit/eventLine.ts';
 import { openDatabase } from '../../src/db/openDatabase.ts';
 import { syntheticEvents } from '../../bench/logTools/syntheticLog.ts';
+import { chainHash } from '../../src/events/hashChain.ts';
+import type { StoredEvent } from '../../src/events/types.ts';
 import { createTestDatabase, storeKinds, type TestDatabase } from '../support/databases.ts';
 import { openTestThrds, type TestThrds } from '../support/thrds.ts';
 import { seedChat, tableRows } from './support/chatLog.ts';
@@ -35,6 +37,19 @@ async function readModels(url: string) {
   } finally {
     await db.close();
   }
+}
+
+/** The events with the chain hashed again from `from` on: a log whose chain checks out, whatever was changed in it. */
+function rechained(events: readonly StoredEvent[], from: number): string {
+  let previous = events[from - 1]!.hash;
+  return events
+    .map((event, i) => {
+      if (i < from) return lineFromEvent(event);
+      const { hash: _stale, ...rest } = event;
+      previous = chainHash(previous, rest);
+      return lineFromEvent({ ...rest, hash: previous });
+    })
+    .join('\n');
 }
 
 async function logSize(url: string): Promise<{ events: number; head: number }> {
@@ -131,6 +146,25 @@ describe.each(kinds)('thrds export from %s', (kind) => {
     expect(run.stderr).toContain('line 2: not JSON');
     expect(run.code).toBe(1);
     expect(await logSize(db.url)).toEqual({ events: 0, head: 0 });
+  });
+
+  it('refuses a log whose chain checks out but holds one event id, or one stream version, twice, and imports nothing', async () => {
+    // 2,500 events: three INSERT batches, the clash in the last, after two went in.
+    const events = [...syntheticEvents(2_500, { users: 5, threads: 10 })];
+    const sameId = events.map((e, i) => (i === 2_400 ? { ...e, eventId: events[20]!.eventId } : e));
+    const later = events.findIndex((e, i) => i > 2_400 && e.streamId === events[100]!.streamId);
+    const sameVersion = events.map((e, i) => (i === later ? { ...e, streamVersion: events[100]!.streamVersion } : e));
+    for (const [log, from] of [
+      [sameId, 2_400],
+      [sameVersion, later],
+    ] as const) {
+      const db = await target(kind);
+      const run = await runThrds(['import', '--database-url', db.url], { stdin: rechained(log, from) });
+      expect(run.stderr).toContain('refused: two events share an event id, or a stream and version');
+      expect(run.stderr).toContain('nothing was imported');
+      expect(run.code).toBe(1);
+      expect(await logSize(db.url)).toEqual({ events: 0, head: 0 });
+    }
   });
 
   it('refuses to import into a store that already has events', async () => {
