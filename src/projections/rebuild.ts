@@ -93,21 +93,23 @@ export async function rebuildProjections(db: Database, options: RebuildOptions =
     for (;;) {
       const head = await headPosition(db);
       if (head - position <= swapWithin) return;
-      let next = readPage(db, position, head, pageSize);
+      let next = awaitedLater(readPage(db, position, head, pageSize));
       let writing: Promise<void> | undefined;
       try {
         for (let read = position; read < head; ) {
           const page = await next;
           if (page.length === 0) break;
           const last = page.at(-1)!.position;
-          if (last < head) next = readPage(db, last, head, pageSize);
+          if (last < head) next = awaitedLater(readPage(db, last, head, pageSize));
           const statements = statementsFor(page);
           await writing;
-          writing = db.transaction((tx) => tx.commitWith(statements), BULK).then(() => {
-            position = last;
-            applied += page.length;
-            options.onProgress?.(position, head);
-          });
+          writing = awaitedLater(
+            db.transaction((tx) => tx.commitWith(statements), BULK).then(() => {
+              position = last;
+              applied += page.length;
+              options.onProgress?.(position, head);
+            }),
+          );
           read = last;
         }
         await writing;
@@ -141,6 +143,16 @@ export async function rebuildProjections(db: Database, options: RebuildOptions =
   }
   options.onProgress?.(last, last);
   return { projections: projections.map((p) => p.name), position: last, events: applied };
+}
+
+/**
+ * A promise this code awaits later, after awaiting others: handled now, so
+ * failing first is not an unhandled rejection (which ends the process); the
+ * later `await` still throws its error.
+ */
+function awaitedLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
 }
 
 type ApplyRange = (tx: Sql, after: number, upTo: number) => Promise<void>;

@@ -14,6 +14,7 @@
  */
 import type { Database, Sql } from '../db/database.ts';
 import { tableName } from './projection.ts';
+import { BULK_TIMEOUT_MS } from '../db/deadline.ts';
 
 export const shadowName = (table: string): string => tableName(`${table}_rebuild`);
 export const retiredName = (table: string): string => tableName(`${table}_old`);
@@ -51,12 +52,20 @@ export async function deferIndexes(db: Database, copy: string): Promise<string[]
   return deferred.map((index) => index.definition);
 }
 
-/** MySQL: adds back what `deferIndexes` dropped; InnoDB builds one FULLTEXT index per ALTER, so each goes alone. */
+/**
+ * MySQL: adds back what `deferIndexes` dropped; InnoDB builds one FULLTEXT
+ * index per ALTER, so each goes alone. Building an index over a large table
+ * takes longer than a request's deadline: each ALTER gets a bulk tool's.
+ */
 export async function addIndexes(db: Database, copy: string, definitions: readonly string[]): Promise<void> {
   const target = tableName(copy);
   const plain = definitions.filter((d) => !d.startsWith('FULLTEXT '));
-  if (plain.length > 0) await db.execute(`ALTER TABLE ${target} ${plain.map((d) => `ADD ${d}`).join(', ')}`);
-  for (const fullText of definitions.filter((d) => d.startsWith('FULLTEXT '))) await db.execute(`ALTER TABLE ${target} ADD ${fullText}`);
+  const alters = [
+    ...(plain.length > 0 ? [`ALTER TABLE ${target} ${plain.map((d) => `ADD ${d}`).join(', ')}`] : []),
+    ...definitions.filter((d) => d.startsWith('FULLTEXT ')).map((fullText) => `ALTER TABLE ${target} ADD ${fullText}`),
+  ];
+  // DDL commits on its own: the transaction is only how a statement gets its own deadline.
+  for (const alter of alters) await db.transaction((tx) => tx.execute(alter), { timeoutMs: BULK_TIMEOUT_MS });
 }
 
 async function tableDdl(db: Sql, table: string): Promise<string> {

@@ -11,12 +11,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { TransactionHook } from '../../src/events/eventStore.ts';
 import { upcast } from '../../src/modules/index.ts';
 import { allProjections } from '../../src/projections/projectionEngine.ts';
+import { threadsProjection } from '../../src/projections/threadsProjection.ts';
 import { rebuildProjections } from '../../src/projections/rebuild.ts';
 import { createTableLike } from '../../src/projections/shadowTables.ts';
 import { streamOf } from '../../src/events/types.ts';
 import { newEvent } from '../../src/modules/eventModule.ts';
 import { messageEdited } from '../../src/modules/messageEdited.ts';
-import { tableName } from '../../src/projections/projection.ts';
+import { type Projection, tableName } from '../../src/projections/projection.ts';
 import { storeKinds } from '../support/databases.ts';
 import { openTestThrds, type TestThrds } from '../support/thrds.ts';
 import { waitFor } from '../support/waitFor.ts';
@@ -169,6 +170,21 @@ describe.each(kinds)('rebuild on %s', (kind) => {
     await expectSameAsReference(t);
     const edited = await t.db.query<{ n: number }>("SELECT COUNT(*) AS n FROM messages WHERE body LIKE 'edited %' AND edited_at IS NOT NULL");
     expect(Number(edited[0]!.n)).toBe(120);
+  });
+
+  it('a page that fails to write stops the rebuild with its error, and the live tables stay as they were', async () => {
+    t = await openWithReference(kind);
+    await seedChat(t.store, { users: 3, threads: 4, messages: 200, conversations: 6 });
+    const broken: Projection = {
+      ...threadsProjection,
+      statements: (events, table) => [
+        ...threadsProjection.statements(events, table),
+        // The fourth page's write fails, while the pages after it are being read and turned into statements.
+        ...(events.some((e) => e.position === 70) ? [{ sql: 'INSERT INTO no_such_table (x) VALUES (1)', params: [] }] : []),
+      ],
+    };
+    await expect(rebuildProjections(t.db, { projections: [broken], pageSize: 20, swapWithin: 0 })).rejects.toThrow(/no_such_table/);
+    await expectSameAsReference(t);
   });
 
   it('rebuilds only the projections named, from the log, restoring rows lost from the read model', async () => {
