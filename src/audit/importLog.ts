@@ -2,7 +2,8 @@
  * `thrds import`: JSON lines into an empty store, in one transaction.
  * Every line is checked against the chain as it streams in; the first
  * broken link (or bad line, or clash) throws, the transaction rolls back,
- * and the store is left as it was. Memory holds one insert batch.
+ * and the store is left as it was. Memory holds two insert batches: one
+ * being read while the other is written.
  *
  * Erasable content is checked against its digest and written beside the
  * data with its erasure key; each erased key goes into `erasures`, as the
@@ -41,8 +42,9 @@ export interface ImportOptions {
   readonly beforeCommit?: () => Promise<void>;
 }
 
-const BATCH_ROWS = 1000;
-const BATCH_BYTES = 1 << 20;
+/** Rows (or bytes of lines) per INSERT: 500 measured as fast as 1,000, and two batches now live at once. */
+const BATCH_ROWS = 500;
+const BATCH_BYTES = 1 << 19;
 
 /**
  * Returns the head the imported log ends at. `lines` yields lines one by one

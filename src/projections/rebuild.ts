@@ -22,7 +22,7 @@
  * first commits after it. The lock holder touches no read-model table, so the
  * RENAME never waits for it.
  */
-import type { Database, Sql, Statement } from '../db/database.ts';
+import type { Database, Sql } from '../db/database.ts';
 import { EVENT_COLUMNS, type EventRow, readableEventFromRow } from '../events/eventRows.ts';
 import { upcast } from '../modules/index.ts';
 import type { StoredEvent } from '../events/types.ts';
@@ -76,17 +76,15 @@ export async function rebuildProjections(db: Database, options: RebuildOptions =
     if (db.dialect === 'mysql') deferred.set(p.table, await deferIndexes(db, shadowName(p.table)));
   }
 
-  /** The writes for a page: pure, so the next page's are made while the server writes this one's. */
-  const statementsFor = (events: readonly StoredEvent[]): Statement[] => {
-    const current = events.map(upcast);
-    return projections.flatMap((p) => p.statements(current, shadowName(p.table)));
-  };
   const applyToShadow = async (tx: Sql, events: readonly StoredEvent[]) => {
-    await tx.batch(statementsFor(events));
+    const current = events.map(upcast);
+    // One projection's statements at a time: a page's for all of them at once held twice the memory.
+    for (const p of projections) await p.apply(tx, current, shadowName(p.table));
   };
 
-  // Fill: chase the head. Three things overlap: the server commits one page, this process turns the next
-  // into statements, and the page after that is being read.
+  // Fill: chase the head; reading the next page overlaps writing this one. (Making the next page's statements
+  // while this one's were written too was measured: 6 % faster on MariaDB, but a third more memory at the peak,
+  // which `thrds import` under a 64 MB heap did not have.)
   let position = 0;
   let applied = 0;
   const fill = async () => {
@@ -94,28 +92,15 @@ export async function rebuildProjections(db: Database, options: RebuildOptions =
       const head = await headPosition(db);
       if (head - position <= swapWithin) return;
       let next = awaitedLater(readPage(db, position, head, pageSize));
-      let writing: Promise<void> | undefined;
-      try {
-        for (let read = position; read < head; ) {
-          const page = await next;
-          if (page.length === 0) break;
-          const last = page.at(-1)!.position;
-          if (last < head) next = awaitedLater(readPage(db, last, head, pageSize));
-          const statements = statementsFor(page);
-          await writing;
-          writing = awaitedLater(
-            db.transaction((tx) => tx.commitWith(statements), BULK).then(() => {
-              position = last;
-              applied += page.length;
-              options.onProgress?.(position, head);
-            }),
-          );
-          read = last;
-        }
-        await writing;
-      } finally {
-        // A failed read leaves the write in flight to settle before the error goes up (its own is dropped then).
-        await writing?.catch(() => {});
+      while (position < head) {
+        const page = await next;
+        if (page.length === 0) break;
+        const last = page.at(-1)!.position;
+        if (last < head) next = awaitedLater(readPage(db, last, head, pageSize));
+        await db.transaction((tx) => applyToShadow(tx, page), BULK);
+        position = last;
+        applied += page.length;
+        options.onProgress?.(position, head);
       }
     }
   };
@@ -146,9 +131,9 @@ export async function rebuildProjections(db: Database, options: RebuildOptions =
 }
 
 /**
- * A promise this code awaits later, after awaiting others: handled now, so
- * failing first is not an unhandled rejection (which ends the process); the
- * later `await` still throws its error.
+ * A promise this code awaits later, after awaiting others (the page read
+ * ahead): handled now, so failing first is not an unhandled rejection (which
+ * ends the process); the later `await` still throws its error.
  */
 function awaitedLater<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => {});

@@ -149,7 +149,7 @@ describe.each(kinds)('thrds export from %s', (kind) => {
   });
 
   it('refuses a log whose chain checks out but holds one event id, or one stream version, twice, and imports nothing', async () => {
-    // 2,500 events: three INSERT batches, the clash in the last, after two went in.
+    // 2,500 events: five INSERT batches, the clash in the last, after four went in.
     const events = [...syntheticEvents(2_500, { users: 5, threads: 10 })];
     const sameId = events.map((e, i) => (i === 2_400 ? { ...e, eventId: events[20]!.eventId } : e));
     const later = events.findIndex((e, i) => i > 2_400 && e.streamId === events[100]!.streamId);

@@ -17,7 +17,7 @@ import { createTableLike } from '../../src/projections/shadowTables.ts';
 import { streamOf } from '../../src/events/types.ts';
 import { newEvent } from '../../src/modules/eventModule.ts';
 import { messageEdited } from '../../src/modules/messageEdited.ts';
-import { type Projection, tableName } from '../../src/projections/projection.ts';
+import { projection, tableName } from '../../src/projections/projection.ts';
 import { storeKinds } from '../support/databases.ts';
 import { openTestThrds, type TestThrds } from '../support/thrds.ts';
 import { waitFor } from '../support/waitFor.ts';
@@ -175,14 +175,11 @@ describe.each(kinds)('rebuild on %s', (kind) => {
   it('a page that fails to write stops the rebuild with its error, and the live tables stay as they were', async () => {
     t = await openWithReference(kind);
     await seedChat(t.store, { users: 3, threads: 4, messages: 200, conversations: 6 });
-    const broken: Projection = {
-      ...threadsProjection,
-      statements: (events, table) => [
-        ...threadsProjection.statements(events, table),
-        // The fourth page's write fails, while the pages after it are being read and turned into statements.
-        ...(events.some((e) => e.position === 70) ? [{ sql: 'INSERT INTO no_such_table (x) VALUES (1)', params: [] }] : []),
-      ],
-    };
+    const broken = projection('threads', (events, table) => [
+      ...threadsProjection.statements(events, table),
+      // The fourth page's write fails, while the page after it is being read.
+      ...(events.some((e) => e.position === 70) ? [{ sql: 'INSERT INTO no_such_table (x) VALUES (1)', params: [] }] : []),
+    ]);
     await expect(rebuildProjections(t.db, { projections: [broken], pageSize: 20, swapWithin: 0 })).rejects.toThrow(/no_such_table/);
     await expectSameAsReference(t);
   });

@@ -96,7 +96,7 @@ export const importCommand: Command = {
     ['thrds import log.jsonl --with-files ./export-files --files-dir /var/lib/thrds/files', 'the log and the bytes of its attachments'],
   ],
   exitCodes: {
-    1: 'the input was refused (a bad line, a broken chain, a store that is not empty, or with --with-files a missing or altered file); nothing was imported',
+    1: 'the input was refused (a bad line, a broken chain, two events with one event id or stream version, a store that is not empty, or with --with-files a missing or altered file); nothing was imported',
     2: 'bad usage, or FILE cannot be read',
     3: 'cannot open or create the store',
   },
