@@ -23,9 +23,9 @@ export interface BotSettings {
   readonly attempts: number;
   /** The pause before the second attempt; doubled before each later one (THRDS_BOT_RETRY_BASE_MS). */
   readonly retryBaseMs: number;
-  /** How long a lease holds without renewal; a dead holder is replaced within twice this (not an env setting: tests shorten it). */
+  /** How long a lease holds without renewal; a dead holder is replaced within twice this (THRDS_BOT_LEASE_MS). */
   readonly leaseMs: number;
-  /** How often a holder renews its leases and others look for free ones. */
+  /** How often a holder renews its leases and others look for free ones: a third of the lease, at most 5 s. */
   readonly renewMs: number;
 }
 
@@ -51,7 +51,10 @@ const VARIABLES = {
   timeoutMs: 'THRDS_LLM_TIMEOUT_MS',
   attempts: 'THRDS_BOT_RETRIES',
   retryBaseMs: 'THRDS_BOT_RETRY_BASE_MS',
+  leaseMs: 'THRDS_BOT_LEASE_MS',
 } as const satisfies Partial<Record<keyof BotSettings, string>>;
+
+const MIN_LEASE_MS = 1000;
 
 /** Zero is allowed where it means "none" (no cool-down, no pause between attempts). */
 const MAY_BE_ZERO: ReadonlySet<keyof BotSettings> = new Set(['cooldownMs', 'retryBaseMs']);
@@ -68,6 +71,9 @@ export function botSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): BotSet
     }
     settings[key] = value;
   }
+  // Shorter, and renewing it would be most of what an instance does for its bots.
+  if (settings.leaseMs! < MIN_LEASE_MS) throw new Error(`${VARIABLES.leaseMs} must be at least ${MIN_LEASE_MS} (got ${settings.leaseMs})`);
+  settings.renewMs = Math.min(DEFAULT_BOT_SETTINGS.renewMs, Math.floor(settings.leaseMs! / 3));
   // A reply is a message: past a message's own limit every long reply would be refused at the post.
   if (settings.maxReplyChars! > LIMITS.body.max) throw new Error(`${VARIABLES.maxReplyChars} must be at most ${LIMITS.body.max}, a message's limit (got ${settings.maxReplyChars})`);
   return settings as unknown as BotSettings;

@@ -64,6 +64,10 @@ describe('bot settings from the environment', () => {
     expect(botSettingsFromEnv({ THRDS_BOT_RETRIES: '5', THRDS_BOT_COOLDOWN_MS: '0', THRDS_LLM_TIMEOUT_MS: '1500' })).toMatchObject({ attempts: 5, cooldownMs: 0, timeoutMs: 1500 });
     expect(() => botSettingsFromEnv({ THRDS_BOT_RETRIES: '0' })).toThrow(/THRDS_BOT_RETRIES must be a positive whole number \(got 0\)/);
     expect(() => botSettingsFromEnv({ THRDS_BOT_MAX_REPLY_CHARS: '2k' })).toThrow(/THRDS_BOT_MAX_REPLY_CHARS/);
+    // The lease: how soon another instance takes over a dead one's bots; renewed every third of it.
+    expect(botSettingsFromEnv({ THRDS_BOT_LEASE_MS: '3000' })).toMatchObject({ leaseMs: 3000, renewMs: 1000 });
+    expect(botSettingsFromEnv({ THRDS_BOT_LEASE_MS: '60000' })).toMatchObject({ leaseMs: 60_000, renewMs: 5000 });
+    expect(() => botSettingsFromEnv({ THRDS_BOT_LEASE_MS: '999' })).toThrow(/THRDS_BOT_LEASE_MS must be at least 1000 \(got 999\)/);
     expect(() => botSettingsFromEnv({ THRDS_BOT_COOLDOWN_MS: '-1' })).toThrow(/THRDS_BOT_COOLDOWN_MS must be a non-negative/);
     expect(() => botSettingsFromEnv({ THRDS_BOT_MAX_REPLY_CHARS: '5000' })).toThrow(/THRDS_BOT_MAX_REPLY_CHARS must be at most 4000/);
   });
