@@ -197,27 +197,30 @@ describe.each(kinds)('rebuild on %s', (kind) => {
     expect(titles.map((r) => r.title)).toEqual(['defaced']);
   });
 
-  it.runIf(kind === 'mariadb')('puts back every index of every table it swaps in (MariaDB fills without the non-unique ones)', async () => {
-    t = await openWithReference(kind);
-    await seedChat(t.store, { users: 3, threads: 4, messages: 60, conversations: 6 });
-    const indexes = async () =>
-      Object.fromEntries(
-        await Promise.all(
-          allProjections.map(async (p) => {
-            const [row] = await t!.db.query<Record<string, string>>(`SHOW CREATE TABLE ${tableName(p.table)}`);
-            return [p.table, row!['Create Table']!.split('\n').filter((line) => /^\s+(UNIQUE |FULLTEXT |SPATIAL )?KEY /.test(line)).map((line) => line.trim().replace(/,$/, '')).sort()];
-          }),
-        ),
-      );
-    const before = await indexes();
-    expect(before.message_search).toContain('FULLTEXT KEY `message_search_body` (`body`)');
-    expect(before.messages).toContain('KEY `messages_thread_position` (`thread_id`,`position`)');
-    await rebuildProjections(t.db, { pageSize: 20, swapWithin: 0 });
-    expect(await indexes()).toEqual(before);
-    await expectSameAsReference(t);
-    const found = await t.db.query<{ n: number }>("SELECT COUNT(*) AS n FROM message_search WHERE MATCH(body) AGAINST('+message' IN BOOLEAN MODE)");
-    expect(Number(found[0]!.n)).toBe(60);
-  });
+  // Registered for MariaDB only: a skipped test counts as a failure in CI.
+  if (kind === 'mariadb') {
+    it('puts back every index of every table it swaps in (MariaDB fills without the non-unique ones)', async () => {
+      t = await openWithReference(kind);
+      await seedChat(t.store, { users: 3, threads: 4, messages: 60, conversations: 6 });
+      const indexes = async () =>
+        Object.fromEntries(
+          await Promise.all(
+            allProjections.map(async (p) => {
+              const [row] = await t!.db.query<Record<string, string>>(`SHOW CREATE TABLE ${tableName(p.table)}`);
+              return [p.table, row!['Create Table']!.split('\n').filter((line) => /^\s+(UNIQUE |FULLTEXT |SPATIAL )?KEY /.test(line)).map((line) => line.trim().replace(/,$/, '')).sort()];
+            }),
+          ),
+        );
+      const before = await indexes();
+      expect(before.message_search).toContain('FULLTEXT KEY `message_search_body` (`body`)');
+      expect(before.messages).toContain('KEY `messages_thread_position` (`thread_id`,`position`)');
+      await rebuildProjections(t.db, { pageSize: 20, swapWithin: 0 });
+      expect(await indexes()).toEqual(before);
+      await expectSameAsReference(t);
+      const found = await t.db.query<{ n: number }>("SELECT COUNT(*) AS n FROM message_search WHERE MATCH(body) AGAINST('+message' IN BOOLEAN MODE)");
+      expect(Number(found[0]!.n)).toBe(60);
+    });
+  }
 
   it('refuses an unknown projection name as bad usage (exit 2)', async () => {
     t = await openWithReference(kind);
