@@ -3,7 +3,7 @@ import { evolveReadModel } from '../modules/index.ts';
 import type { AttachmentData } from '../attachments/attachmentTypes.ts';
 import type { StoredEvent } from '../events/types.ts';
 import type { Statement } from '../db/database.ts';
-import { inList, valuesList } from '../db/sqlFragments.ts';
+import { CASE_UPDATE_ROWS, inList, valuesList } from '../db/sqlFragments.ts';
 import { type Projection, projection, tableName } from './projection.ts';
 
 /** One earlier text of a message, and when it was written. */
@@ -95,8 +95,6 @@ export function evolveMessages(events: readonly StoredEvent[]): MessageChanges {
 }
 
 const CHUNK = 500;
-/** Messages per UPDATE: its `CASE id WHEN …` lists are walked for each row, so a statement costs its size squared (threadsProjection.ts). */
-const PATCH_CHUNK = 50;
 
 export const messagesProjection: Projection = projection('messages', (events, table = 'messages') => {
   const { posted, patched } = evolveMessages(events);
@@ -111,7 +109,7 @@ export const messagesProjection: Projection = projection('messages', (events, ta
     });
   }
   const ids = [...patched.keys()];
-  for (let i = 0; i < ids.length; i += PATCH_CHUNK) statements.push(patchStatement(messages, ids.slice(i, i + PATCH_CHUNK), patched));
+  for (let i = 0; i < ids.length; i += CASE_UPDATE_ROWS) statements.push(patchStatement(messages, ids.slice(i, i + CASE_UPDATE_ROWS), patched));
   return statements;
 });
 

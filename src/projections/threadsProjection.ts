@@ -1,6 +1,6 @@
 /** threads: one row per thread, with its message count and latest activity. */
 import type { Statement } from '../db/database.ts';
-import { inList, valuesList } from '../db/sqlFragments.ts';
+import { CASE_UPDATE_ROWS, inList, valuesList } from '../db/sqlFragments.ts';
 import type { StoredEvent } from '../events/types.ts';
 import { evolveReadModel } from '../modules/index.ts';
 import { type Projection, projection, tableName } from './projection.ts';
@@ -95,16 +95,9 @@ export const threadsProjection: Projection = projection('threads', (events, tabl
     });
   }
   const ids = [...patched.keys()];
-  for (let i = 0; i < ids.length; i += PATCH_CHUNK) statements.push(patchStatement(threads, ids.slice(i, i + PATCH_CHUNK), patched));
+  for (let i = 0; i < ids.length; i += CASE_UPDATE_ROWS) statements.push(patchStatement(threads, ids.slice(i, i + CASE_UPDATE_ROWS), patched));
   return statements;
 });
-
-/**
- * Threads per UPDATE. Each row updated walks its column's `CASE id WHEN …` list
- * in turn, so one statement over n threads costs n² comparisons: a rebuild
- * page touching 1,000 threads spent a quarter of the rebuild there.
- */
-const PATCH_CHUNK = 50;
 
 /** One statement for many threads the events touched, not one per thread; a column a patch leaves out keeps its value. */
 function patchStatement(threads: string, ids: readonly string[], patched: ReadonlyMap<string, ThreadPatch>): Statement {
