@@ -7,11 +7,12 @@
  * oldest message (so the whole history is loaded, by the jump's cursor walk),
  * at 1x and 4x CPU (CDP Emulation.setCPUThrottlingRate): DOM nodes in the
  * list and in the page, then the frame times while the page scrolls through
- * the thread from top to bottom a fixed distance per frame (requestAnimationFrame
- * deltas; the worst and the 95th percentile) and the long animation frames
- * the browser counted. Target: under 1,000 nodes in the list, no frame over
- * 50 ms at 4x. No same-run baseline: the list is no longer drawn any other way.
- * --quick (in CI) does the 1,000-message thread only and scrolls a shorter stretch;
+ * the thread from the top (once settled there) a fixed distance per frame, three
+ * passes at each rate (requestAnimationFrame deltas; the worst, the 95th
+ * percentile and the frames over 50 ms) and the long animation frames the
+ * browser counted. Target: under 1,000 nodes in the list, no frame over 50 ms
+ * at 4x. No same-run baseline: the list is no longer drawn any other way.
+ * --quick (in CI) does the 1,000-message thread only, one shorter pass;
  * THRDS_BENCH_SCROLL_COUNTS=10000 (a comma list) picks the thread sizes of a full run.
  */
 import type { Browser, Page } from 'playwright-core';
@@ -23,25 +24,33 @@ import type { BenchModule, BenchRow } from './types.ts';
 
 /** Scrolled each frame: a brisk flick, several rows a frame, so rows keep mounting. */
 const pxPerFrame = 200;
+/** Frames the list is given at the top before the clock starts (its rows there are drawn and measured). */
+const settleFrames = 30;
+/** Passes through the thread at each rate in a full run; the figures are over all of them (one in CI's --quick). */
+const passes = 3;
 
-interface Scroll {
-  readonly frames: number;
-  readonly worstMs: number;
-  readonly p95Ms: number;
+/** One pass: each frame's time (requestAnimationFrame deltas), and the animation frames the browser counted as long. */
+interface Pass {
+  readonly deltas: number[];
   readonly longFrames: number;
 }
+
+/**
+ * Frame times come in whole vsync intervals (16.7 ms): a frame of three reads 49.9 to 50.1 ms, so "over
+ * 50 ms" is a frame that missed a fourth one. The browser's own long-animation-frame count is not rounded so.
+ */
+const overTarget = (ms: number) => ms > 50.5;
 
 /**
  * Scrolls the list `pxPerFrame` every frame for `frames` frames, from the top;
  * frame times on the page's own clock. Plain JavaScript in a string: tsx
  * would wrap a compiled function's inner closures in a helper the page lacks.
  */
-const scrollScript = `({ frames, pxPerFrame }) => new Promise((resolve, reject) => {
+const scrollScript = `({ frames, pxPerFrame, settleFrames }) => new Promise((resolve, reject) => {
   const scroller = document.querySelector('.message-scroller');
   if (!scroller) return reject(new Error('no message list'));
   let long = 0;
   const observer = new PerformanceObserver((list) => { long += list.getEntries().filter((e) => e.duration > 50).length; });
-  observer.observe({ type: 'long-animation-frame', buffered: false });
   const deltas = [];
   let last = 0;
   let n = 0;
@@ -51,22 +60,23 @@ const scrollScript = `({ frames, pxPerFrame }) => new Promise((resolve, reject) 
     scroller.scrollTop += pxPerFrame;
     if (++n < frames && scroller.scrollTop + scroller.clientHeight < scroller.scrollHeight) return requestAnimationFrame(step);
     observer.disconnect();
-    const sorted = deltas.sort((a, b) => a - b);
-    resolve({
-      frames: sorted.length,
-      worstMs: sorted.at(-1) ?? 0,
-      p95Ms: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] ?? 0,
-      longFrames: long,
-    });
+    resolve({ deltas, longFrames: long });
   };
+  // To the top, and the clock starts once the list has settled there: that jump is not a scrolled frame.
   scroller.scrollTop = 0;
-  requestAnimationFrame((now) => { last = now; requestAnimationFrame(step); });
+  let settle = settleFrames;
+  const settling = () => {
+    if (--settle > 0) return requestAnimationFrame(settling);
+    observer.observe({ type: 'long-animation-frame', buffered: false });
+    requestAnimationFrame((now) => { last = now; requestAnimationFrame(step); });
+  };
+  requestAnimationFrame(settling);
 })`;
 
-async function scrollThrough(page: Page, frames: number, pxPerFrame: number): Promise<Scroll> {
+async function scrollThrough(page: Page, frames: number, pxPerFrame: number): Promise<Pass> {
   const handle = await page.evaluateHandle(scrollScript);
   try {
-    return (await handle.evaluate((run, args) => (run as unknown as (a: typeof args) => Promise<Scroll>)(args), { frames, pxPerFrame })) as Scroll;
+    return (await handle.evaluate((run, args) => (run as unknown as (a: typeof args) => Promise<Pass>)(args), { frames, pxPerFrame, settleFrames })) as Pass;
   } finally {
     await handle.dispose();
   }
@@ -91,15 +101,19 @@ async function measure(browser: Browser, count: number, quick: boolean, progress
         list: document.querySelector('.message-list')?.querySelectorAll('*').length ?? 0,
         page: document.querySelectorAll('*').length,
       }));
-      const scroll = await scrollThrough(page, quick ? 60 : 400, pxPerFrame);
+      const runs: Pass[] = [];
+      for (let pass = 0; pass < (quick ? 1 : passes); pass++) runs.push(await scrollThrough(page, quick ? 60 : 400, pxPerFrame));
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+      const deltas = runs.flatMap((r) => r.deltas).sort((a, b) => a - b);
+      const frames = `${deltas.length} frames of ${pxPerFrame} px in ${runs.length} pass${runs.length === 1 ? '' : 'es'}`;
       const label = `${count.toLocaleString('en')} messages (${count.toLocaleString('en')} loaded), ${rate}x CPU`;
       rows.push(
         { name: `webScroll: DOM nodes in the list, ${label}`, value: nodes.list, unit: 'nodes', note: 'target < 1,000' },
         { name: `webScroll: DOM nodes in the page, ${label}`, value: nodes.page, unit: 'nodes' },
-        { name: `webScroll: worst frame scrolling, ${label}`, value: Number(scroll.worstMs.toFixed(1)), unit: 'ms', note: `${scroll.frames} frames of ${pxPerFrame} px; target < 50 ms at 4x` },
-        { name: `webScroll: p95 frame scrolling, ${label}`, value: Number(scroll.p95Ms.toFixed(1)), unit: 'ms' },
-        { name: `webScroll: long animation frames (> 50 ms), ${label}`, value: scroll.longFrames, unit: 'frames' },
+        { name: `webScroll: worst frame scrolling, ${label}`, value: Number((deltas.at(-1) ?? 0).toFixed(1)), unit: 'ms', note: frames },
+        { name: `webScroll: p95 frame scrolling, ${label}`, value: Number((deltas[Math.floor(deltas.length * 0.95)] ?? 0).toFixed(1)), unit: 'ms' },
+        { name: `webScroll: frames over 50 ms (a fourth vsync missed), ${label}`, value: deltas.filter(overTarget).length, unit: 'frames', note: `${frames}; target 0 at 4x` },
+        { name: `webScroll: long animation frames (> 50 ms, the browser's count), ${label}`, value: runs.reduce((n, r) => n + r.longFrames, 0), unit: 'frames' },
       );
       progress(`${label} measured`);
     }

@@ -116,6 +116,48 @@ describe('the virtualized message list', () => {
     expect(violations).toEqual([]);
   });
 
+  it('drawn rows hold still in the list while it scrolls: no row moves by a fraction of a pixel as rows come and go', async () => {
+    const page = await open(`/t/${longThreadId}/m/${messageId(count - 400)}`);
+    const target = row(page, messageText(count - 400));
+    await target.waitFor({ timeout: 30_000 });
+    await expect.poll(() => target.evaluate((el) => el.classList.contains('jump-target')), { timeout: 15_000 }).toBe(true);
+    // No older page may arrive while it scrolls (rows put above would move every row, rightly): they are held.
+    await page.route('**/graphql', async (route) => {
+      if ((route.request().postData() ?? '').includes('"before":"')) return;
+      await route.continue();
+    });
+    await page.locator('.message-scroller').evaluate((el) => (el.scrollTop = 0));
+    await page.waitForTimeout(500);
+    // Each frame: every drawn row's place in the scrolled content, against where the same row was the frame before.
+    // Sizes rounded to whole pixels made the space kept above the drawn rows drift from their real heights,
+    // so every row moved a little on every frame and the browser painted them all again (BENCHMARKS.md).
+    const drift = (await page.evaluate(`new Promise((resolve) => {
+      const scroller = document.querySelector('.message-scroller');
+      const seen = new Map();
+      const moved = [];
+      let compared = 0;
+      let frames = 0;
+      const step = () => {
+        const top = scroller.getBoundingClientRect().top;
+        for (const li of scroller.querySelectorAll('.messages > li[data-item-index]')) {
+          const at = li.getBoundingClientRect().top - top + scroller.scrollTop;
+          const key = li.dataset.itemIndex;
+          if (seen.has(key)) {
+            compared++;
+            if (Math.abs(at - seen.get(key)) > 0.01) moved.push(key + ': ' + (at - seen.get(key)).toFixed(3) + ' px');
+          }
+          seen.set(key, at);
+        }
+        scroller.scrollTop += 150;
+        if (++frames < 60) requestAnimationFrame(step);
+        else resolve({ compared, moved: moved.slice(0, 5) });
+      };
+      requestAnimationFrame(step);
+    })`)) as { compared: number; moved: string[] };
+    expect(drift.compared).toBeGreaterThan(300);
+    expect(drift.moved).toEqual([]);
+  });
+
   it('scrolling to the top loads the older page above and keeps the reader on the message they were reading', async () => {
     const page = await open(`/t/${longThreadId}`);
     await row(page, messageText(count - 1)).waitFor({ timeout: 30_000 });

@@ -371,6 +371,7 @@ export function MessageList(props: MessageListProps) {
           isScrolling={onScrolling}
           increaseViewportBy={{ top: 200, bottom: 200 }}
           defaultItemHeight={64}
+          itemSize={exactHeight}
         />
       </div>
       <p className="visually-hidden" aria-live="polite">
@@ -386,6 +387,13 @@ export function MessageList(props: MessageListProps) {
 }
 
 const computeItemKey = (_index: number, row: ListRow) => row.key;
+/**
+ * A row's height as laid out, fractions included. Virtuoso's own measure rounds to whole pixels, but rows are
+ * not whole (rem borders, line heights): the space it keeps above the drawn rows then drifted from their real
+ * heights, every drawn row moved by a fraction of a pixel on every scrolled frame, and Chromium painted them
+ * all again (BENCHMARKS.md, issue 16).
+ */
+const exactHeight = (el: HTMLElement) => el.getBoundingClientRect().height;
 const followOutput = (bottom: boolean) => (bottom ? 'auto' : false);
 
 function rowContent(_index: number, row: ListRow, { props, sharedNames }: ListContext): ReactNode {
