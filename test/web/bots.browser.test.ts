@@ -204,9 +204,18 @@ describe('bots in the web app', () => {
     for (let i = 1; i <= 40; i++) await postMessage(server, ada, threadId, `Line ${i} of a long talk`);
     const b = await pageAs(bob);
     await openThread(b, threadId);
+    // The list opens at its newest message, and only then may the reader scroll up: scrolled while it is still
+    // getting there, it would be taken back down (the test read "at the bottom" on a busy machine).
+    await b.locator('.messages > li.message', { hasText: 'Line 40 of a long talk' }).waitFor();
+    await expect.poll(() => b.locator('ol.messages').first().evaluate((el) => getComputedStyle(el).visibility)).toBe('visible');
     const scroller = b.locator('.message-scroller');
-    await scroller.evaluate((el) => (el.scrollTop = 200));
-    await b.waitForTimeout(200);
+    await expect
+      .poll(async () => {
+        await scroller.evaluate((el) => (el.scrollTop = 200));
+        await b.waitForTimeout(200);
+        return scroller.evaluate((el) => el.scrollTop);
+      })
+      .toBe(200);
     const before = await scroller.evaluate((el) => el.scrollTop);
     await watchDrafts(b);
 
