@@ -8,6 +8,7 @@ import type { LineWriter } from '../cli/output.ts';
 import type { AttachmentRefs } from './attachmentRefs.ts';
 import { lineFromRow } from './eventLine.ts';
 import { readHead } from './logHead.ts';
+import { type ByteRow, bytesLineQuery, bytesMakeTheLine, maxLineBytes, slowLine, writeLineBytes } from './lineBytes.ts';
 import { type LineRow, lineOf, lineQuery } from './lineSql.ts';
 
 export interface ExportOptions {
@@ -17,7 +18,8 @@ export interface ExportOptions {
   readonly files?: AttachmentRefs;
 }
 
-type Out = Pick<LineWriter, 'line' | 'flush'>;
+/** Where the lines go: a LineWriter, or anything that takes lines as text (a line put together from bytes is decoded for it). */
+type Out = Pick<LineWriter, 'line' | 'flush'> & Partial<Pick<LineWriter, 'encodedLine'>>;
 
 /** Returns how many events it wrote. */
 export async function exportLog(db: Database, out: Out, options: ExportOptions = {}): Promise<number> {
@@ -26,29 +28,41 @@ export async function exportLog(db: Database, out: Out, options: ExportOptions =
   const range = [after, head.position];
   const progress = { total: Math.max(0, head.position - after), onProgress: options.onProgress };
   const files = options.files;
-  // Gathering files needs every row's columns; otherwise the database writes the lines (lineSql.ts).
-  const count = files
-    ? await writeLines(db.stream<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND position <= ? ORDER BY position`, range), out, progress, (row) => {
-        files.pushRow(row);
-        return lineFromRow(row);
-      })
-    : await writeLines(db.stream<LineRow>(lineQuery(db.dialect), range), out, progress, (row) => lineOf(row) ?? readRow(db, Number(row.position)).then(lineFromRow));
+  // Gathering files needs every row's columns as text. Otherwise SQLite writes the lines (lineSql.ts); MariaDB's come from the stored bytes (lineBytes.ts).
+  let count: number;
+  if (files) {
+    count = await writeLines(db.stream<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND position <= ? ORDER BY position`, range), progress, (row) => {
+      files.pushRow(row);
+      return out.line(lineFromRow(row));
+    });
+  } else if (db.dialect === 'mysql') {
+    count = await writeLines(db.stream<ByteRow>(bytesLineQuery, range, { bytes: true }), progress, (row) => {
+      if (!bytesMakeTheLine(row)) return out.line(slowLine(row));
+      const max = maxLineBytes(row);
+      if (out.encodedLine) return out.encodedLine(max, writeLineBytes, row);
+      const scratch = Buffer.allocUnsafe(max);
+      return out.line(scratch.toString('utf8', 0, writeLineBytes(scratch, 0, row)));
+    });
+  } else {
+    count = await writeLines(db.stream<LineRow>(lineQuery(), range), progress, (row) => {
+      const line = lineOf(row);
+      return line === undefined ? readRow(db, Number(row.position)).then((read) => out.line(lineFromRow(read))) : out.line(line);
+    });
+  }
   await out.flush();
   return count;
 }
 
-/** Writes each row's line in order; `lineFor` returns a promise only for the rare row it must read again. */
+/** Writes each row's line in order: `write` returns a promise to await when the output is full, or the row had to be read again. */
 async function writeLines<T>(
   rows: AsyncIterable<T>,
-  out: Out,
   progress: { readonly total: number; readonly onProgress: ExportOptions['onProgress'] },
-  lineFor: (row: T) => string | Promise<string>,
+  write: (row: T) => Promise<void> | undefined,
 ): Promise<number> {
   let count = 0;
   for await (const row of rows) {
-    const line = lineFor(row);
-    const full = out.line(typeof line === 'string' ? line : await line);
-    if (full) await full;
+    const waiting = write(row);
+    if (waiting) await waiting;
     count += 1;
     if ((count & 0x3fff) === 0) progress.onProgress?.(count, progress.total);
   }

@@ -22,13 +22,22 @@ export class LineWriter {
    */
   line(text: string): Promise<void> | undefined {
     // A UTF-16 code unit takes at most 3 bytes in UTF-8 (a surrogate pair, two units, takes 4).
-    const room = text.length * 3 + 1;
+    return this.encodedLine(text.length * 3, writeText, text);
+  }
+
+  /**
+   * Queues a line that `write` encodes straight into the chunk: it gets the
+   * chunk, where to start (with `maxBytes` free) and `value`, and returns
+   * where the line ends, without its newline. Returns as `line` does.
+   */
+  encodedLine<T>(maxBytes: number, write: (chunk: Buffer, at: number, value: T) => number, value: T): Promise<void> | undefined {
+    const room = maxBytes + 1;
     let waiting: Promise<void> | undefined;
     if (this.used + room > this.buffer.length) {
       waiting = this.send();
       if (room > this.buffer.length) this.buffer = Buffer.allocUnsafe(room);
     }
-    this.used += this.buffer.write(text, this.used);
+    this.used = write(this.buffer, this.used, value);
     this.buffer[this.used] = 0x0a;
     this.used += 1;
     if (this.used < this.chunkBytes) return waiting;
@@ -49,6 +58,8 @@ export class LineWriter {
     return this.stream.write(data) ? undefined : waitForDrain(this.stream);
   }
 }
+
+const writeText = (chunk: Buffer, at: number, text: string): number => at + chunk.write(text, at);
 
 function waitForDrain(stream: NodeJS.WritableStream): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -76,8 +76,18 @@ export interface Database extends Sql {
   /** Runs a multi-statement script (migrations). */
   exec(script: string): Promise<void>;
   /** Streams a large result row by row without holding it in memory. */
-  stream<T = Row>(sql: string, params?: readonly unknown[]): AsyncIterable<T>;
+  stream<T = Row>(sql: string, params?: readonly unknown[], options?: StreamOptions): AsyncIterable<T>;
   close(): Promise<void>;
+}
+
+export interface StreamOptions {
+  /**
+   * Every column as the bytes the server sends (Buffers, numbers as their
+   * decimal digits, null for NULL), text as stored (UTF-8), where the
+   * driver can hand them over undecoded (MariaDB/MySQL); the usual values
+   * elsewhere (SQLite).
+   */
+  readonly bytes?: boolean;
 }
 
 /** True when `error` is a unique-key violation on either dialect. */

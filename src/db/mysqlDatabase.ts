@@ -7,7 +7,7 @@
  * query's own JavaScript.
  */
 import mysql from 'mysql2';
-import { type Database, type PoolStats, type Row, type Statement, StoreNotFoundError, type Transaction, type TransactionOptions } from './database.ts';
+import { type Database, type PoolStats, type Row, type Statement, StoreNotFoundError, type StreamOptions, type Transaction, type TransactionOptions } from './database.ts';
 import { beforeDeadline, DEFAULT_DB_TIMEOUT_MS, timedOut } from './deadline.ts';
 import { asUnavailable } from './unavailable.ts';
 import { UnavailableError } from '../errors.ts';
@@ -236,12 +236,16 @@ export async function openMysqlDatabase(url: string, options: MysqlOptions = {})
         await end(conn);
       }
     },
-    async *stream<T>(sql: string, params: readonly unknown[] = []) {
+    async *stream<T>(sql: string, params: readonly unknown[] = [], streamOptions: StreamOptions = {}) {
       const lease = await acquire(Date.now() + timeoutMs);
       let complete = false;
       try {
-        const rows = lease.conn.query(sql, params as unknown[]).stream({ highWaterMark: 1000 });
+        // `bytes`: mysql2 hands every column over as a slice of the packet (typeCast false), and the server sends text as stored
+        // rather than converted to the connection's character set; set back before the connection returns to the pool.
+        if (streamOptions.bytes) await lease.run('SET character_set_results = binary', [], Date.now() + timeoutMs, timeoutMs);
+        const rows = lease.conn.query({ sql, typeCast: !streamOptions.bytes }, params as unknown[]).stream({ highWaterMark: 1000 });
         for await (const row of rows) yield row as T;
+        if (streamOptions.bytes) await lease.run('SET character_set_results = utf8mb4', [], Date.now() + timeoutMs, timeoutMs);
         complete = true;
       } catch (error) {
         throw asUnavailable(error);

@@ -41,7 +41,7 @@ export function routedDatabase(primary: Database): Database {
     batch: (statements) => primary.batch(statements),
     transaction: (fn, options) => primary.transaction(fn, options),
     exec: (script) => primary.exec(script),
-    stream: (sql, params) => primary.stream(sql, params),
+    stream: (sql, params, options) => primary.stream(sql, params, options),
     close: () => primary.close(),
   };
 }

@@ -1,13 +1,18 @@
 /**
- * `thrds export` has the database write its lines (lineSql.ts); lineFromRow
- * is what a line must be. On every store, rows chosen to trip the SQL
- * (every ASCII character in the string columns, erased and kept content,
- * a nested "erasable" key, instants before 1970 and after 9999, stored
- * JSON spread over lines) export exactly as lineFromRow writes them, and
- * the export stops at the head and starts after `after`.
+ * `thrds export` has SQLite write its lines (lineSql.ts) and puts
+ * MariaDB's together from the stored bytes (lineBytes.ts); lineFromRow is
+ * what a line must be. On every store, rows chosen to trip either (every
+ * ASCII character in the string columns, a hash that needs escaping,
+ * erased and kept content, a nested "erasable" key, instants before 1970
+ * and after 9999, stored JSON spread over lines, text beyond ASCII) export
+ * exactly as lineFromRow writes them, through a LineWriter whose chunks are
+ * shorter than some lines and through a sink that takes text, and the
+ * export stops at the head and starts after `after`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
 import { exportLog } from '../../src/audit/exportLog.ts';
+import { LineWriter } from '../../src/cli/output.ts';
 import { lineFromRow } from '../../src/audit/eventLine.ts';
 import type { Database } from '../../src/db/database.ts';
 import { migrate } from '../../src/db/migrate.ts';
@@ -82,9 +87,22 @@ describe.each(kinds)('export lines written by the database (%s)', (kind) => {
   });
 
   const exported = async (after = 0) => {
-    const lines: string[] = [];
-    const count = await exportLog(db, { line: (text) => void lines.push(text), flush: async () => undefined }, { after });
+    const chunks: Buffer[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        chunks.push(chunk);
+        callback();
+      },
+    });
+    // Chunks of 200 bytes: most lines do not fit one.
+    const count = await exportLog(db, new LineWriter(sink, 200), { after });
+    const lines = Buffer.concat(chunks).toString('utf8').split('\n');
+    expect(lines.pop()).toBe('');
     expect(count).toBe(lines.length);
+    // A sink that takes text gets the same lines.
+    const texts: string[] = [];
+    await exportLog(db, { line: (text) => void texts.push(text), flush: async () => undefined }, { after });
+    expect(texts).toEqual(lines);
     return lines;
   };
 
