@@ -19,6 +19,7 @@ import { contentDigest, erasableOf, erasesOf } from '../events/erasableContent.t
 import { type EventRow, parseJson } from '../events/eventRows.ts';
 import type { StoredEvent } from '../events/types.ts';
 import type { Finding } from './chainCheck.ts';
+import { type ByteRow, decodedRow, integerOf } from './rowBytes.ts';
 
 export interface ErasureCounts {
   /** Events whose erasable content was erased. */
@@ -33,6 +34,8 @@ export interface ErasureCounts {
 export function mentionsErasure(dataJson: string): boolean {
   return dataJson.includes('"erasable":') || dataJson.includes('"erases":');
 }
+
+const ERAS = Buffer.from('"eras');
 
 /**
  * What a check of one stretch of the log found, in a form a worker thread
@@ -66,6 +69,13 @@ export class ErasureCheck {
     }
     const data = parseJson(row.data) as Record<string, unknown>;
     return this.check(position, data, row.content, row.erasure_key);
+  }
+
+  /** The same check of a row streamed as bytes (rowBytes.ts): only a row whose data may hold an erasure is decoded. */
+  pushBytes(row: ByteRow): Finding | undefined {
+    // `"erasable":` and `"erases":` both start with `"eras`: one search rules both out.
+    if (!row.data.includes(ERAS)) return row.content === null ? undefined : contentWithoutDigest(integerOf(row.position));
+    return this.pushRow(decodedRow(row));
   }
 
   /** Checks an event in its stored form (import: there is no erasure_key column to compare). */

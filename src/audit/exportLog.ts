@@ -8,7 +8,8 @@ import type { LineWriter } from '../cli/output.ts';
 import type { AttachmentRefs } from './attachmentRefs.ts';
 import { lineFromRow } from './eventLine.ts';
 import { readHead } from './logHead.ts';
-import { type ByteRow, bytesLineQuery, bytesMakeTheLine, maxLineBytes, slowLine, writeLineBytes } from './lineBytes.ts';
+import { bytesLineQuery, bytesMakeTheLine, maxLineBytes, slowLine, writeLineBytes } from './lineBytes.ts';
+import type { ByteRow } from './rowBytes.ts';
 import { type LineRow, lineOf, lineQuery } from './lineSql.ts';
 
 export interface ExportOptions {

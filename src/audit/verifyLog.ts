@@ -6,7 +6,7 @@
  * against the events that erased it. A long log is walked in stretches on
  * worker threads (logWorkers.ts, verifyStretch below) and comes to the same.
  */
-import type { Database } from '../db/database.ts';
+import type { Database, StreamOptions } from '../db/database.ts';
 import { EVENT_COLUMNS, type EventRow, parseJson } from '../events/eventRows.ts';
 import type { LogHead } from '../events/eventStore.ts';
 import { GENESIS_HASH } from '../events/hashChain.ts';
@@ -14,6 +14,7 @@ import { AttachmentRefs, type AttachmentRefsState } from './attachmentRefs.ts';
 import { ChainCheck, type Finding } from './chainCheck.ts';
 import { checkErasedKeys, type ErasureCounts, ErasureCheck, type ErasureState } from './erasureCheck.ts';
 import { readHead } from './logHead.ts';
+import { type ByteRow, byteRowColumns, decodedRow, integerOf } from './rowBytes.ts';
 import { inOrder, LogWorkers, parallelPlan, type ParallelOptions, type Stretch } from './logWorkers.ts';
 
 export interface VerifyResult {
@@ -102,31 +103,66 @@ async function walkStretch(
   files: AttachmentRefs | undefined,
   onProgress?: (seen: number) => void,
 ): Promise<{ count: number; finding: Finding | undefined }> {
+  // Gathering files reads every row's columns as text; otherwise MariaDB's rows come as bytes.
+  const read = files || db.dialect !== 'mysql' ? EVENT_ROWS : BYTE_ROWS;
+  return walkRows(db, read as RowKind<unknown>, job, erasures, files, onProgress);
+}
+
+/** How the walk reads rows: as EventRows, or as bytes (MariaDB/MySQL: a row that passes is never decoded). */
+interface RowKind<R> {
+  readonly columns: string;
+  readonly options?: StreamOptions;
+  position(row: R): number;
+  decoded(row: R): EventRow;
+  /** Checks the row's hash, then its erasure. */
+  push(row: R, check: ChainCheck, erasures: ErasureCheck): Finding | undefined;
+}
+
+const EVENT_ROWS: RowKind<EventRow> = {
+  columns: EVENT_COLUMNS,
+  position: (row) => Number(row.position),
+  decoded: (row) => row,
+  push: (row, check, erasures) => check.pushRow(row) ?? erasures.pushRow(row),
+};
+
+const BYTE_ROWS: RowKind<ByteRow> = {
+  columns: byteRowColumns(true),
+  options: { bytes: true },
+  position: (row) => integerOf(row.position),
+  decoded: decodedRow,
+  push: (row, check, erasures) => check.pushBytes(row) ?? erasures.pushBytes(row),
+};
+
+async function walkRows<R>(
+  db: Database,
+  kind: RowKind<R>,
+  job: Stretch & { readonly head: LogHead },
+  erasures: ErasureCheck,
+  files: AttachmentRefs | undefined,
+  onProgress?: (seen: number) => void,
+): Promise<{ count: number; finding: Finding | undefined }> {
   const last = job.to >= job.head.position;
   const check = new ChainCheck(job.from === 1 ? { position: 0, hash: GENESIS_HASH } : { position: job.from - 1, hash: '' });
   let finding: Finding | undefined;
   let next: EventRow | undefined;
   let seen = 0;
   // Streamed rather than read whole: rows dropped as they are checked keep the collector's work small.
-  const rows = db.stream<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position >= ? AND position <= ? ORDER BY position`, [
-    job.from - 1,
-    last ? job.to : job.to + 1,
-  ]);
+  const rows = db.stream<R>(`SELECT ${kind.columns} FROM events WHERE position >= ? AND position <= ? ORDER BY position`, [job.from - 1, last ? job.to : job.to + 1], kind.options);
   for await (const row of rows) {
-    const position = Number(row.position);
+    const position = kind.position(row);
     if (position === job.from - 1) {
       // The stretch before checks this event; this one chains from its stored hash. Without it (it is missing),
       // that stretch finds the gap first, so what this one reports comes too late to count.
-      check.restart({ position, hash: row.hash });
+      check.restart({ position, hash: kind.decoded(row).hash });
       continue;
     }
     if (position > job.to) {
-      next = row;
+      next = kind.decoded(row);
       break;
     }
-    finding = check.pushRow(row) ?? erasures.pushRow(row);
+    finding = kind.push(row, check, erasures);
     if (finding) break;
-    files?.pushRow(row);
+    if (files) files.pushRow(kind.decoded(row));
     seen += 1;
     if ((seen & 0x3fff) === 0) onProgress?.(seen);
   }
