@@ -12,8 +12,8 @@ import { beforeDeadline, DEFAULT_DB_TIMEOUT_MS, timedOut } from './deadline.ts';
 import { asUnavailable } from './unavailable.ts';
 import { UnavailableError } from '../errors.ts';
 
-/** Runs one SQL text (with its `?` values) and gives back mysql2's result. */
-type Runner = (sql: string, params: readonly unknown[]) => Promise<unknown>;
+/** Runs one SQL text (with its `?` values), as a prepared statement when asked, and gives back mysql2's result. */
+type Runner = (sql: string, params: readonly unknown[], prepared?: boolean) => Promise<unknown>;
 
 /** Sends statements as one multi-statement query and returns each one's result. */
 async function send(run: Runner, statements: readonly Statement[]): Promise<unknown[]> {
@@ -58,6 +58,13 @@ class MysqlSql implements Transaction {
 
   queryEach = async (statements: readonly Statement[]): Promise<Row[][]> => (await this.sendAll(statements)) as Row[][];
 
+  executePrepared = async (sql: string, params: readonly unknown[]): Promise<{ affectedRows: number }> => {
+    // A prepared statement travels alone: the held-back START TRANSACTION goes first.
+    if (this.inTransaction && !this.begun) await this.sendAll([]);
+    const result = await this.run(sql, params, true);
+    return { affectedRows: (result as mysql.ResultSetHeader).affectedRows };
+  };
+
   commitWith = async (statements: readonly Statement[]): Promise<void> => {
     if (!this.inTransaction) throw new Error('commitWith outside a transaction');
     await this.sendAll([...statements, COMMIT]);
@@ -71,9 +78,11 @@ class Lease {
 
   constructor(readonly conn: mysql.PoolConnection) {}
 
-  run(sql: string, params: readonly unknown[], deadline: number, timeoutMs: number): Promise<unknown> {
+  run(sql: string, params: readonly unknown[], deadline: number, timeoutMs: number, prepared = false): Promise<unknown> {
     const work = new Promise<unknown>((resolve, reject) => {
-      this.conn.query(sql, params as unknown[], (error, result) => (error ? reject(error) : resolve(result)));
+      const done = (error: mysql.QueryError | null, result: unknown) => (error ? reject(error) : resolve(result));
+      if (prepared) this.conn.execute(sql, params as mysql.ExecuteValues[], done);
+      else this.conn.query(sql, params as unknown[], done);
     });
     return beforeDeadline(work, deadline, () => timedOut('query', timeoutMs), () => this.giveUp()).catch((error: unknown) => {
       if ((error as { fatal?: unknown }).fatal === true) this.giveUp();
@@ -190,11 +199,11 @@ export async function openMysqlDatabase(url: string, options: MysqlOptions = {})
   };
 
   /** One statement outside a transaction: its own connection, its own deadline. */
-  const runAlone: Runner = async (sql, params) => {
+  const runAlone: Runner = async (sql, params, prepared) => {
     const deadline = Date.now() + timeoutMs;
     const lease = await acquire(deadline);
     try {
-      return await lease.run(sql, params, deadline, timeoutMs);
+      return await lease.run(sql, params, deadline, timeoutMs, prepared);
     } finally {
       lease.end();
     }
@@ -215,7 +224,7 @@ export async function openMysqlDatabase(url: string, options: MysqlOptions = {})
       const budget = txOptions.timeoutMs ?? timeoutMs;
       const deadline = Math.min(txOptions.deadline ?? Infinity, Date.now() + budget);
       const lease = await acquire(deadline);
-      const tx = new MysqlSql((sql, params) => lease.run(sql, params, deadline, budget), true);
+      const tx = new MysqlSql((sql, params, prepared) => lease.run(sql, params, deadline, budget, prepared), true);
       try {
         const result = await fn(tx);
         if (tx.begun && !tx.committed) await lease.run('COMMIT', [], deadline, budget);
