@@ -10,6 +10,12 @@ export type Row = Record<string, unknown>;
 export interface Statement {
   readonly sql: string;
   readonly params: readonly unknown[];
+  /**
+   * One text run many times with many values (a full chunk of a bulk
+   * insert): sent as a prepared statement where the driver has them (see
+   * `executePrepared`). Never for texts that vary, as each stays prepared.
+   */
+  readonly prepared?: boolean;
 }
 
 export interface Sql {

@@ -15,9 +15,29 @@ import { UnavailableError } from '../errors.ts';
 /** Runs one SQL text (with its `?` values), as a prepared statement when asked, and gives back mysql2's result. */
 type Runner = (sql: string, params: readonly unknown[], prepared?: boolean) => Promise<unknown>;
 
-/** Sends statements as one multi-statement query and returns each one's result. */
+/**
+ * Sends statements as one multi-statement query and returns each one's
+ * result; a statement marked `prepared` goes on its own, as a prepared
+ * statement, in its turn.
+ */
 async function send(run: Runner, statements: readonly Statement[]): Promise<unknown[]> {
   if (statements.length === 0) return [];
+  if (statements.some((st) => st.prepared)) {
+    const results: unknown[] = [];
+    for (let i = 0; i < statements.length; ) {
+      const first = statements[i]!;
+      if (first.prepared) {
+        results.push(await run(first.sql, first.params, true));
+        i += 1;
+        continue;
+      }
+      let end = i + 1;
+      while (end < statements.length && !statements[end]!.prepared) end += 1;
+      results.push(...(await send(run, statements.slice(i, end))));
+      i = end;
+    }
+    return results;
+  }
   const result = await run(statements.map((st) => st.sql).join(';\n'), statements.flatMap((st) => st.params));
   return statements.length === 1 ? [result] : (result as unknown[]);
 }

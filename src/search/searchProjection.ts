@@ -66,6 +66,7 @@ export const searchProjection: Projection = projection('message_search', (events
     const chunk = rows.slice(i, i + CHUNK);
     statements.push({
       sql: `INSERT INTO ${target} (rowid, message_id, thread_id, author_id, body) VALUES ${valuesList(5, chunk.length)}`,
+      prepared: chunk.length === CHUNK,
       params: chunk.flatMap((r) => [r.position, r.messageId, r.threadId, r.authorId, r.body]),
     });
   }
