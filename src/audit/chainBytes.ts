@@ -7,35 +7,26 @@
  * column to a string and encoding the joined text again: over 300,000
  * events, that and building the string were most of verify's own time.
  */
-import { isoInstant } from '../events/isoInstant.ts';
-import { ascii, type ByteRow, put } from './rowBytes.ts';
+import { type ByteRow, template, templateBytes, writeTemplate } from './rowBytes.ts';
 
-const DATA = ascii('\n{"data":');
-const EVENT_ID = ascii(',"eventId":"');
-const METADATA = ascii('","metadata":');
-const POSITION = ascii(',"position":');
-const RECORDED_AT = ascii(',"recordedAt":"');
-const SCHEMA_VERSION = ascii('","schemaVersion":');
-const STREAM_ID = ascii(',"streamId":"');
-const STREAM_VERSION = ascii('","streamVersion":');
-const TYPE = ascii(',"type":"');
-const END = ascii('"}');
-/** Every literal above, the previous hash and the longest an instant is written. */
-const FIXED_BYTES = 256;
+/** The canonical object after the previous hash and its newline: nine keys in sorted order (hashChain.ts). */
+const HASHED = template(
+  [
+    ['\n{"data":', 'data'],
+    [',"eventId":"', 'event_id'],
+    ['","metadata":', 'metadata'],
+    [',"position":', 'position'],
+    [',"recordedAt":"', 'instant'],
+    ['","schemaVersion":', 'schema_version'],
+    [',"streamId":"', 'stream_id'],
+    ['","streamVersion":', 'stream_version'],
+    [',"type":"', 'type'],
+  ],
+  '"}',
+);
 
 export function maxHashedBytes(row: ByteRow, previousHash: string): number {
-  return (
-    FIXED_BYTES +
-    previousHash.length +
-    row.data.length +
-    row.event_id.length +
-    row.metadata.length +
-    row.position.length +
-    row.schema_version.length +
-    row.stream_id.length +
-    row.stream_version.length +
-    row.type.length
-  );
+  return previousHash.length + templateBytes(HASHED, row);
 }
 
 /**
@@ -43,25 +34,6 @@ export function maxHashedBytes(row: ByteRow, previousHash: string): number {
  * `maxHashedBytes` room); returns where it ends. Exact for a row that is not
  * `odd`, whose `previousHash` is ASCII (a stored hash is).
  */
-export function writeHashedBytes(out: Buffer, row: ByteRow, previousHash: string, recordedAt: number): number {
-  let i = out.write(previousHash, 0, 'latin1');
-  i = put(out, i, DATA);
-  i = put(out, i, row.data);
-  i = put(out, i, EVENT_ID);
-  i = put(out, i, row.event_id);
-  i = put(out, i, METADATA);
-  i = put(out, i, row.metadata);
-  i = put(out, i, POSITION);
-  i = put(out, i, row.position);
-  i = put(out, i, RECORDED_AT);
-  i += out.write(isoInstant(recordedAt), i, 'latin1');
-  i = put(out, i, SCHEMA_VERSION);
-  i = put(out, i, row.schema_version);
-  i = put(out, i, STREAM_ID);
-  i = put(out, i, row.stream_id);
-  i = put(out, i, STREAM_VERSION);
-  i = put(out, i, row.stream_version);
-  i = put(out, i, TYPE);
-  i = put(out, i, row.type);
-  return put(out, i, END);
+export function writeHashedBytes(out: Buffer, row: ByteRow, previousHash: string): number {
+  return writeTemplate(out, out.write(previousHash, 0, 'latin1'), row, HASHED);
 }

@@ -108,7 +108,7 @@ export class ChainCheck {
     if (position === this.lastPosition + 1) {
       const room = maxHashedBytes(row, this.lastHash);
       if (room > this.scratch.length) this.scratch = Buffer.allocUnsafe(room * 2);
-      const end = writeHashedBytes(this.scratch, row, this.lastHash, integerOf(row.recorded_at));
+      const end = writeHashedBytes(this.scratch, row, this.lastHash);
       const found = hash('sha256', this.scratch.subarray(0, end));
       if (row.hash.length === found.length && row.hash.toString('latin1') === found) {
         this.lastPosition = position;

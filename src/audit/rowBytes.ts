@@ -11,6 +11,7 @@
  * for them.
  */
 import type { EventRow } from '../events/eventRows.ts';
+import { isoInstant } from '../events/isoInstant.ts';
 
 export interface ByteRow {
   readonly position: Buffer;
@@ -55,6 +56,53 @@ export function integerOf(digits: Buffer): number {
   const negative = digits[0] === 0x2d;
   for (let i = negative ? 1 : 0; i < digits.length; i += 1) value = value * 10 + (digits[i]! - 0x30);
   return negative ? -value : value;
+}
+
+/** A column of a ByteRow, or `instant`: `recorded_at` written as isoInstant writes it. */
+export type Field = Exclude<keyof ByteRow, 'odd'> | 'instant';
+
+/**
+ * A text put together from a row: each field after its ASCII literal, then
+ * the end. A field that is NULL (`content` without content) is left out
+ * with its literal.
+ */
+export interface Template {
+  readonly literals: readonly Buffer[];
+  readonly fields: readonly Field[];
+  readonly end: Buffer;
+  /** The literals, and the longest an instant is written. */
+  readonly fixedBytes: number;
+}
+
+export function template(parts: readonly (readonly [literal: string, field: Field])[], end: string): Template {
+  const literals = parts.map(([literal]) => ascii(literal));
+  return { literals, fields: parts.map(([, field]) => field), end: ascii(end), fixedBytes: literals.reduce((sum, l) => sum + l.length, end.length) + 32 };
+}
+
+/** At most how many bytes `writeTemplate` writes for the row. */
+export function templateBytes(t: Template, row: ByteRow): number {
+  let bytes = t.fixedBytes;
+  for (const field of t.fields) if (field !== 'instant') bytes += row[field]?.length ?? 0;
+  return bytes;
+}
+
+/** Writes the row's text into `out` from `at` (with `templateBytes` free); returns where it ends. */
+export function writeTemplate(out: Buffer, at: number, row: ByteRow, t: Template): number {
+  const { literals, fields } = t;
+  let i = at;
+  for (let k = 0; k < fields.length; k += 1) {
+    const field = fields[k]!;
+    if (field === 'instant') {
+      i = put(out, i, literals[k]!);
+      i += out.write(isoInstant(integerOf(row.recorded_at)), i, 'latin1');
+      continue;
+    }
+    const value = row[field];
+    if (value === null || value === undefined) continue;
+    i = put(out, i, literals[k]!);
+    i = put(out, i, value);
+  }
+  return put(out, i, t.end);
 }
 
 /** Copies `bytes` into `out` at `at`; returns where they end. */

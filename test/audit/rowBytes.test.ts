@@ -63,7 +63,7 @@ describe.each(kinds)('event rows as bytes (%s)', (kind) => {
       if (isOdd(row)) odd += 1;
       else {
         const out = Buffer.alloc(maxHashedBytes(row, previous));
-        const end = writeHashedBytes(out, row, previous, integerOf(row.recorded_at));
+        const end = writeHashedBytes(out, row, previous);
         expect(hash('sha256', out.subarray(0, end)), `position ${String(decoded.position)}`).toBe(expected);
         fromBytes += 1;
       }
