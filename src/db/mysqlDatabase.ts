@@ -162,8 +162,16 @@ class RowBuffer<T> {
 
   /** The next buffered row, or undefined when none is (then await `more`). */
   next(): T | undefined {
-    if (this.index >= this.rows.length) return undefined;
-    return this.rows[this.index++];
+    const rows = this.rows;
+    if (this.index >= rows.length) return undefined;
+    const row = rows[this.index];
+    this.index += 1;
+    // Taken to the last: a fresh array, so rows already handed over are not kept while the query runs on.
+    if (this.index === rows.length) {
+      this.rows = [];
+      this.index = 0;
+    }
+    return row;
   }
 
   /** Waits for rows; false once the query has ended and every row was taken. Throws the query's error once the rows before it were taken. */
