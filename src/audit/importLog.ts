@@ -67,13 +67,12 @@ export async function importLog(db: Database, lines: AsyncIterable<string | read
       if (rows === 0) return;
       const statement = `INSERT INTO events (${EVENT_COLUMNS}) VALUES ${valuesList(EVENT_COLUMN_COUNT, rows)}`;
       // Full batches are one statement text, prepared once; a batch cut short (the last, or one of long lines) goes as text.
-      const prepared = rows === BATCH_ROWS;
-      const batch = params;
+      const insert = { sql: statement, params, prepared: rows === BATCH_ROWS };
       params = [];
       rows = 0;
       bytes = 0;
       await inFlight;
-      inFlight = prepared ? tx.executePrepared(statement, batch) : tx.execute(statement, batch);
+      inFlight = tx.batch([insert]);
       inFlight.catch(() => {}); // awaited with the next batch, or at the end; a refusal meanwhile rolls back after it
     };
     /** Checks one line and queues its row; true when the batch is full. Synchronous: one await per batch, not per line. */

@@ -12,8 +12,12 @@ export interface Statement {
   readonly params: readonly unknown[];
   /**
    * One text run many times with many values (a full chunk of a bulk
-   * insert): sent as a prepared statement where the driver has them (see
-   * `executePrepared`). Never for texts that vary, as each stays prepared.
+   * insert): sent as a prepared statement where the driver has them. MySQL
+   * parses it once per connection and the values travel in binary, neither
+   * escaped into the text nor parsed out of it (parsing was half the
+   * server's work in `thrds import`); SQLite prepares every statement
+   * anyway. Never for texts that vary, as each stays prepared on its
+   * connection.
    */
   readonly prepared?: boolean;
 }
@@ -43,15 +47,6 @@ export interface Transaction extends Sql {
    * the commit included, and the transaction rolls back.
    */
   commitWith(statements: readonly Statement[]): Promise<void>;
-  /**
-   * `execute` as a prepared statement, for one statement text run many times
-   * with many values (bulk loads): MySQL parses it once per connection and
-   * the values travel in binary, neither escaped into the text nor parsed
-   * out of it (parsing was half the server's work in `thrds import`).
-   * SQLite prepares every statement anyway. Keep the texts few: each one
-   * stays prepared on its connection.
-   */
-  executePrepared(sql: string, params: readonly unknown[]): Promise<{ affectedRows: number }>;
 }
 
 export interface TransactionOptions {

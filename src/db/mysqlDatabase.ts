@@ -78,13 +78,6 @@ class MysqlSql implements Transaction {
 
   queryEach = async (statements: readonly Statement[]): Promise<Row[][]> => (await this.sendAll(statements)) as Row[][];
 
-  executePrepared = async (sql: string, params: readonly unknown[]): Promise<{ affectedRows: number }> => {
-    // A prepared statement travels alone: the held-back START TRANSACTION goes first.
-    if (this.inTransaction && !this.begun) await this.sendAll([]);
-    const result = await this.run(sql, params, true);
-    return { affectedRows: (result as mysql.ResultSetHeader).affectedRows };
-  };
-
   commitWith = async (statements: readonly Statement[]): Promise<void> => {
     if (!this.inTransaction) throw new Error('commitWith outside a transaction');
     await this.sendAll([...statements, COMMIT]);

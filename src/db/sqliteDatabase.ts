@@ -107,9 +107,6 @@ function sqlOn(db: BetterSqlite3.Database): Transaction {
     async execute(sql: string, params: readonly unknown[] = []) {
       return { affectedRows: prepare(sql).run(...bind(params)).changes };
     },
-    async executePrepared(sql: string, params: readonly unknown[]) {
-      return { affectedRows: prepare(sql).run(...bind(params)).changes };
-    },
     async batch(statements) {
       return run(statements);
     },
