@@ -92,6 +92,8 @@ describe('graphql-sse client', () => {
     const seen = createResumeCursor();
     const sentLastEventIds: Array<string | null> = [];
     const { client, attempts } = stockClient({
+      // A restart is retried for as long as it takes (the test's wait bounds it): five tries 100 ms apart fit in a quick restart only.
+      retryAttempts: Infinity,
       headers: () => {
         sentLastEventIds.push(seen.current);
         return seen.current === null ? {} : { 'last-event-id': seen.current };
@@ -116,7 +118,7 @@ describe('graphql-sse client', () => {
 
     await server.restart();
     const later = await postMessages(server, thread, 2);
-    await waitFor(() => positions.at(-1) === later.at(-1), { what: `position ${later.at(-1)}`, seen: () => positions.join(',') });
+    await waitFor(() => positions.at(-1) === later.at(-1), { what: `position ${later.at(-1)}`, seen: () => `${positions.join(',')}${errors.length > 0 ? `; errors: ${errors.map(String).join(' | ')}` : ''}` });
 
     expect(errors).toEqual([]);
     expect(positions).toEqual([...thread.messages, ...later]);

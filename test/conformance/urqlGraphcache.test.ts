@@ -42,7 +42,10 @@ function urqlClient(): Client {
     url: server.wsUrl,
     webSocketImpl: WebSocket,
     connectionParams: () => (token ? { authorization: `Bearer ${token}` } : {}),
-    retryAttempts: 50,
+    // The resume recipe's settings. A server that is down (ECONNREFUSED) is an error, not a close event, and graphql-ws
+    // gives up on it by default: a reconnect that came before the restart had finished failed that way under CI's load.
+    retryAttempts: Infinity,
+    shouldRetry: () => true,
     // The client's pause between two connection attempts (its backoff), not a wait of the test's.
     retryWait: () => new Promise((resolve) => setTimeout(resolve, 100)),
   });
