@@ -10,8 +10,11 @@
  *   back (or never erased): found by one indexed query at the end.
  *
  * Rows are parsed only when their data text holds an `erasable` or `erases`
- * key; every other row costs two substring searches.
+ * key; every other row costs two substring searches. A message's row (its
+ * data opens with its erasable entry) is read from its text without parsing
+ * (erasableText.ts), and hashed as bytes when verify reads bytes.
  */
+import { hash } from 'node:crypto';
 import type { Sql } from '../db/database.ts';
 import { inList } from '../db/sqlFragments.ts';
 import { canonicalJson } from '../events/canonicalJson.ts';
@@ -19,6 +22,7 @@ import { contentDigest, erasableOf, erasesOf } from '../events/erasableContent.t
 import { type EventRow, parseJson } from '../events/eventRows.ts';
 import type { StoredEvent } from '../events/types.ts';
 import type { Finding } from './chainCheck.ts';
+import { DIGEST_LENGTH, erasableSpan } from './erasableText.ts';
 import { type ByteRow, decodedRow, integerOf } from './rowBytes.ts';
 
 export interface ErasureCounts {
@@ -35,7 +39,8 @@ export function mentionsErasure(dataJson: string): boolean {
   return dataJson.includes('"erasable":') || dataJson.includes('"erases":');
 }
 
-const ERAS = Buffer.from('"eras');
+const ERAS_TEXT = '"eras';
+const ERAS = Buffer.from(ERAS_TEXT);
 
 /**
  * What a check of one stretch of the log found, in a form a worker thread
@@ -64,17 +69,32 @@ export class ErasureCheck {
   /** Checks a stored row (verify). */
   pushRow(row: EventRow): Finding | undefined {
     const position = Number(row.position);
-    if (typeof row.data === 'string' && !mentionsErasure(row.data)) {
-      return row.content === null ? undefined : contentWithoutDigest(position);
+    const text = row.data;
+    if (typeof text === 'string') {
+      if (!mentionsErasure(text)) return row.content === null ? undefined : contentWithoutDigest(position);
+      // A message's data opens with its erasable entry, and names no other erasure: read without parsing (erasableText.ts).
+      const span = text.indexOf(ERAS_TEXT, 2) === -1 ? erasableSpan((i) => text.charCodeAt(i)) : undefined;
+      if (span && row.erasure_key === text.slice(span.keyAt, span.keyEnd)) {
+        if (row.content === null) return this.erased(row.erasure_key, position);
+        if (contentDigest(row.content) === text.slice(span.digestAt, span.digestAt + DIGEST_LENGTH)) return undefined;
+      }
     }
     const data = parseJson(row.data) as Record<string, unknown>;
     return this.check(position, data, row.content, row.erasure_key);
   }
 
-  /** The same check of a row streamed as bytes (rowBytes.ts): only a row whose data may hold an erasure is decoded. */
+  /** The same check of a row streamed as bytes (rowBytes.ts): only a row whose data may hold an erasure is looked at closer, and decoded unless it is a message's. */
   pushBytes(row: ByteRow): Finding | undefined {
+    const data = row.data;
     // `"erasable":` and `"erases":` both start with `"eras`: one search rules both out.
-    if (!row.data.includes(ERAS)) return row.content === null ? undefined : contentWithoutDigest(integerOf(row.position));
+    const at = data.indexOf(ERAS);
+    if (at === -1) return row.content === null ? undefined : contentWithoutDigest(integerOf(row.position));
+    const key = row.erasure_key;
+    const span = at === 1 && key && data.indexOf(ERAS, 2) === -1 ? erasableSpan((i) => data[i]!) : undefined;
+    if (span && key && data.subarray(span.keyAt, span.keyEnd).equals(key)) {
+      if (row.content === null) return this.erased(key.toString('latin1'), integerOf(row.position));
+      if (hexEquals(hash('sha256', row.content), data, span.digestAt)) return undefined;
+    }
     return this.pushRow(decodedRow(row));
   }
 
@@ -126,6 +146,13 @@ export class ErasureCheck {
     };
   }
 
+  /** Content under `key` at `position` is erased: a later event must erase the key. */
+  private erased(key: string, position: number): undefined {
+    this.erasedCount += 1;
+    if (!this.pending.has(key)) this.pending.set(key, position);
+    return undefined;
+  }
+
   private check(position: number, data: Readonly<Record<string, unknown>>, contentJson: string | null, erasureKey: string | null | undefined): Finding | undefined {
     const erasable = erasableOf(data);
     if (erasable) {
@@ -133,8 +160,7 @@ export class ErasureCheck {
         return { kind: 'edited', position, detail: `its erasure_key (${String(erasureKey)}) is not the key its data names (${erasable.key})` };
       }
       if (contentJson === null) {
-        this.erasedCount += 1;
-        if (!this.pending.has(erasable.key)) this.pending.set(erasable.key, position);
+        this.erased(erasable.key, position);
       } else if (contentDigest(contentJson) !== erasable.digest) {
         return { kind: 'edited', position, detail: 'its erasable content does not match the digest its hash commits to: the content was changed' };
       }
@@ -149,6 +175,12 @@ export class ErasureCheck {
     }
     return undefined;
   }
+}
+
+/** Whether the 64 hex digits `hex` are the bytes of `text` at `at`. */
+function hexEquals(hex: string, text: Buffer, at: number): boolean {
+  for (let k = 0; k < DIGEST_LENGTH; k += 1) if (text[at + k] !== hex.charCodeAt(k)) return false;
+  return true;
 }
 
 function contentWithoutDigest(position: number): Finding {
