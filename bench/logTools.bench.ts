@@ -136,6 +136,9 @@ async function measureStore(label: string, scratch: ScratchDatabase, importScrat
   }
 }
 
+/** Seeding two stores with 1,000,000 events (messages with erasable content) takes three minutes of it. */
+export const fullRunTimeoutMs = 900_000;
+
 export const run: BenchModule = async ({ quick, mysqlUrl }) => {
   const count = Number(process.env.THRDS_BENCH_LOG_EVENTS ?? (quick ? 5_000 : 1_000_000));
   return [

@@ -84,14 +84,15 @@ async function main(): Promise<void> {
     const name = file.replace(/\.bench\.ts$/, '');
     console.error(`[bench] ${name} …`);
     try {
-      const mod = (await import(pathToFileURL(join(benchDir, file)).href)) as { run?: BenchModule };
+      const mod = (await import(pathToFileURL(join(benchDir, file)).href)) as { run?: BenchModule; fullRunTimeoutMs?: number };
       if (typeof mod.run !== 'function') {
         console.error(`[bench] ${file} exports no run(); skipped`);
         continue;
       }
       let timer: NodeJS.Timeout | undefined;
+      const timeoutMs = quick ? moduleTimeoutMs : (mod.fullRunTimeoutMs ?? moduleTimeoutMs);
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${name} exceeded ${moduleTimeoutMs / 1000} s`)), moduleTimeoutMs);
+        timer = setTimeout(() => reject(new Error(`${name} exceeded ${timeoutMs / 1000} s`)), timeoutMs);
       });
       const rows = await Promise.race([mod.run(options), timeout]).finally(() => clearTimeout(timer));
       results.push({ module: name, durationMs: performance.now() - started, rows });
