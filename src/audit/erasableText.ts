@@ -8,9 +8,10 @@
  *
  * and parsing that JSON and decoding the row for it were most of verify's
  * time on such a log. A text that strays from this form in any way (another
- * key first, an escape, a field name that is not a plain word, keys inside
- * the entry beyond these three) is not read here: the caller parses it, so
- * what the check finds never depends on which way it went.
+ * key first, an escape, a digest that is not 64 lowercase hex digits, a field
+ * name that is not a plain word, keys inside the entry beyond these three,
+ * so no key twice) is not read here: the caller parses it, so what the check
+ * finds never depends on which way it went.
  */
 
 /** The text as character codes, from a string or from UTF-8 bytes (the form is ASCII). */
@@ -41,6 +42,11 @@ function literal(code: CodeAt, at: number, expected: readonly number[]): number 
   return at + expected.length;
 }
 
+/** A lowercase hexadecimal digit, as a digest is written. */
+function isHexCode(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66);
+}
+
 /** A field name: letters, digits, `_`. */
 function isWordCode(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
@@ -60,6 +66,8 @@ export function erasableSpan(code: CodeAt): ErasableSpan | undefined {
   let i = literal(code, 0, OPENING);
   if (i < 0) return undefined;
   const digestAt = i;
+  // Hex digits only: the 64 characters are the digest's whole value, and no other key can hide in them.
+  for (let k = digestAt; k < digestAt + DIGEST_LENGTH; k += 1) if (!isHexCode(code(k))) return undefined;
   i = literal(code, digestAt + DIGEST_LENGTH, FIELDS);
   if (i < 0) return undefined;
   if (code(i) === CLOSING_BRACKET) {

@@ -3,7 +3,7 @@
  * (erasableText.ts) instead of parsing it, from a string (SQLite) or from
  * the bytes (MariaDB). What the erasure check finds must not depend on that:
  * over data texts that stray from the form one way each (another key first,
- * an escaped key, extra keys, fields that are not plain words, a second
+ * an escaped key, extra keys, keys given twice, fields that are not plain words, a second
  * erasure, a digest of the wrong length or case) crossed with right, edited
  * and erased content and right, other and missing erasure keys, both quick
  * paths come to exactly what the parsed path does: the finding, the counts,
@@ -21,6 +21,8 @@ const split = splitErasable({ body: 'hello ✓', attachments: [], format: 'plain
 const DATA = canonicalJson(split.data);
 const CONTENT = split.contentJson;
 const DIGEST = (split.data.erasable as { digest: string }).digest;
+/** `text` padded with x's to the 64 characters a digest takes. */
+const aligned = (text: string) => text.padEnd(64, 'x');
 const entry = (fields: string, key = KEY, digest = DIGEST, more = '') => `{"digest":"${digest}","fields":${fields},"key":${JSON.stringify(key)}${more}}`;
 
 const datas: Record<string, string> = {
@@ -37,6 +39,9 @@ const datas: Record<string, string> = {
   'an empty key': `{"erasable":${entry('["body"]', '')}}`,
   'a short digest': `{"erasable":${entry('["body"]', KEY, DIGEST.slice(1))}}`,
   'an uppercase digest': `{"erasable":${entry('["body"]', KEY, DIGEST.toUpperCase())}}`,
+  // JSON.parse keeps a key's last value: here digest is 1 (so no erasable entry at all), where a reader that
+  // took 64 characters on faith would find fields and a key right after them.
+  'keys twice, the second set 64 characters on': `{"erasable":{"digest":"${aligned('ab","fields":[],"key":"message:m0","digest":1,"pad":"')}","fields":[],"key":${JSON.stringify(KEY)}}}`,
   'an entry that is not an object': '{"erasable":"message:m1","messageId":"m1"}',
   'no entry': '{"messageId":"m1","threadId":"t1"}',
   'an erasure': '{"erases":"message:m1","messageId":"m1"}',
