@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { advance, createResumeCursor, positionOf } from '../../web/src/api/resume.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { waitFor } from '../support/waitFor.ts';
-import { eventPosition, postMessages, README, seedThread } from './support/chat.ts';
+import { eventPosition, postMessages, README, receivedWithErrors, seedThread } from './support/chat.ts';
 
 let server: TestServer;
 const clients: Client[] = [];
@@ -118,7 +118,7 @@ describe('graphql-sse client', () => {
 
     await server.restart();
     const later = await postMessages(server, thread, 2);
-    await waitFor(() => positions.at(-1) === later.at(-1), { what: `position ${later.at(-1)}`, seen: () => `${positions.join(',')}${errors.length > 0 ? `; errors: ${errors.map(String).join(' | ')}` : ''}` });
+    await waitFor(() => positions.at(-1) === later.at(-1), { what: `position ${later.at(-1)}`, seen: () => receivedWithErrors(positions, errors) });
 
     expect(errors).toEqual([]);
     expect(positions).toEqual([...thread.messages, ...later]);

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resumingClient } from '../../web/src/api/resume.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { waitFor } from '../support/waitFor.ts';
-import { duplicates, eventPosition, postMessages, README, seedThread } from './support/chat.ts';
+import { duplicates, eventPosition, postMessages, README, receivedWithErrors, seedThread } from './support/chat.ts';
 
 let server: TestServer;
 const clients: Client[] = [];
@@ -75,7 +75,7 @@ describe('graphql-ws client, resubscribing after a server restart', () => {
     const last = later.at(-1);
     await waitFor(() => resuming.positions.at(-1) === last && plain.positions.at(-1) === last, {
       what: `both subscribers to reach position ${last}`,
-      seen: () => `recipe ${resuming.positions.join(',')}; stock ${plain.positions.join(',')}${[...resuming.errors, ...plain.errors].length > 0 ? `; errors: ${[...resuming.errors, ...plain.errors].map((error) => (error instanceof Error ? error.message : JSON.stringify(error))).join(' | ')}` : ''}`,
+      seen: () => `recipe ${receivedWithErrors(resuming.positions, resuming.errors)}; stock ${receivedWithErrors(plain.positions, plain.errors)}`,
     });
 
     expect(resuming.errors).toEqual([]);

@@ -14,7 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { resumingClient } from '../../web/src/api/resume.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { waitFor } from '../support/waitFor.ts';
-import { postMessages, README } from './support/chat.ts';
+import { postMessages, README, receivedWithErrors } from './support/chat.ts';
 
 let server: TestServer;
 let ws: WsClient;
@@ -100,7 +100,7 @@ describe('urql with graphcache and graphql-ws', () => {
 
     await server.restart();
     const later = await postMessages(server, thread, 2);
-    await waitFor(() => positions.at(-1) === later.at(-1), { what: `position ${later.at(-1)}`, seen: () => `${positions.join(',')}${errors.length > 0 ? `; errors: ${errors.map(String).join(' | ')}` : ''}` });
+    await waitFor(() => positions.at(-1) === later.at(-1), { what: `position ${later.at(-1)}`, seen: () => receivedWithErrors(positions, errors) });
     subscription.unsubscribe();
 
     expect(errors).toEqual([]);

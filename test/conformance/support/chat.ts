@@ -60,6 +60,12 @@ export async function postMessages(server: TestServer, thread: Pick<SeededThread
   return positions;
 }
 
+/** What a subscriber that stalled received, and the errors its client got (for a wait's message). */
+export function receivedWithErrors(positions: readonly string[], errors: readonly unknown[]): string {
+  const named = errors.map((error) => (error instanceof Error ? error.message : JSON.stringify(error)));
+  return `${positions.join(',')}${named.length > 0 ? `; errors: ${named.join(' | ')}` : ''}`;
+}
+
 /** How many positions arrived more than once. */
 export function duplicates(positions: readonly string[]): number {
   return positions.length - new Set(positions).size;
