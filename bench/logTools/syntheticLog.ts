@@ -20,6 +20,7 @@ export interface SyntheticShape {
   readonly deletions?: boolean;
 }
 
+/** The ids the log gives its users (kind 1), events (2), threads (3), messages (4) and correlations (9). */
 export const uuid = (kind: number, n: number): string => `${kind.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 
 /** A deleted message is 48 events before its deletion: both fall on today's shape (n % 10 !== 0). */
@@ -30,7 +31,7 @@ const deletion = (n: number): boolean => n % 100 === 99;
 export function* syntheticEvents(count: number, shape: SyntheticShape = { users: 100, threads: 1000, deletions: true }, startAt = 1_750_000_000_000): Generator<StoredEvent> {
   let previous = GENESIS_HASH;
   const threadVersions = new Array<number>(shape.threads).fill(1);
-  const messages = shape.users + shape.threads;
+  const firstMessage = shape.users + shape.threads;
   for (let position = 1; position <= count; position += 1) {
     const n = position - 1;
     const recordedAt = startAt + position;
@@ -41,13 +42,13 @@ export function* syntheticEvents(count: number, shape: SyntheticShape = { users:
         position, eventId: uuid(2, n), streamId: `user-${uuid(1, n)}`, streamVersion: 1, type: 'UserRegistered', schemaVersion: 1,
         data: { userId: uuid(1, n), username: `user${n}`, displayName: `User ${n}` }, metadata: { ...metadata, actorId: null }, recordedAt,
       };
-    } else if (n < messages) {
+    } else if (n < firstMessage) {
       const t = n - shape.users;
       event = {
         position, eventId: uuid(2, n), streamId: `thread-${uuid(3, t)}`, streamVersion: 1, type: 'ThreadCreated', schemaVersion: 1,
         data: { threadId: uuid(3, t), title: `Thread ${t}` }, metadata, recordedAt,
       };
-    } else if (shape.deletions && deletion(n) && n - DELETED_AFTER >= messages) {
+    } else if (shape.deletions && deletion(n) && n - DELETED_AFTER >= firstMessage) {
       const m = n - DELETED_AFTER;
       const t = m % shape.threads;
       threadVersions[t] = threadVersions[t]! + 1;

@@ -10,12 +10,12 @@ import { openDatabase } from '../../../src/db/openDatabase.ts';
 import { migrate } from '../../../src/db/migrate.ts';
 import { BULK_TIMEOUT_MS } from '../../../src/db/deadline.ts';
 import { seedLog } from '../../../bench/logTools/seedLog.ts';
+import { uuid } from '../../../bench/logTools/syntheticLog.ts';
 import { createTestDatabase } from '../../support/databases.ts';
 import { startWebServer, type WebServer } from './webServer.ts';
 
 /** The synthetic log's shape: two users, then one thread, then its messages. */
 const users = 2;
-const uuid = (kind: number, n: number): string => `${kind.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 
 export const longThreadId = uuid(3, 0);
 
