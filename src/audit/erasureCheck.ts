@@ -90,10 +90,13 @@ export class ErasureCheck {
     const at = data.indexOf(ERAS);
     if (at === -1) return row.content === null ? undefined : contentWithoutDigest(integerOf(row.position));
     const key = row.erasure_key;
-    const span = at === 1 && key && data.indexOf(ERAS, 2) === -1 ? erasableSpan((i) => data[i]!) : undefined;
-    if (span && key && data.subarray(span.keyAt, span.keyEnd).equals(key)) {
-      if (row.content === null) return this.erased(key.toString('latin1'), integerOf(row.position));
-      if (hexEquals(hash('sha256', row.content), data, span.digestAt)) return undefined;
+    // A message's data opens with its erasable entry, and names no other erasure: read without decoding (erasableText.ts).
+    if (key && at === 1 && data.indexOf(ERAS, 2) === -1) {
+      const span = erasableSpan((i) => data[i]!);
+      if (span && key.compare(data, span.keyAt, span.keyEnd) === 0) {
+        if (row.content === null) return this.erased(key.toString('latin1'), integerOf(row.position));
+        if (hexEquals(hash('sha256', row.content), data, span.digestAt)) return undefined;
+      }
     }
     return this.pushRow(decodedRow(row));
   }
